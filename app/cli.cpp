@@ -1,0 +1,65 @@
+#include "app/cli.hpp"
+
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/provenance.hpp"
+
+namespace pixforge::app {
+
+void ConfigOptions::add_to(CLI::App& command, bool required) {
+    auto* opt = command.add_option("-c,--config", path, "run configuration (TOML), e.g. configs/default.toml");
+    if (required) opt->required();
+    command.add_option("--set", overrides,
+                       "override one key, e.g. --set frontend.shaper_tau=30ns (repeatable)")
+        ->take_all();
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CLI::App app{fmt::format(
+        "pixforge {}: co-design of in-pixel neural networks and their ASIC logic.\n"
+        "Every command reads one TOML run config; values carry units (\"25ns\", \"10keV\").\n"
+        "Start with: pixforge config --describe    (every key, default, unit and meaning)",
+        pixforge_version())};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", pixforge_version());
+    std::string command_line;
+    for (const auto& a : args) command_line += (command_line.empty() ? "" : " ") + a;
+    std::map<CLI::App*, Action> actions;
+    auto add = [&](const char* name, const char* help) { return app.add_subcommand(name, help); };
+    CLI::App* c = add("config", "describe every configuration key, or validate and print a resolved config");
+    actions[c] = add_config_command(*c);
+    c = add("dataset", "generate labelled ADC windows (train/validation/test) and an optional stream, as HDF5");
+    actions[c] = add_dataset_command(*c, command_line);
+    c = add("baseline", "calibrate and score the classical estimators on a dataset's test split");
+    actions[c] = add_baseline_command(*c, command_line);
+    c = add("bench-dataset", "measure dataset generation speed (windows/s, samples/s) and memory");
+    actions[c] = add_bench_dataset_command(*c);
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11 wants them reversed, no argv[0]
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+        std::ostringstream o, er;
+        const int code = app.exit(e, o, er);
+        out << o.str();
+        err << er.str();
+        return code == 0 ? 0 : 2;
+    }
+    try {
+        for (auto& [sub, action] : actions)
+            if (sub->parsed()) return action(out, err);
+    } catch (const PixError& e) {
+        err << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        err << "[ERROR RUN-001] " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace pixforge::app

@@ -1,0 +1,29 @@
+// The pixforge command line as a library function, so tests run commands in-process and compare
+// their output and exit codes. Exit codes: 0 success, 1 runtime failure, 2 bad input.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace pixforge::app {
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// Options most commands share: the config file and --set overrides.
+struct ConfigOptions {
+    std::string path;
+    std::vector<std::string> overrides;
+    void add_to(CLI::App& command, bool required = true);
+};
+
+// Each command registers its options on `app` and returns the action to run.
+using Action = std::function<int(std::ostream& out, std::ostream& err)>;
+Action add_config_command(CLI::App& app);
+Action add_dataset_command(CLI::App& app, const std::string& command_line);
+Action add_baseline_command(CLI::App& app, const std::string& command_line);
+Action add_bench_dataset_command(CLI::App& app);
+
+}  // namespace pixforge::app

@@ -1,0 +1,300 @@
+#include "core/config.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+
+namespace pixforge {
+namespace {
+
+using units::Dimension;
+
+// Where a value came from, for messages: "file.toml:12" or "--set".
+struct Origin {
+    std::string where;
+};
+
+Origin origin_of(const std::string& source, const toml::node& node) {
+    const auto line = node.source().begin.line;
+    return {line > 0 ? fmt::format("{}:{}", source, line) : source};
+}
+
+std::string show(const toml::node& node) {
+    std::ostringstream os;
+    if (auto s = node.as_string())
+        os << '"' << s->get() << '"';
+    else
+        node.visit([&os](const auto& n) { os << n; });
+    return os.str();
+}
+
+std::string expected_text(const ParamSpec& spec) {
+    switch (spec.type) {
+        case ParamType::Real:
+            if (spec.dimension == Dimension::Dimensionless) return "a number such as 0.5";
+            return fmt::format("a {} with a unit, such as {}", units::dimension_name(spec.dimension),
+                               units::example(spec.dimension));
+        case ParamType::Integer: return "an integer such as 8";
+        case ParamType::Boolean: return "true or false";
+        case ParamType::Choice: return fmt::format("one of \"{}\"", fmt::join(spec.choices, "\", \""));
+        case ParamType::RealList:
+            if (spec.dimension == Dimension::Dimensionless) return "an array of numbers such as [1.0, 0.5]";
+            return fmt::format("an array of {} strings with units, such as [{}]", units::dimension_name(spec.dimension),
+                               units::example(spec.dimension));
+    }
+    return "?";
+}
+
+[[noreturn]] void fail(const std::string& id, const Origin& at, const ParamSpec& spec, const std::string& value,
+                       const std::string& problem) {
+    throw PixError(id, fmt::format("{}: '{}' = {}: {}; expected {}", at.where, spec.key, value, problem,
+                                   expected_text(spec)));
+}
+
+void check_range(const ParamSpec& spec, double si, const Origin& at, const std::string& shown) {
+    if (si >= spec.min && si <= spec.max) return;
+    auto bound = [&](double b) {
+        return spec.type == ParamType::Integer || spec.dimension == Dimension::ChargeOrEnergy
+                   ? fmt::format("{:.9g}", b)
+                   : units::format(b, spec.dimension);
+    };
+    std::string range;
+    if (std::isinf(spec.max))
+        range = "at least " + bound(spec.min);
+    else
+        range = fmt::format("between {} and {}", bound(spec.min), bound(spec.max));
+    throw PixError("CFG-006", fmt::format("{}: '{}' = {} is out of range; allowed: {}", at.where, spec.key, shown, range));
+}
+
+units::Quantity to_quantity(const ParamSpec& spec, const toml::node& node, const Origin& at) {
+    const std::string shown = show(node);
+    if (spec.dimension == Dimension::Dimensionless) {
+        if (auto v = node.value<double>(); v && (node.is_floating_point() || node.is_integer()))
+            return {*v, Dimension::Dimensionless};
+        fail("CFG-004", at, spec, shown, "wrong type");
+    }
+    if (node.is_number()) fail("CFG-005", at, spec, shown, "missing unit");
+    if (!node.is_string()) fail("CFG-004", at, spec, shown, "wrong type");
+    try {
+        return units::parse(node.as_string()->get(), spec.dimension);
+    } catch (const std::invalid_argument& e) {
+        fail("CFG-005", at, spec, shown, e.what());
+    }
+}
+
+Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origin& at) {
+    const std::string shown = show(node);
+    switch (spec.type) {
+        case ParamType::Boolean:
+            if (auto b = node.as_boolean()) return b->get();
+            fail("CFG-004", at, spec, shown, "wrong type");
+        case ParamType::Integer: {
+            auto i = node.as_integer();
+            if (!i) fail("CFG-004", at, spec, shown, "wrong type");
+            check_range(spec, static_cast<double>(i->get()), at, shown);
+            return static_cast<std::int64_t>(i->get());
+        }
+        case ParamType::Choice: {
+            auto s = node.as_string();
+            if (!s) fail("CFG-004", at, spec, shown, "wrong type");
+            for (const auto& c : spec.choices)
+                if (c == s->get()) return s->get();
+            fail("CFG-007", at, spec, shown, "not an allowed choice");
+        }
+        case ParamType::Real: {
+            const units::Quantity q = to_quantity(spec, node, at);
+            // A charge-or-energy bound depends on the material, so only its sign is checked here;
+            // the model layer checks it again once converted to electrons.
+            if (spec.dimension == Dimension::ChargeOrEnergy) {
+                if (q.si < 0)
+                    throw PixError("CFG-006", fmt::format("{}: '{}' = {} is out of range; allowed: at least 0",
+                                                          at.where, spec.key, shown));
+            } else {
+                check_range(spec, q.si, at, shown);
+            }
+            return q;
+        }
+        case ParamType::RealList: {
+            auto arr = node.as_array();
+            if (!arr) fail("CFG-004", at, spec, shown, "wrong type");
+            std::vector<units::Quantity> out;
+            for (const auto& item : *arr) {
+                out.push_back(to_quantity(spec, item, at));
+                if (out.back().si < spec.min)
+                    throw PixError("CFG-006", fmt::format("{}: '{}' = {}: element {} is below the minimum {:.9g}",
+                                                          at.where, spec.key, shown, show(item), spec.min));
+            }
+            return out;
+        }
+    }
+    throw std::logic_error("unhandled parameter type");
+}
+
+void apply_table(const toml::table& root, const std::string& source, const ConfigSchema& schema,
+                 const std::function<void(const ParamSpec&, const Config::Value&)>& store) {
+    for (const auto& [section_key, section_node] : root) {
+        const std::string section(section_key.str());
+        const auto* section_table = section_node.as_table();
+        if (!section_table) {
+            const std::string hint = schema.closest(section);
+            throw PixError("CFG-003", fmt::format("{}: unknown key '{}' outside any section{}; keys live in sections "
+                                                  "such as [frontend] (pixforge config --describe lists them)",
+                                                  origin_of(source, section_node).where, section,
+                                                  hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        }
+        for (const auto& [name, node] : *section_table) {
+            const std::string key = section + "." + std::string(name.str());
+            const ParamSpec* spec = schema.find(key);
+            if (!spec) {
+                const std::string hint = schema.closest(key);
+                throw PixError("CFG-003", fmt::format("{}: unknown key '{}'{} (pixforge config --describe lists every "
+                                                      "key)",
+                                                      origin_of(source, node).where, key,
+                                                      hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+            }
+            store(*spec, convert(*spec, node, origin_of(source, node)));
+        }
+    }
+}
+
+toml::table parse_toml(std::string_view text, const std::string& source) {
+    try {
+        return toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        throw PixError("CFG-002", fmt::format("{}:{}:{}: malformed TOML: {}", source, e.source().begin.line,
+                                              e.source().begin.column, e.description()));
+    }
+}
+
+// "--set section.key=value": the value is read as TOML when it parses as such, else as a string,
+// so both `--set adc.bits=8` and `--set frontend.shaper_tau=30ns` work.
+void apply_override(const std::string& text, const ConfigSchema& schema,
+                    const std::function<void(const ParamSpec&, const Config::Value&)>& store) {
+    const auto eq = text.find('=');
+    const std::string key = text.substr(0, eq);
+    if (eq == std::string::npos || key.find('.') == std::string::npos || key.empty())
+        throw PixError("CFG-008", fmt::format("--set '{}': expected section.key=value, such as "
+                                              "--set frontend.shaper_tau=30ns",
+                                              text));
+    const std::string value = text.substr(eq + 1);
+    const ParamSpec* spec = schema.find(key);
+    if (!spec) {
+        const std::string hint = schema.closest(key);
+        throw PixError("CFG-003", fmt::format("--set: unknown key '{}'{} (pixforge config --describe lists every key)",
+                                              key, hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    }
+    toml::table wrapper;
+    try {
+        wrapper = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+        wrapper.insert("v", value);
+    }
+    store(*spec, convert(*spec, *wrapper.get("v"), Origin{"--set"}));
+}
+
+std::string value_to_toml(const ParamSpec& spec, const Config::Value& v) {
+    return std::visit(
+        [&](const auto& x) -> std::string {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, bool>) {
+                return x ? "true" : "false";
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                return std::to_string(x);
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                return "\"" + x + "\"";
+            } else if constexpr (std::is_same_v<T, units::Quantity>) {
+                if (x.dimension == Dimension::Dimensionless) return fmt::format("{:.9g}", x.si);
+                return "\"" + units::format(x.si, x.dimension) + "\"";
+            } else {
+                std::vector<std::string> items;
+                for (const auto& q : x)
+                    items.push_back(q.dimension == Dimension::Dimensionless
+                                        ? fmt::format("{:.9g}", q.si)
+                                        : "\"" + units::format(q.si, q.dimension) + "\"");
+                return "[" + fmt::format("{}", fmt::join(items, ", ")) + "]";
+            }
+        },
+        v);
+}
+
+}  // namespace
+
+Config Config::defaults() {
+    Config c;
+    const ConfigSchema& schema = ConfigSchema::standard();
+    for (const auto& spec : schema.params()) {
+        const toml::table t = parse_toml("v = " + spec.default_text, "<default of " + spec.key + ">");
+        c.set(spec, convert(spec, *t.get("v"), Origin{"<default>"}));
+    }
+    return c;
+}
+
+Config Config::parse(std::string_view toml_text, const std::string& source_name,
+                     const std::vector<std::string>& overrides) {
+    Config c = defaults();
+    c.source_ = source_name;
+    const ConfigSchema& schema = ConfigSchema::standard();
+    auto store = [&c](const ParamSpec& spec, const Value& v) { c.set(spec, v); };
+    apply_table(parse_toml(toml_text, source_name), source_name, schema, store);
+    for (const auto& o : overrides) apply_override(o, schema, store);
+    return c;
+}
+
+Config Config::load(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in || std::filesystem::is_directory(path))
+        throw PixError("CFG-001", fmt::format("{}: cannot read the config file (missing or not readable); pass an "
+                                              "existing TOML file, e.g. configs/default.toml",
+                                              path.string()));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parse(buffer.str(), path.string(), overrides);
+}
+
+const Config::Value& Config::get(const std::string& key) const {
+    auto it = values_.find(key);
+    if (it == values_.end()) throw std::logic_error("config key not declared in the schema: " + key);
+    return it->second;
+}
+
+units::Quantity Config::quantity(const std::string& key) const { return std::get<units::Quantity>(get(key)); }
+double Config::real(const std::string& key) const { return quantity(key).si; }
+std::int64_t Config::integer(const std::string& key) const { return std::get<std::int64_t>(get(key)); }
+bool Config::flag(const std::string& key) const { return std::get<bool>(get(key)); }
+const std::string& Config::text(const std::string& key) const { return std::get<std::string>(get(key)); }
+std::vector<units::Quantity> Config::quantities(const std::string& key) const {
+    return std::get<std::vector<units::Quantity>>(get(key));
+}
+std::vector<double> Config::reals(const std::string& key) const {
+    std::vector<double> out;
+    for (const auto& q : quantities(key)) out.push_back(q.si);
+    return out;
+}
+
+void Config::reject(const std::string& key, const std::string& why) const {
+    const ParamSpec* spec = ConfigSchema::standard().find(key);
+    const std::string shown = spec ? value_to_toml(*spec, get(key)) : "?";
+    throw PixError("CFG-009", fmt::format("{}: '{}' = {}: {}", source_, key, shown, why));
+}
+
+std::string Config::resolved_toml() const {
+    std::string out;
+    std::string section;
+    for (const auto& spec : ConfigSchema::standard().params()) {
+        const std::string s = spec.key.substr(0, spec.key.find('.'));
+        if (s != section) {
+            out += (section.empty() ? "" : "\n") + ("[" + s + "]\n");
+            section = s;
+        }
+        out += spec.key.substr(s.size() + 1) + " = " + value_to_toml(spec, get(spec.key)) + "\n";
+    }
+    return out;
+}
+
+}  // namespace pixforge

@@ -1,0 +1,190 @@
+#include "datasets/baseline_eval.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/h5.hpp"
+#include "models/estimators/classical.hpp"
+
+namespace pixforge::datasets {
+namespace {
+
+constexpr std::size_t kBatch = 8192;
+constexpr std::size_t kCalibrationWindows = 20000;
+
+// Single, unpiled windows of the training split, with their truth, for calibration.
+struct CalibrationSet {
+    std::vector<std::uint16_t> adc;
+    std::vector<double> energy_eV, t0_s;
+};
+
+CalibrationSet calibration_set(const DatasetReader& dataset) {
+    CalibrationSet set;
+    WindowBatch batch;
+    const std::size_t rows = dataset.rows("train");
+    const auto w = static_cast<std::size_t>(dataset.window());
+    for (std::size_t first = 0; first < rows && set.energy_eV.size() < kCalibrationWindows; first += kBatch) {
+        dataset.read("train", first, std::min(kBatch, rows - first), batch);
+        for (std::size_t i = 0; i < batch.rows && set.energy_eV.size() < kCalibrationWindows; ++i) {
+            if (batch.pileup[i] || batch.n_pulses[i] != 1) continue;
+            set.adc.insert(set.adc.end(), batch.adc.begin() + static_cast<std::ptrdiff_t>(i * w),
+                           batch.adc.begin() + static_cast<std::ptrdiff_t>((i + 1) * w));
+            set.energy_eV.push_back(batch.energy_keV[i] * 1e3);
+            set.t0_s.push_back(batch.t0_ns[i] * 1e-9);
+        }
+    }
+    return set;
+}
+
+}  // namespace
+
+EstimatorReport score_estimator(const models::PulseEstimator& estimator, const DatasetReader& dataset) {
+    EstimatorReport report;
+    report.name = estimator.name();
+    const std::vector<double> lines = dataset.test_lines_keV();
+    std::vector<std::vector<double>> per_line(lines.size());
+    std::vector<double> residuals, scores;
+    std::vector<bool> labels;
+    WindowBatch batch;
+    const std::size_t rows = dataset.rows("test");
+    const auto w = static_cast<std::size_t>(dataset.window());
+    double seconds = 0;
+    for (std::size_t first = 0; first < rows; first += kBatch) {
+        dataset.read("test", first, std::min(kBatch, rows - first), batch);
+        const auto start = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < batch.rows; ++i) {
+            const models::Estimate e = estimator.estimate(batch.adc.data() + i * w);
+            const int line = batch.line_index[i];
+            if (line >= 0 && static_cast<std::size_t>(line) < lines.size()) per_line[static_cast<std::size_t>(line)].push_back(e.energy_eV);
+            if (!batch.pileup[i] && batch.n_pulses[i] == 1) residuals.push_back(e.time_s - batch.t0_ns[i] * 1e-9);
+            scores.push_back(e.pileup_score);
+            labels.push_back(batch.pileup[i] != 0);
+        }
+        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    for (std::size_t l = 0; l < lines.size(); ++l) report.lines.push_back(energy_line_metrics(per_line[l], lines[l] * 1e3));
+    report.timing = timing_metrics(residuals);
+    report.pileup = pileup_metrics(scores, labels);
+    report.windows_per_s = static_cast<double>(rows) / std::max(seconds, 1e-9);
+    return report;
+}
+
+BaselineReport evaluate_classical(const DatasetReader& dataset, const models::PixelChain& chain,
+                                  const Config& estimator_config) {
+    BaselineReport report;
+    report.dataset_path = dataset.path();
+    report.test_windows = dataset.rows("test");
+    const models::WindowContext context(chain);
+    if (context.length != dataset.window())
+        throw PixError("DATA-005", fmt::format("{}: windows have {} samples but the chain has {}", dataset.path(),
+                                               dataset.window(), context.length));
+    auto estimators = models::make_classical_estimators(context, estimator_config);
+    const CalibrationSet cal = calibration_set(dataset);
+    report.calibration_windows = cal.energy_eV.size();
+    const auto w = static_cast<std::size_t>(context.length);
+    for (auto& est : estimators) {
+        std::vector<models::CalibrationSample> samples;
+        for (std::size_t i = 0; i < cal.energy_eV.size(); ++i)
+            samples.push_back({est->measure(cal.adc.data() + i * w), cal.energy_eV[i], cal.t0_s[i]});
+        est->calibrate(samples);
+        report.estimators.push_back(score_estimator(*est, dataset));
+    }
+    return report;
+}
+
+void print_baseline_table(const BaselineReport& r, std::ostream& out) {
+    out << fmt::format("Classical estimators on {} ({} test windows, calibrated on {} single-pulse training windows)\n\n",
+                       r.dataset_path, r.test_windows, r.calibration_windows);
+    if (!r.estimators.empty() && !r.estimators.front().lines.empty()) {
+        out << "Energy resolution, FWHM in eV (centroid bias in eV)\n";
+        out << fmt::format("{:<18}", "estimator");
+        for (const auto& l : r.estimators.front().lines) out << fmt::format("{:>24}", fmt::format("{:.2f} keV", l.line_eV * 1e-3));
+        out << "\n";
+        for (const auto& e : r.estimators) {
+            out << fmt::format("{:<18}", e.name);
+            for (const auto& l : e.lines)
+                out << fmt::format("{:>24}", fmt::format("{:.0f}+-{:.0f} ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV));
+            out << "\n";
+        }
+        out << "\n";
+    }
+    out << fmt::format("{:<18}{:>14}{:>12}{:>12}{:>10}{:>14}{:>12}\n", "estimator", "ToA sigma ns", "ToA rms ns",
+                       "outliers %", "PU AUC", "TPR@1%FPR %", "windows/s");
+    for (const auto& e : r.estimators)
+        out << fmt::format("{:<18}{:>14}{:>12.3f}{:>12.2f}{:>10.3f}{:>14.1f}{:>12.3g}\n", e.name,
+                           fmt::format("{:.3f}+-{:.3f}", e.timing.sigma_s * 1e9, e.timing.sigma_error_s * 1e9),
+                           e.timing.rms_s * 1e9, 100 * e.timing.outlier_fraction, e.pileup.auc,
+                           100 * e.pileup.tpr_at_1pct_fpr, e.windows_per_s);
+}
+
+std::string baseline_json(const BaselineReport& r) {
+    nlohmann::json j;
+    j["dataset"] = r.dataset_path;
+    j["test_windows"] = r.test_windows;
+    j["calibration_windows"] = r.calibration_windows;
+    for (const auto& e : r.estimators) {
+        nlohmann::json je;
+        je["name"] = e.name;
+        for (const auto& l : e.lines)
+            je["energy"].push_back({{"line_keV", l.line_eV * 1e-3}, {"entries", l.entries}, {"fwhm_eV", l.fwhm_eV},
+                                    {"fwhm_error_eV", l.fwhm_error_eV}, {"bias_eV", l.bias_eV},
+                                    {"bias_error_eV", l.bias_error_eV}, {"tail_fraction", l.tail_fraction}});
+        je["toa"] = {{"entries", e.timing.entries}, {"sigma_ns", e.timing.sigma_s * 1e9},
+                     {"sigma_error_ns", e.timing.sigma_error_s * 1e9}, {"bias_ns", e.timing.bias_s * 1e9},
+                     {"rms_ns", e.timing.rms_s * 1e9}, {"outlier_fraction", e.timing.outlier_fraction}};
+        je["pileup"] = {{"positives", e.pileup.positives}, {"negatives", e.pileup.negatives}, {"auc", e.pileup.auc},
+                        {"tpr_at_1pct_fpr", e.pileup.tpr_at_1pct_fpr}};
+        je["windows_per_s"] = e.windows_per_s;
+        j["estimators"].push_back(je);
+    }
+    return j.dump(2);
+}
+
+void write_baseline_h5(const BaselineReport& r, const std::string& path, const Provenance& provenance,
+                       const std::string& resolved_config, std::uint64_t seed) {
+    h5::silence_library_errors();
+    const std::string temp = path + ".partial";
+    {
+        h5::Handle file = h5::create_file(temp);
+        const hid_t root = file.id();
+        h5::write_attribute(root, "schema", std::string("pixforge.baseline"));
+        h5::write_attribute(root, "schema_version", std::int64_t{1});
+        write_provenance(root, provenance, resolved_config, seed);
+        h5::write_attribute(root, "dataset", r.dataset_path);
+        h5::write_attribute(root, "test_windows", static_cast<std::int64_t>(r.test_windows));
+        for (const auto& e : r.estimators) {
+            h5::Handle g = h5::create_group(root, e.name);
+            std::vector<double> line, fwhm, fwhm_err, bias, bias_err, tail;
+            for (const auto& l : e.lines) {
+                line.push_back(l.line_eV * 1e-3);
+                fwhm.push_back(l.fwhm_eV);
+                fwhm_err.push_back(l.fwhm_error_eV);
+                bias.push_back(l.bias_eV);
+                bias_err.push_back(l.bias_error_eV);
+                tail.push_back(l.tail_fraction);
+            }
+            h5::write_vector(g.id(), "line_keV", line, "keV");
+            h5::write_vector(g.id(), "fwhm_eV", fwhm, "eV");
+            h5::write_vector(g.id(), "fwhm_error_eV", fwhm_err, "eV");
+            h5::write_vector(g.id(), "bias_eV", bias, "eV");
+            h5::write_vector(g.id(), "bias_error_eV", bias_err, "eV");
+            h5::write_vector(g.id(), "tail_fraction", tail, "");
+            h5::write_attribute(g.id(), "toa_sigma_ns", e.timing.sigma_s * 1e9);
+            h5::write_attribute(g.id(), "toa_sigma_error_ns", e.timing.sigma_error_s * 1e9);
+            h5::write_attribute(g.id(), "toa_rms_ns", e.timing.rms_s * 1e9);
+            h5::write_attribute(g.id(), "toa_outlier_fraction", e.timing.outlier_fraction);
+            h5::write_attribute(g.id(), "pileup_auc", e.pileup.auc);
+            h5::write_attribute(g.id(), "pileup_tpr_at_1pct_fpr", e.pileup.tpr_at_1pct_fpr);
+            h5::write_attribute(g.id(), "windows_per_s", e.windows_per_s);
+        }
+    }
+    std::filesystem::rename(temp, path);
+}
+
+}  // namespace pixforge::datasets

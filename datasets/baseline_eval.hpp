@@ -1,0 +1,44 @@
+// `pixforge baseline`: calibrates every classical estimator on single-pulse training windows,
+// runs it on the whole test split, and scores it: energy FWHM and centroid bias per test line,
+// ToA sigma / rms / outliers on single-pulse windows, pile-up ROC on all windows. The same code
+// scores trained networks later, through the PulseEstimator interface.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/provenance.hpp"
+#include "datasets/dataset_file.hpp"
+#include "datasets/metrics.hpp"
+#include "models/estimators/estimator.hpp"
+
+namespace pixforge::datasets {
+
+struct EstimatorReport {
+    std::string name;
+    std::vector<EnergyLineMetrics> lines;
+    TimingMetrics timing;
+    PileupMetrics pileup;
+    double windows_per_s = 0;  // estimator throughput on this machine
+};
+
+struct BaselineReport {
+    std::string dataset_path;
+    std::size_t test_windows = 0, calibration_windows = 0;
+    std::vector<EstimatorReport> estimators;
+};
+
+// Calibrates and scores the classical estimators of `chain` on the dataset.
+BaselineReport evaluate_classical(const DatasetReader& dataset, const models::PixelChain& chain, const Config& estimator_config);
+
+// Scores any estimator on the test split (already calibrated).
+EstimatorReport score_estimator(const models::PulseEstimator& estimator, const DatasetReader& dataset);
+
+void print_baseline_table(const BaselineReport& report, std::ostream& out);
+std::string baseline_json(const BaselineReport& report);
+void write_baseline_h5(const BaselineReport& report, const std::string& path, const Provenance& provenance,
+                       const std::string& resolved_config, std::uint64_t seed);
+
+}  // namespace pixforge::datasets

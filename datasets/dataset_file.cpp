@@ -1,0 +1,246 @@
+#include "datasets/dataset_file.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace pixforge::datasets {
+namespace {
+
+constexpr std::size_t kChunkRows = 4096;
+
+// Every per-window column: name, unit, and the HDF5 type it is stored as.
+const char* const kWindowColumns[][2] = {
+    {"energy_keV", "keV"}, {"collected_keV", "keV"}, {"t0_ns", "ns"},
+    {"line_index", ""},    {"n_pulses", ""},         {"pileup", ""},
+};
+
+}  // namespace
+
+void write_provenance(hid_t root, const Provenance& p, const std::string& resolved_config, std::uint64_t seed) {
+    h5::write_attribute(root, "pixforge_version", p.pixforge_version);
+    h5::write_attribute(root, "git_describe", p.git_describe);
+    h5::write_attribute(root, "created_utc", p.created_utc);
+    h5::write_attribute(root, "host", p.host);
+    h5::write_attribute(root, "command_line", p.command_line);
+    h5::write_attribute(root, "config", resolved_config);
+    h5::write_attribute(root, "seed", static_cast<std::int64_t>(seed));
+}
+
+struct DatasetWriter::Split {
+    h5::Handle group;
+    h5::AppendableDataset adc, energy, collected, t0, line, n_pulses, pileup, pulse_energy, pulse_time;
+    // Row buffers, flushed every kChunkRows rows.
+    std::vector<std::uint16_t> b_adc;
+    std::vector<float> b_energy, b_collected, b_t0, b_pulse_energy, b_pulse_time;
+    std::vector<std::int32_t> b_line, b_n;
+    std::vector<std::uint8_t> b_pileup;
+    std::size_t buffered = 0;
+    // Stream only.
+    h5::AppendableDataset stream_adc, truth_t0, truth_energy, truth_collected;
+};
+
+DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& chain, const Provenance& provenance,
+                             const std::string& resolved_config)
+    : path_(path),
+      window_(chain.params().trigger.window),
+      max_pulses_(chain.params().labels.max_pulses) {
+    h5::silence_library_errors();
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent))
+        throw PixError("DATA-010", fmt::format("{}: the output folder does not exist; create it first", path));
+    temp_path_ = fmt::format("{}.partial-{}", path, getpid());
+    try {
+        file_ = h5::create_file(temp_path_);
+    } catch (const PixError&) {
+        throw PixError("DATA-010", fmt::format("{}: cannot create the output file (permissions?)", path));
+    }
+    const hid_t root = file_.id();
+    h5::write_attribute(root, "schema", std::string(kDatasetSchema));
+    h5::write_attribute(root, "schema_version", kDatasetSchemaVersion);
+    write_provenance(root, provenance, resolved_config, chain.params().seed);
+    h5::write_attribute(root, "window_samples", static_cast<std::int64_t>(window_));
+    h5::write_attribute(root, "pre_trigger_samples", static_cast<std::int64_t>(chain.params().trigger.pre_trigger));
+    h5::write_attribute(root, "sample_period_ns", chain.sample_period() * 1e9);
+    h5::write_attribute(root, "adc_bits", static_cast<std::int64_t>(chain.params().adc.bits));
+    h5::write_attribute(root, "baseline_code", chain.adc().baseline_code());
+    h5::write_attribute(root, "ev_per_code", chain.ev_per_code());
+    h5::write_attribute(root, "pair_energy_eV", chain.sensor().pair_energy_eV());
+    h5::write_attribute(root, "noise_rms_e", chain.noise().rms());
+    h5::write_attribute(root, "peaking_time_ns", chain.frontend().peaking_time() * 1e9);
+    std::vector<double> lines;
+    for (double e : chain.params().test_spectrum.lines_eV) lines.push_back(e * 1e-3);
+    if (chain.params().test_spectrum.kind == models::SpectrumParams::Kind::Lines)
+        h5::write_vector(root, "test_lines_keV", lines, "keV");
+}
+
+DatasetWriter::~DatasetWriter() {
+    if (committed_) return;
+    file_.close();
+    std::remove(temp_path_.c_str());
+}
+
+void DatasetWriter::begin_split(const std::string& name) {
+    split_ = std::make_unique<Split>();
+    Split& s = *split_;
+    s.group = h5::create_group(file_.id(), name);
+    const hid_t g = s.group.id();
+    s.adc = h5::AppendableDataset(g, "adc", H5T_STD_U16LE, static_cast<size_t>(window_), kChunkRows / 4, "ADC code");
+    s.energy = h5::AppendableDataset(g, "energy_keV", H5T_IEEE_F32LE, 0, kChunkRows, "keV");
+    s.collected = h5::AppendableDataset(g, "collected_keV", H5T_IEEE_F32LE, 0, kChunkRows, "keV");
+    s.t0 = h5::AppendableDataset(g, "t0_ns", H5T_IEEE_F32LE, 0, kChunkRows, "ns");
+    s.line = h5::AppendableDataset(g, "line_index", H5T_STD_I32LE, 0, kChunkRows, "");
+    s.n_pulses = h5::AppendableDataset(g, "n_pulses", H5T_STD_I32LE, 0, kChunkRows, "");
+    s.pileup = h5::AppendableDataset(g, "pileup", H5T_STD_U8LE, 0, kChunkRows, "");
+    s.pulse_energy = h5::AppendableDataset(g, "pulse_energy_keV", H5T_IEEE_F32LE, static_cast<size_t>(max_pulses_),
+                                           kChunkRows, "keV");
+    s.pulse_time = h5::AppendableDataset(g, "pulse_time_ns", H5T_IEEE_F32LE, static_cast<size_t>(max_pulses_),
+                                         kChunkRows, "ns");
+}
+
+void DatasetWriter::append(const models::LabelledWindow& w) {
+    Split& s = *split_;
+    s.b_adc.insert(s.b_adc.end(), w.adc.begin(), w.adc.end());
+    s.b_energy.push_back(static_cast<float>(w.energy_eV * 1e-3));
+    s.b_collected.push_back(static_cast<float>(w.collected_eV * 1e-3));
+    s.b_t0.push_back(static_cast<float>(w.t0_s * 1e9));
+    s.b_line.push_back(w.line_index);
+    s.b_n.push_back(w.n_pulses);
+    s.b_pileup.push_back(w.pileup ? 1 : 0);
+    s.b_pulse_energy.insert(s.b_pulse_energy.end(), w.pulse_energy_keV.begin(), w.pulse_energy_keV.end());
+    s.b_pulse_time.insert(s.b_pulse_time.end(), w.pulse_time_ns.begin(), w.pulse_time_ns.end());
+    if (++s.buffered == kChunkRows) flush_rows();
+}
+
+void DatasetWriter::flush_rows() {
+    Split& s = *split_;
+    s.adc.append(s.b_adc);
+    s.energy.append(s.b_energy);
+    s.collected.append(s.b_collected);
+    s.t0.append(s.b_t0);
+    s.line.append(s.b_line);
+    s.n_pulses.append(s.b_n);
+    s.pileup.append(s.b_pileup);
+    s.pulse_energy.append(s.b_pulse_energy);
+    s.pulse_time.append(s.b_pulse_time);
+    for (auto* v : {&s.b_energy, &s.b_collected, &s.b_t0, &s.b_pulse_energy, &s.b_pulse_time}) v->clear();
+    s.b_adc.clear();
+    s.b_line.clear();
+    s.b_n.clear();
+    s.b_pileup.clear();
+    s.buffered = 0;
+    H5Fflush(file_.id(), H5F_SCOPE_LOCAL);
+}
+
+void DatasetWriter::end_split(const models::TriggerCounters& c, double rate_per_s) {
+    flush_rows();
+    const hid_t g = split_->group.id();
+    h5::write_attribute(g, "windows", static_cast<std::int64_t>(split_->adc.rows()));
+    h5::write_attribute(g, "input_rate_per_s", rate_per_s);
+    h5::write_attribute(g, "pulses", static_cast<std::int64_t>(c.pulses));
+    h5::write_attribute(g, "triggers", static_cast<std::int64_t>(c.triggers));
+    h5::write_attribute(g, "lost_dead_time", static_cast<std::int64_t>(c.lost_dead_time));
+    h5::write_attribute(g, "merged", static_cast<std::int64_t>(c.merged));
+    h5::write_attribute(g, "below_threshold", static_cast<std::int64_t>(c.below_threshold));
+    h5::write_attribute(g, "elapsed_s", c.elapsed_s);
+    split_.reset();
+}
+
+void DatasetWriter::append_stream(const models::StreamChunk& chunk) {
+    if (!stream_) {
+        stream_ = std::make_unique<Split>();
+        stream_->group = h5::create_group(file_.id(), "stream");
+        const hid_t g = stream_->group.id();
+        stream_->stream_adc = h5::AppendableDataset(g, "adc", H5T_STD_U16LE, 0, 65536, "ADC code");
+        stream_->truth_t0 = h5::AppendableDataset(g, "truth_t0_ns", H5T_IEEE_F64LE, 0, 4096, "ns");
+        stream_->truth_energy = h5::AppendableDataset(g, "truth_energy_keV", H5T_IEEE_F32LE, 0, 4096, "keV");
+        stream_->truth_collected = h5::AppendableDataset(g, "truth_collected_keV", H5T_IEEE_F32LE, 0, 4096, "keV");
+    }
+    std::vector<double> t0_ns;
+    std::vector<float> e_keV, c_keV;
+    for (size_t i = 0; i < chunk.t0_s.size(); ++i) {
+        t0_ns.push_back(chunk.t0_s[i] * 1e9);
+        e_keV.push_back(static_cast<float>(chunk.energy_eV[i] * 1e-3));
+        c_keV.push_back(static_cast<float>(chunk.collected_eV[i] * 1e-3));
+    }
+    stream_->stream_adc.append(chunk.adc);
+    stream_->truth_t0.append(t0_ns);
+    stream_->truth_energy.append(e_keV);
+    stream_->truth_collected.append(c_keV);
+}
+
+void DatasetWriter::commit() {
+    if (split_) throw std::logic_error("DatasetWriter::commit inside a split");
+    stream_.reset();
+    H5Fflush(file_.id(), H5F_SCOPE_GLOBAL);
+    file_.close();
+    std::error_code ec;
+    std::filesystem::rename(temp_path_, path_, ec);
+    if (ec) throw PixError("DATA-010", fmt::format("{}: cannot move the finished file into place: {}", path_, ec.message()));
+    committed_ = true;
+}
+
+DatasetReader::DatasetReader(const std::string& path) : path_(path) {
+    file_ = h5::open_file_readonly(path);
+    const hid_t root = file_.id();
+    const auto schema = h5::read_string_attribute(root, "schema");
+    if (!schema || *schema != kDatasetSchema)
+        throw PixError("DATA-002", fmt::format("{}: not a pixforge dataset (attribute 'schema' is {}; expected \"{}\")",
+                                               path, schema ? "\"" + *schema + "\"" : "missing", kDatasetSchema));
+    const auto version = h5::read_int_attribute(root, "schema_version");
+    if (!version || *version != kDatasetSchemaVersion)
+        throw PixError("DATA-003", fmt::format("{}: dataset schema version {}; this pixforge reads version {} "
+                                               "(regenerate it with pixforge dataset)",
+                                               path, version ? std::to_string(*version) : "missing",
+                                               kDatasetSchemaVersion));
+    const auto window = h5::read_int_attribute(root, "window_samples");
+    const auto config = h5::read_string_attribute(root, "config");
+    if (!window || !config)
+        throw PixError("DATA-004", fmt::format("{}: attribute '{}' is missing", path, window ? "config" : "window_samples"));
+    window_ = static_cast<int>(*window);
+    config_ = *config;
+    for (const auto& split : kSplits) {
+        const auto adc = h5::shape(root, split + "/adc");
+        if (adc.size() != 2 || adc[1] != static_cast<hsize_t>(window_))
+            throw PixError("DATA-004", fmt::format("{}: '{}/adc' is missing or not [rows x {}] (truncated file?)", path,
+                                                   split, window_));
+        for (const auto& column : kWindowColumns) {
+            const auto shape = h5::shape(root, split + "/" + column[0]);
+            if (shape.size() != 1 || shape[0] != adc[0])
+                throw PixError("DATA-004", fmt::format("{}: '{}/{}' has {} rows where '{}/adc' has {} (truncated "
+                                                       "or damaged file)",
+                                                       path, split, column[0], shape.empty() ? 0 : shape[0], split,
+                                                       adc[0]));
+        }
+    }
+    if (h5::exists(root, "test_lines_keV")) {
+        const auto n = h5::shape(root, "test_lines_keV");
+        h5::read_rows(root, "test_lines_keV", 0, n.empty() ? 0 : n[0], lines_keV_);
+    }
+}
+
+std::size_t DatasetReader::rows(const std::string& split) const {
+    return static_cast<std::size_t>(h5::shape(file_.id(), split + "/adc")[0]);
+}
+
+void DatasetReader::read(const std::string& split, std::size_t first, std::size_t count, WindowBatch& out) const {
+    const hid_t root = file_.id();
+    const std::string p = split + "/";
+    out.rows = count;
+    out.window = window_;
+    h5::read_rows(root, p + "adc", first, count, out.adc);
+    h5::read_rows(root, p + "energy_keV", first, count, out.energy_keV);
+    h5::read_rows(root, p + "collected_keV", first, count, out.collected_keV);
+    h5::read_rows(root, p + "t0_ns", first, count, out.t0_ns);
+    h5::read_rows(root, p + "line_index", first, count, out.line_index);
+    h5::read_rows(root, p + "n_pulses", first, count, out.n_pulses);
+    h5::read_rows(root, p + "pileup", first, count, out.pileup);
+}
+
+}  // namespace pixforge::datasets

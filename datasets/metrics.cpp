@@ -1,0 +1,145 @@
+#include "datasets/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <Eigen/Dense>
+
+namespace pixforge::datasets {
+namespace {
+
+double quantile(std::vector<double> v, double q) {
+    if (v.empty()) return 0.0;
+    const auto k = static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+}
+
+}  // namespace
+
+GaussianFit fit_gaussian_core(const std::vector<double>& values) {
+    GaussianFit fit;
+    if (values.size() < 20) return fit;
+    double mean = quantile(values, 0.5);
+    std::vector<double> dev;
+    dev.reserve(values.size());
+    for (double v : values) dev.push_back(std::fabs(v - mean));
+    double sigma = 1.4826 * quantile(dev, 0.5);
+    if (!(sigma > 0)) return fit;
+    // Gauss-Newton on binned counts in mean +- 2.5 sigma, range re-centred each round.
+    Eigen::Vector3d theta;
+    Eigen::Matrix3d covariance = Eigen::Matrix3d::Zero();
+    for (int round = 0; round < 4; ++round) {
+        const double lo = mean - 2.5 * sigma, hi = mean + 2.5 * sigma;
+        const int bins = 40;
+        const double width = (hi - lo) / bins;
+        std::vector<double> counts(bins, 0.0);
+        std::size_t inside = 0;
+        for (double v : values)
+            if (v >= lo && v < hi) {
+                counts[static_cast<std::size_t>(std::min(bins - 1, static_cast<int>((v - lo) / width)))] += 1;
+                ++inside;
+            }
+        if (inside < 20) return fit;
+        theta << static_cast<double>(inside) * width / (sigma * std::sqrt(2 * M_PI)) / 0.9876, mean, sigma;
+        for (int it = 0; it < 30; ++it) {
+            Eigen::Matrix3d jtj = Eigen::Matrix3d::Zero();
+            Eigen::Vector3d jtr = Eigen::Vector3d::Zero();
+            for (int b = 0; b < bins; ++b) {
+                const double x = lo + (b + 0.5) * width;
+                const double z = (x - theta(1)) / theta(2);
+                const double e = std::exp(-0.5 * z * z);
+                const double model = theta(0) * e;
+                const Eigen::Vector3d grad(e, model * z / theta(2), model * z * z / theta(2));
+                const double weight = 1.0 / std::max(counts[static_cast<std::size_t>(b)], 1.0);
+                jtj += weight * grad * grad.transpose();
+                jtr += weight * grad * (counts[static_cast<std::size_t>(b)] - model);
+            }
+            const Eigen::Vector3d step = jtj.ldlt().solve(jtr);
+            theta += step;
+            theta(2) = std::fabs(theta(2));
+            covariance = jtj.inverse();
+            if (step.cwiseAbs().maxCoeff() < 1e-9 * (std::fabs(theta(1)) + theta(2))) break;
+        }
+        if (!std::isfinite(theta(1)) || !(theta(2) > 0)) return fit;
+        mean = theta(1);
+        sigma = theta(2);
+        fit.entries = inside;
+    }
+    fit.ok = true;
+    fit.mean = mean;
+    fit.sigma = sigma;
+    fit.mean_error = std::sqrt(std::max(0.0, covariance(1, 1)));
+    fit.sigma_error = std::sqrt(std::max(0.0, covariance(2, 2)));
+    return fit;
+}
+
+EnergyLineMetrics energy_line_metrics(const std::vector<double>& estimates_eV, double line_eV) {
+    EnergyLineMetrics m;
+    m.line_eV = line_eV;
+    m.entries = estimates_eV.size();
+    const GaussianFit fit = fit_gaussian_core(estimates_eV);
+    if (!fit.ok) return m;
+    m.fwhm_eV = kFwhmPerSigma * fit.sigma;
+    m.fwhm_error_eV = kFwhmPerSigma * fit.sigma_error;
+    m.bias_eV = fit.mean - line_eV;
+    m.bias_error_eV = fit.mean_error;
+    const auto below = std::count_if(estimates_eV.begin(), estimates_eV.end(),
+                                     [&](double e) { return e < fit.mean - 3 * fit.sigma; });
+    m.tail_fraction = static_cast<double>(below) / static_cast<double>(estimates_eV.size());
+    return m;
+}
+
+TimingMetrics timing_metrics(const std::vector<double>& residuals_s) {
+    TimingMetrics m;
+    m.entries = residuals_s.size();
+    if (residuals_s.empty()) return m;
+    double sum2 = 0;
+    for (double r : residuals_s) sum2 += r * r;
+    m.rms_s = std::sqrt(sum2 / static_cast<double>(residuals_s.size()));
+    const GaussianFit fit = fit_gaussian_core(residuals_s);
+    if (!fit.ok) return m;
+    m.sigma_s = fit.sigma;
+    m.sigma_error_s = fit.sigma_error;
+    m.bias_s = fit.mean;
+    const auto outliers = std::count_if(residuals_s.begin(), residuals_s.end(),
+                                        [&](double r) { return std::fabs(r - fit.mean) > 3 * fit.sigma; });
+    m.outlier_fraction = static_cast<double>(outliers) / static_cast<double>(residuals_s.size());
+    return m;
+}
+
+PileupMetrics pileup_metrics(const std::vector<double>& scores, const std::vector<bool>& labels) {
+    PileupMetrics m;
+    std::vector<std::size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+    // Mann-Whitney U with mid-ranks for ties.
+    double rank_sum = 0;
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j < order.size() && scores[order[j]] == scores[order[i]]) ++j;
+        const double mid_rank = 0.5 * static_cast<double>(i + j - 1) + 1.0;
+        for (std::size_t k = i; k < j; ++k)
+            if (labels[order[k]]) {
+                rank_sum += mid_rank;
+                ++m.positives;
+            }
+        i = j;
+    }
+    m.negatives = scores.size() - m.positives;
+    if (m.positives == 0 || m.negatives == 0) return m;
+    const double np = static_cast<double>(m.positives), nn = static_cast<double>(m.negatives);
+    m.auc = (rank_sum - np * (np + 1) / 2) / (np * nn);
+    std::vector<double> negative_scores;
+    for (std::size_t i = 0; i < scores.size(); ++i)
+        if (!labels[i]) negative_scores.push_back(scores[i]);
+    const double cut = quantile(negative_scores, 0.99);
+    std::size_t hits = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i)
+        if (labels[i] && scores[i] > cut) ++hits;
+    m.tpr_at_1pct_fpr = static_cast<double>(hits) / np;
+    return m;
+}
+
+}  // namespace pixforge::datasets
