@@ -29,6 +29,8 @@ std::string show(const toml::node& node) {
     std::ostringstream os;
     if (auto s = node.as_string())
         os << '"' << s->get() << '"';
+    else if (auto f = node.as_floating_point())
+        os << fmt::format("{}", f->get());  // shortest round-trip form: 6.4, not 6.4000000000000004
     else
         node.visit([&os](const auto& n) { os << n; });
     return os.str();

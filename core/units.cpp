@@ -57,6 +57,10 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, e2 - b));
 }
 
+std::string with_article(const std::string& noun) {
+    return (std::string("aeiou").find(noun.front()) != std::string::npos ? "an " : "a ") + noun;
+}
+
 }  // namespace
 
 Quantity parse(std::string_view text, Dimension expected) {
@@ -76,8 +80,8 @@ Quantity parse(std::string_view text, Dimension expected) {
     for (const auto& def : kUnits) {
         if (unit == def.symbol) {
             if (!accepts(expected, def.dimension))
-                throw std::invalid_argument("unit '" + unit + "' is a " + dimension_name(def.dimension) +
-                                            ", not a " + dimension_name(expected));
+                throw std::invalid_argument("unit '" + unit + "' is " + with_article(dimension_name(def.dimension)) +
+                                            ", not " + with_article(dimension_name(expected)));
             return {number * def.factor, def.dimension};
         }
     }

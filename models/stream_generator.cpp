@@ -13,7 +13,7 @@ void generate_stream(const PixelChain& chain, const EnergySpectrum& spectrum, do
     const double reach = chain.frontend().length() + chain.sensor().max_drift_time();
     const double jitter = chain.params().adc.jitter_s;
     const double eps = chain.sensor().pair_energy_eV();
-    const auto total = static_cast<std::size_t>(std::floor(duration_s / period));
+    const auto total = static_cast<std::size_t>(std::floor(duration_s / period + 1e-6));
     std::deque<Pulse> ringing;
     Pulse upcoming = source.next();
     StreamChunk chunk;

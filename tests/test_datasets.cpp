@@ -1,0 +1,152 @@
+// HDF5 datasets (round trip, atomic writes, rejection of foreign or damaged files) and the
+// scoring metrics.
+#define BOOST_TEST_MODULE datasets
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/h5.hpp"
+#include "datasets/dataset_builder.hpp"
+#include "datasets/dataset_file.hpp"
+#include "datasets/metrics.hpp"
+#include "models/spectrum.hpp"
+#include "test_support.hpp"
+
+using namespace pixforge;
+
+namespace {
+
+struct SmallDataset {
+    test::TempDir dir;
+    Config config = Config::parse("", "test", {"dataset.stream_duration=20us"});
+    models::PixelChain chain{models::chain_params_from(config)};
+    datasets::SplitSizes sizes{1200, 300, 500};
+    std::string path = (dir.path() / "d.h5").string();
+    SmallDataset() { datasets::build_dataset(config, chain, sizes, path, current_provenance("test"), nullptr); }
+};
+
+std::string error_id(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const PixError& e) {
+        return e.id();
+    }
+    return "none";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(round_trip_reproduces_the_generator_bit_for_bit) {
+    SmallDataset d;
+    const datasets::DatasetReader reader(d.path);
+    BOOST_TEST(reader.rows("train") == 1200u);
+    BOOST_TEST(reader.rows("validation") == 300u);
+    BOOST_TEST(reader.rows("test") == 500u);
+    BOOST_TEST(reader.window() == 32);
+    BOOST_TEST(reader.resolved_config() == d.config.resolved_toml());
+    // Regenerate the test split from the same seed and compare every row.
+    const models::EnergySpectrum spectrum(d.chain.params().test_spectrum);
+    models::WindowGenerator gen(d.chain, spectrum, d.chain.params().rate_per_s, Rng(d.chain.params().seed, "dataset.test"));
+    datasets::WindowBatch batch;
+    reader.read("test", 0, 500, batch);
+    models::LabelledWindow w;
+    for (std::size_t i = 0; i < 500; ++i) {
+        gen.next(w);
+        BOOST_TEST_REQUIRE(std::equal(w.adc.begin(), w.adc.end(), batch.adc.begin() + static_cast<std::ptrdiff_t>(i * 32)));
+        BOOST_TEST_REQUIRE(batch.energy_keV[i] == static_cast<float>(w.energy_eV * 1e-3));
+        BOOST_TEST_REQUIRE(batch.t0_ns[i] == static_cast<float>(w.t0_s * 1e9));
+        BOOST_TEST_REQUIRE(batch.line_index[i] == w.line_index);
+        BOOST_TEST_REQUIRE(batch.pileup[i] == (w.pileup ? 1 : 0));
+    }
+    BOOST_TEST(reader.test_lines_keV().size() == 5u);
+    // The stream: 20 us at 100 MS/s.
+    h5::Handle file = h5::open_file_readonly(d.path);
+    BOOST_TEST(h5::shape(file.id(), "stream/adc")[0] == 2000u);
+    BOOST_TEST(h5::read_string_attribute(file.id(), "pixforge_version").has_value());
+    BOOST_TEST(*h5::read_int_attribute(file.id(), "seed") == 1);
+    BOOST_TEST(*h5::read_string_attribute(file.id(), "schema") == "pixforge.dataset");
+}
+
+BOOST_AUTO_TEST_CASE(unfinished_writer_leaves_no_file) {
+    test::TempDir dir;
+    const Config config = Config::defaults();
+    const models::PixelChain chain(models::chain_params_from(config));
+    const std::string path = (dir.path() / "never.h5").string();
+    {
+        datasets::DatasetWriter writer(path, chain, current_provenance("test"), config.resolved_toml());
+        writer.begin_split("train");
+    }
+    BOOST_TEST(std::filesystem::is_empty(dir.path()));
+    BOOST_TEST(error_id([&] {
+        datasets::DatasetWriter(dir.path().string() + "/missing/x.h5", chain, current_provenance("t"), "");
+    }) == "DATA-010");
+}
+
+BOOST_AUTO_TEST_CASE(foreign_damaged_and_other_version_files_are_rejected) {
+    SmallDataset d;
+    const auto dir = d.dir.path();
+    std::ofstream(dir / "text.h5") << "not hdf5 at all\n";
+    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "text.h5").string()); }) == "DATA-001");
+    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "absent.h5").string()); }) == "DATA-001");
+    {  // an HDF5 file that is not ours
+        h5::Handle f = h5::create_file((dir / "foreign.h5").string());
+        h5::write_attribute(f.id(), "schema", std::string("somebody.else"));
+    }
+    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "foreign.h5").string()); }) == "DATA-002");
+    {  // ours, but another schema version
+        std::filesystem::copy_file(d.path, dir / "v2.h5");
+        h5::Handle f(H5Fopen((dir / "v2.h5").string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+        h5::write_attribute(f.id(), "schema_version", std::int64_t{2});
+    }
+    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "v2.h5").string()); }) == "DATA-003");
+    {  // ours, with a column missing
+        h5::Handle f = h5::create_file((dir / "empty.h5").string());
+        h5::write_attribute(f.id(), "schema", std::string(datasets::kDatasetSchema));
+        h5::write_attribute(f.id(), "schema_version", datasets::kDatasetSchemaVersion);
+        h5::write_attribute(f.id(), "window_samples", std::int64_t{32});
+        h5::write_attribute(f.id(), "config", std::string(""));
+    }
+    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "empty.h5").string()); }) == "DATA-004");
+    {  // truncated to half its size
+        std::filesystem::copy_file(d.path, dir / "cut.h5");
+        std::filesystem::resize_file(dir / "cut.h5", std::filesystem::file_size(dir / "cut.h5") / 2);
+    }
+    const std::string cut = error_id([&] {
+        datasets::DatasetReader r((dir / "cut.h5").string());
+        datasets::WindowBatch b;
+        r.read("test", 0, r.rows("test"), b);
+    });
+    BOOST_TEST((cut == "DATA-001" || cut == "DATA-004" || cut == "H5-001"), cut);
+}
+
+BOOST_AUTO_TEST_CASE(gaussian_core_fit_recovers_sigma_under_background) {
+    Rng rng(1, "fit");
+    std::vector<double> v;
+    const int n = 100000;
+    for (int i = 0; i < n; ++i) v.push_back(1000 + 30 * rng.normal());
+    for (int i = 0; i < n / 20; ++i) v.push_back(700 + 600 * rng.uniform());  // flat background
+    const auto fit = datasets::fit_gaussian_core(v);
+    BOOST_TEST(fit.ok);
+    BOOST_TEST(fit.mean == 1000.0, boost::test_tools::tolerance(0.001));
+    BOOST_TEST(fit.sigma == 30.0, boost::test_tools::tolerance(0.03));
+    // Its error estimate is about sigma / sqrt(2 N).
+    BOOST_TEST(fit.sigma_error > 0.5 * 30 / std::sqrt(2.0 * n));
+    BOOST_TEST(fit.sigma_error < 3.0 * 30 / std::sqrt(2.0 * n));
+}
+
+BOOST_AUTO_TEST_CASE(roc_auc_of_shifted_gaussians) {
+    Rng rng(2, "roc");
+    std::vector<double> scores;
+    std::vector<bool> labels;
+    for (int i = 0; i < 40000; ++i) {
+        const bool positive = i % 2 == 0;
+        scores.push_back(rng.normal() + (positive ? 1.0 : 0.0));
+        labels.push_back(positive);
+    }
+    const auto m = datasets::pileup_metrics(scores, labels);
+    BOOST_TEST(m.auc == 0.5 * std::erfc(-0.5), boost::test_tools::tolerance(0.015));  // Phi(1/sqrt 2) = 0.760
+    BOOST_TEST(m.tpr_at_1pct_fpr == 0.5 * std::erfc((2.326 - 1.0) / std::sqrt(2.0)), boost::test_tools::tolerance(0.1));
+}

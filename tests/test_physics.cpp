@@ -1,0 +1,292 @@
+// Physics of the pixel models against analytic expectations (notes/physics.md): peaking time,
+// impulse and ballistic-deficit responses, ENC, Fano statistics, pile-up probability, dead-time
+// throughput, ADC transfer, optimal-filter resolution limit.
+#define BOOST_TEST_MODULE physics
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "core/config.hpp"
+#include "models/estimators/classical.hpp"
+#include "models/pixel_chain.hpp"
+#include "models/pulse_source.hpp"
+#include "models/spectrum.hpp"
+#include "models/stream_generator.hpp"
+#include "models/window_generator.hpp"
+
+using namespace pixforge;
+using namespace pixforge::models;
+
+namespace {
+
+ChainParams params_with(const std::vector<std::string>& overrides) {
+    return chain_params_from(Config::parse("", "test", overrides));
+}
+
+FrontEndParams ideal_shaper(int n, double tau) {
+    FrontEndParams p;
+    p.rise_time_s = 0;
+    p.decay_time_s = 0;
+    p.pole_zero = true;
+    p.shaper_order = n;
+    p.shaper_tau_s = tau;
+    return p;
+}
+
+double analytic_impulse(int n, double tau, double t) {
+    if (t <= 0) return 0;
+    const double peak = std::pow(n, n) * std::exp(-n) / std::tgamma(n + 1.0);
+    return std::pow(t / tau, n) * std::exp(-t / tau) / std::tgamma(n + 1.0) / peak;
+}
+
+// Regularized lower incomplete gamma P(n+1, x) for integer n.
+double gamma_p(int n, double x) {
+    if (x <= 0) return 0;
+    double term = 1, sum = 1;
+    for (int k = 1; k <= n; ++k) sum += (term *= x / k);
+    return 1 - std::exp(-x) * sum;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(peaking_time_is_n_tau) {
+    for (int n : {1, 2, 4}) {
+        const double tau = 25e-9;
+        const FrontEndResponse fe(ideal_shaper(n, tau));
+        BOOST_TEST(std::fabs(fe.peaking_time() - n * tau) / (n * tau) < 0.01, "n = " << n << ": " << fe.peaking_time());
+        BOOST_TEST(fe.peak() == 1.0, boost::test_tools::tolerance(1e-6));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(impulse_response_is_analytic) {
+    for (int n : {1, 2, 4}) {
+        const double tau = 25e-9;
+        const FrontEndResponse fe(ideal_shaper(n, tau));
+        double worst = 0;
+        for (double t = 0; t < 20 * n * tau; t += tau / 7.3) worst = std::max(worst, std::fabs(fe.impulse(t) - analytic_impulse(n, tau, t)));
+        BOOST_TEST(worst < 1e-6, "n = " << n << ": max deviation " << worst);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(rectangular_current_matches_closed_form) {
+    // notes/physics.md 2.3: v(t) = (tau/T_c) [P(n+1, t/tau) - P(n+1, (t - T_c)/tau)], normalized.
+    const int n = 2;
+    const double tau = 25e-9, tc = 25e-9;
+    const FrontEndResponse fe(ideal_shaper(n, tau));
+    const double norm = std::tgamma(n + 1.0) / (std::pow(n, n) * std::exp(-n));
+    double worst = 0, peak = 0, t_peak = 0;
+    for (double t = 0; t < 400e-9; t += 0.37e-9) {
+        const double expected = norm * tau / tc * (gamma_p(n, t / tau) - gamma_p(n, (t - tc) / tau));
+        const double got = fe.rectangular(t, tc);
+        worst = std::max(worst, std::fabs(got - expected));
+        if (got > peak) peak = got, t_peak = t;
+    }
+    BOOST_TEST(worst < 1e-6);
+    // Ballistic deficit: lower and later than the instantaneous pulse.
+    BOOST_TEST(peak < 0.99);
+    BOOST_TEST(t_peak > fe.peaking_time());
+}
+
+BOOST_AUTO_TEST_CASE(pole_zero_removes_the_undershoot) {
+    FrontEndParams p = ideal_shaper(2, 25e-9);
+    p.decay_time_s = 1e-6;
+    p.pole_zero = false;
+    const FrontEndResponse raw(p);
+    p.pole_zero = true;
+    const FrontEndResponse cancelled(p);
+    double raw_min = 0, pz_min = 0;
+    for (double t = 0; t < 5e-6; t += 1e-9) {
+        raw_min = std::min(raw_min, raw.impulse(t));
+        pz_min = std::min(pz_min, cancelled.impulse(t));
+    }
+    BOOST_TEST(raw_min < -1e-3);           // undershoot of relative area ~ tau / tau_f
+    BOOST_TEST(pz_min > -1e-9);
+    // The CR blocks DC: without pole-zero cancellation the net area vanishes.
+    BOOST_TEST(std::fabs(raw.step_integral(1e-3)) < 1e-4 * 25e-9);
+}
+
+namespace {
+// ENC from noise-only samples: rms over the peak response to one electron.
+double enc_from_window_sampler(const PixelChain& chain, int draws) {
+    const auto sampler = chain.noise().window_sampler(8);
+    Rng rng(7, "enc test");
+    std::vector<double> w(8);
+    double sum2 = 0;
+    for (int i = 0; i < draws; ++i) {
+        sampler.draw(rng, w.data());
+        sum2 += w[3] * w[3];
+    }
+    return std::sqrt(sum2 / draws) / chain.frontend().peak();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(enc_matches_configured_total_for_two_shaping_times) {
+    for (const char* tau : {"25ns", "100ns"}) {
+        const PixelChain chain(params_with({std::string("frontend.shaper_tau=") + tau}));
+        const double target = chain.noise().enc_target();
+        BOOST_TEST(target == std::sqrt(80.0 * 80 + 30 * 30 + 50 * 50), boost::test_tools::tolerance(1e-9));
+        // Exact model variance.
+        BOOST_TEST(chain.noise().rms() / chain.frontend().peak() == target, boost::test_tools::tolerance(1e-6));
+        // Sampled windows (20000 draws: 0.5 % statistical error).
+        const double enc_windows = enc_from_window_sampler(chain, 20000);
+        BOOST_TEST(std::fabs(enc_windows - target) / target < 0.05, tau << ": windows ENC " << enc_windows);
+        // End to end: continuous stream through the ADC, no photons; code rms back to electrons.
+        const EnergySpectrum spectrum(chain.params().spectrum);
+        double sum = 0, sum2 = 0;
+        std::size_t count = 0;
+        generate_stream(chain, spectrum, 1e-6, 2e-3, Rng(3, "enc stream"), 65536, [&](const StreamChunk& chunk) {
+            for (auto code : chunk.adc) {
+                const double e = (code - chain.adc().baseline_code()) * chain.electrons_per_code();
+                sum += e, sum2 += e * e, ++count;
+            }
+        });
+        const double mean = sum / count;
+        const double enc_stream = std::sqrt(sum2 / count - mean * mean) / chain.frontend().peak();
+        BOOST_TEST(std::fabs(enc_stream - target) / target < 0.05, tau << ": stream ENC " << enc_stream);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stream_and_window_noise_share_one_autocovariance) {
+    const PixelChain chain(params_with({}));
+    Rng start(11, "stationary start");
+    NoiseModel::Stream stream = chain.noise().stream(start);
+    Rng rng(12, "acov");
+    const int n = 400000, lags = 6;
+    std::vector<double> x(n);
+    for (auto& v : x) v = stream.next(rng);
+    for (int lag = 0; lag < lags; ++lag) {
+        double s = 0;
+        for (int i = lag; i < n; ++i) s += x[i] * x[i - lag];
+        const double measured = s / (n - lag), expected = chain.noise().autocovariance(lag);
+        BOOST_TEST(std::fabs(measured - expected) < 0.03 * chain.noise().autocovariance(0), "lag " << lag);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fano_variance_of_collected_charge) {
+    const ChainParams p = params_with({"sensor.current_shape=\"delta\"", "sensor.attenuation_length=0um"});
+    const SensorModel sensor(p.sensor);
+    Rng rng(5, "fano");
+    const int n = 50000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+        const double q = sensor.deposit(10e3, rng).collected_e;
+        sum += q, sum2 += q * q;
+    }
+    const double mean = sum / n, var = sum2 / n - mean * mean;
+    const double pairs = 10e3 / 3.64;
+    BOOST_TEST(mean == pairs, boost::test_tools::tolerance(0.001));
+    BOOST_TEST(var == 0.115 * pairs, boost::test_tools::tolerance(0.05));
+}
+
+BOOST_AUTO_TEST_CASE(pileup_fraction_of_poisson_stream) {
+    const PixelChain chain(params_with({}));
+    const EnergySpectrum spectrum(chain.params().spectrum);
+    const double rate = 2e5, window = 250e-9;
+    PulseSource source(chain, spectrum, rate, Rng(9, "pileup"));
+    const int n = 200000;
+    std::vector<double> t(n);
+    for (auto& v : t) v = source.next().t0_s;
+    int piled = 0;
+    for (int i = 0; i < n; ++i) {
+        const bool before = i > 0 && t[i] - t[i - 1] < window;
+        const bool after = i + 1 < n && t[i + 1] - t[i] < window;
+        piled += before || after;
+    }
+    const double expected = 1 - std::exp(-2 * rate * window);
+    const double fraction = static_cast<double>(piled) / n;
+    const double error = std::sqrt(expected * (1 - expected) / n);
+    BOOST_TEST(std::fabs(fraction - expected) < 5 * error, fraction << " vs " << expected);
+}
+
+BOOST_AUTO_TEST_CASE(dead_time_throughput_follows_its_policy) {
+    // Noise off, instantaneous charges well above threshold, short pulses (time over threshold
+    // ~ 70 ns << dead time): every arrival outside the dead time triggers, so the output rate
+    // follows the textbook formula of the policy. (With long pulses the edge-triggered
+    // comparator also misses arrivals riding on a predecessor still above threshold.)
+    const double rate = 5e5, dead = 2e-6;
+    for (const char* policy : {"nonparalyzable", "paralyzable"}) {
+        const ChainParams p = params_with({"noise.enabled=false", "sensor.current_shape=\"delta\"",
+                                           "sensor.charge_sharing=false", "spectrum.min=10keV", "spectrum.max=12keV",
+                                           "source.rate=5e5/s", "trigger.dead_time=2us",
+                                           "frontend.shaper_tau=10ns", "frontend.rise_time=1ns",
+                                           std::string("trigger.policy=") + policy});
+        const PixelChain chain(p);
+        const EnergySpectrum spectrum(p.spectrum);
+        WindowGenerator gen(chain, spectrum, rate, Rng(3, policy));
+        LabelledWindow w;
+        for (int i = 0; i < 20000; ++i) gen.next(w);
+        const double measured = gen.counters().triggers / gen.counters().elapsed_s;
+        const double expected = std::string(policy) == "paralyzable" ? rate * std::exp(-rate * dead) : rate / (1 + rate * dead);
+        BOOST_TEST(std::fabs(measured - expected) / expected < 0.03, policy << ": " << measured << " vs " << expected);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(adc_transfer_quantizes_and_saturates) {
+    AdcParams a;
+    a.bits = 10;
+    a.full_scale_e = 8192;
+    a.baseline_e = 512;
+    const Adc adc(a, 1);
+    BOOST_TEST(adc.lsb_e() == 8.0);
+    BOOST_TEST(adc.convert(512) == 64);
+    BOOST_TEST(adc.convert(512 + 3.9) == 64);
+    BOOST_TEST(adc.convert(512 + 4.1) == 65);
+    BOOST_TEST(adc.convert(-1000) == 0);
+    BOOST_TEST(adc.convert(1e6) == 1023);
+    a.dnl_lsb = 0.3;
+    const Adc nonlinear(a, 1);
+    int previous = 0, changed = 0;
+    for (double e = 0; e < 8192; e += 0.5) {
+        const int code = nonlinear.convert(e);
+        BOOST_TEST_REQUIRE(code >= previous);  // monotonic
+        changed += code != adc.convert(e);
+        previous = code;
+    }
+    BOOST_TEST(previous == 1023);
+    BOOST_TEST(changed > 0);
+}
+
+BOOST_AUTO_TEST_CASE(optimal_filter_reaches_its_resolution_limit_at_low_rate) {
+    // Low rate, no sharing, all photons converting at the entrance: one pulse shape, so the OF
+    // should reach sqrt(FWHM_noise^2 + FWHM_Fano^2), FWHM_noise from the filter's exact variance.
+    const std::vector<std::string> common = {"source.rate=1e3/s", "sensor.charge_sharing=false",
+                                             "sensor.attenuation_length=0um"};
+    auto with = [&](std::vector<std::string> extra) {
+        extra.insert(extra.end(), common.begin(), common.end());
+        return params_with(extra);
+    };
+    const ChainParams p = with({"test_spectrum.lines=[\"10keV\"]"});
+    const PixelChain chain(p);
+    const WindowContext context(chain);
+    OptimalFilterEstimator of(context);
+    // Calibrate on the uniform training spectrum.
+    const EnergySpectrum train(p.spectrum), test(p.test_spectrum);
+    WindowGenerator cal_gen(chain, train, p.rate_per_s, Rng(1, "cal"));
+    LabelledWindow w;
+    std::vector<CalibrationSample> samples;
+    for (int i = 0; i < 5000; ++i) {
+        cal_gen.next(w);
+        samples.push_back({of.measure(w.adc.data()), w.energy_eV, w.t0_s});
+    }
+    of.calibrate(samples);
+    WindowGenerator gen(chain, test, p.rate_per_s, Rng(2, "test"));
+    std::vector<double> energies, t0s;
+    for (int i = 0; i < 20000; ++i) {
+        gen.next(w);
+        energies.push_back(of.estimate(w.adc.data()).energy_eV);
+        t0s.push_back(w.t0_s);
+    }
+    double mean = 0, var = 0;
+    for (double e : energies) mean += e / energies.size();
+    for (double e : energies) var += (e - mean) * (e - mean) / energies.size();
+    const double fwhm = 2.3548 * std::sqrt(var);
+    // The filter's noise bound in eV: amplitude variance (codes^2) x (eV per amplitude unit)^2.
+    const double ev_per_amplitude = of.estimate(w.adc.data()).energy_eV / of.measure(w.adc.data()).amplitude;
+    double t0_mean = 0;
+    for (double t : t0s) t0_mean += t / t0s.size();
+    const double noise_fwhm = 2.3548 * std::sqrt(of.amplitude_variance(t0_mean)) * ev_per_amplitude;
+    const double fano_fwhm = 2.3548 * std::sqrt(0.115 * 3.64 * 10e3);
+    const double limit = std::hypot(noise_fwhm, fano_fwhm);
+    BOOST_TEST(std::fabs(fwhm - limit) / limit < 0.10, "OF FWHM " << fwhm << " eV vs limit " << limit << " eV");
+    BOOST_TEST(std::fabs(mean - 10e3) < 50.0);  // calibrated centroid
+}
