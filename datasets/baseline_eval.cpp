@@ -18,7 +18,9 @@ namespace {
 constexpr std::size_t kBatch = 8192;
 constexpr std::size_t kCalibrationWindows = 20000;
 
-// Single, unpiled windows of the training split, with their truth, for calibration.
+// Single, unpiled windows of the training split, with their truth, for calibration. The energy
+// target is the collected charge (x pair energy), as calibrating on photopeaks does: regressing
+// on deposited energy would tilt the scale with the charge-sharing and trapping tails.
 struct CalibrationSet {
     std::vector<std::uint16_t> adc;
     std::vector<double> energy_eV, t0_s;
@@ -35,7 +37,7 @@ CalibrationSet calibration_set(const DatasetReader& dataset) {
             if (batch.pileup[i] || batch.n_pulses[i] != 1) continue;
             set.adc.insert(set.adc.end(), batch.adc.begin() + static_cast<std::ptrdiff_t>(i * w),
                            batch.adc.begin() + static_cast<std::ptrdiff_t>((i + 1) * w));
-            set.energy_eV.push_back(batch.energy_keV[i] * 1e3);
+            set.energy_eV.push_back(batch.collected_keV[i] * 1e3);
             set.t0_s.push_back(batch.t0_ns[i] * 1e-9);
         }
     }

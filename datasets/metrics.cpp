@@ -18,20 +18,51 @@ double quantile(std::vector<double> v, double q) {
 
 }  // namespace
 
-GaussianFit fit_gaussian_core(const std::vector<double>& values) {
+namespace {
+
+// Starting point of a peak fit: the mode of a fine histogram and the half width at half maximum
+// on the side away from the tail. Robust against a continuum on the tail side, which pulls a
+// median and a MAD.
+bool peak_start(const std::vector<double>& values, TailSide tail, double& mode, double& sigma) {
+    const double lo = quantile(values, 0.01), hi = quantile(values, 0.99);
+    const double spread = 1.4826 * (quantile(values, 0.75) - quantile(values, 0.25)) / 1.349;
+    if (!(hi > lo) || !(spread > 0)) return false;
+    const double width = std::max(spread / 8, (hi - lo) / 2000);
+    const auto bins = static_cast<std::size_t>(std::ceil((hi - lo) / width)) + 1;
+    std::vector<double> h(bins, 0.0);
+    for (double v : values)
+        if (v >= lo && v <= hi) h[static_cast<std::size_t>((v - lo) / width)] += 1;
+    // Smooth over 5 bins so a single noisy bin does not win.
+    std::vector<double> smooth(bins, 0.0);
+    for (std::size_t i = 0; i < bins; ++i)
+        for (std::size_t j = i >= 2 ? i - 2 : 0; j <= std::min(bins - 1, i + 2); ++j) smooth[i] += h[j];
+    const auto peak = static_cast<std::size_t>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
+    mode = lo + (peak + 0.5) * width;
+    const double half = smooth[peak] / 2;
+    std::size_t i = peak;
+    if (tail == TailSide::Low) {
+        while (i + 1 < bins && smooth[i] > half) ++i;
+    } else {
+        while (i > 0 && smooth[i] > half) --i;
+    }
+    const double hwhm = std::max(width, std::fabs(static_cast<double>(i) - static_cast<double>(peak)) * width);
+    sigma = hwhm / std::sqrt(2 * std::log(2.0));
+    return sigma > 0;
+}
+
+}  // namespace
+
+GaussianFit fit_gaussian_core(const std::vector<double>& values, TailSide tail) {
     GaussianFit fit;
     if (values.size() < 20) return fit;
-    double mean = quantile(values, 0.5);
-    std::vector<double> dev;
-    dev.reserve(values.size());
-    for (double v : values) dev.push_back(std::fabs(v - mean));
-    double sigma = 1.4826 * quantile(dev, 0.5);
-    if (!(sigma > 0)) return fit;
-    // Gauss-Newton on binned counts in mean +- 2.5 sigma, range re-centred each round.
+    double mean = 0, sigma = 0;
+    if (!peak_start(values, tail, mean, sigma)) return fit;
+    // Gauss-Newton on binned counts over the core; on the tail side only to 1.5 sigma.
+    const double below = tail == TailSide::Low ? 1.5 : 2.5, above = tail == TailSide::High ? 1.5 : 2.5;
     Eigen::Vector3d theta;
     Eigen::Matrix3d covariance = Eigen::Matrix3d::Zero();
     for (int round = 0; round < 4; ++round) {
-        const double lo = mean - 2.5 * sigma, hi = mean + 2.5 * sigma;
+        const double lo = mean - below * sigma, hi = mean + above * sigma;
         const int bins = 40;
         const double width = (hi - lo) / bins;
         std::vector<double> counts(bins, 0.0);
@@ -42,7 +73,7 @@ GaussianFit fit_gaussian_core(const std::vector<double>& values) {
                 ++inside;
             }
         if (inside < 20) return fit;
-        theta << static_cast<double>(inside) * width / (sigma * std::sqrt(2 * M_PI)) / 0.9876, mean, sigma;
+        theta << static_cast<double>(inside) * width / (sigma * std::sqrt(2 * M_PI)) / 0.9, mean, sigma;
         for (int it = 0; it < 30; ++it) {
             Eigen::Matrix3d jtj = Eigen::Matrix3d::Zero();
             Eigen::Vector3d jtr = Eigen::Vector3d::Zero();
@@ -79,7 +110,7 @@ EnergyLineMetrics energy_line_metrics(const std::vector<double>& estimates_eV, d
     EnergyLineMetrics m;
     m.line_eV = line_eV;
     m.entries = estimates_eV.size();
-    const GaussianFit fit = fit_gaussian_core(estimates_eV);
+    const GaussianFit fit = fit_gaussian_core(estimates_eV, TailSide::Low);
     if (!fit.ok) return m;
     m.fwhm_eV = kFwhmPerSigma * fit.sigma;
     m.fwhm_error_eV = kFwhmPerSigma * fit.sigma_error;
@@ -98,7 +129,7 @@ TimingMetrics timing_metrics(const std::vector<double>& residuals_s) {
     double sum2 = 0;
     for (double r : residuals_s) sum2 += r * r;
     m.rms_s = std::sqrt(sum2 / static_cast<double>(residuals_s.size()));
-    const GaussianFit fit = fit_gaussian_core(residuals_s);
+    const GaussianFit fit = fit_gaussian_core(residuals_s, TailSide::None);
     if (!fit.ok) return m;
     m.sigma_s = fit.sigma;
     m.sigma_error_s = fit.sigma_error;

@@ -9,15 +9,20 @@ namespace pixforge::datasets {
 
 inline constexpr double kFwhmPerSigma = 2.3548200450309493;  // 2 sqrt(2 ln 2)
 
-// Least-squares fit of a Gaussian to the histogram of the core (mean +- 2.5 sigma, refined
-// iteratively from the median and MAD), Poisson weights; errors from the fit covariance.
+// Which side of a peak carries a non-Gaussian tail: energy lines have a low-energy tail (charge
+// sharing, trapping, ballistic deficit); time residuals are treated as symmetric.
+enum class TailSide { None, Low, High };
+
+// Least-squares fit of a Gaussian to the histogram of a peak's core, Poisson weights, errors
+// from the fit covariance. Starts at the histogram mode with sigma from the half width on the
+// clean side; fits mean +- 2.5 sigma, but only 1.5 sigma into the tail side.
 struct GaussianFit {
     bool ok = false;
     std::size_t entries = 0;
     double mean = 0, mean_error = 0;
     double sigma = 0, sigma_error = 0;
 };
-GaussianFit fit_gaussian_core(const std::vector<double>& values);
+GaussianFit fit_gaussian_core(const std::vector<double>& values, TailSide tail);
 
 struct EnergyLineMetrics {
     double line_eV = 0;

@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(gaussian_core_fit_recovers_sigma_under_background) {
     const int n = 100000;
     for (int i = 0; i < n; ++i) v.push_back(1000 + 30 * rng.normal());
     for (int i = 0; i < n / 20; ++i) v.push_back(700 + 600 * rng.uniform());  // flat background
-    const auto fit = datasets::fit_gaussian_core(v);
+    const auto fit = datasets::fit_gaussian_core(v, datasets::TailSide::None);
     BOOST_TEST(fit.ok);
     BOOST_TEST(fit.mean == 1000.0, boost::test_tools::tolerance(0.001));
     BOOST_TEST(fit.sigma == 30.0, boost::test_tools::tolerance(0.03));

@@ -22,15 +22,12 @@ RawEstimate CfdEstimator::measure(const std::uint16_t* window) const {
     const int peak = argmax(x.data(), n);
     const auto [amplitude, index] = parabolic_peak(x.data(), n, peak);
     for (int i = delay_; i < n; ++i) y[i] = fraction_ * x[i] - x[i - delay_];
-    // Armed once y clearly rises (half the fraction of the amplitude), then the next + to - crossing.
+    // Search the + to - crossing from the leading edge (first sample above 20 % of the
+    // amplitude): before the pulse, noise makes y cross zero at random.
     double time = index * context_.period_s;
-    const double arm = 0.5 * fraction_ * amplitude;
-    bool armed = false;
-    for (int i = delay_ + 1; i <= peak + delay_ && i < n; ++i) {
-        if (!armed) {
-            armed = y[i] > arm;
-            continue;
-        }
+    int start = delay_ + 1;
+    while (start < peak && x[start] < 0.2 * amplitude) ++start;
+    for (int i = start; i <= peak + delay_ && i < n; ++i) {
         if (y[i] <= 0 && y[i - 1] > 0) {
             time = crossing(y.data(), i, 0.0) * context_.period_s;
             break;
