@@ -32,9 +32,7 @@ Action add_baseline_command(CLI::App& cmd, const std::string& command_line) {
         std::filesystem::path temp;
         if (path.empty()) {
             temp = std::filesystem::temp_directory_path() / fmt::format("pixforge-baseline-{}.h5", getpid());
-            const models::PixelChain chain(models::chain_params_from(config));
-            datasets::build_dataset(config, chain, datasets::split_sizes(config, static_cast<std::uint64_t>(config.integer("dataset.windows"))),
-                                    temp.string(), current_provenance(command_line), &err);
+            datasets::build_dataset(config, 0, temp.string(), current_provenance(command_line), &err);
             path = temp.string();
         }
         struct Cleanup {

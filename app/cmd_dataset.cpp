@@ -24,11 +24,9 @@ Action add_dataset_command(CLI::App& cmd, const std::string& command_line) {
                "Schema: docs/dataset_schema.md (readable with h5py alone).");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         const Config config = Config::load(o->config.path, o->config.overrides);
-        const models::PixelChain chain(models::chain_params_from(config));
-        const std::uint64_t total = o->pulses ? o->pulses : static_cast<std::uint64_t>(config.integer("dataset.windows"));
-        const datasets::SplitSizes sizes = datasets::split_sizes(config, total);
-        const auto summary = datasets::build_dataset(config, chain, sizes, o->out, current_provenance(command_line),
+        const auto summary = datasets::build_dataset(config, o->pulses, o->out, current_provenance(command_line),
                                                      o->quiet ? nullptr : &err);
+        const datasets::SplitSizes sizes = datasets::split_sizes(config, summary.windows);
         out << fmt::format("wrote {}: {} windows (train {}, validation {}, test {}){} in {:.2f} s\n", o->out,
                            summary.windows, sizes.train, sizes.validation, sizes.test,
                            summary.stream_samples ? fmt::format(" + {} stream samples", summary.stream_samples) : "",

@@ -138,28 +138,25 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
     throw std::logic_error("unhandled parameter type");
 }
 
+[[noreturn]] void unknown_key(const std::string& where, const std::string& key, const std::string& context,
+                              const ConfigSchema& schema) {
+    const std::string hint = schema.closest(key);
+    throw PixError("CFG-003", fmt::format("{}: unknown key '{}'{}{} (pixforge config --describe lists every key)", where,
+                                          key, context, hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+}
+
 void apply_table(const toml::table& root, const std::string& source, const ConfigSchema& schema,
                  const std::function<void(const ParamSpec&, const Config::Value&)>& store) {
     for (const auto& [section_key, section_node] : root) {
         const std::string section(section_key.str());
         const auto* section_table = section_node.as_table();
-        if (!section_table) {
-            const std::string hint = schema.closest(section);
-            throw PixError("CFG-003", fmt::format("{}: unknown key '{}' outside any section{}; keys live in sections "
-                                                  "such as [frontend] (pixforge config --describe lists them)",
-                                                  origin_of(source, section_node).where, section,
-                                                  hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-        }
+        if (!section_table)
+            unknown_key(origin_of(source, section_node).where, section, " outside any section; keys live in sections "
+                        "such as [frontend]", schema);
         for (const auto& [name, node] : *section_table) {
             const std::string key = section + "." + std::string(name.str());
             const ParamSpec* spec = schema.find(key);
-            if (!spec) {
-                const std::string hint = schema.closest(key);
-                throw PixError("CFG-003", fmt::format("{}: unknown key '{}'{} (pixforge config --describe lists every "
-                                                      "key)",
-                                                      origin_of(source, node).where, key,
-                                                      hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-            }
+            if (!spec) unknown_key(origin_of(source, node).where, key, "", schema);
             store(*spec, convert(*spec, node, origin_of(source, node)));
         }
     }
@@ -186,11 +183,7 @@ void apply_override(const std::string& text, const ConfigSchema& schema,
                                               text));
     const std::string value = text.substr(eq + 1);
     const ParamSpec* spec = schema.find(key);
-    if (!spec) {
-        const std::string hint = schema.closest(key);
-        throw PixError("CFG-003", fmt::format("--set: unknown key '{}'{} (pixforge config --describe lists every key)",
-                                              key, hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-    }
+    if (!spec) unknown_key("--set", key, "", schema);
     toml::table wrapper;
     try {
         wrapper = toml::parse("v = " + value);

@@ -60,4 +60,11 @@ BuildSummary build_dataset(const Config& config, const models::PixelChain& chain
     return summary;
 }
 
+BuildSummary build_dataset(const Config& config, std::uint64_t total_windows, const std::string& out_path,
+                           const Provenance& provenance, std::ostream* progress) {
+    const models::PixelChain chain(models::chain_params_from(config));
+    const std::uint64_t total = total_windows ? total_windows : static_cast<std::uint64_t>(config.integer("dataset.windows"));
+    return build_dataset(config, chain, split_sizes(config, total), out_path, provenance, progress);
+}
+
 }  // namespace pixforge::datasets

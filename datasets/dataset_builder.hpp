@@ -28,4 +28,8 @@ struct BuildSummary {
 BuildSummary build_dataset(const Config& config, const models::PixelChain& chain, const SplitSizes& sizes,
                            const std::string& out_path, const Provenance& provenance, std::ostream* progress);
 
+// The chain of `config` and `total_windows` windows (0: dataset.windows) split by its fractions.
+BuildSummary build_dataset(const Config& config, std::uint64_t total_windows, const std::string& out_path,
+                           const Provenance& provenance, std::ostream* progress);
+
 }  // namespace pixforge::datasets
