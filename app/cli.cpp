@@ -11,19 +11,20 @@
 namespace pixforge::app {
 
 void ConfigOptions::add_to(CLI::App& command, bool required) {
-    auto* opt = command.add_option("-c,--config", path, "run configuration (TOML), e.g. configs/default.toml");
+    auto* opt =
+        command.add_option("-c,--config", path, "run configuration (TOML), e.g. configs/default.toml");
     if (required) opt->required();
-    command.add_option("--set", overrides,
-                       "override one key, e.g. --set frontend.shaper_tau=30ns (repeatable)")
+    command
+        .add_option("--set", overrides, "override one key, e.g. --set frontend.shaper_tau=30ns (repeatable)")
         ->take_all();
 }
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CLI::App app{fmt::format(
-        "pixforge {}: co-design of in-pixel neural networks and their ASIC logic.\n"
-        "Every command reads one TOML run config; values carry units (\"25ns\", \"10keV\").\n"
-        "Start with: pixforge config --describe    (every key, default, unit and meaning)",
-        pixforge_version())};
+    CLI::App app{
+        fmt::format("pixforge {}: co-design of in-pixel neural networks and their ASIC logic.\n"
+                    "Every command reads one TOML run config; values carry units (\"25ns\", \"10keV\").\n"
+                    "Start with: pixforge config --describe    (every key, default, unit and meaning)",
+                    pixforge_version())};
     app.require_subcommand(1);
     app.set_version_flag("--version", pixforge_version());
     std::string command_line;
@@ -32,14 +33,16 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     auto add = [&](const char* name, const char* help) { return app.add_subcommand(name, help); };
     CLI::App* c = add("config", "describe every configuration key, or validate and print a resolved config");
     actions[c] = add_config_command(*c);
-    c = add("dataset", "generate labelled ADC windows (train/validation/test) and an optional stream, as HDF5");
+    c = add("dataset",
+            "generate labelled ADC windows (train/validation/test) and an optional stream, as HDF5");
     actions[c] = add_dataset_command(*c, command_line);
     c = add("baseline", "calibrate and score the classical estimators on a dataset's test split");
     actions[c] = add_baseline_command(*c, command_line);
     c = add("bench-dataset", "measure dataset generation speed (windows/s, samples/s) and memory");
     actions[c] = add_bench_dataset_command(*c);
 
-    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11 wants them reversed, no argv[0]
+    std::vector<std::string> reversed(args.rbegin(),
+                                      args.rend() - 1);  // CLI11 wants them reversed, no argv[0]
     try {
         app.parse(reversed);
     } catch (const CLI::ParseError& e) {

@@ -21,11 +21,14 @@ Action add_baseline_command(CLI::App& cmd, const std::string& command_line) {
     };
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
-    cmd.add_option("-d,--dataset", o->dataset, "dataset from pixforge dataset (default: generate one from the config)");
+    cmd.add_option("-d,--dataset", o->dataset,
+                   "dataset from pixforge dataset (default: generate one from the config)");
     cmd.add_option("-o,--out", o->out, "also write the results as HDF5");
     cmd.add_flag("--json", o->json, "print JSON instead of tables");
-    cmd.footer("The chain (templates, noise) is taken from the dataset's own stored config; [estimators]\n"
-               "settings from --config. Example:\n  pixforge baseline -c configs/default.toml -d out/d0.h5 -o out/baseline.h5");
+    cmd.footer(
+        "The chain (templates, noise) is taken from the dataset's own stored config; [estimators]\n"
+        "settings from --config. Example:\n  pixforge baseline -c configs/default.toml -d out/d0.h5 -o "
+        "out/baseline.h5");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         const Config config = Config::load(o->config.path, o->config.overrides);
         std::string path = o->dataset;
@@ -37,7 +40,9 @@ Action add_baseline_command(CLI::App& cmd, const std::string& command_line) {
         }
         struct Cleanup {
             std::filesystem::path p;
-            ~Cleanup() { if (!p.empty()) std::filesystem::remove(p); }
+            ~Cleanup() {
+                if (!p.empty()) std::filesystem::remove(p);
+            }
         } cleanup{temp};
         const datasets::DatasetReader dataset(path);
         const Config chain_config = Config::parse(dataset.resolved_config(), path + ":/config");
@@ -48,8 +53,8 @@ Action add_baseline_command(CLI::App& cmd, const std::string& command_line) {
         else
             datasets::print_baseline_table(report, out);
         if (!o->out.empty())
-            datasets::write_baseline_h5(report, o->out, current_provenance(command_line), chain_config.resolved_toml(),
-                                        chain.params().seed);
+            datasets::write_baseline_h5(report, o->out, current_provenance(command_line),
+                                        chain_config.resolved_toml(), chain.params().seed);
         return 0;
     };
 }

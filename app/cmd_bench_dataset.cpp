@@ -26,8 +26,10 @@ Action add_bench_dataset_command(CLI::App& cmd) {
         const auto setup_start = std::chrono::steady_clock::now();
         const models::PixelChain chain(models::chain_params_from(config));
         const models::EnergySpectrum spectrum(chain.params().spectrum);
-        models::WindowGenerator generator(chain, spectrum, chain.params().rate_per_s, Rng(chain.params().seed, "bench"));
-        const double setup = std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
+        models::WindowGenerator generator(chain, spectrum, chain.params().rate_per_s,
+                                          Rng(chain.params().seed, "bench"));
+        const double setup =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
         models::LabelledWindow w;
         std::uint64_t checksum = 0;
         const auto start = std::chrono::steady_clock::now();
@@ -35,17 +37,19 @@ Action add_bench_dataset_command(CLI::App& cmd) {
             generator.next(w);
             checksum += w.adc[static_cast<size_t>(chain.params().trigger.pre_trigger)];
         }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         rusage usage{};
         getrusage(RUSAGE_SELF, &usage);
         const double samples = static_cast<double>(o->windows) * chain.params().trigger.window;
         out << fmt::format("chain setup (response tables, noise model): {:.3f} s\n", setup);
         out << fmt::format("windows: {} of {} samples in {:.3f} s on one core\n", o->windows,
                            chain.params().trigger.window, seconds);
-        out << fmt::format("speed: {:.0f} windows/s, {:.3g} ADC samples/s\n", o->windows / seconds, samples / seconds);
+        out << fmt::format("speed: {:.0f} windows/s, {:.3g} ADC samples/s\n", o->windows / seconds,
+                           samples / seconds);
         out << fmt::format("stream time covered: {:.4f} s at {:.3g} /s; triggers {}, lost in dead time {}\n",
-                           generator.counters().elapsed_s, chain.params().rate_per_s, generator.counters().triggers,
-                           generator.counters().lost_dead_time);
+                           generator.counters().elapsed_s, chain.params().rate_per_s,
+                           generator.counters().triggers, generator.counters().lost_dead_time);
         out << fmt::format("peak RSS: {:.1f} MiB (checksum {})\n", usage.ru_maxrss / 1024.0, checksum);
         return 0;
     };

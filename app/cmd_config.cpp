@@ -10,11 +10,19 @@ namespace {
 
 std::string type_name(const ParamSpec& p) {
     switch (p.type) {
-        case ParamType::Real: return p.dimension == units::Dimension::Dimensionless ? "number" : units::dimension_name(p.dimension);
-        case ParamType::Integer: return "integer";
-        case ParamType::Boolean: return "bool";
-        case ParamType::Choice: return "choice";
-        case ParamType::RealList: return "list of " + (p.dimension == units::Dimension::Dimensionless ? std::string("numbers") : units::dimension_name(p.dimension));
+        case ParamType::Real:
+            return p.dimension == units::Dimension::Dimensionless ? "number"
+                                                                  : units::dimension_name(p.dimension);
+        case ParamType::Integer:
+            return "integer";
+        case ParamType::Boolean:
+            return "bool";
+        case ParamType::Choice:
+            return "choice";
+        case ParamType::RealList:
+            return "list of " + (p.dimension == units::Dimension::Dimensionless
+                                     ? std::string("numbers")
+                                     : units::dimension_name(p.dimension));
     }
     return "?";
 }
@@ -43,7 +51,8 @@ void describe(std::ostream& out) {
             out << "\n[" << s << "]\n";
             section = s;
         }
-        out << fmt::format("  {:<34} {:<20} default {:<24} {}\n", p.key, type_name(p), p.default_text, range_text(p));
+        out << fmt::format("  {:<34} {:<20} default {:<24} {}\n", p.key, type_name(p), p.default_text,
+                           range_text(p));
         out << fmt::format("  {:<34} {}\n", "", p.description);
     }
 }
@@ -54,8 +63,11 @@ Action add_config_command(CLI::App& cmd) {
     auto options = std::make_shared<ConfigOptions>();
     auto describe_flag = std::make_shared<bool>(false);
     options->add_to(cmd, false);
-    cmd.add_flag("--describe", *describe_flag, "print every key with its type, default, unit, range and meaning");
-    cmd.footer("Examples:\n  pixforge config --describe\n  pixforge config -c configs/default.toml --set adc.bits=8");
+    cmd.add_flag("--describe", *describe_flag,
+                 "print every key with its type, default, unit, range and meaning");
+    cmd.footer(
+        "Examples:\n  pixforge config --describe\n  pixforge config -c configs/default.toml --set "
+        "adc.bits=8");
     return [options, describe_flag](std::ostream& out, std::ostream& err) {
         if (*describe_flag || options->path.empty()) {
             describe(out);

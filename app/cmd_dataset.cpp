@@ -20,17 +20,19 @@ Action add_dataset_command(CLI::App& cmd, const std::string& command_line) {
     cmd.add_option("-o,--out", o->out, "output HDF5 file (written atomically)")->required();
     cmd.add_option("--pulses", o->pulses, "labelled windows in all splits (overrides dataset.windows)");
     cmd.add_flag("-q,--quiet", o->quiet, "no progress lines");
-    cmd.footer("Example:\n  pixforge dataset -c configs/default.toml -o out/d0.h5 --pulses 100000\n"
-               "Schema: docs/dataset_schema.md (readable with h5py alone).");
+    cmd.footer(
+        "Example:\n  pixforge dataset -c configs/default.toml -o out/d0.h5 --pulses 100000\n"
+        "Schema: docs/dataset_schema.md (readable with h5py alone).");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         const Config config = Config::load(o->config.path, o->config.overrides);
-        const auto summary = datasets::build_dataset(config, o->pulses, o->out, current_provenance(command_line),
-                                                     o->quiet ? nullptr : &err);
+        const auto summary = datasets::build_dataset(
+            config, o->pulses, o->out, current_provenance(command_line), o->quiet ? nullptr : &err);
         const datasets::SplitSizes sizes = datasets::split_sizes(config, summary.windows);
-        out << fmt::format("wrote {}: {} windows (train {}, validation {}, test {}){} in {:.2f} s\n", o->out,
-                           summary.windows, sizes.train, sizes.validation, sizes.test,
-                           summary.stream_samples ? fmt::format(" + {} stream samples", summary.stream_samples) : "",
-                           summary.seconds);
+        out << fmt::format(
+            "wrote {}: {} windows (train {}, validation {}, test {}){} in {:.2f} s\n", o->out,
+            summary.windows, sizes.train, sizes.validation, sizes.test,
+            summary.stream_samples ? fmt::format(" + {} stream samples", summary.stream_samples) : "",
+            summary.seconds);
         return 0;
     };
 }

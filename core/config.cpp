@@ -42,19 +42,22 @@ std::string expected_text(const ParamSpec& spec) {
             if (spec.dimension == Dimension::Dimensionless) return "a number such as 0.5";
             return fmt::format("a {} with a unit, such as {}", units::dimension_name(spec.dimension),
                                units::example(spec.dimension));
-        case ParamType::Integer: return "an integer such as 8";
-        case ParamType::Boolean: return "true or false";
-        case ParamType::Choice: return fmt::format("one of \"{}\"", fmt::join(spec.choices, "\", \""));
+        case ParamType::Integer:
+            return "an integer such as 8";
+        case ParamType::Boolean:
+            return "true or false";
+        case ParamType::Choice:
+            return fmt::format("one of \"{}\"", fmt::join(spec.choices, "\", \""));
         case ParamType::RealList:
             if (spec.dimension == Dimension::Dimensionless) return "an array of numbers such as [1.0, 0.5]";
-            return fmt::format("an array of {} strings with units, such as [{}]", units::dimension_name(spec.dimension),
-                               units::example(spec.dimension));
+            return fmt::format("an array of {} strings with units, such as [{}]",
+                               units::dimension_name(spec.dimension), units::example(spec.dimension));
     }
     return "?";
 }
 
-[[noreturn]] void fail(const std::string& id, const Origin& at, const ParamSpec& spec, const std::string& value,
-                       const std::string& problem) {
+[[noreturn]] void fail(const std::string& id, const Origin& at, const ParamSpec& spec,
+                       const std::string& value, const std::string& problem) {
     throw PixError(id, fmt::format("{}: '{}' = {}: {}; expected {}", at.where, spec.key, value, problem,
                                    expected_text(spec)));
 }
@@ -71,7 +74,8 @@ void check_range(const ParamSpec& spec, double si, const Origin& at, const std::
         range = "at least " + bound(spec.min);
     else
         range = fmt::format("between {} and {}", bound(spec.min), bound(spec.max));
-    throw PixError("CFG-006", fmt::format("{}: '{}' = {} is out of range; allowed: {}", at.where, spec.key, shown, range));
+    throw PixError("CFG-006", fmt::format("{}: '{}' = {} is out of range; allowed: {}", at.where, spec.key,
+                                          shown, range));
 }
 
 units::Quantity to_quantity(const ParamSpec& spec, const toml::node& node, const Origin& at) {
@@ -115,8 +119,9 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
             // the model layer checks it again once converted to electrons.
             if (spec.dimension == Dimension::ChargeOrEnergy) {
                 if (q.si < 0)
-                    throw PixError("CFG-006", fmt::format("{}: '{}' = {} is out of range; allowed: at least 0",
-                                                          at.where, spec.key, shown));
+                    throw PixError("CFG-006",
+                                   fmt::format("{}: '{}' = {} is out of range; allowed: at least 0", at.where,
+                                               spec.key, shown));
             } else {
                 check_range(spec, q.si, at, shown);
             }
@@ -129,8 +134,9 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
             for (const auto& item : *arr) {
                 out.push_back(to_quantity(spec, item, at));
                 if (out.back().si < spec.min)
-                    throw PixError("CFG-006", fmt::format("{}: '{}' = {}: element {} is below the minimum {:.9g}",
-                                                          at.where, spec.key, shown, show(item), spec.min));
+                    throw PixError("CFG-006",
+                                   fmt::format("{}: '{}' = {}: element {} is below the minimum {:.9g}",
+                                               at.where, spec.key, shown, show(item), spec.min));
             }
             return out;
         }
@@ -141,8 +147,9 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
 [[noreturn]] void unknown_key(const std::string& where, const std::string& key, const std::string& context,
                               const ConfigSchema& schema) {
     const std::string hint = schema.closest(key);
-    throw PixError("CFG-003", fmt::format("{}: unknown key '{}'{}{} (pixforge config --describe lists every key)", where,
-                                          key, context, hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    throw PixError("CFG-003",
+                   fmt::format("{}: unknown key '{}'{}{} (pixforge config --describe lists every key)", where,
+                               key, context, hint.empty() ? "" : "; did you mean '" + hint + "'?"));
 }
 
 void apply_table(const toml::table& root, const std::string& source, const ConfigSchema& schema,
@@ -151,8 +158,10 @@ void apply_table(const toml::table& root, const std::string& source, const Confi
         const std::string section(section_key.str());
         const auto* section_table = section_node.as_table();
         if (!section_table)
-            unknown_key(origin_of(source, section_node).where, section, " outside any section; keys live in sections "
-                        "such as [frontend]", schema);
+            unknown_key(origin_of(source, section_node).where, section,
+                        " outside any section; keys live in sections "
+                        "such as [frontend]",
+                        schema);
         for (const auto& [name, node] : *section_table) {
             const std::string key = section + "." + std::string(name.str());
             const ParamSpec* spec = schema.find(key);
@@ -244,9 +253,10 @@ Config Config::parse(std::string_view toml_text, const std::string& source_name,
 Config Config::load(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
     std::ifstream in(path, std::ios::binary);
     if (!in || std::filesystem::is_directory(path))
-        throw PixError("CFG-001", fmt::format("{}: cannot read the config file (missing or not readable); pass an "
-                                              "existing TOML file, e.g. configs/default.toml",
-                                              path.string()));
+        throw PixError("CFG-001",
+                       fmt::format("{}: cannot read the config file (missing or not readable); pass an "
+                                   "existing TOML file, e.g. configs/default.toml",
+                                   path.string()));
     std::stringstream buffer;
     buffer << in.rdbuf();
     return parse(buffer.str(), path.string(), overrides);
@@ -258,11 +268,21 @@ const Config::Value& Config::get(const std::string& key) const {
     return it->second;
 }
 
-units::Quantity Config::quantity(const std::string& key) const { return std::get<units::Quantity>(get(key)); }
-double Config::real(const std::string& key) const { return quantity(key).si; }
-std::int64_t Config::integer(const std::string& key) const { return std::get<std::int64_t>(get(key)); }
-bool Config::flag(const std::string& key) const { return std::get<bool>(get(key)); }
-const std::string& Config::text(const std::string& key) const { return std::get<std::string>(get(key)); }
+units::Quantity Config::quantity(const std::string& key) const {
+    return std::get<units::Quantity>(get(key));
+}
+double Config::real(const std::string& key) const {
+    return quantity(key).si;
+}
+std::int64_t Config::integer(const std::string& key) const {
+    return std::get<std::int64_t>(get(key));
+}
+bool Config::flag(const std::string& key) const {
+    return std::get<bool>(get(key));
+}
+const std::string& Config::text(const std::string& key) const {
+    return std::get<std::string>(get(key));
+}
 std::vector<units::Quantity> Config::quantities(const std::string& key) const {
     return std::get<std::vector<units::Quantity>>(get(key));
 }

@@ -17,8 +17,9 @@
 namespace pixforge {
 
 class Config {
-public:
-    using Value = std::variant<bool, std::int64_t, units::Quantity, std::string, std::vector<units::Quantity>>;
+  public:
+    using Value =
+        std::variant<bool, std::int64_t, units::Quantity, std::string, std::vector<units::Quantity>>;
 
     // All defaults.
     static Config defaults();
@@ -44,7 +45,7 @@ public:
     // Throws CFG-009 for a value that is valid alone but not with others.
     [[noreturn]] void reject(const std::string& key, const std::string& why) const;
 
-private:
+  private:
     void set(const ParamSpec& spec, const Value& v) { values_[spec.key] = v; }
     const Value& get(const std::string& key) const;
 

@@ -28,7 +28,8 @@ ParamSpec integer(std::string key, std::string def, double lo, double hi, std::s
 }
 
 ParamSpec flag(std::string key, std::string def, std::string what) {
-    ParamSpec p = real(std::move(key), Dimension::Dimensionless, std::move(def), -kInf, kInf, std::move(what));
+    ParamSpec p =
+        real(std::move(key), Dimension::Dimensionless, std::move(def), -kInf, kInf, std::move(what));
     p.type = ParamType::Boolean;
     return p;
 }
@@ -48,8 +49,8 @@ ParamSpec list(std::string key, Dimension dim, std::string def, double lo, std::
 }
 
 // Training and test spectra share one set of keys under two prefixes.
-void add_spectrum(ConfigSchema& s, const std::string& prefix, const std::string& kind, const std::string& lines,
-                  const std::string& what) {
+void add_spectrum(ConfigSchema& s, const std::string& prefix, const std::string& kind,
+                  const std::string& lines, const std::string& what) {
     ParamSpec k = choice(prefix + ".kind", {"uniform", "lines", "table", "landau"},
                          "shape of the " + what + " energy spectrum");
     k.default_text = "\"" + kind + "\"";
@@ -71,13 +72,17 @@ void add_spectrum(ConfigSchema& s, const std::string& prefix, const std::string&
 
 ConfigSchema build_standard() {
     ConfigSchema s;
-    s.add(integer("run.seed", "1", 0, 9.007199254740992e15, "master random seed; every stream derives from it"));
+    s.add(integer("run.seed", "1", 0, 9.007199254740992e15,
+                  "master random seed; every stream derives from it"));
 
-    s.add(choice("sensor.material", {"Si", "Ge", "CdTe", "CZT", "GaAs"}, "sensor material (pair energy, Fano, mobilities)"));
+    s.add(choice("sensor.material", {"Si", "Ge", "CdTe", "CZT", "GaAs"},
+                 "sensor material (pair energy, Fano, mobilities)"));
     s.add(real("sensor.thickness", Dimension::Length, "\"450um\"", 1e-6, 0.05, "sensor thickness"));
     s.add(real("sensor.pitch", Dimension::Length, "\"75um\"", 1e-6, 0.01, "pixel pitch"));
-    s.add(real("sensor.bias", Dimension::Voltage, "\"200V\"", 1e-3, 1e4, "bias voltage magnitude (uniform field)"));
-    s.add(real("sensor.temperature", Dimension::Temperature, "\"293K\"", 1, 500, "sensor temperature (diffusion)"));
+    s.add(real("sensor.bias", Dimension::Voltage, "\"200V\"", 1e-3, 1e4,
+               "bias voltage magnitude (uniform field)"));
+    s.add(real("sensor.temperature", Dimension::Temperature, "\"293K\"", 1, 500,
+               "sensor temperature (diffusion)"));
     s.add(choice("sensor.collected_carrier", {"holes", "electrons"},
                  "carrier collected by the pixel; photons enter from the opposite face"));
     s.add(choice("sensor.current_shape", {"rectangular", "delta"},
@@ -86,19 +91,22 @@ ConfigSchema build_standard() {
                "photon attenuation length at sensor.attenuation_energy (0 = all absorbed at the entrance)"));
     s.add(real("sensor.attenuation_energy", Dimension::Energy, "\"10keV\"", 1e-19, kInf,
                "reference energy of the attenuation length; it scales as E^3 (photoelectric)"));
-    s.add(real("sensor.fano_factor", Dimension::Dimensionless, "0", 0, 1, "Fano factor (0 = the material's value)"));
-    s.add(flag("sensor.charge_sharing", "false", "lose charge to neighbours (Gaussian cloud, uniform impact point)"));
+    s.add(real("sensor.fano_factor", Dimension::Dimensionless, "0", 0, 1,
+               "Fano factor (0 = the material's value)"));
+    s.add(flag("sensor.charge_sharing", "false",
+               "lose charge to neighbours (Gaussian cloud, uniform impact point)"));
     s.add(flag("sensor.trapping", "false", "Hecht charge loss from the material's mu-tau products"));
 
     add_spectrum(s, "spectrum", "uniform", "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]",
                  "training and validation");
-    add_spectrum(s, "test_spectrum", "lines", "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]",
-                 "test");
+    add_spectrum(s, "test_spectrum", "lines",
+                 "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]", "test");
     s.add(real("source.rate", Dimension::Rate, "\"2e5/s\"", 1e-3, 1e9, "Poisson photon rate per pixel"));
 
     s.add(real("frontend.feedback_capacitance", Dimension::Capacitance, "\"5fF\"", 1e-17, 1e-9,
                "CSA feedback capacitance C_f (gain 1/C_f)"));
-    s.add(real("frontend.rise_time", Dimension::Time, "\"3ns\"", 0, 1e-3, "CSA rise time constant tau_r (0 = ideal)"));
+    s.add(real("frontend.rise_time", Dimension::Time, "\"3ns\"", 0, 1e-3,
+               "CSA rise time constant tau_r (0 = ideal)"));
     s.add(real("frontend.decay_time", Dimension::Time, "\"5us\"", 0, 1.0,
                "CSA feedback decay time constant tau_f (0 = no decay)"));
     s.add(flag("frontend.pole_zero", "true", "pole-zero cancellation of the CSA decay in the shaper"));
@@ -107,11 +115,15 @@ ConfigSchema build_standard() {
                "shaper time constant tau; peaking time = n * tau"));
 
     s.add(flag("noise.enabled", "true", "add electronic noise"));
-    s.add(real("noise.enc_series", Dimension::Charge, "\"80e-\"", 0, kInf, "ENC of white series (voltage) noise, rms"));
-    s.add(real("noise.enc_parallel", Dimension::Charge, "\"30e-\"", 0, kInf, "ENC of parallel (shot) noise, rms"));
+    s.add(real("noise.enc_series", Dimension::Charge, "\"80e-\"", 0, kInf,
+               "ENC of white series (voltage) noise, rms"));
+    s.add(real("noise.enc_parallel", Dimension::Charge, "\"30e-\"", 0, kInf,
+               "ENC of parallel (shot) noise, rms"));
     s.add(real("noise.enc_flicker", Dimension::Charge, "\"50e-\"", 0, kInf, "ENC of 1/f series noise, rms"));
-    s.add(real("noise.flicker_low", Dimension::Frequency, "\"10kHz\"", 1, 1e12, "lowest corner of the 1/f band"));
-    s.add(real("noise.flicker_high", Dimension::Frequency, "\"1GHz\"", 1, 1e12, "highest corner of the 1/f band"));
+    s.add(real("noise.flicker_low", Dimension::Frequency, "\"10kHz\"", 1, 1e12,
+               "lowest corner of the 1/f band"));
+    s.add(real("noise.flicker_high", Dimension::Frequency, "\"1GHz\"", 1, 1e12,
+               "highest corner of the 1/f band"));
 
     s.add(integer("adc.bits", "10", 2, 16, "ADC resolution"));
     s.add(real("adc.sampling_rate", Dimension::Frequency, "\"100MHz\"", 1e3, 1e11, "ADC sampling rate"));
@@ -121,14 +133,16 @@ ConfigSchema build_standard() {
                "pedestal the shaped signal sits on, so noise is not clipped"));
     s.add(real("adc.jitter", Dimension::Time, "\"5ps\"", 0, 1e-6, "sampling clock jitter, rms"));
     s.add(flag("adc.random_phase", "true", "random phase of the ADC clock relative to the photons"));
-    s.add(real("adc.dnl", Dimension::Dimensionless, "0", 0, 0.5, "differential non-linearity, rms in LSB (0 = ideal)"));
+    s.add(real("adc.dnl", Dimension::Dimensionless, "0", 0, 0.5,
+               "differential non-linearity, rms in LSB (0 = ideal)"));
 
     s.add(real("trigger.threshold", Dimension::ChargeOrEnergy, "\"500e-\"", 0, kInf,
                "self-trigger threshold above the baseline"));
     s.add(integer("trigger.window", "32", 4, 4096, "samples captured per trigger"));
     s.add(integer("trigger.pre_trigger", "8", 0, 4095, "samples captured before the trigger sample"));
-    s.add(choice("trigger.policy", {"nonparalyzable", "paralyzable", "retrigger"},
-                 "dead-time policy: blind for dead_time; extended by every crossing; or re-armed after dead_time"));
+    s.add(choice(
+        "trigger.policy", {"nonparalyzable", "paralyzable", "retrigger"},
+        "dead-time policy: blind for dead_time; extended by every crossing; or re-armed after dead_time"));
     s.add(real("trigger.dead_time", Dimension::Time, "\"0ns\"", 0, 1.0,
                "dead time after a trigger (0 = the rest of the window)"));
 
@@ -137,18 +151,22 @@ ConfigSchema build_standard() {
     s.add(integer("labels.max_pulses", "4", 1, 64, "pulses per window stored in the truth table"));
 
     s.add(integer("dataset.windows", "200000", 10, 1e10, "labelled windows in all splits"));
-    s.add(real("dataset.validation_fraction", Dimension::Dimensionless, "0.15", 0, 0.9, "share of windows for validation"));
-    s.add(real("dataset.test_fraction", Dimension::Dimensionless, "0.15", 0.01, 0.9, "share of windows for test"));
+    s.add(real("dataset.validation_fraction", Dimension::Dimensionless, "0.15", 0, 0.9,
+               "share of windows for validation"));
+    s.add(real("dataset.test_fraction", Dimension::Dimensionless, "0.15", 0.01, 0.9,
+               "share of windows for test"));
     s.add(real("dataset.stream_duration", Dimension::Time, "\"0us\"", 0, 1.0,
                "length of the continuous ADC stream stored beside the windows (0 = none)"));
 
     s.add(integer("estimators.trapezoid_rise", "4", 1, 1000, "trapezoid rise, in samples"));
     s.add(integer("estimators.trapezoid_flat", "3", 0, 1000, "trapezoid flat top, in samples"));
-    s.add(real("estimators.cfd_fraction", Dimension::Dimensionless, "0.3", 0.01, 0.99, "digital CFD fraction"));
+    s.add(
+        real("estimators.cfd_fraction", Dimension::Dimensionless, "0.3", 0.01, 0.99, "digital CFD fraction"));
     s.add(integer("estimators.cfd_delay", "2", 1, 100, "digital CFD delay, in samples"));
     s.add(real("estimators.leading_edge_threshold", Dimension::ChargeOrEnergy, "\"800e-\"", 0, kInf,
                "leading-edge timing threshold above the baseline"));
-    s.add(integer("estimators.fast_filter_length", "2", 1, 100, "pile-up inspector fast filter length, in samples"));
+    s.add(integer("estimators.fast_filter_length", "2", 1, 100,
+                  "pile-up inspector fast filter length, in samples"));
     return s;
 }
 

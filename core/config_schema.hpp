@@ -25,7 +25,7 @@ struct ParamSpec {
 };
 
 class ConfigSchema {
-public:
+  public:
     // The schema of every key pixforge knows.
     static const ConfigSchema& standard();
 
@@ -36,7 +36,7 @@ public:
 
     void add(ParamSpec spec);
 
-private:
+  private:
     std::vector<ParamSpec> params_;
 };
 

@@ -8,13 +8,13 @@
 namespace pixforge {
 
 class PixError : public std::runtime_error {
-public:
+  public:
     PixError(std::string id, const std::string& message)
         : std::runtime_error("[ERROR " + id + "] " + message), id_(std::move(id)) {}
 
     const std::string& id() const { return id_; }
 
-private:
+  private:
     std::string id_;
 };
 

@@ -20,25 +20,61 @@ Handle& Handle::operator=(Handle&& o) noexcept {
 void Handle::close() {
     if (id_ < 0) return;
     switch (H5Iget_type(id_)) {
-        case H5I_FILE: H5Fclose(id_); break;
-        case H5I_GROUP: H5Gclose(id_); break;
-        case H5I_DATASET: H5Dclose(id_); break;
-        case H5I_DATASPACE: H5Sclose(id_); break;
-        case H5I_DATATYPE: H5Tclose(id_); break;
-        case H5I_ATTR: H5Aclose(id_); break;
-        case H5I_GENPROP_LST: H5Pclose(id_); break;
-        default: break;
+        case H5I_FILE:
+            H5Fclose(id_);
+            break;
+        case H5I_GROUP:
+            H5Gclose(id_);
+            break;
+        case H5I_DATASET:
+            H5Dclose(id_);
+            break;
+        case H5I_DATASPACE:
+            H5Sclose(id_);
+            break;
+        case H5I_DATATYPE:
+            H5Tclose(id_);
+            break;
+        case H5I_ATTR:
+            H5Aclose(id_);
+            break;
+        case H5I_GENPROP_LST:
+            H5Pclose(id_);
+            break;
+        default:
+            break;
     }
     id_ = -1;
 }
 
-template <> hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
-template <> hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
-template <> hid_t native_type<std::int16_t>() { return H5T_NATIVE_INT16; }
-template <> hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
-template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+hid_t native_type<std::uint8_t>() {
+    return H5T_NATIVE_UINT8;
+}
+template <>
+hid_t native_type<std::uint16_t>() {
+    return H5T_NATIVE_UINT16;
+}
+template <>
+hid_t native_type<std::int16_t>() {
+    return H5T_NATIVE_INT16;
+}
+template <>
+hid_t native_type<std::int32_t>() {
+    return H5T_NATIVE_INT32;
+}
+template <>
+hid_t native_type<std::int64_t>() {
+    return H5T_NATIVE_INT64;
+}
+template <>
+hid_t native_type<float>() {
+    return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t native_type<double>() {
+    return H5T_NATIVE_DOUBLE;
+}
 
 namespace {
 
@@ -53,24 +89,29 @@ void check_status(herr_t status, const std::string& what) {
 
 }  // namespace
 
-void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_library_errors() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 Handle create_file(const std::string& path) {
-    return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                        "create file " + path));
+    return Handle(
+        check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file " + path));
 }
 
 Handle open_file_readonly(const std::string& path) {
     silence_library_errors();
     if (H5Fis_hdf5(path.c_str()) <= 0)
-        throw PixError("DATA-001", fmt::format("{}: not an HDF5 file (missing, unreadable or corrupt)", path));
+        throw PixError("DATA-001",
+                       fmt::format("{}: not an HDF5 file (missing, unreadable or corrupt)", path));
     const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (id < 0) throw PixError("DATA-001", fmt::format("{}: the HDF5 file cannot be opened (truncated?)", path));
+    if (id < 0)
+        throw PixError("DATA-001", fmt::format("{}: the HDF5 file cannot be opened (truncated?)", path));
     return Handle(id);
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
-    return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name));
+    return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        "create group " + name));
 }
 
 bool exists(hid_t parent, const std::string& path) {
@@ -97,7 +138,8 @@ namespace {
 void write_attribute_raw(hid_t obj, const std::string& name, hid_t type, const void* data) {
     if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
     Handle space(check(H5Screate(H5S_SCALAR), "scalar space"));
-    Handle attr(check(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT), "attribute " + name));
+    Handle attr(check(H5Acreate2(obj, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                      "attribute " + name));
     check_status(H5Awrite(attr.id(), type, data), "write attribute " + name);
 }
 
@@ -180,8 +222,9 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_
     check_status(H5Pset_chunk(props.id(), rank, chunk), "chunking of " + name);
     H5Pset_shuffle(props.id());
     check_status(H5Pset_deflate(props.id(), 4), "compression of " + name);
-    dataset_ = Handle(check(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, props.id(), H5P_DEFAULT),
-                            "create dataset " + name));
+    dataset_ =
+        Handle(check(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, props.id(), H5P_DEFAULT),
+                     "create dataset " + name));
     if (!unit.empty()) write_attribute(dataset_.id(), "unit", unit);
 }
 
@@ -193,9 +236,11 @@ void AppendableDataset::append_raw(const void* data, std::size_t rows, hid_t mem
     Handle file_space(check(H5Dget_space(dataset_.id()), "file space"));
     hsize_t start[2] = {rows_, 0};
     hsize_t count[2] = {rows, columns_};
-    check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
+    check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+                 "select rows");
     Handle mem_space(check(H5Screate_simple(rank, count, nullptr), "memory space"));
-    check_status(H5Dwrite(dataset_.id(), mem_type, mem_space.id(), file_space.id(), H5P_DEFAULT, data), "write rows");
+    check_status(H5Dwrite(dataset_.id(), mem_type, mem_space.id(), file_space.id(), H5P_DEFAULT, data),
+                 "write rows");
     rows_ += rows;
 }
 
@@ -212,7 +257,8 @@ std::vector<hsize_t> shape(hid_t parent, const std::string& name) {
 }
 
 template <typename T>
-void read_rows(hid_t parent, const std::string& name, std::size_t first, std::size_t count, std::vector<T>& out) {
+void read_rows(hid_t parent, const std::string& name, std::size_t first, std::size_t count,
+               std::vector<T>& out) {
     Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset " + name));
     Handle file_space(check(H5Dget_space(ds.id()), "file space"));
     const int rank = H5Sget_simple_extent_ndims(file_space.id());
@@ -223,21 +269,24 @@ void read_rows(hid_t parent, const std::string& name, std::size_t first, std::si
     hsize_t cnt[2] = {count, columns};
     out.resize(count * columns);
     if (count == 0) return;
-    check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, cnt, nullptr), "select rows");
+    check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, cnt, nullptr),
+                 "select rows");
     Handle mem_space(check(H5Screate_simple(rank, cnt, nullptr), "memory space"));
     check_status(H5Dread(ds.id(), native_type<T>(), mem_space.id(), file_space.id(), H5P_DEFAULT, out.data()),
                  "read " + name);
 }
 
 template <typename T>
-void write_vector(hid_t parent, const std::string& name, const std::vector<T>& values, const std::string& unit) {
+void write_vector(hid_t parent, const std::string& name, const std::vector<T>& values,
+                  const std::string& unit) {
     hsize_t dims[1] = {values.size()};
     Handle space(check(H5Screate_simple(1, dims, nullptr), "dataspace"));
-    Handle ds(check(H5Dcreate2(parent, name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, H5P_DEFAULT,
-                               H5P_DEFAULT),
-                    "create dataset " + name));
+    Handle ds(check(
+        H5Dcreate2(parent, name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        "create dataset " + name));
     if (!values.empty())
-        check_status(H5Dwrite(ds.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name);
+        check_status(H5Dwrite(ds.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+                     "write " + name);
     if (!unit.empty()) write_attribute(ds.id(), "unit", unit);
 }
 
@@ -245,14 +294,16 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
     Handle type = string_type(0);
     hsize_t dims[1] = {values.size()};
     Handle space(check(H5Screate_simple(1, dims, nullptr), "dataspace"));
-    Handle ds(check(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                    "create dataset " + name));
+    Handle ds(
+        check(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              "create dataset " + name));
     std::vector<const char*> ptrs;
     for (const auto& v : values) ptrs.push_back(v.c_str());
-    if (!ptrs.empty()) check_status(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write");
+    if (!ptrs.empty())
+        check_status(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write");
 }
 
-#define PIXFORGE_H5_INSTANTIATE(T)                                                                   \
+#define PIXFORGE_H5_INSTANTIATE(T)                                                                    \
     template void read_rows<T>(hid_t, const std::string&, std::size_t, std::size_t, std::vector<T>&); \
     template void write_vector<T>(hid_t, const std::string&, const std::vector<T>&, const std::string&);
 PIXFORGE_H5_INSTANTIATE(std::uint8_t)

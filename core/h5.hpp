@@ -13,7 +13,7 @@ namespace pixforge::h5 {
 
 // Owns one hid_t and closes it with the matching H5*close.
 class Handle {
-public:
+  public:
     Handle() = default;
     explicit Handle(hid_t id) : id_(id) {}
     Handle(Handle&& o) noexcept : id_(o.id_) { o.id_ = -1; }
@@ -26,7 +26,7 @@ public:
     bool valid() const { return id_ >= 0; }
     void close();
 
-private:
+  private:
     hid_t id_ = -1;
 };
 
@@ -36,7 +36,7 @@ hid_t native_type();
 // Silences HDF5's own error printing for the life of the process; we report errors ourselves.
 void silence_library_errors();
 
-Handle create_file(const std::string& path);  // truncates
+Handle create_file(const std::string& path);         // truncates
 Handle open_file_readonly(const std::string& path);  // throws DATA-001 if not an HDF5 file
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);  // invalid handle if absent
@@ -51,7 +51,7 @@ std::optional<std::int64_t> read_int_attribute(hid_t obj, const std::string& nam
 
 // A dataset of shape [rows x columns] (columns = 0: one-dimensional) that grows by appending rows.
 class AppendableDataset {
-public:
+  public:
     AppendableDataset() = default;
     AppendableDataset(hid_t parent, const std::string& name, hid_t type, std::size_t columns,
                       std::size_t chunk_rows, const std::string& unit);
@@ -63,7 +63,7 @@ public:
     std::size_t rows() const { return rows_; }
     hid_t id() const { return dataset_.id(); }
 
-private:
+  private:
     void append_raw(const void* data, std::size_t rows, hid_t mem_type);
 
     Handle dataset_;
@@ -76,11 +76,13 @@ std::vector<hsize_t> shape(hid_t parent, const std::string& name);
 
 // Reads rows [first, first + count) of a dataset into `out` (converted to T by HDF5).
 template <typename T>
-void read_rows(hid_t parent, const std::string& name, std::size_t first, std::size_t count, std::vector<T>& out);
+void read_rows(hid_t parent, const std::string& name, std::size_t first, std::size_t count,
+               std::vector<T>& out);
 
 // Writes a small, complete one-dimensional dataset (summaries, tables of results).
 template <typename T>
-void write_vector(hid_t parent, const std::string& name, const std::vector<T>& values, const std::string& unit);
+void write_vector(hid_t parent, const std::string& name, const std::vector<T>& values,
+                  const std::string& unit);
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 
 }  // namespace pixforge::h5

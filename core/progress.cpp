@@ -5,8 +5,13 @@
 namespace pixforge {
 
 Progress::Progress(std::ostream& out, std::string label, std::uint64_t total, std::string unit, bool enabled)
-    : out_(out), label_(std::move(label)), unit_(std::move(unit)), total_(total), enabled_(enabled),
-      start_(Clock::now()), last_(start_) {}
+    : out_(out),
+      label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      enabled_(enabled),
+      start_(Clock::now()),
+      last_(start_) {}
 
 void Progress::update(std::uint64_t done) {
     done_ = done;

@@ -9,13 +9,14 @@
 namespace pixforge {
 
 class Progress {
-public:
-    Progress(std::ostream& out, std::string label, std::uint64_t total, std::string unit, bool enabled = true);
+  public:
+    Progress(std::ostream& out, std::string label, std::uint64_t total, std::string unit,
+             bool enabled = true);
     void update(std::uint64_t done);
     // Prints the final line (always, when enabled); returns the elapsed seconds.
     double finish();
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
     std::ostream& out_;
     std::string label_, unit_;

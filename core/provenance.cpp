@@ -8,7 +8,9 @@
 
 namespace pixforge {
 
-std::string pixforge_version() { return PIXFORGE_VERSION; }
+std::string pixforge_version() {
+    return PIXFORGE_VERSION;
+}
 
 Provenance current_provenance(const std::string& command_line) {
     Provenance p;

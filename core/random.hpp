@@ -10,7 +10,7 @@ namespace pixforge {
 
 // xoshiro256++: small state, fast, good statistics; seeded through splitmix64.
 class Rng {
-public:
+  public:
     Rng(std::uint64_t seed, std::string_view purpose);
 
     std::uint64_t next() {
@@ -32,7 +32,7 @@ public:
     // Standard normal (Marsaglia polar method, one value cached).
     double normal();
 
-private:
+  private:
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     std::uint64_t s_[4];
     double cached_ = 0.0;

@@ -80,8 +80,9 @@ Quantity parse(std::string_view text, Dimension expected) {
     for (const auto& def : kUnits) {
         if (unit == def.symbol) {
             if (!accepts(expected, def.dimension))
-                throw std::invalid_argument("unit '" + unit + "' is " + with_article(dimension_name(def.dimension)) +
-                                            ", not " + with_article(dimension_name(expected)));
+                throw std::invalid_argument("unit '" + unit + "' is " +
+                                            with_article(dimension_name(def.dimension)) + ", not " +
+                                            with_article(dimension_name(expected)));
             return {number * def.factor, def.dimension};
         }
     }
@@ -90,34 +91,56 @@ Quantity parse(std::string_view text, Dimension expected) {
 
 std::string dimension_name(Dimension d) {
     switch (d) {
-        case Dimension::Dimensionless: return "plain number";
-        case Dimension::Time: return "time";
-        case Dimension::Frequency: return "frequency";
-        case Dimension::Rate: return "rate";
-        case Dimension::Energy: return "energy";
-        case Dimension::Charge: return "charge";
-        case Dimension::ChargeOrEnergy: return "charge or energy";
-        case Dimension::Capacitance: return "capacitance";
-        case Dimension::Length: return "length";
-        case Dimension::Voltage: return "voltage";
-        case Dimension::Temperature: return "temperature";
+        case Dimension::Dimensionless:
+            return "plain number";
+        case Dimension::Time:
+            return "time";
+        case Dimension::Frequency:
+            return "frequency";
+        case Dimension::Rate:
+            return "rate";
+        case Dimension::Energy:
+            return "energy";
+        case Dimension::Charge:
+            return "charge";
+        case Dimension::ChargeOrEnergy:
+            return "charge or energy";
+        case Dimension::Capacitance:
+            return "capacitance";
+        case Dimension::Length:
+            return "length";
+        case Dimension::Voltage:
+            return "voltage";
+        case Dimension::Temperature:
+            return "temperature";
     }
     return "?";
 }
 
 std::string example(Dimension d) {
     switch (d) {
-        case Dimension::Dimensionless: return "1.5";
-        case Dimension::Time: return "\"25ns\"";
-        case Dimension::Frequency: return "\"100MHz\"";
-        case Dimension::Rate: return "\"2e5/s\"";
-        case Dimension::Energy: return "\"10keV\"";
-        case Dimension::Charge: return "\"100e-\"";
-        case Dimension::ChargeOrEnergy: return "\"500e-\" or \"1.8keV\"";
-        case Dimension::Capacitance: return "\"5fF\"";
-        case Dimension::Length: return "\"450um\"";
-        case Dimension::Voltage: return "\"200V\"";
-        case Dimension::Temperature: return "\"293K\"";
+        case Dimension::Dimensionless:
+            return "1.5";
+        case Dimension::Time:
+            return "\"25ns\"";
+        case Dimension::Frequency:
+            return "\"100MHz\"";
+        case Dimension::Rate:
+            return "\"2e5/s\"";
+        case Dimension::Energy:
+            return "\"10keV\"";
+        case Dimension::Charge:
+            return "\"100e-\"";
+        case Dimension::ChargeOrEnergy:
+            return "\"500e-\" or \"1.8keV\"";
+        case Dimension::Capacitance:
+            return "\"5fF\"";
+        case Dimension::Length:
+            return "\"450um\"";
+        case Dimension::Voltage:
+            return "\"200V\"";
+        case Dimension::Temperature:
+            return "\"293K\"";
     }
     return "?";
 }
@@ -146,17 +169,27 @@ std::string format(double si, Dimension d) {
         return fmt::format("{:.9g} {}", si / chosen->factor, chosen->symbol);
     };
     switch (d) {
-        case Dimension::Dimensionless: return fmt::format("{:.9g}", si);
-        case Dimension::Time: return pick({{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}});
-        case Dimension::Frequency: return pick({{"GHz", 1e9}, {"MHz", 1e6}, {"kHz", 1e3}, {"Hz", 1}});
-        case Dimension::Rate: return fmt::format("{:.9g}/s", si);
-        case Dimension::Energy: return pick({{"MeV", 1e6 * e}, {"keV", 1e3 * e}, {"eV", e}});
+        case Dimension::Dimensionless:
+            return fmt::format("{:.9g}", si);
+        case Dimension::Time:
+            return pick({{"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}});
+        case Dimension::Frequency:
+            return pick({{"GHz", 1e9}, {"MHz", 1e6}, {"kHz", 1e3}, {"Hz", 1}});
+        case Dimension::Rate:
+            return fmt::format("{:.9g}/s", si);
+        case Dimension::Energy:
+            return pick({{"MeV", 1e6 * e}, {"keV", 1e3 * e}, {"eV", e}});
         case Dimension::Charge:
-        case Dimension::ChargeOrEnergy: return fmt::format("{:.9g} e-", si / e);
-        case Dimension::Capacitance: return pick({{"nF", 1e-9}, {"pF", 1e-12}, {"fF", 1e-15}});
-        case Dimension::Length: return pick({{"m", 1}, {"mm", 1e-3}, {"um", 1e-6}, {"nm", 1e-9}});
-        case Dimension::Voltage: return pick({{"kV", 1e3}, {"V", 1}, {"mV", 1e-3}, {"uV", 1e-6}});
-        case Dimension::Temperature: return fmt::format("{:.9g} K", si);
+        case Dimension::ChargeOrEnergy:
+            return fmt::format("{:.9g} e-", si / e);
+        case Dimension::Capacitance:
+            return pick({{"nF", 1e-9}, {"pF", 1e-12}, {"fF", 1e-15}});
+        case Dimension::Length:
+            return pick({{"m", 1}, {"mm", 1e-3}, {"um", 1e-6}, {"nm", 1e-9}});
+        case Dimension::Voltage:
+            return pick({{"kV", 1e3}, {"V", 1}, {"mV", 1e-3}, {"uV", 1e-6}});
+        case Dimension::Temperature:
+            return fmt::format("{:.9g} K", si);
     }
     return "?";
 }

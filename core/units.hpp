@@ -11,20 +11,20 @@ namespace pixforge::units {
 
 enum class Dimension {
     Dimensionless,
-    Time,           // s
-    Frequency,      // Hz
-    Rate,           // 1/s (events per second)
-    Energy,         // J
-    Charge,         // C
-    ChargeOrEnergy, // either; resolved against the sensor's pair energy by the model layer
-    Capacitance,    // F
-    Length,         // m
-    Voltage,        // V
-    Temperature,    // K
+    Time,            // s
+    Frequency,       // Hz
+    Rate,            // 1/s (events per second)
+    Energy,          // J
+    Charge,          // C
+    ChargeOrEnergy,  // either; resolved against the sensor's pair energy by the model layer
+    Capacitance,     // F
+    Length,          // m
+    Voltage,         // V
+    Temperature,     // K
 };
 
 struct Quantity {
-    double si = 0.0;                               // value in SI units of `dimension`
+    double si = 0.0;                                 // value in SI units of `dimension`
     Dimension dimension = Dimension::Dimensionless;  // never ChargeOrEnergy: the parsed one
 };
 
@@ -44,8 +44,14 @@ std::vector<std::string> accepted_units(Dimension d);
 // form parse() reads back exactly (up to 9 significant digits).
 std::string format(double si, Dimension d);
 
-inline double electrons_from_coulomb(double c) { return c / kElementaryCharge; }
-inline double ev_from_joule(double j) { return j / kElementaryCharge; }
-inline double joule_from_ev(double ev) { return ev * kElementaryCharge; }
+inline double electrons_from_coulomb(double c) {
+    return c / kElementaryCharge;
+}
+inline double ev_from_joule(double j) {
+    return j / kElementaryCharge;
+}
+inline double joule_from_ev(double ev) {
+    return ev * kElementaryCharge;
+}
 
 }  // namespace pixforge::units

@@ -63,14 +63,17 @@ EstimatorReport score_estimator(const models::PulseEstimator& estimator, const D
         for (std::size_t i = 0; i < batch.rows; ++i) {
             const models::Estimate e = estimator.estimate(batch.adc.data() + i * w);
             const int line = batch.line_index[i];
-            if (line >= 0 && static_cast<std::size_t>(line) < lines.size()) per_line[static_cast<std::size_t>(line)].push_back(e.energy_eV);
-            if (!batch.pileup[i] && batch.n_pulses[i] == 1) residuals.push_back(e.time_s - batch.t0_ns[i] * 1e-9);
+            if (line >= 0 && static_cast<std::size_t>(line) < lines.size())
+                per_line[static_cast<std::size_t>(line)].push_back(e.energy_eV);
+            if (!batch.pileup[i] && batch.n_pulses[i] == 1)
+                residuals.push_back(e.time_s - batch.t0_ns[i] * 1e-9);
             scores.push_back(e.pileup_score);
             labels.push_back(batch.pileup[i] != 0);
         }
         seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
-    for (std::size_t l = 0; l < lines.size(); ++l) report.lines.push_back(energy_line_metrics(per_line[l], lines[l] * 1e3));
+    for (std::size_t l = 0; l < lines.size(); ++l)
+        report.lines.push_back(energy_line_metrics(per_line[l], lines[l] * 1e3));
     report.timing = timing_metrics(residuals);
     report.pileup = pileup_metrics(scores, labels);
     report.windows_per_s = static_cast<double>(rows) / std::max(seconds, 1e-9);
@@ -84,8 +87,8 @@ BaselineReport evaluate_classical(const DatasetReader& dataset, const models::Pi
     report.test_windows = dataset.rows("test");
     const models::WindowContext context(chain);
     if (context.length != dataset.window())
-        throw PixError("DATA-005", fmt::format("{}: windows have {} samples but the chain has {}", dataset.path(),
-                                               dataset.window(), context.length));
+        throw PixError("DATA-005", fmt::format("{}: windows have {} samples but the chain has {}",
+                                               dataset.path(), dataset.window(), context.length));
     auto estimators = models::make_classical_estimators(context, estimator_config);
     const CalibrationSet cal = calibration_set(dataset);
     report.calibration_windows = cal.energy_eV.size();
@@ -101,28 +104,32 @@ BaselineReport evaluate_classical(const DatasetReader& dataset, const models::Pi
 }
 
 void print_baseline_table(const BaselineReport& r, std::ostream& out) {
-    out << fmt::format("Classical estimators on {} ({} test windows, calibrated on {} single-pulse training windows)\n\n",
-                       r.dataset_path, r.test_windows, r.calibration_windows);
+    out << fmt::format(
+        "Classical estimators on {} ({} test windows, calibrated on {} single-pulse training windows)\n\n",
+        r.dataset_path, r.test_windows, r.calibration_windows);
     if (!r.estimators.empty() && !r.estimators.front().lines.empty()) {
         out << "Energy resolution, FWHM in eV (centroid bias in eV)\n";
         out << fmt::format("{:<18}", "estimator");
-        for (const auto& l : r.estimators.front().lines) out << fmt::format("{:>24}", fmt::format("{:.2f} keV", l.line_eV * 1e-3));
+        for (const auto& l : r.estimators.front().lines)
+            out << fmt::format("{:>24}", fmt::format("{:.2f} keV", l.line_eV * 1e-3));
         out << "\n";
         for (const auto& e : r.estimators) {
             out << fmt::format("{:<18}", e.name);
             for (const auto& l : e.lines)
-                out << fmt::format("{:>24}", fmt::format("{:.0f}+-{:.0f} ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV));
+                out << fmt::format(
+                    "{:>24}", fmt::format("{:.0f}+-{:.0f} ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV));
             out << "\n";
         }
         out << "\n";
     }
-    out << fmt::format("{:<18}{:>14}{:>12}{:>12}{:>10}{:>14}{:>12}\n", "estimator", "ToA sigma ns", "ToA rms ns",
-                       "outliers %", "PU AUC", "TPR@1%FPR %", "windows/s");
+    out << fmt::format("{:<18}{:>14}{:>12}{:>12}{:>10}{:>14}{:>12}\n", "estimator", "ToA sigma ns",
+                       "ToA rms ns", "outliers %", "PU AUC", "TPR@1%FPR %", "windows/s");
     for (const auto& e : r.estimators)
-        out << fmt::format("{:<18}{:>14}{:>12.3f}{:>12.2f}{:>10.3f}{:>14.1f}{:>12.3g}\n", e.name,
-                           fmt::format("{:.3f}+-{:.3f}", e.timing.sigma_s * 1e9, e.timing.sigma_error_s * 1e9),
-                           e.timing.rms_s * 1e9, 100 * e.timing.outlier_fraction, e.pileup.auc,
-                           100 * e.pileup.tpr_at_1pct_fpr, e.windows_per_s);
+        out << fmt::format(
+            "{:<18}{:>14}{:>12.3f}{:>12.2f}{:>10.3f}{:>14.1f}{:>12.3g}\n", e.name,
+            fmt::format("{:.3f}+-{:.3f}", e.timing.sigma_s * 1e9, e.timing.sigma_error_s * 1e9),
+            e.timing.rms_s * 1e9, 100 * e.timing.outlier_fraction, e.pileup.auc,
+            100 * e.pileup.tpr_at_1pct_fpr, e.windows_per_s);
 }
 
 std::string baseline_json(const BaselineReport& r) {
@@ -134,13 +141,22 @@ std::string baseline_json(const BaselineReport& r) {
         nlohmann::json je;
         je["name"] = e.name;
         for (const auto& l : e.lines)
-            je["energy"].push_back({{"line_keV", l.line_eV * 1e-3}, {"entries", l.entries}, {"fwhm_eV", l.fwhm_eV},
-                                    {"fwhm_error_eV", l.fwhm_error_eV}, {"bias_eV", l.bias_eV},
-                                    {"bias_error_eV", l.bias_error_eV}, {"tail_fraction", l.tail_fraction}});
-        je["toa"] = {{"entries", e.timing.entries}, {"sigma_ns", e.timing.sigma_s * 1e9},
-                     {"sigma_error_ns", e.timing.sigma_error_s * 1e9}, {"bias_ns", e.timing.bias_s * 1e9},
-                     {"rms_ns", e.timing.rms_s * 1e9}, {"outlier_fraction", e.timing.outlier_fraction}};
-        je["pileup"] = {{"positives", e.pileup.positives}, {"negatives", e.pileup.negatives}, {"auc", e.pileup.auc},
+            je["energy"].push_back({{"line_keV", l.line_eV * 1e-3},
+                                    {"entries", l.entries},
+                                    {"fwhm_eV", l.fwhm_eV},
+                                    {"fwhm_error_eV", l.fwhm_error_eV},
+                                    {"bias_eV", l.bias_eV},
+                                    {"bias_error_eV", l.bias_error_eV},
+                                    {"tail_fraction", l.tail_fraction}});
+        je["toa"] = {{"entries", e.timing.entries},
+                     {"sigma_ns", e.timing.sigma_s * 1e9},
+                     {"sigma_error_ns", e.timing.sigma_error_s * 1e9},
+                     {"bias_ns", e.timing.bias_s * 1e9},
+                     {"rms_ns", e.timing.rms_s * 1e9},
+                     {"outlier_fraction", e.timing.outlier_fraction}};
+        je["pileup"] = {{"positives", e.pileup.positives},
+                        {"negatives", e.pileup.negatives},
+                        {"auc", e.pileup.auc},
                         {"tpr_at_1pct_fpr", e.pileup.tpr_at_1pct_fpr}};
         je["windows_per_s"] = e.windows_per_s;
         j["estimators"].push_back(je);

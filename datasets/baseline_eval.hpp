@@ -31,7 +31,8 @@ struct BaselineReport {
 };
 
 // Calibrates and scores the classical estimators of `chain` on the dataset.
-BaselineReport evaluate_classical(const DatasetReader& dataset, const models::PixelChain& chain, const Config& estimator_config);
+BaselineReport evaluate_classical(const DatasetReader& dataset, const models::PixelChain& chain,
+                                  const Config& estimator_config);
 
 // Scores any estimator on the test split (already calibrated).
 EstimatorReport score_estimator(const models::PulseEstimator& estimator, const DatasetReader& dataset);

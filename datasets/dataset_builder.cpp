@@ -14,7 +14,8 @@ namespace pixforge::datasets {
 
 SplitSizes split_sizes(const Config& config, std::uint64_t total) {
     const double fv = config.real("dataset.validation_fraction"), ft = config.real("dataset.test_fraction");
-    if (fv + ft >= 1.0) config.reject("dataset.test_fraction", "validation_fraction + test_fraction must be below 1");
+    if (fv + ft >= 1.0)
+        config.reject("dataset.test_fraction", "validation_fraction + test_fraction must be below 1");
     SplitSizes s;
     s.validation = static_cast<std::uint64_t>(std::llround(fv * static_cast<double>(total)));
     s.test = static_cast<std::uint64_t>(std::llround(ft * static_cast<double>(total)));
@@ -23,7 +24,8 @@ SplitSizes split_sizes(const Config& config, std::uint64_t total) {
 }
 
 BuildSummary build_dataset(const Config& config, const models::PixelChain& chain, const SplitSizes& sizes,
-                           const std::string& out_path, const Provenance& provenance, std::ostream* progress) {
+                           const std::string& out_path, const Provenance& provenance,
+                           std::ostream* progress) {
     const auto start = std::chrono::steady_clock::now();
     const models::ChainParams& p = chain.params();
     DatasetWriter writer(out_path, chain, provenance, config.resolved_toml());
@@ -36,7 +38,8 @@ BuildSummary build_dataset(const Config& config, const models::PixelChain& chain
     models::LabelledWindow window;
     for (const auto& [name, count] : plan) {
         const models::EnergySpectrum& spectrum = std::string(name) == "test" ? test_spectrum : train_spectrum;
-        models::WindowGenerator generator(chain, spectrum, p.rate_per_s, Rng(p.seed, std::string("dataset.") + name));
+        models::WindowGenerator generator(chain, spectrum, p.rate_per_s,
+                                          Rng(p.seed, std::string("dataset.") + name));
         writer.begin_split(name);
         for (std::uint64_t i = 0; i < count; ++i) {
             generator.next(window);
@@ -49,8 +52,8 @@ BuildSummary build_dataset(const Config& config, const models::PixelChain& chain
     bar.finish();
     const double duration = config.real("dataset.stream_duration");
     if (duration > 0) {
-        models::generate_stream(chain, train_spectrum, p.rate_per_s, duration, Rng(p.seed, "dataset.stream"), 65536,
-                                [&](const models::StreamChunk& chunk) {
+        models::generate_stream(chain, train_spectrum, p.rate_per_s, duration, Rng(p.seed, "dataset.stream"),
+                                65536, [&](const models::StreamChunk& chunk) {
                                     summary.stream_samples += chunk.adc.size();
                                     writer.append_stream(chunk);
                                 });
@@ -63,7 +66,8 @@ BuildSummary build_dataset(const Config& config, const models::PixelChain& chain
 BuildSummary build_dataset(const Config& config, std::uint64_t total_windows, const std::string& out_path,
                            const Provenance& provenance, std::ostream* progress) {
     const models::PixelChain chain(models::chain_params_from(config));
-    const std::uint64_t total = total_windows ? total_windows : static_cast<std::uint64_t>(config.integer("dataset.windows"));
+    const std::uint64_t total =
+        total_windows ? total_windows : static_cast<std::uint64_t>(config.integer("dataset.windows"));
     return build_dataset(config, chain, split_sizes(config, total), out_path, provenance, progress);
 }
 

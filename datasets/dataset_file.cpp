@@ -23,7 +23,8 @@ const char* const kWindowColumns[][2] = {
 
 }  // namespace
 
-void write_provenance(hid_t root, const Provenance& p, const std::string& resolved_config, std::uint64_t seed) {
+void write_provenance(hid_t root, const Provenance& p, const std::string& resolved_config,
+                      std::uint64_t seed) {
     h5::write_attribute(root, "pixforge_version", p.pixforge_version);
     h5::write_attribute(root, "git_describe", p.git_describe);
     h5::write_attribute(root, "created_utc", p.created_utc);
@@ -46,15 +47,14 @@ struct DatasetWriter::Split {
     h5::AppendableDataset stream_adc, truth_t0, truth_energy, truth_collected;
 };
 
-DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& chain, const Provenance& provenance,
-                             const std::string& resolved_config)
-    : path_(path),
-      window_(chain.params().trigger.window),
-      max_pulses_(chain.params().labels.max_pulses) {
+DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& chain,
+                             const Provenance& provenance, const std::string& resolved_config)
+    : path_(path), window_(chain.params().trigger.window), max_pulses_(chain.params().labels.max_pulses) {
     h5::silence_library_errors();
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent))
-        throw PixError("DATA-010", fmt::format("{}: the output folder does not exist; create it first", path));
+        throw PixError("DATA-010",
+                       fmt::format("{}: the output folder does not exist; create it first", path));
     temp_path_ = fmt::format("{}.partial-{}", path, getpid());
     try {
         file_ = h5::create_file(temp_path_);
@@ -66,7 +66,8 @@ DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& 
     h5::write_attribute(root, "schema_version", kDatasetSchemaVersion);
     write_provenance(root, provenance, resolved_config, chain.params().seed);
     h5::write_attribute(root, "window_samples", static_cast<std::int64_t>(window_));
-    h5::write_attribute(root, "pre_trigger_samples", static_cast<std::int64_t>(chain.params().trigger.pre_trigger));
+    h5::write_attribute(root, "pre_trigger_samples",
+                        static_cast<std::int64_t>(chain.params().trigger.pre_trigger));
     h5::write_attribute(root, "sample_period_ns", chain.sample_period() * 1e9);
     h5::write_attribute(root, "adc_bits", static_cast<std::int64_t>(chain.params().adc.bits));
     h5::write_attribute(root, "baseline_code", chain.adc().baseline_code());
@@ -91,15 +92,16 @@ void DatasetWriter::begin_split(const std::string& name) {
     Split& s = *split_;
     s.group = h5::create_group(file_.id(), name);
     const hid_t g = s.group.id();
-    s.adc = h5::AppendableDataset(g, "adc", H5T_STD_U16LE, static_cast<size_t>(window_), kChunkRows / 4, "ADC code");
+    s.adc = h5::AppendableDataset(g, "adc", H5T_STD_U16LE, static_cast<size_t>(window_), kChunkRows / 4,
+                                  "ADC code");
     s.energy = h5::AppendableDataset(g, "energy_keV", H5T_IEEE_F32LE, 0, kChunkRows, "keV");
     s.collected = h5::AppendableDataset(g, "collected_keV", H5T_IEEE_F32LE, 0, kChunkRows, "keV");
     s.t0 = h5::AppendableDataset(g, "t0_ns", H5T_IEEE_F32LE, 0, kChunkRows, "ns");
     s.line = h5::AppendableDataset(g, "line_index", H5T_STD_I32LE, 0, kChunkRows, "");
     s.n_pulses = h5::AppendableDataset(g, "n_pulses", H5T_STD_I32LE, 0, kChunkRows, "");
     s.pileup = h5::AppendableDataset(g, "pileup", H5T_STD_U8LE, 0, kChunkRows, "");
-    s.pulse_energy = h5::AppendableDataset(g, "pulse_energy_keV", H5T_IEEE_F32LE, static_cast<size_t>(max_pulses_),
-                                           kChunkRows, "keV");
+    s.pulse_energy = h5::AppendableDataset(g, "pulse_energy_keV", H5T_IEEE_F32LE,
+                                           static_cast<size_t>(max_pulses_), kChunkRows, "keV");
     s.pulse_time = h5::AppendableDataset(g, "pulse_time_ns", H5T_IEEE_F32LE, static_cast<size_t>(max_pulses_),
                                          kChunkRows, "ns");
 }
@@ -160,7 +162,8 @@ void DatasetWriter::append_stream(const models::StreamChunk& chunk) {
         stream_->stream_adc = h5::AppendableDataset(g, "adc", H5T_STD_U16LE, 0, 65536, "ADC code");
         stream_->truth_t0 = h5::AppendableDataset(g, "truth_t0_ns", H5T_IEEE_F64LE, 0, 4096, "ns");
         stream_->truth_energy = h5::AppendableDataset(g, "truth_energy_keV", H5T_IEEE_F32LE, 0, 4096, "keV");
-        stream_->truth_collected = h5::AppendableDataset(g, "truth_collected_keV", H5T_IEEE_F32LE, 0, 4096, "keV");
+        stream_->truth_collected =
+            h5::AppendableDataset(g, "truth_collected_keV", H5T_IEEE_F32LE, 0, 4096, "keV");
     }
     std::vector<double> t0_ns;
     std::vector<float> e_keV, c_keV;
@@ -182,7 +185,9 @@ void DatasetWriter::commit() {
     file_.close();
     std::error_code ec;
     std::filesystem::rename(temp_path_, path_, ec);
-    if (ec) throw PixError("DATA-010", fmt::format("{}: cannot move the finished file into place: {}", path_, ec.message()));
+    if (ec)
+        throw PixError("DATA-010",
+                       fmt::format("{}: cannot move the finished file into place: {}", path_, ec.message()));
     committed_ = true;
 }
 
@@ -191,32 +196,37 @@ DatasetReader::DatasetReader(const std::string& path) : path_(path) {
     const hid_t root = file_.id();
     const auto schema = h5::read_string_attribute(root, "schema");
     if (!schema || *schema != kDatasetSchema)
-        throw PixError("DATA-002", fmt::format("{}: not a pixforge dataset (attribute 'schema' is {}; expected \"{}\")",
-                                               path, schema ? "\"" + *schema + "\"" : "missing", kDatasetSchema));
+        throw PixError("DATA-002",
+                       fmt::format("{}: not a pixforge dataset (attribute 'schema' is {}; expected \"{}\")",
+                                   path, schema ? "\"" + *schema + "\"" : "missing", kDatasetSchema));
     const auto version = h5::read_int_attribute(root, "schema_version");
     if (!version || *version != kDatasetSchemaVersion)
-        throw PixError("DATA-003", fmt::format("{}: dataset schema version {}; this pixforge reads version {} "
-                                               "(regenerate it with pixforge dataset)",
-                                               path, version ? std::to_string(*version) : "missing",
-                                               kDatasetSchemaVersion));
+        throw PixError(
+            "DATA-003",
+            fmt::format("{}: dataset schema version {}; this pixforge reads version {} "
+                        "(regenerate it with pixforge dataset)",
+                        path, version ? std::to_string(*version) : "missing", kDatasetSchemaVersion));
     const auto window = h5::read_int_attribute(root, "window_samples");
     const auto config = h5::read_string_attribute(root, "config");
     if (!window || !config)
-        throw PixError("DATA-004", fmt::format("{}: attribute '{}' is missing", path, window ? "config" : "window_samples"));
+        throw PixError("DATA-004", fmt::format("{}: attribute '{}' is missing", path,
+                                               window ? "config" : "window_samples"));
     window_ = static_cast<int>(*window);
     config_ = *config;
     for (const auto& split : kSplits) {
         const auto adc = h5::shape(root, split + "/adc");
         if (adc.size() != 2 || adc[1] != static_cast<hsize_t>(window_))
-            throw PixError("DATA-004", fmt::format("{}: '{}/adc' is missing or not [rows x {}] (truncated file?)", path,
-                                                   split, window_));
+            throw PixError("DATA-004",
+                           fmt::format("{}: '{}/adc' is missing or not [rows x {}] (truncated file?)", path,
+                                       split, window_));
         for (const auto& column : kWindowColumns) {
             const auto shape = h5::shape(root, split + "/" + column[0]);
             if (shape.size() != 1 || shape[0] != adc[0])
-                throw PixError("DATA-004", fmt::format("{}: '{}/{}' has {} rows where '{}/adc' has {} (truncated "
-                                                       "or damaged file)",
-                                                       path, split, column[0], shape.empty() ? 0 : shape[0], split,
-                                                       adc[0]));
+                throw PixError(
+                    "DATA-004",
+                    fmt::format("{}: '{}/{}' has {} rows where '{}/adc' has {} (truncated "
+                                "or damaged file)",
+                                path, split, column[0], shape.empty() ? 0 : shape[0], split, adc[0]));
         }
     }
     if (h5::exists(root, "test_lines_keV")) {
@@ -229,7 +239,8 @@ std::size_t DatasetReader::rows(const std::string& split) const {
     return static_cast<std::size_t>(h5::shape(file_.id(), split + "/adc")[0]);
 }
 
-void DatasetReader::read(const std::string& split, std::size_t first, std::size_t count, WindowBatch& out) const {
+void DatasetReader::read(const std::string& split, std::size_t first, std::size_t count,
+                         WindowBatch& out) const {
     const hid_t root = file_.id();
     const std::string p = split + "/";
     out.rows = count;

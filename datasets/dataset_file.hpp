@@ -27,7 +27,7 @@ void write_provenance(hid_t root, const Provenance& provenance, const std::strin
                       std::uint64_t seed);
 
 class DatasetWriter {
-public:
+  public:
     DatasetWriter(const std::string& path, const models::PixelChain& chain, const Provenance& provenance,
                   const std::string& resolved_config);
     ~DatasetWriter();  // removes the temporary file unless commit() succeeded
@@ -39,7 +39,7 @@ public:
     // Flushes, closes and renames the temporary file to its final path.
     void commit();
 
-private:
+  private:
     struct Split;
     void flush_rows();
 
@@ -62,7 +62,7 @@ struct WindowBatch {
 };
 
 class DatasetReader {
-public:
+  public:
     explicit DatasetReader(const std::string& path);  // validates; throws DATA-xxx
 
     std::size_t rows(const std::string& split) const;
@@ -72,7 +72,7 @@ public:
     std::vector<double> test_lines_keV() const { return lines_keV_; }
     void read(const std::string& split, std::size_t first, std::size_t count, WindowBatch& out) const;
 
-private:
+  private:
     std::string path_;
     h5::Handle file_;
     int window_ = 0;

@@ -36,7 +36,8 @@ bool peak_start(const std::vector<double>& values, TailSide tail, double& mode, 
     std::vector<double> smooth(bins, 0.0);
     for (std::size_t i = 0; i < bins; ++i)
         for (std::size_t j = i >= 2 ? i - 2 : 0; j <= std::min(bins - 1, i + 2); ++j) smooth[i] += h[j];
-    const auto peak = static_cast<std::size_t>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
+    const auto peak =
+        static_cast<std::size_t>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
     mode = lo + (peak + 0.5) * width;
     const double half = smooth[peak] / 2;
     std::size_t i = peak;
@@ -45,7 +46,8 @@ bool peak_start(const std::vector<double>& values, TailSide tail, double& mode, 
     } else {
         while (i > 0 && smooth[i] > half) --i;
     }
-    const double hwhm = std::max(width, std::fabs(static_cast<double>(i) - static_cast<double>(peak)) * width);
+    const double hwhm =
+        std::max(width, std::fabs(static_cast<double>(i) - static_cast<double>(peak)) * width);
     sigma = hwhm / std::sqrt(2 * std::log(2.0));
     return sigma > 0;
 }
@@ -144,7 +146,8 @@ PileupMetrics pileup_metrics(const std::vector<double>& scores, const std::vecto
     PileupMetrics m;
     std::vector<std::size_t> order(scores.size());
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
     // Mann-Whitney U with mid-ranks for ties.
     double rank_sum = 0;
     for (std::size_t i = 0; i < order.size();) {

@@ -44,8 +44,8 @@ TimingMetrics timing_metrics(const std::vector<double>& residuals_s);
 
 struct PileupMetrics {
     std::size_t positives = 0, negatives = 0;
-    double auc = 0;                 // area under the ROC (ties count half)
-    double tpr_at_1pct_fpr = 0;     // true-positive rate with at most 1 % false positives
+    double auc = 0;              // area under the ROC (ties count half)
+    double tpr_at_1pct_fpr = 0;  // true-positive rate with at most 1 % false positives
 };
 PileupMetrics pileup_metrics(const std::vector<double>& scores, const std::vector<bool>& labels);
 

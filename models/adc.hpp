@@ -12,7 +12,7 @@
 namespace pixforge::models {
 
 class Adc {
-public:
+  public:
     Adc(const AdcParams& params, std::uint64_t seed);
 
     std::uint16_t convert(double signal_e) const;
@@ -23,7 +23,7 @@ public:
     double sample_period() const { return 1.0 / params_.sampling_rate_Hz; }
     const AdcParams& params() const { return params_; }
 
-private:
+  private:
     AdcParams params_;
     double lsb_e_;
     int max_code_;

@@ -10,10 +10,10 @@ constexpr double kEv = units::kElementaryCharge;
 SpectrumParams spectrum_from(const Config& c, const std::string& p) {
     SpectrumParams s;
     const std::string& kind = c.text(p + ".kind");
-    s.kind = kind == "uniform"  ? SpectrumParams::Kind::Uniform
-             : kind == "lines"  ? SpectrumParams::Kind::Lines
-             : kind == "table"  ? SpectrumParams::Kind::Table
-                                : SpectrumParams::Kind::Landau;
+    s.kind = kind == "uniform" ? SpectrumParams::Kind::Uniform
+             : kind == "lines" ? SpectrumParams::Kind::Lines
+             : kind == "table" ? SpectrumParams::Kind::Table
+                               : SpectrumParams::Kind::Landau;
     s.min_eV = c.real(p + ".min") / kEv;
     s.max_eV = c.real(p + ".max") / kEv;
     for (double e : c.reals(p + ".lines")) s.lines_eV.push_back(e / kEv);
@@ -29,7 +29,8 @@ SpectrumParams spectrum_from(const Config& c, const std::string& p) {
         case SpectrumParams::Kind::Lines:
             if (s.lines_eV.empty()) c.reject(p + ".lines", "a line spectrum needs at least one line");
             if (!s.intensities.empty() && s.intensities.size() != s.lines_eV.size())
-                c.reject(p + ".intensities", fmt::format("needs one value per line ({} lines)", s.lines_eV.size()));
+                c.reject(p + ".intensities",
+                         fmt::format("needs one value per line ({} lines)", s.lines_eV.size()));
             if (s.intensities.empty()) s.intensities.assign(s.lines_eV.size(), 1.0);
             break;
         case SpectrumParams::Kind::Table:
@@ -39,7 +40,8 @@ SpectrumParams spectrum_from(const Config& c, const std::string& p) {
                 if (s.table_edges_eV[i] <= s.table_edges_eV[i - 1])
                     c.reject(p + ".table_energies", "edges must increase");
             break;
-        case SpectrumParams::Kind::Landau: break;
+        case SpectrumParams::Kind::Landau:
+            break;
     }
     return s;
 }
@@ -95,7 +97,8 @@ ChainParams chain_params_from(const Config& c) {
     n.enc_flicker_e = to_electrons(c.quantity("noise.enc_flicker"), eps);
     n.flicker_low_Hz = c.real("noise.flicker_low");
     n.flicker_high_Hz = c.real("noise.flicker_high");
-    if (n.flicker_high_Hz <= n.flicker_low_Hz) c.reject("noise.flicker_high", "must be above noise.flicker_low");
+    if (n.flicker_high_Hz <= n.flicker_low_Hz)
+        c.reject("noise.flicker_high", "must be above noise.flicker_low");
 
     AdcParams& a = p.adc;
     a.bits = static_cast<int>(c.integer("adc.bits"));

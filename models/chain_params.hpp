@@ -32,8 +32,8 @@ struct SensorParams {
 
 struct FrontEndParams {
     double feedback_capacitance_F = 5e-15;
-    double rise_time_s = 0;    // 0: ideal
-    double decay_time_s = 0;   // 0: no decay
+    double rise_time_s = 0;   // 0: ideal
+    double decay_time_s = 0;  // 0: no decay
     bool pole_zero = true;
     int shaper_order = 2;
     double shaper_tau_s = 25e-9;

@@ -54,7 +54,8 @@ void FrontEndResponse::add_shaping(CascadeBuilder& b, bool include_cr) const {
     for (int k = 0; k < params_.shaper_order; ++k) b.lowpass(params_.shaper_tau_s);
 }
 
-LinearSystem FrontEndResponse::flicker_system(const std::vector<double>& taus, const std::vector<double>& gains) const {
+LinearSystem FrontEndResponse::flicker_system(const std::vector<double>& taus,
+                                              const std::vector<double>& gains) const {
     CascadeBuilder b(static_cast<int>(taus.size()));
     b.lowpass_bank(taus, gains);
     if (params_.rise_time_s > 0) b.lowpass(params_.rise_time_s);
@@ -76,7 +77,8 @@ void FrontEndResponse::tabulate() {
     Eigen::VectorXd x = Eigen::VectorXd::Zero(n + 1);
     x.head(n) = sys.B.col(0);
     const double decay = params_.pole_zero || params_.decay_time_s <= 0 ? 0.0 : params_.decay_time_s;
-    const double min_length = 10.0 * (params_.shaper_order + 1) * tau + 10.0 * params_.rise_time_s + 5.0 * decay;
+    const double min_length =
+        10.0 * (params_.shaper_order + 1) * tau + 10.0 * params_.rise_time_s + 5.0 * decay;
     const size_t cap = static_cast<size_t>(std::ceil((min_length + 50.0 * decay + 50.0 * tau) / dt_));
     double peak = 0;
     size_t last_significant = 0;
@@ -93,11 +95,15 @@ void FrontEndResponse::tabulate() {
     length_ = static_cast<double>(last_significant + 1) * dt_;
     // Peak: best grid point, refined by golden-section search on the interpolant.
     const size_t k_max = static_cast<size_t>(std::max_element(h_.begin(), h_.end()) - h_.begin());
-    double a = std::max(0.0, (static_cast<double>(k_max) - 1) * dt_), b = (static_cast<double>(k_max) + 1) * dt_;
+    double a = std::max(0.0, (static_cast<double>(k_max) - 1) * dt_),
+           b = (static_cast<double>(k_max) + 1) * dt_;
     const double g = (std::sqrt(5.0) - 1) / 2;
     for (int it = 0; it < 60; ++it) {
         const double c = b - g * (b - a), d = a + g * (b - a);
-        if (impulse(c) > impulse(d)) b = d; else a = c;
+        if (impulse(c) > impulse(d))
+            b = d;
+        else
+            a = c;
     }
     peaking_time_ = 0.5 * (a + b);
     peak_ = impulse(peaking_time_);
@@ -123,7 +129,8 @@ double FrontEndResponse::rectangular(double t, double duration) const {
 }
 
 double FrontEndResponse::volts_per_electron() const {
-    return units::kElementaryCharge / params_.feedback_capacitance_F * ideal_peak_factor(params_.shaper_order);
+    return units::kElementaryCharge / params_.feedback_capacitance_F *
+           ideal_peak_factor(params_.shaper_order);
 }
 
 }  // namespace pixforge::models

@@ -19,7 +19,7 @@
 namespace pixforge::models {
 
 class FrontEndResponse {
-public:
+  public:
     explicit FrontEndResponse(const FrontEndParams& params);
 
     // Response to a unit charge delivered instantly at t = 0.
@@ -30,7 +30,7 @@ public:
     double step_integral(double t) const;
 
     double peaking_time() const { return peaking_time_; }  // of the impulse response
-    double peak() const { return peak_; }                   // impulse response maximum
+    double peak() const { return peak_; }                  // impulse response maximum
     // Time after which the response stays below 1e-6 of its peak.
     double length() const { return length_; }
     double volts_per_electron() const;
@@ -43,7 +43,7 @@ public:
     LinearSystem flicker_system(const std::vector<double>& taus, const std::vector<double>& gains) const;
     const FrontEndParams& params() const { return params_; }
 
-private:
+  private:
     void add_shaping(CascadeBuilder& b, bool include_cr) const;
     void tabulate();
 

@@ -6,7 +6,9 @@
 
 namespace pixforge::models {
 
-Eigen::MatrixXd LinearSystem::transition(double t) const { return (A * t).exp(); }
+Eigen::MatrixXd LinearSystem::transition(double t) const {
+    return (A * t).exp();
+}
 
 Eigen::MatrixXd LinearSystem::stationary_covariance() const {
     // Kronecker form: (I (x) A + A (x) I) vec(P) = -vec(B B'). The systems are small (< 40 states).
@@ -45,7 +47,8 @@ CascadeBuilder& CascadeBuilder::inputs(const std::vector<double>& weights) {
     return *this;
 }
 
-CascadeBuilder& CascadeBuilder::lowpass_bank(const std::vector<double>& taus, const std::vector<double>& gains) {
+CascadeBuilder& CascadeBuilder::lowpass_bank(const std::vector<double>& taus,
+                                             const std::vector<double>& gains) {
     if (static_cast<int>(taus.size()) != inputs_ || A_.rows() != 0)
         throw std::logic_error("lowpass_bank: one tau per input, as the first section");
     for (int j = 0; j < inputs_; ++j) {
@@ -90,7 +93,8 @@ CascadeBuilder& CascadeBuilder::highpass(double tau) {
 }
 
 LinearSystem CascadeBuilder::output(double scale) const {
-    if (d_.cwiseAbs().maxCoeff() > 0) throw std::logic_error("cascade output feeds its input straight through");
+    if (d_.cwiseAbs().maxCoeff() > 0)
+        throw std::logic_error("cascade output feeds its input straight through");
     return {A_, B_, scale * c_};
 }
 

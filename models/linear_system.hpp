@@ -10,9 +10,9 @@
 namespace pixforge::models {
 
 struct LinearSystem {
-    Eigen::MatrixXd A;        // n x n
-    Eigen::MatrixXd B;        // n x m (m independent inputs)
-    Eigen::RowVectorXd C;     // 1 x n
+    Eigen::MatrixXd A;     // n x n
+    Eigen::MatrixXd B;     // n x m (m independent inputs)
+    Eigen::RowVectorXd C;  // 1 x n
 
     Eigen::Index states() const { return A.rows(); }
     // exp(A t)
@@ -23,7 +23,7 @@ struct LinearSystem {
 
 // Builds a cascade. The "signal" between sections is a linear combination of states and inputs.
 class CascadeBuilder {
-public:
+  public:
     explicit CascadeBuilder(int inputs);
 
     // Signal = sum of weights[j] * u_j (direct, white).
@@ -39,7 +39,7 @@ public:
     // y = scale * signal; the signal must not feed inputs straight through.
     LinearSystem output(double scale) const;
 
-private:
+  private:
     Eigen::Index add_state();
 
     int inputs_;

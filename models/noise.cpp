@@ -53,7 +53,8 @@ NoiseModel::NoiseModel(const NoiseParams& params, const FrontEndResponse& fronte
 
 double NoiseModel::enc_target() const {
     if (!params_.enabled) return 0.0;
-    return std::sqrt(params_.enc_series_e * params_.enc_series_e + params_.enc_parallel_e * params_.enc_parallel_e +
+    return std::sqrt(params_.enc_series_e * params_.enc_series_e +
+                     params_.enc_parallel_e * params_.enc_parallel_e +
                      params_.enc_flicker_e * params_.enc_flicker_e);
 }
 

@@ -21,7 +21,7 @@
 namespace pixforge::models {
 
 class NoiseModel {
-public:
+  public:
     NoiseModel(const NoiseParams& params, const FrontEndResponse& frontend, double sample_period_s);
 
     // Autocovariance of the sampled output at lag k, in (peak-normalised electrons)^2.
@@ -33,11 +33,11 @@ public:
 
     // Draws `length` correlated samples per call.
     class WindowSampler {
-    public:
+      public:
         void draw(Rng& rng, double* out) const;
         int length() const { return static_cast<int>(lower_.rows()); }
 
-    private:
+      private:
         friend class NoiseModel;
         Eigen::MatrixXd lower_;
         mutable Eigen::VectorXd z_;
@@ -46,10 +46,10 @@ public:
 
     // Continuous noise, one sample per call.
     class Stream {
-    public:
+      public:
         double next(Rng& rng);
 
-    private:
+      private:
         friend class NoiseModel;
         Eigen::MatrixXd phi_, innovation_;
         Eigen::RowVectorXd c_;
@@ -57,13 +57,13 @@ public:
     };
     Stream stream(Rng& rng) const;
 
-private:
+  private:
     NoiseParams params_;
     bool enabled_;
     double sample_period_;
-    LinearSystem combined_;       // all sources, each input scaled to its ENC
-    Eigen::MatrixXd covariance_;  // stationary state covariance of combined_
-    Eigen::MatrixXd phi_;         // exp(A T_s)
+    LinearSystem combined_;             // all sources, each input scaled to its ENC
+    Eigen::MatrixXd covariance_;        // stationary state covariance of combined_
+    Eigen::MatrixXd phi_;               // exp(A T_s)
     mutable std::vector<double> acov_;  // memo of autocovariance by lag (a pure function)
 };
 

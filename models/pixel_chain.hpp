@@ -13,11 +13,12 @@ namespace pixforge::models {
 
 // Response of the chain to one interaction, in peak-normalised electrons, at time t after it.
 inline double pulse_response(const FrontEndResponse& fe, const InducedCurrent& cur, double t) {
-    return cur.charge_e[0] * fe.rectangular(t, cur.duration_s[0]) + cur.charge_e[1] * fe.rectangular(t, cur.duration_s[1]);
+    return cur.charge_e[0] * fe.rectangular(t, cur.duration_s[0]) +
+           cur.charge_e[1] * fe.rectangular(t, cur.duration_s[1]);
 }
 
 class PixelChain {
-public:
+  public:
     explicit PixelChain(const ChainParams& params);
 
     const ChainParams& params() const { return params_; }
@@ -31,7 +32,7 @@ public:
     double ev_per_code() const { return adc_.lsb_e() * sensor_.pair_energy_eV(); }
     double threshold_codes() const { return params_.trigger.threshold_e / adc_.lsb_e(); }
 
-private:
+  private:
     ChainParams params_;
     SensorModel sensor_;
     FrontEndResponse frontend_;

@@ -9,17 +9,17 @@
 namespace pixforge::models {
 
 struct Pulse {
-    double t0_s = 0;   // interaction time
+    double t0_s = 0;  // interaction time
     int line_index = -1;
     Deposit deposit;
 };
 
 class PulseSource {
-public:
+  public:
     PulseSource(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s, Rng rng);
     Pulse next();
 
-private:
+  private:
     const PixelChain& chain_;
     const EnergySpectrum& spectrum_;
     double rate_;

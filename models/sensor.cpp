@@ -19,7 +19,8 @@ SensorModel::SensorModel(const SensorParams& params) : params_(params) {
 }
 
 double SensorModel::max_drift_time() const {
-    return params_.rectangular_current ? params_.thickness_m / std::min(velocity_collected_, velocity_other_) : 0.0;
+    return params_.rectangular_current ? params_.thickness_m / std::min(velocity_collected_, velocity_other_)
+                                       : 0.0;
 }
 
 double SensorModel::sample_depth(double energy_eV, Rng& rng) const {
@@ -48,7 +49,8 @@ Deposit SensorModel::deposit(double energy_eV, Rng& rng) const {
     dep.energy_eV = energy_eV;
     const double eps = params_.material.pair_energy_eV;
     const double mean_pairs = energy_eV / eps;
-    const double pairs = std::max(0.0, std::round(mean_pairs + std::sqrt(params_.fano * mean_pairs) * rng.normal()));
+    const double pairs =
+        std::max(0.0, std::round(mean_pairs + std::sqrt(params_.fano * mean_pairs) * rng.normal()));
     const double d = params_.thickness_m;
     dep.depth_m = sample_depth(energy_eV, rng);
     // Collected carrier drifts from the interaction to the pixel; the other one to the back.
@@ -61,7 +63,8 @@ Deposit SensorModel::deposit(double energy_eV, Rng& rng) const {
         fraction_other = l_o / d * -std::expm1(-path_other / l_o);
     }
     const double t_collected = path_collected / velocity_collected_;
-    const double share = params_.charge_sharing ? sharing_fraction(t_collected, mobility_collected_, rng) : 1.0;
+    const double share =
+        params_.charge_sharing ? sharing_fraction(t_collected, mobility_collected_, rng) : 1.0;
     const double charge = pairs * share;
     const int c = params_.collect_holes ? 1 : 0;  // index 0: electrons, 1: holes
     dep.current.charge_e[c] = charge * fraction_collected;

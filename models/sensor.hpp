@@ -22,14 +22,14 @@ struct InducedCurrent {
 };
 
 struct Deposit {
-    double energy_eV = 0;        // deposited energy
-    double collected_e = 0;      // total induced charge, electrons
-    double depth_m = 0;          // interaction depth from the entrance face
+    double energy_eV = 0;    // deposited energy
+    double collected_e = 0;  // total induced charge, electrons
+    double depth_m = 0;      // interaction depth from the entrance face
     InducedCurrent current;
 };
 
 class SensorModel {
-public:
+  public:
     explicit SensorModel(const SensorParams& params);
 
     Deposit deposit(double energy_eV, Rng& rng) const;
@@ -38,7 +38,7 @@ public:
     double pair_energy_eV() const { return params_.material.pair_energy_eV; }
     const SensorParams& params() const { return params_; }
 
-private:
+  private:
     double sample_depth(double energy_eV, Rng& rng) const;
     double sharing_fraction(double drift_time_s, double mobility, Rng& rng) const;
 

@@ -15,12 +15,12 @@ struct SampledEnergy {
 };
 
 class EnergySpectrum {
-public:
+  public:
     explicit EnergySpectrum(SpectrumParams params);
     SampledEnergy sample(Rng& rng) const;
     const SpectrumParams& params() const { return params_; }
 
-private:
+  private:
     int pick(const std::vector<double>& cumulative, Rng& rng) const;
 
     SpectrumParams params_;

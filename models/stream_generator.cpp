@@ -5,8 +5,9 @@
 
 namespace pixforge::models {
 
-void generate_stream(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s, double duration_s,
-                     Rng rng, std::size_t chunk_samples, const std::function<void(const StreamChunk&)>& sink) {
+void generate_stream(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s,
+                     double duration_s, Rng rng, std::size_t chunk_samples,
+                     const std::function<void(const StreamChunk&)>& sink) {
     PulseSource source(chain, spectrum, rate_per_s, Rng(rng.next(), "stream.arrivals"));
     NoiseModel::Stream noise = chain.noise().stream(rng);
     const double period = chain.sample_period();
@@ -29,7 +30,8 @@ void generate_stream(const PixelChain& chain, const EnergySpectrum& spectrum, do
         while (!ringing.empty() && t - ringing.front().t0_s > reach) ringing.pop_front();
         const double ts = jitter > 0 ? t + jitter * rng.normal() : t;
         double signal = chain.params().adc.baseline_e + noise.next(rng);
-        for (const Pulse& p : ringing) signal += pulse_response(chain.frontend(), p.deposit.current, ts - p.t0_s);
+        for (const Pulse& p : ringing)
+            signal += pulse_response(chain.frontend(), p.deposit.current, ts - p.t0_s);
         chunk.adc.push_back(chain.adc().convert(signal));
         if (chunk.adc.size() == chunk_samples || k + 1 == total) {
             sink(chunk);

@@ -18,7 +18,8 @@ struct StreamChunk {
 };
 
 // Generates `duration_s` of stream; calls `sink` with consecutive chunks of `chunk_samples`.
-void generate_stream(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s, double duration_s,
-                     Rng rng, std::size_t chunk_samples, const std::function<void(const StreamChunk&)>& sink);
+void generate_stream(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s,
+                     double duration_s, Rng rng, std::size_t chunk_samples,
+                     const std::function<void(const StreamChunk&)>& sink);
 
 }  // namespace pixforge::models

@@ -6,7 +6,8 @@
 
 namespace pixforge::models {
 
-WindowGenerator::WindowGenerator(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s, Rng rng)
+WindowGenerator::WindowGenerator(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s,
+                                 Rng rng)
     : chain_(chain),
       source_(chain, spectrum, rate_per_s, Rng(rng.next(), "arrivals")),
       rng_(rng),
@@ -36,7 +37,8 @@ const Pulse& WindowGenerator::pulse(size_t i) {
 void WindowGenerator::compute_block(std::int64_t first_sample) {
     block_first_ = first_sample;
     const size_t n = block_codes_.size();
-    const double t_begin = sample_time(first_sample), t_end = sample_time(first_sample + static_cast<std::int64_t>(n));
+    const double t_begin = sample_time(first_sample),
+                 t_end = sample_time(first_sample + static_cast<std::int64_t>(n));
     const double reach = chain_.frontend().length() + chain_.sensor().max_drift_time();
     // Forget pulses that can no longer touch any later block or label.
     const double horizon = t_begin - reach - chain_.params().labels.pileup_window_s;
@@ -88,7 +90,8 @@ void WindowGenerator::next(LabelledWindow& out) {
         auto above = [&](size_t k) { return block_codes_[k] - baseline_code_ >= threshold_codes_; };
         std::int64_t trigger = -1;
         for (size_t k = offset; k < offset + static_cast<size_t>(search_); ++k) {
-            const bool level_rearm = policy == DeadTimePolicy::Retrigger && k == offset && search_first == armed_sample;
+            const bool level_rearm =
+                policy == DeadTimePolicy::Retrigger && k == offset && search_first == armed_sample;
             if (above(k) && (!above(k - 1) || level_rearm)) {
                 trigger = block_first_ + static_cast<std::int64_t>(k);
                 break;
@@ -130,7 +133,8 @@ void WindowGenerator::label(LabelledWindow& out, size_t primary, std::int64_t wi
     const double t_before = p.t0_s - labels.pileup_window_s, t_after = p.t0_s + labels.pileup_window_s;
     out.pileup = false;
     out.n_pulses = 0;
-    out.pulse_energy_keV.assign(static_cast<size_t>(labels.max_pulses), std::numeric_limits<float>::quiet_NaN());
+    out.pulse_energy_keV.assign(static_cast<size_t>(labels.max_pulses),
+                                std::numeric_limits<float>::quiet_NaN());
     out.pulse_time_ns.assign(static_cast<size_t>(labels.max_pulses), std::numeric_limits<float>::quiet_NaN());
     for (size_t j = 0;; ++j) {
         const Pulse& q = pulse(j);
@@ -138,8 +142,10 @@ void WindowGenerator::label(LabelledWindow& out, size_t primary, std::int64_t wi
         if (j != primary && q.t0_s > t_before && q.t0_s < t_after) out.pileup = true;
         if (q.t0_s >= out.start_s && q.t0_s < t_end) {
             if (out.n_pulses < labels.max_pulses) {
-                out.pulse_energy_keV[static_cast<size_t>(out.n_pulses)] = static_cast<float>(q.deposit.energy_eV * 1e-3);
-                out.pulse_time_ns[static_cast<size_t>(out.n_pulses)] = static_cast<float>((q.t0_s - out.start_s) * 1e9);
+                out.pulse_energy_keV[static_cast<size_t>(out.n_pulses)] =
+                    static_cast<float>(q.deposit.energy_eV * 1e-3);
+                out.pulse_time_ns[static_cast<size_t>(out.n_pulses)] =
+                    static_cast<float>((q.t0_s - out.start_s) * 1e9);
             }
             ++out.n_pulses;
         }

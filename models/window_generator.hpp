@@ -22,14 +22,14 @@
 namespace pixforge::models {
 
 struct LabelledWindow {
-    std::vector<std::uint16_t> adc;  // `window` ADC codes
-    double start_s = 0;              // absolute time of the first sample
-    double t0_s = 0;                 // primary pulse arrival, relative to start_s
-    double energy_eV = 0;            // primary pulse: deposited energy
-    double collected_eV = 0;         // primary pulse: collected charge x pair energy
-    int line_index = -1;             // primary pulse: spectrum line (-1 for continua)
-    int n_pulses = 0;                // pulses arriving inside the window
-    bool pileup = false;             // another pulse within labels.pileup_window of the primary
+    std::vector<std::uint16_t> adc;       // `window` ADC codes
+    double start_s = 0;                   // absolute time of the first sample
+    double t0_s = 0;                      // primary pulse arrival, relative to start_s
+    double energy_eV = 0;                 // primary pulse: deposited energy
+    double collected_eV = 0;              // primary pulse: collected charge x pair energy
+    int line_index = -1;                  // primary pulse: spectrum line (-1 for continua)
+    int n_pulses = 0;                     // pulses arriving inside the window
+    bool pileup = false;                  // another pulse within labels.pileup_window of the primary
     std::vector<float> pulse_energy_keV;  // up to labels.max_pulses, NaN-padded
     std::vector<float> pulse_time_ns;     // relative to start_s
 };
@@ -44,13 +44,13 @@ struct TriggerCounters {
 };
 
 class WindowGenerator {
-public:
+  public:
     WindowGenerator(const PixelChain& chain, const EnergySpectrum& spectrum, double rate_per_s, Rng rng);
 
     void next(LabelledWindow& out);
     const TriggerCounters& counters() const { return counters_; }
 
-private:
+  private:
     double sample_time(std::int64_t k) const { return phase_ + static_cast<double>(k) * period_; }
     std::int64_t first_sample_at_or_after(double t) const;
     const Pulse& pulse(size_t i);  // generates arrivals lazily

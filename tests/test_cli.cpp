@@ -24,13 +24,16 @@ Run run(std::vector<std::string> args) {
     const int code = app::run_cli(args, out, err);
     return {code, out.str(), err.str()};
 }
-std::string config_path(const char* name) { return (test::source_dir() / "configs" / name).string(); }
+std::string config_path(const char* name) {
+    return (test::source_dir() / "configs" / name).string();
+}
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(describe_lists_every_key) {
     const Run r = run({"config", "--describe"});
     BOOST_TEST(r.code == 0);
-    for (const auto& spec : ConfigSchema::standard().params()) BOOST_TEST(r.out.find(spec.key) != std::string::npos, spec.key);
+    for (const auto& spec : ConfigSchema::standard().params())
+        BOOST_TEST(r.out.find(spec.key) != std::string::npos, spec.key);
 }
 
 BOOST_AUTO_TEST_CASE(help_teaches_the_commands) {
@@ -43,7 +46,8 @@ BOOST_AUTO_TEST_CASE(help_teaches_the_commands) {
 }
 
 BOOST_AUTO_TEST_CASE(resolved_config_with_overrides) {
-    const Run r = run({"config", "-c", config_path("default.toml"), "--set", "adc.bits=8", "--set", "frontend.shaper_tau=30ns"});
+    const Run r = run({"config", "-c", config_path("default.toml"), "--set", "adc.bits=8", "--set",
+                       "frontend.shaper_tau=30ns"});
     BOOST_TEST(r.code == 0, r.err);
     BOOST_TEST(r.out.find("bits = 8\n") != std::string::npos);
     BOOST_TEST(r.out.find("shaper_tau = \"30 ns\"\n") != std::string::npos);
@@ -58,11 +62,13 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_writes_nothing) {
     const Run missing = run({"dataset", "-c", (dir.path() / "nope.toml").string(), "-o", out});
     BOOST_TEST(missing.code == 2);
     BOOST_TEST(missing.err.find("[ERROR CFG-001]") != std::string::npos);
-    const Run no_dir = run({"dataset", "-c", config_path("default.toml"), "-o", (dir.path() / "x/y.h5").string(), "--pulses", "100"});
+    const Run no_dir = run({"dataset", "-c", config_path("default.toml"), "-o",
+                            (dir.path() / "x/y.h5").string(), "--pulses", "100"});
     BOOST_TEST(no_dir.code == 2);
     BOOST_TEST(no_dir.err.find("[ERROR DATA-010]") != std::string::npos, no_dir.err);
     BOOST_TEST(std::filesystem::is_empty(dir.path()));
-    const Run not_ours = run({"baseline", "-c", config_path("default.toml"), "-d", config_path("default.toml")});
+    const Run not_ours =
+        run({"baseline", "-c", config_path("default.toml"), "-d", config_path("default.toml")});
     BOOST_TEST(not_ours.code == 2);
     BOOST_TEST(not_ours.err.find("[ERROR DATA-001]") != std::string::npos, not_ours.err);
 }
@@ -70,11 +76,14 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_writes_nothing) {
 BOOST_AUTO_TEST_CASE(dataset_then_baseline_json_and_h5) {
     test::TempDir dir;
     const std::string data = (dir.path() / "d.h5").string(), results = (dir.path() / "b.h5").string();
-    const Run made = run({"dataset", "-c", config_path("default.toml"), "-o", data, "--pulses", "6000", "-q"});
+    const Run made =
+        run({"dataset", "-c", config_path("default.toml"), "-o", data, "--pulses", "6000", "-q"});
     BOOST_TEST_REQUIRE(made.code == 0, made.err);
-    const Run scored = run({"baseline", "-c", config_path("default.toml"), "-d", data, "--json", "-o", results});
+    const Run scored =
+        run({"baseline", "-c", config_path("default.toml"), "-d", data, "--json", "-o", results});
     BOOST_TEST_REQUIRE(scored.code == 0, scored.err);
-    for (const char* name : {"max_sample", "parabolic_peak", "trapezoid", "optimal_filter", "cfd", "leading_edge", "pileup_inspector"})
+    for (const char* name : {"max_sample", "parabolic_peak", "trapezoid", "optimal_filter", "cfd",
+                             "leading_edge", "pileup_inspector"})
         BOOST_TEST(scored.out.find(std::string("\"name\": \"") + name + "\"") != std::string::npos, name);
     h5::Handle f = h5::open_file_readonly(results);
     BOOST_TEST(*h5::read_string_attribute(f.id(), "schema") == "pixforge.baseline");

@@ -14,7 +14,8 @@ using units::Dimension;
 
 BOOST_AUTO_TEST_CASE(units_parse_to_si) {
     BOOST_TEST(units::parse("25ns", Dimension::Time).si == 25e-9, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(units::parse(" 100 MHz ", Dimension::Frequency).si == 100e6, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(units::parse(" 100 MHz ", Dimension::Frequency).si == 100e6,
+               boost::test_tools::tolerance(1e-12));
     BOOST_TEST(units::parse("2e5/s", Dimension::Rate).si == 2e5, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(units::parse("5fF", Dimension::Capacitance).si == 5e-15, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(units::parse("450µm", Dimension::Length).si == 450e-6, boost::test_tools::tolerance(1e-12));
@@ -27,19 +28,21 @@ BOOST_AUTO_TEST_CASE(units_parse_to_si) {
 }
 
 BOOST_AUTO_TEST_CASE(units_reject_bad_text) {
-    BOOST_CHECK_THROW(units::parse("25", Dimension::Time), std::invalid_argument);       // missing unit
-    BOOST_CHECK_THROW(units::parse("25keV", Dimension::Time), std::invalid_argument);    // wrong dimension
-    BOOST_CHECK_THROW(units::parse("ns", Dimension::Time), std::invalid_argument);       // no number
+    BOOST_CHECK_THROW(units::parse("25", Dimension::Time), std::invalid_argument);     // missing unit
+    BOOST_CHECK_THROW(units::parse("25keV", Dimension::Time), std::invalid_argument);  // wrong dimension
+    BOOST_CHECK_THROW(units::parse("ns", Dimension::Time), std::invalid_argument);     // no number
     BOOST_CHECK_THROW(units::parse("25 parsec", Dimension::Length), std::invalid_argument);
     BOOST_CHECK_THROW(units::parse("1.5 kg", Dimension::Dimensionless), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(units_format_round_trips) {
     const std::pair<double, Dimension> cases[] = {
-        {25e-9, Dimension::Time},        {5e-6, Dimension::Time},          {1.28e9, Dimension::Frequency},
-        {2e5, Dimension::Rate},          {1.6e-15, Dimension::Energy},     {100 * units::kElementaryCharge, Dimension::Charge},
-        {5e-15, Dimension::Capacitance}, {450e-6, Dimension::Length},      {200, Dimension::Voltage},
-        {293, Dimension::Temperature},   {0.0, Dimension::Time},
+        {25e-9, Dimension::Time},        {5e-6, Dimension::Time},
+        {1.28e9, Dimension::Frequency},  {2e5, Dimension::Rate},
+        {1.6e-15, Dimension::Energy},    {100 * units::kElementaryCharge, Dimension::Charge},
+        {5e-15, Dimension::Capacitance}, {450e-6, Dimension::Length},
+        {200, Dimension::Voltage},       {293, Dimension::Temperature},
+        {0.0, Dimension::Time},
     };
     for (const auto& [si, dim] : cases) {
         const std::string text = units::format(si, dim);
@@ -103,7 +106,8 @@ BOOST_AUTO_TEST_CASE(bad_configs_match_golden_errors) {
             const Config c = Config::parse(text, "bad_configs/" + name);
             models::chain_params_from(c);
         });
-        const auto golden = test::tests_dir() / "golden/config_errors" / (entry.path().stem().string() + ".txt");
+        const auto golden =
+            test::tests_dir() / "golden/config_errors" / (entry.path().stem().string() + ".txt");
         const std::string diff = test::compare_golden(golden, message);
         BOOST_TEST(diff.empty(), name << ": " << diff);
         BOOST_TEST(message.rfind("[ERROR CFG-", 0) == 0, name);
@@ -113,12 +117,18 @@ BOOST_AUTO_TEST_CASE(bad_configs_match_golden_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_and_bad_overrides) {
-    BOOST_TEST(error_of([] { Config::load("no/such/file.toml"); }) ==
-               "[ERROR CFG-001] no/such/file.toml: cannot read the config file (missing or not readable); pass an "
-               "existing TOML file, e.g. configs/default.toml\n");
-    BOOST_TEST(error_of([] { Config::parse("", "f", {"adc.bits"}); }).rfind("[ERROR CFG-008] --set 'adc.bits'", 0) == 0);
-    BOOST_TEST(error_of([] { Config::parse("", "f", {"adc.bitz=3"}); }) ==
-               "[ERROR CFG-003] --set: unknown key 'adc.bitz'; did you mean 'adc.bits'? (pixforge config --describe "
-               "lists every key)\n");
-    BOOST_TEST(error_of([] { Config::parse("", "f", {"adc.bits=3.5"}); }).rfind("[ERROR CFG-004] --set: 'adc.bits'", 0) == 0);
+    BOOST_TEST(
+        error_of([] { Config::load("no/such/file.toml"); }) ==
+        "[ERROR CFG-001] no/such/file.toml: cannot read the config file (missing or not readable); pass an "
+        "existing TOML file, e.g. configs/default.toml\n");
+    BOOST_TEST(error_of([] {
+                   Config::parse("", "f", {"adc.bits"});
+               }).rfind("[ERROR CFG-008] --set 'adc.bits'", 0) == 0);
+    BOOST_TEST(
+        error_of([] { Config::parse("", "f", {"adc.bitz=3"}); }) ==
+        "[ERROR CFG-003] --set: unknown key 'adc.bitz'; did you mean 'adc.bits'? (pixforge config --describe "
+        "lists every key)\n");
+    BOOST_TEST(error_of([] {
+                   Config::parse("", "f", {"adc.bits=3.5"});
+               }).rfind("[ERROR CFG-004] --set: 'adc.bits'", 0) == 0);
 }

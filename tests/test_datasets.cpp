@@ -25,7 +25,9 @@ struct SmallDataset {
     models::PixelChain chain{models::chain_params_from(config)};
     datasets::SplitSizes sizes{1200, 300, 500};
     std::string path = (dir.path() / "d.h5").string();
-    SmallDataset() { datasets::build_dataset(config, chain, sizes, path, current_provenance("test"), nullptr); }
+    SmallDataset() {
+        datasets::build_dataset(config, chain, sizes, path, current_provenance("test"), nullptr);
+    }
 };
 
 std::string error_id(const std::function<void()>& f) {
@@ -49,13 +51,15 @@ BOOST_AUTO_TEST_CASE(round_trip_reproduces_the_generator_bit_for_bit) {
     BOOST_TEST(reader.resolved_config() == d.config.resolved_toml());
     // Regenerate the test split from the same seed and compare every row.
     const models::EnergySpectrum spectrum(d.chain.params().test_spectrum);
-    models::WindowGenerator gen(d.chain, spectrum, d.chain.params().rate_per_s, Rng(d.chain.params().seed, "dataset.test"));
+    models::WindowGenerator gen(d.chain, spectrum, d.chain.params().rate_per_s,
+                                Rng(d.chain.params().seed, "dataset.test"));
     datasets::WindowBatch batch;
     reader.read("test", 0, 500, batch);
     models::LabelledWindow w;
     for (std::size_t i = 0; i < 500; ++i) {
         gen.next(w);
-        BOOST_TEST_REQUIRE(std::equal(w.adc.begin(), w.adc.end(), batch.adc.begin() + static_cast<std::ptrdiff_t>(i * 32)));
+        BOOST_TEST_REQUIRE(
+            std::equal(w.adc.begin(), w.adc.end(), batch.adc.begin() + static_cast<std::ptrdiff_t>(i * 32)));
         BOOST_TEST_REQUIRE(batch.energy_keV[i] == static_cast<float>(w.energy_eV * 1e-3));
         BOOST_TEST_REQUIRE(batch.t0_ns[i] == static_cast<float>(w.t0_s * 1e9));
         BOOST_TEST_REQUIRE(batch.line_index[i] == w.line_index);
@@ -81,8 +85,9 @@ BOOST_AUTO_TEST_CASE(unfinished_writer_leaves_no_file) {
     }
     BOOST_TEST(std::filesystem::is_empty(dir.path()));
     BOOST_TEST(error_id([&] {
-        datasets::DatasetWriter(dir.path().string() + "/missing/x.h5", chain, current_provenance("t"), "");
-    }) == "DATA-010");
+                   datasets::DatasetWriter(dir.path().string() + "/missing/x.h5", chain,
+                                           current_provenance("t"), "");
+               }) == "DATA-010");
 }
 
 BOOST_AUTO_TEST_CASE(foreign_damaged_and_other_version_files_are_rejected) {
@@ -148,5 +153,6 @@ BOOST_AUTO_TEST_CASE(roc_auc_of_shifted_gaussians) {
     }
     const auto m = datasets::pileup_metrics(scores, labels);
     BOOST_TEST(m.auc == 0.5 * std::erfc(-0.5), boost::test_tools::tolerance(0.015));  // Phi(1/sqrt 2) = 0.760
-    BOOST_TEST(m.tpr_at_1pct_fpr == 0.5 * std::erfc((2.326 - 1.0) / std::sqrt(2.0)), boost::test_tools::tolerance(0.1));
+    BOOST_TEST(m.tpr_at_1pct_fpr == 0.5 * std::erfc((2.326 - 1.0) / std::sqrt(2.0)),
+               boost::test_tools::tolerance(0.1));
 }

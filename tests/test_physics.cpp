@@ -53,7 +53,8 @@ BOOST_AUTO_TEST_CASE(peaking_time_is_n_tau) {
     for (int n : {1, 2, 4}) {
         const double tau = 25e-9;
         const FrontEndResponse fe(ideal_shaper(n, tau));
-        BOOST_TEST(std::fabs(fe.peaking_time() - n * tau) / (n * tau) < 0.01, "n = " << n << ": " << fe.peaking_time());
+        BOOST_TEST(std::fabs(fe.peaking_time() - n * tau) / (n * tau) < 0.01,
+                   "n = " << n << ": " << fe.peaking_time());
         BOOST_TEST(fe.peak() == 1.0, boost::test_tools::tolerance(1e-6));
     }
 }
@@ -63,7 +64,8 @@ BOOST_AUTO_TEST_CASE(impulse_response_is_analytic) {
         const double tau = 25e-9;
         const FrontEndResponse fe(ideal_shaper(n, tau));
         double worst = 0;
-        for (double t = 0; t < 20 * n * tau; t += tau / 7.3) worst = std::max(worst, std::fabs(fe.impulse(t) - analytic_impulse(n, tau, t)));
+        for (double t = 0; t < 20 * n * tau; t += tau / 7.3)
+            worst = std::max(worst, std::fabs(fe.impulse(t) - analytic_impulse(n, tau, t)));
         BOOST_TEST(worst < 1e-6, "n = " << n << ": max deviation " << worst);
     }
 }
@@ -99,7 +101,7 @@ BOOST_AUTO_TEST_CASE(pole_zero_removes_the_undershoot) {
         raw_min = std::min(raw_min, raw.impulse(t));
         pz_min = std::min(pz_min, cancelled.impulse(t));
     }
-    BOOST_TEST(raw_min < -1e-3);           // undershoot of relative area ~ tau / tau_f
+    BOOST_TEST(raw_min < -1e-3);  // undershoot of relative area ~ tau / tau_f
     BOOST_TEST(pz_min > -1e-9);
     // The CR blocks DC: without pole-zero cancellation the net area vanishes.
     BOOST_TEST(std::fabs(raw.step_integral(1e-3)) < 1e-4 * 25e-9);
@@ -126,7 +128,8 @@ BOOST_AUTO_TEST_CASE(enc_matches_configured_total_for_two_shaping_times) {
         const double target = chain.noise().enc_target();
         BOOST_TEST(target == std::sqrt(80.0 * 80 + 30 * 30 + 50 * 50), boost::test_tools::tolerance(1e-9));
         // Exact model variance.
-        BOOST_TEST(chain.noise().rms() / chain.frontend().peak() == target, boost::test_tools::tolerance(1e-6));
+        BOOST_TEST(chain.noise().rms() / chain.frontend().peak() == target,
+                   boost::test_tools::tolerance(1e-6));
         // Sampled windows (20000 draws: 0.5 % statistical error).
         const double enc_windows = enc_from_window_sampler(chain, 20000);
         BOOST_TEST(std::fabs(enc_windows - target) / target < 0.05, tau << ": windows ENC " << enc_windows);
@@ -134,12 +137,13 @@ BOOST_AUTO_TEST_CASE(enc_matches_configured_total_for_two_shaping_times) {
         const EnergySpectrum spectrum(chain.params().spectrum);
         double sum = 0, sum2 = 0;
         std::size_t count = 0;
-        generate_stream(chain, spectrum, 1e-6, 2e-3, Rng(3, "enc stream"), 65536, [&](const StreamChunk& chunk) {
-            for (auto code : chunk.adc) {
-                const double e = (code - chain.adc().baseline_code()) * chain.electrons_per_code();
-                sum += e, sum2 += e * e, ++count;
-            }
-        });
+        generate_stream(
+            chain, spectrum, 1e-6, 2e-3, Rng(3, "enc stream"), 65536, [&](const StreamChunk& chunk) {
+                for (auto code : chunk.adc) {
+                    const double e = (code - chain.adc().baseline_code()) * chain.electrons_per_code();
+                    sum += e, sum2 += e * e, ++count;
+                }
+            });
         const double mean = sum / count;
         const double enc_stream = std::sqrt(sum2 / count - mean * mean) / chain.frontend().peak();
         BOOST_TEST(std::fabs(enc_stream - target) / target < 0.05, tau << ": stream ENC " << enc_stream);
@@ -205,19 +209,20 @@ BOOST_AUTO_TEST_CASE(dead_time_throughput_follows_its_policy) {
     // comparator also misses arrivals riding on a predecessor still above threshold.)
     const double rate = 5e5, dead = 2e-6;
     for (const char* policy : {"nonparalyzable", "paralyzable"}) {
-        const ChainParams p = params_with({"noise.enabled=false", "sensor.current_shape=\"delta\"",
-                                           "sensor.charge_sharing=false", "spectrum.min=10keV", "spectrum.max=12keV",
-                                           "source.rate=5e5/s", "trigger.dead_time=2us",
-                                           "frontend.shaper_tau=10ns", "frontend.rise_time=1ns",
-                                           std::string("trigger.policy=") + policy});
+        const ChainParams p = params_with(
+            {"noise.enabled=false", "sensor.current_shape=\"delta\"", "sensor.charge_sharing=false",
+             "spectrum.min=10keV", "spectrum.max=12keV", "source.rate=5e5/s", "trigger.dead_time=2us",
+             "frontend.shaper_tau=10ns", "frontend.rise_time=1ns", std::string("trigger.policy=") + policy});
         const PixelChain chain(p);
         const EnergySpectrum spectrum(p.spectrum);
         WindowGenerator gen(chain, spectrum, rate, Rng(3, policy));
         LabelledWindow w;
         for (int i = 0; i < 20000; ++i) gen.next(w);
         const double measured = gen.counters().triggers / gen.counters().elapsed_s;
-        const double expected = std::string(policy) == "paralyzable" ? rate * std::exp(-rate * dead) : rate / (1 + rate * dead);
-        BOOST_TEST(std::fabs(measured - expected) / expected < 0.03, policy << ": " << measured << " vs " << expected);
+        const double expected =
+            std::string(policy) == "paralyzable" ? rate * std::exp(-rate * dead) : rate / (1 + rate * dead);
+        BOOST_TEST(std::fabs(measured - expected) / expected < 0.03,
+                   policy << ": " << measured << " vs " << expected);
     }
 }
 
@@ -287,6 +292,7 @@ BOOST_AUTO_TEST_CASE(optimal_filter_reaches_its_resolution_limit_at_low_rate) {
     const double noise_fwhm = 2.3548 * std::sqrt(of.amplitude_variance(t0_mean)) * ev_per_amplitude;
     const double fano_fwhm = 2.3548 * std::sqrt(0.115 * 3.64 * 10e3);
     const double limit = std::hypot(noise_fwhm, fano_fwhm);
-    BOOST_TEST(std::fabs(fwhm - limit) / limit < 0.10, "OF FWHM " << fwhm << " eV vs limit " << limit << " eV");
+    BOOST_TEST(std::fabs(fwhm - limit) / limit < 0.10,
+               "OF FWHM " << fwhm << " eV vs limit " << limit << " eV");
     BOOST_TEST(std::fabs(mean - 10e3) < 50.0);  // calibrated centroid
 }

@@ -12,8 +12,12 @@
 
 namespace pixforge::test {
 
-inline std::filesystem::path source_dir() { return PIXFORGE_SOURCE_DIR; }
-inline std::filesystem::path tests_dir() { return source_dir() / "tests"; }
+inline std::filesystem::path source_dir() {
+    return PIXFORGE_SOURCE_DIR;
+}
+inline std::filesystem::path tests_dir() {
+    return source_dir() / "tests";
+}
 
 inline std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -37,7 +41,7 @@ inline std::string compare_golden(const std::filesystem::path& golden, const std
 
 // A fresh folder under /tmp, removed with the object.
 class TempDir {
-public:
+  public:
     TempDir() {
         path_ = std::filesystem::temp_directory_path() /
                 ("pixforge-test-" + std::to_string(getpid()) + "-" + std::to_string(counter()++));
@@ -46,7 +50,7 @@ public:
     ~TempDir() { std::filesystem::remove_all(path_); }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     static int& counter() {
         static int n = 0;
         return n;

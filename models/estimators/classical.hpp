@@ -13,14 +13,14 @@ namespace pixforge::models {
 
 // Amplitude and time of the largest sample.
 class MaxSampleEstimator : public ClassicalEstimator {
-public:
+  public:
     explicit MaxSampleEstimator(const WindowContext& c) : ClassicalEstimator("max_sample", c) {}
     RawEstimate measure(const std::uint16_t* window) const override;
 };
 
 // Vertex of the parabola through the largest sample and its neighbours.
 class ParabolicPeakEstimator : public ClassicalEstimator {
-public:
+  public:
     explicit ParabolicPeakEstimator(const WindowContext& c) : ClassicalEstimator("parabolic_peak", c) {}
     RawEstimate measure(const std::uint16_t* window) const override;
 };
@@ -31,11 +31,11 @@ public:
 // The step height is the pulse area, insensitive to ballistic deficit. Time: where the step
 // crosses half its height. Pile-up: a second lobe in the deconvolved signal.
 class TrapezoidEstimator : public ClassicalEstimator {
-public:
+  public:
     TrapezoidEstimator(const WindowContext& c, int rise, int flat);
     RawEstimate measure(const std::uint16_t* window) const override;
 
-private:
+  private:
     int rise_, flat_, lobe_;
     std::vector<double> fir_;
 };
@@ -45,14 +45,14 @@ private:
 // (plus quantization), precomputed for every start sample and 16 sub-sample phases. Two
 // iterations refine the phase. Pile-up score: chi^2 per degree of freedom of the fit.
 class OptimalFilterEstimator : public ClassicalEstimator {
-public:
+  public:
     explicit OptimalFilterEstimator(const WindowContext& c);
     RawEstimate measure(const std::uint16_t* window) const override;
     // Amplitude variance (codes^2) of the filter for a pulse starting at t0 in the window: the
     // minimum-variance bound the test compares the measured resolution against.
     double amplitude_variance(double t0_s) const;
 
-private:
+  private:
     struct Coefficients {
         Eigen::VectorXd a, b, g;
     };
@@ -70,11 +70,11 @@ private:
 // Digital constant-fraction discriminator: zero crossing of f x[i] - x[i - d], linearly
 // interpolated. Energy from the parabolic peak.
 class CfdEstimator : public ClassicalEstimator {
-public:
+  public:
     CfdEstimator(const WindowContext& c, double fraction, int delay);
     RawEstimate measure(const std::uint16_t* window) const override;
 
-private:
+  private:
     double fraction_;
     int delay_;
 };
@@ -82,15 +82,15 @@ private:
 // Leading edge: interpolated crossing of a fixed threshold, corrected for walk with
 // t_walk(A) = c0 + c1 / sqrt(A) fitted on calibration data. Energy from the parabolic peak.
 class LeadingEdgeEstimator : public ClassicalEstimator {
-public:
+  public:
     LeadingEdgeEstimator(const WindowContext& c, double threshold_codes);
     RawEstimate measure(const std::uint16_t* window) const override;
     void calibrate(const std::vector<CalibrationSample>& samples) override;
 
-protected:
+  protected:
     double time_correction(const RawEstimate& raw) const override;
 
-private:
+  private:
     double threshold_codes_;
     double walk_c0_ = 0, walk_c1_ = 0;
 };
@@ -99,11 +99,11 @@ private:
 // score is the height of the second-largest separated edge in units of the fast filter's noise.
 // Energy from the parabolic peak of the slow (shaped) signal, time from the first fast edge.
 class PileupInspectorEstimator : public ClassicalEstimator {
-public:
+  public:
     PileupInspectorEstimator(const WindowContext& c, int fast_length);
     RawEstimate measure(const std::uint16_t* window) const override;
 
-private:
+  private:
     int fast_length_, separation_;
     double fast_noise_codes_;
 };

@@ -51,7 +51,9 @@ void ClassicalEstimator::calibrate(const std::vector<CalibrationSample>& samples
     time_offset_s_ = median(offsets);
 }
 
-int argmax(const double* x, int n) { return static_cast<int>(std::max_element(x, x + n) - x); }
+int argmax(const double* x, int n) {
+    return static_cast<int>(std::max_element(x, x + n) - x);
+}
 
 std::pair<double, double> parabolic_peak(const double* x, int n, int i) {
     if (i <= 0 || i >= n - 1) return {x[i], static_cast<double>(i)};

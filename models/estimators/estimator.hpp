@@ -19,7 +19,7 @@ struct Estimate {
 };
 
 class PulseEstimator {
-public:
+  public:
     virtual ~PulseEstimator() = default;
     virtual const std::string& name() const = 0;
     virtual Estimate estimate(const std::uint16_t* window) const = 0;
@@ -53,7 +53,7 @@ struct CalibrationSample {
 };
 
 class ClassicalEstimator : public PulseEstimator {
-public:
+  public:
     ClassicalEstimator(std::string name, const WindowContext& context);
 
     const std::string& name() const final { return name_; }
@@ -63,14 +63,17 @@ public:
     // and the time offset (median), on single-pulse windows of known truth.
     virtual void calibrate(const std::vector<CalibrationSample>& samples);
 
-protected:
+  protected:
     // Time correction for one measurement; estimators with walk correction override it.
-    virtual double time_correction(const RawEstimate& raw) const { (void)raw; return time_offset_s_; }
+    virtual double time_correction(const RawEstimate& raw) const {
+        (void)raw;
+        return time_offset_s_;
+    }
 
     const WindowContext& context_;
     double time_offset_s_ = 0;
 
-private:
+  private:
     std::string name_;
     double gain_ = 1, offset_ = 0;
 };

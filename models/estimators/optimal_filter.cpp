@@ -6,7 +6,8 @@
 
 namespace pixforge::models {
 
-OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c) : ClassicalEstimator("optimal_filter", c) {
+OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c)
+    : ClassicalEstimator("optimal_filter", c) {
     const PixelChain& chain = c.chain;
     const FrontEndResponse& fe = chain.frontend();
     // Template: the mean response of 256 deposits at the middle of the training spectrum's
@@ -27,7 +28,8 @@ OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c) : Classic
     }
     const double peak = *std::max_element(template_.begin(), template_.end());
     for (double& v : template_) v /= peak;
-    template_peak_time_s_ = (std::max_element(template_.begin(), template_.end()) - template_.begin()) * template_dt_;
+    template_peak_time_s_ =
+        (std::max_element(template_.begin(), template_.end()) - template_.begin()) * template_dt_;
     template_slope_.assign(template_.size(), 0.0);
     for (size_t k = 1; k + 1 < template_.size(); ++k)
         template_slope_[k] = (template_[k + 1] - template_[k - 1]) / (2 * template_dt_);
@@ -38,7 +40,8 @@ OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c) : Classic
     Eigen::MatrixXd cov(n, n);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j)
-            cov(i, j) = chain.noise().autocovariance(std::abs(i - j)) / (lsb * lsb) + (i == j ? 1.0 / 12.0 : 0.0);
+            cov(i, j) =
+                chain.noise().autocovariance(std::abs(i - j)) / (lsb * lsb) + (i == j ? 1.0 / 12.0 : 0.0);
     inverse_covariance_ = cov.llt().solve(Eigen::MatrixXd::Identity(n, n));
 
     // Coefficients for every start sample and phase (Cleland & Stern constraints).
@@ -50,7 +53,9 @@ OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c) : Classic
                 const double t = i * c.period_s - t0;
                 g(i) = template_value(t);
                 const double idx = t / template_dt_;
-                gp(i) = idx <= 0 || idx >= static_cast<double>(template_.size() - 1) ? 0.0 : template_slope_[static_cast<size_t>(std::lround(idx))];
+                gp(i) = idx <= 0 || idx >= static_cast<double>(template_.size() - 1)
+                            ? 0.0
+                            : template_slope_[static_cast<size_t>(std::lround(idx))];
             }
             const Eigen::VectorXd rg = inverse_covariance_ * g, rgp = inverse_covariance_ * gp;
             Eigen::Matrix2d m;

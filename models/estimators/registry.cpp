@@ -5,18 +5,20 @@ namespace pixforge::models {
 std::vector<std::unique_ptr<ClassicalEstimator>> make_classical_estimators(const WindowContext& context,
                                                                            const Config& config) {
     const double eps = context.chain.sensor().pair_energy_eV();
-    const double le_threshold =
-        to_electrons(config.quantity("estimators.leading_edge_threshold"), eps) / context.chain.electrons_per_code();
+    const double le_threshold = to_electrons(config.quantity("estimators.leading_edge_threshold"), eps) /
+                                context.chain.electrons_per_code();
     std::vector<std::unique_ptr<ClassicalEstimator>> out;
     out.push_back(std::make_unique<MaxSampleEstimator>(context));
     out.push_back(std::make_unique<ParabolicPeakEstimator>(context));
-    out.push_back(std::make_unique<TrapezoidEstimator>(context, static_cast<int>(config.integer("estimators.trapezoid_rise")),
-                                                       static_cast<int>(config.integer("estimators.trapezoid_flat"))));
+    out.push_back(std::make_unique<TrapezoidEstimator>(
+        context, static_cast<int>(config.integer("estimators.trapezoid_rise")),
+        static_cast<int>(config.integer("estimators.trapezoid_flat"))));
     out.push_back(std::make_unique<OptimalFilterEstimator>(context));
     out.push_back(std::make_unique<CfdEstimator>(context, config.real("estimators.cfd_fraction"),
                                                  static_cast<int>(config.integer("estimators.cfd_delay"))));
     out.push_back(std::make_unique<LeadingEdgeEstimator>(context, le_threshold));
-    out.push_back(std::make_unique<PileupInspectorEstimator>(context, static_cast<int>(config.integer("estimators.fast_filter_length"))));
+    out.push_back(std::make_unique<PileupInspectorEstimator>(
+        context, static_cast<int>(config.integer("estimators.fast_filter_length"))));
     return out;
 }
 

@@ -21,13 +21,15 @@ TrapezoidEstimator::TrapezoidEstimator(const WindowContext& c, int rise, int fla
         fir_ = next;
     }
     // Width of one pulse's deconvolved lobe: FIR length + drift time + CSA rise, in samples.
-    lobe_ = static_cast<int>(fir_.size()) +
-            static_cast<int>(std::ceil((c.chain.sensor().max_drift_time() + 5 * fe.rise_time_s) / c.period_s));
+    lobe_ =
+        static_cast<int>(fir_.size()) +
+        static_cast<int>(std::ceil((c.chain.sensor().max_drift_time() + 5 * fe.rise_time_s) / c.period_s));
 }
 
 RawEstimate TrapezoidEstimator::measure(const std::uint16_t* window) const {
     const int n = context_.length;
-    std::vector<double> x(static_cast<size_t>(n)), u(static_cast<size_t>(n), 0.0), step(static_cast<size_t>(n));
+    std::vector<double> x(static_cast<size_t>(n)), u(static_cast<size_t>(n), 0.0),
+        step(static_cast<size_t>(n));
     context_.subtract_baseline(window, x.data());
     const int taps = static_cast<int>(fir_.size());
     double sum = 0;
