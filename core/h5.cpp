@@ -221,7 +221,8 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_
     Handle props(check(H5Pcreate(H5P_DATASET_CREATE), "dataset properties"));
     check_status(H5Pset_chunk(props.id(), rank, chunk), "chunking of " + name);
     H5Pset_shuffle(props.id());
-    check_status(H5Pset_deflate(props.id(), 4), "compression of " + name);
+    // Level 1: 3 % larger than level 4 on ADC windows, 1.5x faster to write (pixforge bench).
+    check_status(H5Pset_deflate(props.id(), 1), "compression of " + name);
     dataset_ =
         Handle(check(H5Dcreate2(parent, name.c_str(), type, space.id(), H5P_DEFAULT, props.id(), H5P_DEFAULT),
                      "create dataset " + name));

@@ -26,8 +26,8 @@ std::uint16_t Adc::convert(double signal_e) const {
         const auto it = std::upper_bound(transitions_.begin(), transitions_.end(), x);
         return static_cast<std::uint16_t>(it - transitions_.begin());
     }
-    const double code = std::floor(x + 0.5);
-    return static_cast<std::uint16_t>(std::clamp(code, 0.0, static_cast<double>(max_code_)));
+    if (!(x > -0.5)) return 0;  // also catches NaN
+    return static_cast<std::uint16_t>(std::min(static_cast<double>(max_code_), x + 0.5));  // truncation = floor here
 }
 
 }  // namespace pixforge::models

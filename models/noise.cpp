@@ -93,6 +93,12 @@ void NoiseModel::WindowSampler::draw(Rng& rng, double* out) const {
     Eigen::Map<Eigen::VectorXd>(out, n).noalias() = lower_.triangularView<Eigen::Lower>() * z_;
 }
 
+double NoiseModel::WindowSampler::next(Rng& rng) {
+    const Eigen::Index k = drawn_++;
+    z_(k) = rng.normal();
+    return lower_.row(k).head(k + 1).dot(z_.head(k + 1));
+}
+
 NoiseModel::Stream NoiseModel::stream(Rng& rng) const {
     Stream s;
     if (!enabled_) {

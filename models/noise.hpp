@@ -35,12 +35,17 @@ class NoiseModel {
     class WindowSampler {
       public:
         void draw(Rng& rng, double* out) const;
+        // Sample by sample: begin() starts a new window, then next() gives samples 0, 1, ...
+        // of the same process as draw(), since the factor is lower-triangular.
+        void begin() { drawn_ = 0; }
+        double next(Rng& rng);
         int length() const { return static_cast<int>(lower_.rows()); }
 
       private:
         friend class NoiseModel;
-        Eigen::MatrixXd lower_;
+        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> lower_;  // rows read in order
         mutable Eigen::VectorXd z_;
+        Eigen::Index drawn_ = 0;
     };
     WindowSampler window_sampler(int length) const;
 

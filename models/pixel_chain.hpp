@@ -13,8 +13,10 @@ namespace pixforge::models {
 
 // Response of the chain to one interaction, in peak-normalised electrons, at time t after it.
 inline double pulse_response(const FrontEndResponse& fe, const InducedCurrent& cur, double t) {
-    return cur.charge_e[0] * fe.rectangular(t, cur.duration_s[0]) +
-           cur.charge_e[1] * fe.rectangular(t, cur.duration_s[1]);
+    double v = 0;
+    for (int c = 0; c < 2; ++c)
+        if (cur.charge_e[c] != 0) v += cur.charge_e[c] * fe.rectangular(t, cur.duration_s[c]);
+    return v;
 }
 
 class PixelChain {

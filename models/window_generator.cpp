@@ -19,8 +19,9 @@ WindowGenerator::WindowGenerator(const PixelChain& chain, const EnergySpectrum& 
     const double latest = chain.frontend().peaking_time() + chain.sensor().max_drift_time() + 3 * period_;
     search_ = static_cast<int>(std::ceil(latest / period_)) + 1;
     noise_ = chain.noise().window_sampler(pre_ + 1 + search_ + window_);
-    block_noise_.resize(static_cast<size_t>(noise_.length()));
-    block_codes_.resize(block_noise_.size());
+    block_size_ = static_cast<size_t>(noise_.length());
+    block_codes_.resize(block_size_);
+    reach_ = chain.frontend().length() + chain.sensor().max_drift_time();
     threshold_codes_ = chain.threshold_codes();
     baseline_code_ = chain.adc().baseline_code();
 }
@@ -34,34 +35,36 @@ const Pulse& WindowGenerator::pulse(size_t i) {
     return pulses_[i];
 }
 
-void WindowGenerator::compute_block(std::int64_t first_sample) {
+void WindowGenerator::start_block(std::int64_t first_sample) {
     block_first_ = first_sample;
-    const size_t n = block_codes_.size();
-    const double t_begin = sample_time(first_sample),
-                 t_end = sample_time(first_sample + static_cast<std::int64_t>(n));
-    const double reach = chain_.frontend().length() + chain_.sensor().max_drift_time();
+    computed_ = 0;
+    const double t_begin = sample_time(first_sample);
+    const double t_end = sample_time(first_sample + static_cast<std::int64_t>(block_size_));
     // Forget pulses that can no longer touch any later block or label.
-    const double horizon = t_begin - reach - chain_.params().labels.pileup_window_s;
+    const double horizon = t_begin - reach_ - chain_.params().labels.pileup_window_s;
     while (!pulses_.empty() && cursor_ > 0 && pulses_.front().t0_s < horizon) {
         pulses_.pop_front();
         --cursor_;
     }
-    size_t last = 0;
-    while (pulse(last).t0_s < t_end) ++last;
-    noise_.draw(rng_, block_noise_.data());
-    const double jitter = chain_.params().adc.jitter_s;
-    const double baseline_e = chain_.params().adc.baseline_e;
+    block_pulses_ = 0;
+    while (pulse(block_pulses_).t0_s < t_end) ++block_pulses_;
+    noise_.begin();
+}
+
+std::uint16_t WindowGenerator::code(size_t k) {
     const FrontEndResponse& fe = chain_.frontend();
-    for (size_t k = 0; k < n; ++k) {
-        double t = sample_time(first_sample + static_cast<std::int64_t>(k));
+    const double jitter = chain_.params().adc.jitter_s;
+    for (; computed_ <= k; ++computed_) {
+        double t = sample_time(block_first_ + static_cast<std::int64_t>(computed_));
         if (jitter > 0) t += jitter * rng_.normal();
-        double signal = baseline_e + block_noise_[k];
-        for (size_t j = 0; j < last; ++j) {
+        double signal = chain_.params().adc.baseline_e + noise_.next(rng_);
+        for (size_t j = 0; j < block_pulses_; ++j) {
             const double dt = t - pulses_[j].t0_s;
-            if (dt > 0 && dt < reach) signal += pulse_response(fe, pulses_[j].deposit.current, dt);
+            if (dt > 0 && dt < reach_) signal += pulse_response(fe, pulses_[j].deposit.current, dt);
         }
-        block_codes_[k] = chain_.adc().convert(signal);
+        block_codes_[computed_] = chain_.adc().convert(signal);
     }
+    return block_codes_[k];
 }
 
 void WindowGenerator::next(LabelledWindow& out) {
@@ -85,9 +88,9 @@ void WindowGenerator::next(LabelledWindow& out) {
             ++cursor_;
             continue;
         }
-        compute_block(search_first - pre_ - 1);
+        start_block(search_first - pre_ - 1);
         const size_t offset = static_cast<size_t>(pre_ + 1);
-        auto above = [&](size_t k) { return block_codes_[k] - baseline_code_ >= threshold_codes_; };
+        auto above = [&](size_t k) { return code(k) - baseline_code_ >= threshold_codes_; };
         std::int64_t trigger = -1;
         for (size_t k = offset; k < offset + static_cast<size_t>(search_); ++k) {
             const bool level_rearm =
@@ -110,6 +113,7 @@ void WindowGenerator::next(LabelledWindow& out) {
         counters_.pulses += primary - cursor_;
         const std::int64_t window_first = trigger - pre_;
         const size_t from = static_cast<size_t>(window_first - block_first_);
+        code(from + static_cast<size_t>(window_) - 1);
         out.adc.assign(block_codes_.begin() + static_cast<std::ptrdiff_t>(from),
                        block_codes_.begin() + static_cast<std::ptrdiff_t>(from) + window_);
         label(out, primary, window_first);

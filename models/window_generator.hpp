@@ -54,7 +54,9 @@ class WindowGenerator {
     double sample_time(std::int64_t k) const { return phase_ + static_cast<double>(k) * period_; }
     std::int64_t first_sample_at_or_after(double t) const;
     const Pulse& pulse(size_t i);  // generates arrivals lazily
-    void compute_block(std::int64_t first_sample);
+    // Starts a block of samples at `first_sample`; code(k) computes samples lazily, in order.
+    void start_block(std::int64_t first_sample);
+    std::uint16_t code(size_t k);
     void label(LabelledWindow& out, size_t primary, std::int64_t window_first);
 
     const PixelChain& chain_;
@@ -68,7 +70,9 @@ class WindowGenerator {
     size_t cursor_ = 0;         // first pulse not yet handled
     double dead_until_s_ = -1;
     std::int64_t block_first_ = 0;
-    std::vector<double> block_noise_;
+    size_t block_size_ = 0, computed_ = 0;
+    size_t block_pulses_ = 0;  // pulses that can touch the block: pulses_[0, block_pulses_)
+    double reach_ = 0;         // how long a pulse's response lasts
     std::vector<std::uint16_t> block_codes_;
     TriggerCounters counters_;
 };
