@@ -146,6 +146,8 @@ BOOST_AUTO_TEST_CASE(enc_matches_configured_total_for_two_shaping_times) {
             });
         const double mean = sum / count;
         const double enc_stream = std::sqrt(sum2 / count - mean * mean) / chain.frontend().peak();
+        BOOST_TEST_MESSAGE(tau << ": ENC target " << target << " e-, windows " << enc_windows
+                               << " e-, ADC stream " << enc_stream << " e-");
         BOOST_TEST(std::fabs(enc_stream - target) / target < 0.05, tau << ": stream ENC " << enc_stream);
     }
 }
@@ -199,6 +201,8 @@ BOOST_AUTO_TEST_CASE(pileup_fraction_of_poisson_stream) {
     const double expected = 1 - std::exp(-2 * rate * window);
     const double fraction = static_cast<double>(piled) / n;
     const double error = std::sqrt(expected * (1 - expected) / n);
+    BOOST_TEST_MESSAGE("pile-up fraction " << fraction << " vs 1 - exp(-2nT) = " << expected << " +- "
+                                           << error);
     BOOST_TEST(std::fabs(fraction - expected) < 5 * error, fraction << " vs " << expected);
 }
 
@@ -221,6 +225,7 @@ BOOST_AUTO_TEST_CASE(dead_time_throughput_follows_its_policy) {
         const double measured = gen.counters().triggers / gen.counters().elapsed_s;
         const double expected =
             std::string(policy) == "paralyzable" ? rate * std::exp(-rate * dead) : rate / (1 + rate * dead);
+        BOOST_TEST_MESSAGE(policy << ": output rate " << measured << " /s, formula " << expected << " /s");
         BOOST_TEST(std::fabs(measured - expected) / expected < 0.03,
                    policy << ": " << measured << " vs " << expected);
     }
@@ -292,6 +297,8 @@ BOOST_AUTO_TEST_CASE(optimal_filter_reaches_its_resolution_limit_at_low_rate) {
     const double noise_fwhm = 2.3548 * std::sqrt(of.amplitude_variance(t0_mean)) * ev_per_amplitude;
     const double fano_fwhm = 2.3548 * std::sqrt(0.115 * 3.64 * 10e3);
     const double limit = std::hypot(noise_fwhm, fano_fwhm);
+    BOOST_TEST_MESSAGE("OF at 10 keV, 1e3/s: FWHM " << fwhm << " eV; limit " << limit << " eV (noise "
+                                                    << noise_fwhm << " eV, Fano " << fano_fwhm << " eV)");
     BOOST_TEST(std::fabs(fwhm - limit) / limit < 0.10,
                "OF FWHM " << fwhm << " eV vs limit " << limit << " eV");
     BOOST_TEST(std::fabs(mean - 10e3) < 50.0);  // calibrated centroid
