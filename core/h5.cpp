@@ -153,10 +153,10 @@ Handle string_type(std::size_t size) {
 }  // namespace
 
 void write_attribute(hid_t obj, const std::string& name, const std::string& value) {
-    // Fixed-length UTF-8 strings read back as str in h5py without decoding surprises.
-    Handle type = string_type(value.size() + 1);
-    H5Tset_strpad(type.id(), H5T_STR_NULLTERM);
-    write_attribute_raw(obj, name, type.id(), value.c_str());
+    // Variable-length UTF-8: h5py reads it as str (fixed-length strings come back as bytes).
+    Handle type = string_type(0);
+    const char* data = value.c_str();
+    write_attribute_raw(obj, name, type.id(), &data);
 }
 
 void write_attribute(hid_t obj, const std::string& name, double value) {
