@@ -229,8 +229,9 @@ DesignSpace DesignSpace::from_toml(const std::string& text, const std::string& s
             const toml::table* cond = w->as_table();
             if (!cond || cond->size() != 1)
                 fail("SPACE-005", where, "when = { parent = [values] } names exactly one earlier parameter");
-            const auto& [parent_key, values] = *cond->begin();
-            const std::string parent(parent_key.str());
+            const auto entry = cond->begin();  // toml++ iterators own the pair they yield: keep it alive
+            const std::string parent(entry->first.str());
+            const toml::node& values = entry->second;
             for (size_t i = 0; i < space.size(); ++i)
                 if (space[i].name == parent) p.parent = static_cast<int>(i);
             if (p.parent < 0)

@@ -1,0 +1,281 @@
+// The optimizer's parts against known answers: hypervolume values, Sobol stratification, GP
+// regression, exact EHVI against Monte Carlo, design-space decoding and errors, strategy
+// determinism, and the Bayesian optimizer beating random search on a short budget.
+#define BOOST_TEST_MODULE optimizer
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/random.hpp"
+#include "optimizer/acquisition.hpp"
+#include "optimizer/benchmark.hpp"
+#include "optimizer/design_space.hpp"
+#include "optimizer/gaussian_process.hpp"
+#include "optimizer/problems.hpp"
+#include "optimizer/sobol.hpp"
+#include "test_support.hpp"
+
+using namespace pixforge;
+using namespace pixforge::optimizer;
+
+BOOST_AUTO_TEST_CASE(hypervolume_of_simple_fronts) {
+    BOOST_TEST(hypervolume({{1, 1}}, {2, 2}) == 1.0);
+    // Staircase: 2 x 1 + 1.5 x 0.5 + 1 x 0.5.
+    BOOST_TEST(hypervolume({{0, 1}, {1, 0}, {0.5, 0.5}}, {2, 2}) == 3.25,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(hypervolume({{1, 1}, {3, 0}}, {2, 2}) == 1.0);  // a point beyond the reference is ignored
+    BOOST_TEST(hypervolume({{0, 0, 0}}, {1, 2, 3}) == 6.0);
+    // Two boxes in 3-D overlapping in [0.5,1]x[0.5,1]x[0,1]: 0.5 + 0.5 - 0.25.
+    BOOST_TEST(hypervolume({{0, 0.5, 0}, {0.5, 0, 0}}, {1, 1, 1}) == 0.75,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(hypervolume({{0, 0.5, 0, 0}, {0.5, 0, 0, 0}}, {1, 1, 1, 1}) == 0.75,
+               boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(dense_true_fronts_approach_known_maxima) {
+    // Sample the analytic Pareto fronts densely; the hypervolume approaches the known maxima from below.
+    std::vector<Vector> zdt1, dtlz2, dtlz3;
+    const int n = 2000;
+    for (int i = 0; i <= n; ++i) {
+        const double f = static_cast<double>(i) / n;
+        zdt1.push_back({f, 1 - std::sqrt(f)});
+        dtlz2.push_back({std::cos(f * M_PI / 2), std::sin(f * M_PI / 2)});
+    }
+    for (int i = 0; i <= 60; ++i)
+        for (int j = 0; j <= 60; ++j) {
+            const double a = i * M_PI / 120, b = j * M_PI / 120;
+            dtlz3.push_back({std::cos(a) * std::cos(b), std::cos(a) * std::sin(b), std::sin(a)});
+        }
+    const auto z = make_problem("zdt1"), d2 = make_problem("dtlz2", 6, 2), d3 = make_problem("dtlz2", 6, 3);
+    BOOST_TEST(std::fabs(hypervolume(zdt1, z->reference_point()) - 0.876667) < 1e-3);
+    BOOST_TEST(std::fabs(hypervolume(dtlz2, d2->reference_point()) - 0.424602) < 1e-3);
+    const double hv3 = hypervolume(dtlz3, d3->reference_point());
+    BOOST_TEST(hv3 < d3->max_hypervolume());
+    BOOST_TEST(hv3 > d3->max_hypervolume() - 0.03);
+    // The problems put these fronts where the formulas say.
+    BOOST_TEST(z->evaluate({0.25, 0, 0, 0, 0, 0}).objectives[1] == 0.5, boost::test_tools::tolerance(1e-12));
+    const auto bc = make_problem("branin_currin");
+    BOOST_TEST(bc->evaluate({(M_PI + 5) / 15, 2.275 / 15}).objectives[0] == 0.397887,
+               boost::test_tools::tolerance(1e-5));
+}
+
+BOOST_AUTO_TEST_CASE(box_decomposition_tiles_the_free_region) {
+    Rng rng(3, "boxes");
+    for (int m : {2, 3}) {
+        std::vector<Vector> pts;
+        for (int i = 0; i < 12; ++i) {
+            Vector p(static_cast<size_t>(m));
+            for (double& x : p) x = rng.uniform();
+            pts.push_back(p);
+        }
+        const Vector ref(static_cast<size_t>(m), 1.2), floor(static_cast<size_t>(m), 0.0);
+        // Volume of the boxes clipped at 0 plus the hypervolume = the whole box [0, ref].
+        double free = 0;
+        for (const auto& b : non_dominated_boxes(pts, ref)) {
+            double v = 1;
+            for (int j = 0; j < m; ++j)
+                v *= std::max(
+                    0.0, b.upper[static_cast<size_t>(j)] - std::max(b.lower[static_cast<size_t>(j)], 0.0));
+            free += v;
+        }
+        BOOST_TEST(free + hypervolume(pts, ref) == std::pow(1.2, m), boost::test_tools::tolerance(1e-9));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sobol_points_stratify_every_dimension) {
+    SobolSequence s(8, 0);
+    const int n = 256;
+    std::vector<std::set<int>> cells(8);
+    for (int i = 0; i < n; ++i) {
+        const auto p = s.next();
+        for (size_t d = 0; d < 8; ++d) cells[d].insert(static_cast<int>(p[d] * n));
+    }
+    for (size_t d = 0; d < 8; ++d) BOOST_TEST(cells[d].size() == static_cast<size_t>(n), "dimension " << d);
+    // Scrambled sequences differ by seed but stay stratified.
+    SobolSequence a(3, 1), b(3, 2);
+    BOOST_TEST(a.next() != b.next());
+}
+
+BOOST_AUTO_TEST_CASE(gp_recovers_a_known_function) {
+    auto f = [](double x, double y) { return std::sin(6 * x) + 0.5 * std::cos(4 * y) + x * y; };
+    SobolSequence s(2, 5);
+    Eigen::MatrixXd X(40, 2);
+    Eigen::VectorXd y(40);
+    for (int i = 0; i < 40; ++i) {
+        const auto p = s.next();
+        X.row(i) << p[0], p[1];
+        y(i) = f(p[0], p[1]);
+    }
+    GaussianProcess gp;
+    gp.fit(X, y, 1, {});
+    Rng rng(2, "gp test");
+    Eigen::MatrixXd T(200, 2);
+    Eigen::VectorXd truth(200);
+    for (int i = 0; i < 200; ++i) {
+        T.row(i) << rng.uniform(), rng.uniform();
+        truth(i) = f(T(i, 0), T(i, 1));
+    }
+    Eigen::VectorXd mean, var;
+    gp.predict(T, mean, var);
+    const double rmse = std::sqrt((mean - truth).squaredNorm() / 200);
+    BOOST_TEST(rmse < 0.05, "rmse " << rmse);
+    // Calibrated uncertainty: most errors inside 3 sigma.
+    int inside = 0;
+    for (int i = 0; i < 200; ++i) inside += std::fabs(mean(i) - truth(i)) < 3 * std::sqrt(var(i)) + 1e-3;
+    BOOST_TEST(inside >= 180);
+    // The analytic gradient of the marginal likelihood matches finite differences.
+    Eigen::VectorXd g;
+    const Eigen::VectorXd th = gp.hyperparameters();
+    gp.objective(th, &g);
+    for (Eigen::Index k = 0; k < th.size(); ++k) {
+        Eigen::VectorXd a = th, b = th;
+        a(k) += 1e-5;
+        b(k) -= 1e-5;
+        const double fd = (gp.objective(a, nullptr) - gp.objective(b, nullptr)) / 2e-5;
+        BOOST_TEST(std::fabs(fd - g(k)) < 1e-3 * std::max(1.0, std::fabs(fd)), "theta " << k);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(exact_ehvi_matches_monte_carlo) {
+    Rng rng(4, "ehvi");
+    for (int m : {2, 3}) {
+        std::vector<Vector> front;
+        for (int i = 0; i < 8; ++i) {
+            Vector p(static_cast<size_t>(m));
+            for (double& x : p) x = rng.uniform();
+            front.push_back(p);
+        }
+        const Vector ref(static_cast<size_t>(m), 1.1);
+        std::vector<Vector> pareto;
+        for (size_t k : pareto_indices(front)) pareto.push_back(front[k]);
+        const ExpectedHypervolumeImprovement ehvi(pareto, ref);
+        const Vector mean(static_cast<size_t>(m), 0.4), sd(static_cast<size_t>(m), 0.2);
+        const double base = hypervolume(pareto, ref);
+        double mc = 0;
+        const int draws = 40000;
+        for (int i = 0; i < draws; ++i) {
+            Vector y(static_cast<size_t>(m));
+            for (size_t j = 0; j < y.size(); ++j) y[j] = mean[j] + sd[j] * rng.normal();
+            auto with = pareto;
+            with.push_back(y);
+            mc += hypervolume(with, ref) - base;
+        }
+        mc /= draws;
+        BOOST_TEST(std::fabs(ehvi(mean, sd) - mc) < 0.02 * mc + 1e-4,
+                   "M = " << m << ": " << ehvi(mean, sd) << " vs MC " << mc);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(design_space_decodes_and_conditions) {
+    const std::string toml = R"(
+[space.layers]
+kind = "integer"
+min = 1
+max = 3
+[space.width_2]
+kind = "ordinal"
+values = [4, 8, 16]
+when = { layers = [2, 3] }
+[space.lr]
+kind = "continuous"
+min = 1e-4
+max = 1e-1
+log = true
+[space.template]
+kind = "categorical"
+choices = ["parallel", "folded"]
+)";
+    const DesignSpace s = DesignSpace::from_toml(toml, "space.toml");
+    BOOST_TEST(s.size() == 4u);
+    BOOST_TEST(s[0].name == "layers");  // file order kept
+    const std::vector<double> u = s.snap({0.1, 0.9, 0.5, 0.7});
+    BOOST_TEST(s.numeric_value(0, u) == 1.0);
+    BOOST_TEST(!s.active(1, u));  // width_2 needs 2 or 3 layers
+    BOOST_TEST(s.numeric_value(2, u) == std::sqrt(1e-4 * 1e-1), boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(s.value_text(3, u) == "folded");
+    BOOST_TEST(s.feature_size() == 5);  // 3 numeric + 2 one-hot
+    const std::vector<double> v = s.snap({0.9, 0.9, 0.5, 0.2});
+    BOOST_TEST(s.active(1, v));
+    BOOST_TEST(s.numeric_value(1, v) == 16.0);
+    BOOST_TEST(s.describe(v) == "layers=3, width_2=16, lr=0.00316228, template=parallel");
+    BOOST_TEST((s.snap(s.snap({0.45, 0.2, 0.3, 0.9})) == s.snap({0.45, 0.2, 0.3, 0.9})));  // idempotent
+}
+
+namespace {
+std::string space_error(const std::string& toml) {
+    try {
+        DesignSpace::from_toml(toml, "s.toml");
+    } catch (const PixError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(bad_design_spaces_give_clear_errors) {
+    BOOST_TEST(
+        space_error("[run]\nseed = 1\n").rfind("[ERROR SPACE-007] s.toml: no [space.<name>] tables", 0) == 0);
+    BOOST_TEST(
+        space_error("[space.a]\nkind = \"real\"\n") ==
+        "[ERROR SPACE-002] s.toml:1: [space.a]: kind = \"real\"; expected \"continuous\", \"integer\", "
+        "\"ordinal\" or \"categorical\"");
+    BOOST_TEST(space_error("[space.a]\nkind = \"continuous\"\nmin = 2\nmax = 1\n") ==
+               "[ERROR SPACE-003] s.toml:1: [space.a]: max (1) must be above min (2)");
+    BOOST_TEST(space_error("[space.a]\nkind = \"continuous\"\nmax = 1\n").find("SPACE-003") !=
+               std::string::npos);
+    BOOST_TEST(
+        space_error("[space.a]\nkind = \"continuous\"\nmin = 0\nmax = 1\nlog = true\n").find("min > 0") !=
+        std::string::npos);
+    BOOST_TEST(space_error("[space.a]\nkind = \"ordinal\"\nvalues = []\n").find("SPACE-004") !=
+               std::string::npos);
+    BOOST_TEST(
+        space_error("[space.a]\nkind = \"integer\"\nmin = 1\nmax = 3\nstep = 2\n") ==
+        "[ERROR SPACE-006] s.toml:1: [space.a]: unknown key 'step'; a parameter takes kind, min, max, log, "
+        "values, choices and when");
+    BOOST_TEST(
+        space_error("[space.a]\nkind = \"integer\"\nmin = 1\nmax = 3\nwhen = { b = [1] }\n") ==
+        "[ERROR SPACE-005] s.toml:1: [space.a]: when refers to 'b', which is not a parameter defined above");
+    BOOST_TEST(space_error("space = 3\n").find("SPACE-007") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(strategies_are_reproducible_from_history) {
+    const auto problem = make_problem("branin_currin");
+    for (const std::string algo : {"bayesian", "nsga2", "sobol", "random"}) {
+        const BenchmarkRun a = run_benchmark(*problem, algo, 24, 7, {});
+        const BenchmarkRun b = run_benchmark(*problem, algo, 24, 7, {});
+        BOOST_TEST((a.hypervolume == b.hypervolume), algo);
+        // A fresh strategy given the first 17 trials proposes the 18th again (what resume relies on).
+        const DesignSpace space = DesignSpace::unit_cube(2);
+        auto fresh = make_strategy(algo, space, {2, 0, problem->reference_point()}, 7);
+        const std::vector<Trial> first(a.trials.begin(), a.trials.begin() + 17);
+        BOOST_TEST((fresh->propose(first, 1).front() == a.trials[17].u), algo);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bayesian_beats_random_search_on_a_short_budget) {
+    // Median over 3 seeds of the log hypervolume gap after 30 evaluations (10 initial).
+    const auto problem = make_problem("branin_currin");
+    auto median_gap = [&](const std::string& algo) {
+        std::vector<double> gaps;
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            const BenchmarkRun r = run_benchmark(*problem, algo, 30, seed, {});
+            gaps.push_back(r.log_gap(29));
+        }
+        std::sort(gaps.begin(), gaps.end());
+        return gaps[1];
+    };
+    const double bo = median_gap("bayesian"), random = median_gap("random");
+    BOOST_TEST_MESSAGE("Branin-Currin, 30 evaluations: log10 gap bayesian " << bo << ", random " << random);
+    BOOST_TEST(bo < random - 0.3);
+}
+
+BOOST_AUTO_TEST_CASE(constraints_steer_towards_feasible_designs) {
+    const auto problem = make_problem("constrained_branin_currin");
+    const BenchmarkRun r = run_benchmark(*problem, "bayesian", 30, 1, {});
+    int feasible_after_init = 0;
+    for (size_t i = 10; i < r.trials.size(); ++i) feasible_after_init += feasible(r.trials[i]);
+    BOOST_TEST(feasible_after_init >= 14, feasible_after_init << " of 20 proposals feasible");
+    BOOST_TEST(r.hypervolume.back() > 0.5 * problem->max_hypervolume());
+}
