@@ -41,7 +41,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     c = add("bench-dataset", "measure dataset generation speed (windows/s, samples/s) and memory");
     actions[c] = add_bench_dataset_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");
-    actions[c] = add_bench_optimizer_command(*c);
+    actions[c] = add_bench_optimizer_command(*c, command_line);
 
     std::vector<std::string> reversed(args.rbegin(),
                                       args.rend() - 1);  // CLI11 wants them reversed, no argv[0]

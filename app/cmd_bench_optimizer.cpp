@@ -5,17 +5,46 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "core/provenance.hpp"
 #include "optimizer/benchmark.hpp"
+#include "optimizer/study.hpp"
 
 namespace pixforge::app {
 
-Action add_bench_optimizer_command(CLI::App& cmd) {
-    struct Options {
-        std::string problem = "branin_currin", algo = "bayesian";
-        int evals = 100, seeds = 1, dims = 0, objectives = 2, batch = 1;
-        optimizer::StrategyOptions strategy;
-        bool json = false;
-    };
+namespace {
+struct BenchOptimizerOptions {
+    std::string problem = "branin_currin", algo = "bayesian";
+    int evals = 100, seeds = 1, dims = 0, objectives = 2, batch = 1;
+    optimizer::StrategyOptions strategy;
+    bool json = false, resume = false;
+    std::string study;
+};
+
+// One seed as a resumable study: journal + HDF5 in the study folder, a line per trial.
+int run_as_study(const BenchOptimizerOptions& o, const optimizer::BenchmarkProblem& problem,
+                 const std::string& command_line, std::ostream& out, std::ostream& err) {
+    const optimizer::DesignSpace space = optimizer::DesignSpace::unit_cube(problem.dimensions());
+    optimizer::StudySpec spec{o.algo, 1, {}, {}, problem.reference_point(), ""};
+    for (int j = 0; j < problem.objectives(); ++j) spec.objective_names.push_back(fmt::format("f{}", j + 1));
+    for (int k = 0; k < problem.constraints(); ++k)
+        spec.constraint_names.push_back(fmt::format("c{}", k + 1));
+    spec.config =
+        fmt::format("problem = \"{}\"\nevaluations = {}\nbatch = {}\n", o.problem, o.evals, o.batch);
+    optimizer::Study study(o.study, spec, space, o.resume, current_provenance(command_line));
+    const auto strategy = optimizer::make_strategy(
+        o.algo, space, {problem.objectives(), problem.constraints(), problem.reference_point()}, 1,
+        o.strategy);
+    optimizer::run_study(
+        study, *strategy, space, [&](const std::vector<double>& u) { return problem.evaluate(u); }, o.evals,
+        o.batch, &err);
+    out << fmt::format("{}: {} trials, hypervolume {:.8g} (max {:.8g})\n", o.study, study.completed().size(),
+                       study.hypervolume(), problem.max_hypervolume());
+    return 0;
+}
+}  // namespace
+
+Action add_bench_optimizer_command(CLI::App& cmd, const std::string& command_line) {
+    using Options = BenchOptimizerOptions;
     auto o = std::make_shared<Options>();
     cmd.add_option("-p,--problem", o->problem,
                    "zdt1 | zdt2 | dtlz2 | branin_currin | constrained_branin_currin")
@@ -34,12 +63,15 @@ Action add_bench_optimizer_command(CLI::App& cmd) {
         ->capture_default_str()
         ->check(CLI::Range(1, 1000));
     cmd.add_flag("--json", o->json, "print JSON instead of lines");
+    cmd.add_option("--study", o->study, "keep the run as a resumable study in this folder (one seed)");
+    cmd.add_flag("--resume", o->resume, "continue the study in --study after an interruption");
     cmd.footer(
         "Prints, per seed and evaluation, the hypervolume and log10(HVmax - HV); then the median over "
         "seeds.\n"
         "Example: pixforge bench-optimizer -p zdt1 -a bayesian -n 100 -s 5");
-    return [o](std::ostream& out, std::ostream& err) {
+    return [o, command_line](std::ostream& out, std::ostream& err) {
         const auto problem = optimizer::make_problem(o->problem, o->dims, o->objectives);
+        if (!o->study.empty()) return run_as_study(*o, *problem, command_line, out, err);
         std::vector<optimizer::BenchmarkRun> runs;
         for (int s = 1; s <= o->seeds; ++s) {
             runs.push_back(optimizer::run_benchmark(*problem, o->algo, o->evals,

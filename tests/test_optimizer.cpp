@@ -7,7 +7,9 @@
 #include <cmath>
 #include <set>
 
+#include <fstream>
 #include "core/error.hpp"
+#include "core/h5.hpp"
 #include "core/random.hpp"
 #include "optimizer/acquisition.hpp"
 #include "optimizer/benchmark.hpp"
@@ -15,6 +17,7 @@
 #include "optimizer/gaussian_process.hpp"
 #include "optimizer/problems.hpp"
 #include "optimizer/sobol.hpp"
+#include "optimizer/study.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -278,4 +281,76 @@ BOOST_AUTO_TEST_CASE(constraints_steer_towards_feasible_designs) {
     for (size_t i = 10; i < r.trials.size(); ++i) feasible_after_init += feasible(r.trials[i]);
     BOOST_TEST(feasible_after_init >= 14, feasible_after_init << " of 20 proposals feasible");
     BOOST_TEST(r.hypervolume.back() > 0.5 * problem->max_hypervolume());
+}
+
+namespace {
+struct SimulatedCrash {};  // not a std::exception: escapes run_study like a dying process
+
+std::vector<TrialRecord> run_branin_study(const std::filesystem::path& dir, int budget, bool resume,
+                                          int batch, int crash_at_call = -1) {
+    const auto problem = make_problem("branin_currin");
+    const DesignSpace space = DesignSpace::unit_cube(2);
+    const StudySpec spec{"bayesian", 3, {"branin", "currin"}, {}, problem->reference_point(), ""};
+    Study study(dir, spec, space, resume, current_provenance("test"));
+    auto strategy = make_strategy("bayesian", space, {2, 0, problem->reference_point()}, 3);
+    int calls = 0;
+    run_study(
+        study, *strategy, space,
+        [&](const std::vector<double>& u) {
+            if (++calls == crash_at_call) throw SimulatedCrash{};
+            return problem->evaluate(u);
+        },
+        budget, batch, nullptr);
+    return study.completed();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(resume_after_a_crash_loses_and_duplicates_nothing) {
+    test::TempDir dir;
+    const auto reference = run_branin_study(dir.path() / "straight", 22, false, 4);
+    // Crash during the 14th evaluation: the 4th batch has 3 proposals journaled but not
+    // evaluated, and the journal ends in a torn line.
+    BOOST_CHECK_THROW(run_branin_study(dir.path() / "crashed", 22, false, 4, 14), SimulatedCrash);
+    { std::ofstream(dir.path() / "crashed/journal.jsonl", std::ios::app) << "{\"result\": 13, \"u\": [0.1"; }
+    const auto resumed = run_branin_study(dir.path() / "crashed", 22, true, 4);
+    BOOST_TEST_REQUIRE(resumed.size() == reference.size());
+    std::set<std::int64_t> ids;
+    for (size_t i = 0; i < resumed.size(); ++i) {
+        BOOST_TEST((resumed[i].trial.u == reference[i].trial.u), "trial " << i);
+        BOOST_TEST((resumed[i].trial.objectives == reference[i].trial.objectives), "trial " << i);
+        ids.insert(resumed[i].id);
+    }
+    BOOST_TEST(ids.size() == resumed.size());
+    // The HDF5 mirror holds every trial once.
+    h5::Handle f = h5::open_file_readonly((dir.path() / "crashed/study.h5").string());
+    BOOST_TEST(h5::shape(f.id(), "trials/id")[0] == 22u);
+    BOOST_TEST(*h5::read_string_attribute(f.id(), "schema") == "pixforge.study");
+    // Starting over in a study folder, or resuming with other settings, is refused.
+    BOOST_CHECK_THROW(run_branin_study(dir.path() / "crashed", 22, false, 4), PixError);
+}
+
+BOOST_AUTO_TEST_CASE(failed_evaluations_are_recorded_and_the_study_goes_on) {
+    test::TempDir dir;
+    const auto problem = make_problem("branin_currin");
+    const DesignSpace space = DesignSpace::unit_cube(2);
+    Study study(dir.path() / "s", {"sobol", 1, {"a", "b"}, {}, problem->reference_point(), ""}, space, false,
+                current_provenance("test"));
+    auto strategy = make_strategy("sobol", space, {2, 0, problem->reference_point()}, 1);
+    int calls = 0;
+    run_study(
+        study, *strategy, space,
+        [&](const std::vector<double>& u) {
+            if (++calls % 3 == 0) throw std::runtime_error("synthesis timed out");
+            return problem->evaluate(u);
+        },
+        12, 1, nullptr);
+    BOOST_TEST(study.completed().size() == 12u);
+    int failed = 0;
+    for (const auto& r : study.completed()) failed += !r.trial.ok;
+    BOOST_TEST(failed == 4);
+    BOOST_TEST(study.completed()[2].error == "synthesis timed out");
+    std::vector<Vector> ok;
+    for (const auto& r : study.completed())
+        if (r.trial.ok) ok.push_back(r.trial.objectives);
+    BOOST_TEST(study.hypervolume() == hypervolume(ok, problem->reference_point()));
 }

@@ -1,0 +1,264 @@
+#include "optimizer/study.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/h5.hpp"
+
+namespace pixforge::optimizer {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Study::H5 {
+    h5::Handle file, group;
+    h5::AppendableDataset id, u, values, objectives, constraints, ok, seconds, hv;
+};
+
+namespace {
+
+constexpr const char* kJournal = "journal.jsonl";
+constexpr const char* kH5 = "study.h5";
+
+json header_of(const StudySpec& spec, const DesignSpace& space) {
+    json params = json::array();
+    for (size_t i = 0; i < space.size(); ++i) params.push_back(space[i].name);
+    return {{"study", "pixforge.study"},
+            {"version", 1},
+            {"strategy", spec.strategy},
+            {"seed", spec.seed},
+            {"parameters", params},
+            {"objectives", spec.objective_names},
+            {"constraints", spec.constraint_names},
+            {"reference", spec.reference}};
+}
+
+}  // namespace
+
+Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& space, bool resume,
+             const Provenance& provenance)
+    : dir_(dir), spec_(spec), space_(space), provenance_(provenance) {
+    const fs::path journal = dir / kJournal;
+    const json expected = header_of(spec, space);
+    if (!resume) {
+        if (fs::exists(journal))
+            throw PixError("STUDY-001",
+                           fmt::format("{}: a study already exists here; pass --resume to continue it or "
+                                       "choose another folder",
+                                       dir.string()));
+        fs::create_directories(dir);
+    } else {
+        if (!fs::exists(journal))
+            throw PixError("STUDY-002",
+                           fmt::format("{}: no study to resume (missing {})", dir.string(), kJournal));
+        std::ifstream in(journal, std::ios::binary);
+        std::string line;
+        std::uintmax_t good_bytes = 0;
+        bool first = true;
+        while (std::getline(in, line)) {
+            if (in.eof()) break;  // no newline: a torn last write
+            json j;
+            try {
+                j = json::parse(line);
+            } catch (const json::parse_error&) {
+                break;  // a torn line can only be the last one: everything after it is dropped
+            }
+            good_bytes += line.size() + 1;
+            if (first) {
+                first = false;
+                for (const char* key : {"strategy", "seed", "parameters", "objectives", "constraints"})
+                    if (j.value(key, json()) != expected[key])
+                        throw PixError("STUDY-003",
+                                       fmt::format("{}: the study was started with {} = {}, now {} = {}; "
+                                                   "resume with the same settings",
+                                                   dir.string(), key, j.value(key, json()).dump(), key,
+                                                   expected[key].dump()));
+                continue;
+            }
+            if (j.contains("proposed")) {
+                pending_.emplace_back(j["proposed"].get<std::int64_t>(), j["u"].get<std::vector<double>>());
+                next_id_ = std::max(next_id_, j["proposed"].get<std::int64_t>() + 1);
+            } else if (j.contains("result")) {
+                TrialRecord r;
+                r.id = j["result"].get<std::int64_t>();
+                r.trial.u = j["u"].get<std::vector<double>>();
+                r.trial.ok = j["ok"].get<bool>();
+                r.trial.objectives = j["objectives"].get<Vector>();
+                r.trial.constraints = j["constraints"].get<Vector>();
+                r.seconds = j["seconds"].get<double>();
+                r.error = j.value("error", "");
+                completed_.push_back(r);
+                pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                              [&](const auto& p) { return p.first == r.id; }),
+                               pending_.end());
+            }
+        }
+        if (first)
+            throw PixError("STUDY-004", fmt::format("{}: {} has no header line", dir.string(), kJournal));
+        fs::resize_file(journal, good_bytes);  // drop a torn tail before appending
+    }
+    journal_fd_ = ::open(journal.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (journal_fd_ < 0)
+        throw PixError("STUDY-005", fmt::format("{}: cannot write the journal", journal.string()));
+    if (!resume) write_line(expected.dump());
+    rebuild_h5();
+}
+
+Study::~Study() {
+    if (journal_fd_ >= 0) ::close(journal_fd_);
+}
+
+void Study::write_line(const std::string& line) {
+    const std::string data = line + "\n";
+    if (::write(journal_fd_, data.data(), data.size()) != static_cast<ssize_t>(data.size()) ||
+        ::fsync(journal_fd_) != 0)
+        throw PixError("STUDY-005",
+                       fmt::format("{}: cannot write the journal (disk full?)", (dir_ / kJournal).string()));
+}
+
+std::vector<Trial> Study::history() const {
+    std::vector<Trial> out;
+    for (const auto& r : completed_) out.push_back(r.trial);
+    return out;
+}
+
+std::vector<std::int64_t> Study::record_proposals(const std::vector<std::vector<double>>& points) {
+    std::vector<std::int64_t> ids;
+    for (const auto& u : points) {
+        ids.push_back(next_id_++);
+        pending_.emplace_back(ids.back(), u);
+        write_line(json{{"proposed", ids.back()}, {"u", u}}.dump());
+    }
+    return ids;
+}
+
+void Study::record_result(const TrialRecord& r) {
+    write_line(json{
+        {"result", r.id},
+        {"u", r.trial.u},
+        {"ok", r.trial.ok},
+        {"objectives", r.trial.objectives},
+        {"constraints", r.trial.constraints},
+        {"seconds", r.seconds},
+        {"error",
+         r.error}}.dump());
+    completed_.push_back(r);
+    pending_.erase(
+        std::remove_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.first == r.id; }),
+        pending_.end());
+    append_h5(r);
+}
+
+double Study::hypervolume() const {
+    return optimizer::hypervolume(feasible_objectives(history()), spec_.reference);
+}
+
+void Study::rebuild_h5() {
+    // Written beside, then renamed: the old file stays whole until the new one is.
+    h5_.reset();
+    const fs::path final_path = dir_ / kH5, temp = dir_ / (std::string(kH5) + ".partial");
+    h5::silence_library_errors();
+    auto h = std::make_unique<H5>();
+    h->file = h5::create_file(temp.string());
+    const hid_t root = h->file.id();
+    h5::write_attribute(root, "schema", std::string("pixforge.study"));
+    h5::write_attribute(root, "schema_version", std::int64_t{1});
+    h5::write_attribute(root, "pixforge_version", provenance_.pixforge_version);
+    h5::write_attribute(root, "git_describe", provenance_.git_describe);
+    h5::write_attribute(root, "created_utc", provenance_.created_utc);
+    h5::write_attribute(root, "command_line", provenance_.command_line);
+    h5::write_attribute(root, "config", spec_.config);
+    h5::write_attribute(root, "strategy", spec_.strategy);
+    h5::write_attribute(root, "seed", static_cast<std::int64_t>(spec_.seed));
+    std::vector<std::string> params;
+    for (size_t i = 0; i < space_.size(); ++i) params.push_back(space_[i].name);
+    h5::write_strings(root, "parameter_names", params);
+    h5::write_strings(root, "objective_names", spec_.objective_names);
+    h5::write_strings(root, "constraint_names", spec_.constraint_names);
+    h5::write_vector(root, "reference_point", spec_.reference, "");
+    h->group = h5::create_group(root, "trials");
+    const hid_t g = h->group.id();
+    const size_t p = space_.size(), m = spec_.objective_names.size(), c = spec_.constraint_names.size();
+    h->id = h5::AppendableDataset(g, "id", H5T_STD_I64LE, 0, 256, "");
+    h->u = h5::AppendableDataset(g, "u", H5T_IEEE_F64LE, p, 256, "unit cube");
+    h->values = h5::AppendableDataset(g, "values", H5T_IEEE_F64LE, p, 256, "");
+    h->objectives = h5::AppendableDataset(g, "objectives", H5T_IEEE_F64LE, m, 256, "");
+    if (c) h->constraints = h5::AppendableDataset(g, "constraints", H5T_IEEE_F64LE, c, 256, "");
+    h->ok = h5::AppendableDataset(g, "ok", H5T_STD_U8LE, 0, 256, "");
+    h->seconds = h5::AppendableDataset(g, "seconds", H5T_IEEE_F64LE, 0, 256, "s");
+    h->hv = h5::AppendableDataset(g, "hypervolume", H5T_IEEE_F64LE, 0, 256, "");
+    h5_ = std::move(h);
+    std::vector<TrialRecord> all = completed_;
+    completed_.clear();
+    for (const auto& r : all) {
+        completed_.push_back(r);
+        append_h5(r);
+    }
+    H5Fflush(h5_->file.id(), H5F_SCOPE_GLOBAL);
+    fs::rename(temp, final_path);
+}
+
+void Study::append_h5(const TrialRecord& r) {
+    const size_t m = spec_.objective_names.size(), c = spec_.constraint_names.size();
+    std::vector<double> values;
+    for (size_t i = 0; i < space_.size(); ++i) values.push_back(space_.numeric_value(i, r.trial.u));
+    auto sized = [](Vector v, size_t n) {
+        v.resize(n, std::numeric_limits<double>::quiet_NaN());
+        return v;
+    };
+    h5_->id.append(std::vector<std::int64_t>{r.id});
+    h5_->u.append(r.trial.u);
+    h5_->values.append(values);
+    h5_->objectives.append(sized(r.trial.ok ? r.trial.objectives : Vector{}, m));
+    if (c) h5_->constraints.append(sized(r.trial.ok ? r.trial.constraints : Vector{}, c));
+    h5_->ok.append(std::vector<std::uint8_t>{r.trial.ok ? std::uint8_t{1} : std::uint8_t{0}});
+    h5_->seconds.append(std::vector<double>{r.seconds});
+    h5_->hv.append(std::vector<double>{hypervolume()});
+    H5Fflush(h5_->file.id(), H5F_SCOPE_GLOBAL);
+}
+
+void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const Evaluator& evaluate,
+               int budget, int batch, std::ostream* progress) {
+    const auto start = std::chrono::steady_clock::now();
+    while (static_cast<int>(study.completed().size()) < budget) {
+        if (study.pending().empty()) {
+            const int q = std::min(batch, budget - static_cast<int>(study.completed().size()));
+            const auto points = strategy.propose(study.history(), q);
+            if (points.empty()) throw std::logic_error(strategy.name() + " proposed nothing");
+            study.record_proposals(points);
+        }
+        const auto [id, u] = study.pending().front();
+        TrialRecord r;
+        r.id = id;
+        r.trial.u = u;
+        const auto t0 = std::chrono::steady_clock::now();
+        try {
+            const Evaluation e = evaluate(u);
+            r.trial.objectives = e.objectives;
+            r.trial.constraints = e.constraints;
+        } catch (const std::exception& e) {
+            r.trial.ok = false;
+            r.error = e.what();
+        }
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        study.record_result(r);
+        if (progress) {
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const int done = static_cast<int>(study.completed().size());
+            *progress << fmt::format("trial {:>4}/{} {} {} | HV {:.6g} | {:.1f} s\n", done, budget,
+                                     r.trial.ok ? "ok    " : "FAILED", space.describe(u), study.hypervolume(),
+                                     elapsed)
+                      << std::flush;
+        }
+    }
+}
+
+}  // namespace pixforge::optimizer
