@@ -152,10 +152,14 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
                                key, context, hint.empty() ? "" : "; did you mean '" + hint + "'?"));
 }
 
+// The one free-form section: a study's design space, validated by optimizer::DesignSpace.
+constexpr const char* kSpaceSection = "space";
+
 void apply_table(const toml::table& root, const std::string& source, const ConfigSchema& schema,
                  const std::function<void(const ParamSpec&, const Config::Value&)>& store) {
     for (const auto& [section_key, section_node] : root) {
         const std::string section(section_key.str());
+        if (section == kSpaceSection && section_node.is_table()) continue;
         const auto* section_table = section_node.as_table();
         if (!section_table)
             unknown_key(origin_of(source, section_node).where, section,
@@ -243,9 +247,18 @@ Config Config::parse(std::string_view toml_text, const std::string& source_name,
                      const std::vector<std::string>& overrides) {
     Config c = defaults();
     c.source_ = source_name;
+    c.document_ = std::string(toml_text);
     const ConfigSchema& schema = ConfigSchema::standard();
     auto store = [&c](const ParamSpec& spec, const Value& v) { c.set(spec, v); };
-    apply_table(parse_toml(toml_text, source_name), source_name, schema, store);
+    const toml::table root = parse_toml(toml_text, source_name);
+    apply_table(root, source_name, schema, store);
+    if (const toml::table* space = root[kSpaceSection].as_table()) {
+        toml::table wrapper;
+        wrapper.insert(kSpaceSection, *space);
+        std::ostringstream os;
+        os << wrapper;
+        c.space_toml_ = os.str();
+    }
     for (const auto& o : overrides) apply_override(o, schema, store);
     return c;
 }
@@ -309,6 +322,7 @@ std::string Config::resolved_toml() const {
         }
         out += spec.key.substr(s.size() + 1) + " = " + value_to_toml(spec, get(spec.key)) + "\n";
     }
+    if (!space_toml_.empty()) out += "\n" + space_toml_ + "\n";
     return out;
 }
 

@@ -39,6 +39,11 @@ class Config {
 
     // Where the values came from ("configs/default.toml", or "<defaults>").
     const std::string& source() const { return source_; }
+    // The TOML text as given. Free-form sections that the schema does not describe (the
+    // optimizer's [space.<name>] tables) are read from it by their own parsers.
+    const std::string& document() const { return document_; }
+    // The [space] tables, re-serialized ("" when absent); part of resolved_toml().
+    const std::string& space_toml() const { return space_toml_; }
     // Every key with its value, defaults filled in, in TOML that Config::parse reads back.
     std::string resolved_toml() const;
 
@@ -50,6 +55,7 @@ class Config {
     const Value& get(const std::string& key) const;
 
     std::string source_ = "<defaults>";
+    std::string document_, space_toml_;
     std::map<std::string, Value> values_;
 };
 

@@ -158,6 +158,12 @@ ConfigSchema build_standard() {
     s.add(real("dataset.stream_duration", Dimension::Time, "\"0us\"", 0, 1.0,
                "length of the continuous ADC stream stored beside the windows (0 = none)"));
 
+    s.add(choice("optimizer.strategy", {"bayesian", "sobol", "random", "nsga2"},
+                 "search strategy of a study (bayesian: GP + EHVI / ParEGO)"));
+    s.add(integer("optimizer.evaluations", "60", 1, 1e6, "trials in a study"));
+    s.add(integer("optimizer.batch", "2", 1, 1000, "proposals evaluated in parallel per round"));
+    s.add(integer("optimizer.initial_points", "10", 1, 1e6, "Sobol design before the model-based search"));
+    s.add(integer("optimizer.candidates", "1024", 16, 1e6, "Sobol candidates per acquisition optimization"));
     s.add(integer("estimators.trapezoid_rise", "4", 1, 1000, "trapezoid rise, in samples"));
     s.add(integer("estimators.trapezoid_flat", "3", 0, 1000, "trapezoid flat top, in samples"));
     s.add(

@@ -8,6 +8,7 @@
 #include <set>
 
 #include <fstream>
+#include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
 #include "core/random.hpp"
@@ -353,4 +354,22 @@ BOOST_AUTO_TEST_CASE(failed_evaluations_are_recorded_and_the_study_goes_on) {
     for (const auto& r : study.completed())
         if (r.trial.ok) ok.push_back(r.trial.objectives);
     BOOST_TEST(study.hypervolume() == hypervolume(ok, problem->reference_point()));
+}
+
+BOOST_AUTO_TEST_CASE(design_space_lives_in_the_run_config) {
+    const std::string text =
+        "[optimizer]\nstrategy = \"nsga2\"\n[space.layers]\nkind = \"integer\"\nmin = 1\nmax = 3\n"
+        "[space.template]\nkind = \"categorical\"\nchoices = [\"parallel\", \"folded\"]\n";
+    const Config config = Config::parse(text, "study.toml");
+    BOOST_TEST(config.text("optimizer.strategy") == "nsga2");
+    const DesignSpace space = DesignSpace::from_toml(config.document(), config.source());
+    BOOST_TEST(space.size() == 2u);
+    // The resolved config (stored in every output) carries the space and reads back to the same one.
+    const Config again = Config::parse(config.resolved_toml(), "resolved");
+    const DesignSpace same = DesignSpace::from_toml(again.document(), "resolved");
+    BOOST_TEST_REQUIRE(same.size() == 2u);
+    BOOST_TEST(same[1].choices == space[1].choices);
+    BOOST_TEST(same[0].high == 3.0);
+    // Other sections are still checked strictly.
+    BOOST_CHECK_THROW(Config::parse(text + "[optimiser]\nstrategy = \"x\"\n", "s.toml"), PixError);
 }
