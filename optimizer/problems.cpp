@@ -35,9 +35,10 @@ class Dtlz2 : public BenchmarkProblem {
     int dimensions() const override { return d_; }
     int objectives() const override { return m_; }
     Vector reference_point() const override { return Vector(static_cast<size_t>(m_), 1.1); }
-    // Front: the positive part of the unit sphere; 1.1^M minus the volume of that sphere sector.
+    // Front: the positive part of the unit sphere; 1.1^M minus the volume of that orthant of
+    // the unit ball, pi^(M/2) / Gamma(M/2 + 1) / 2^M.
     double max_hypervolume() const override {
-        return m_ == 2 ? 1.21 - M_PI / 4 : std::pow(1.1, 3) - M_PI / 6;
+        return std::pow(1.1, m_) - std::pow(M_PI, m_ / 2.0) / std::tgamma(m_ / 2.0 + 1) / std::pow(2.0, m_);
     }
     Evaluation evaluate(const Vector& x) const override {
         double g = 0;
@@ -93,8 +94,7 @@ std::unique_ptr<BenchmarkProblem> make_problem(const std::string& name, int dime
     if (name == "zdt1" || name == "zdt2")
         return std::make_unique<Zdt>(name == "zdt1" ? 1 : 2, dimensions ? dimensions : 6);
     if (name == "dtlz2") {
-        if (objectives != 2 && objectives != 3)
-            throw std::invalid_argument("dtlz2 supports 2 or 3 objectives");
+        if (objectives < 2 || objectives > 6) throw std::invalid_argument("dtlz2 supports 2 to 6 objectives");
         return std::make_unique<Dtlz2>(dimensions ? dimensions : 6, objectives);
     }
     if (name == "branin_currin") return std::make_unique<BraninCurrin>(false);

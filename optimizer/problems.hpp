@@ -28,7 +28,7 @@ class BenchmarkProblem {
 };
 
 // name: zdt1, zdt2, dtlz2, branin_currin, constrained_branin_currin. dimensions 0: default
-// (6 for ZDT and DTLZ2, 2 for Branin-Currin); objectives for DTLZ2 (2 or 3).
+// (6 for ZDT and DTLZ2, 2 for Branin-Currin); objectives for DTLZ2 (2 to 6).
 std::unique_ptr<BenchmarkProblem> make_problem(const std::string& name, int dimensions = 0,
                                                int objectives = 2);
 std::vector<std::string> problem_names();

@@ -373,3 +373,17 @@ BOOST_AUTO_TEST_CASE(design_space_lives_in_the_run_config) {
     // Other sections are still checked strictly.
     BOOST_CHECK_THROW(Config::parse(text + "[optimiser]\nstrategy = \"x\"\n", "s.toml"), PixError);
 }
+
+BOOST_AUTO_TEST_CASE(four_objectives_use_parego_and_improve) {
+    const auto problem = make_problem("dtlz2", 6, 4);
+    // The generalized maximum: 1.1^4 minus the unit 4-ball's orthant, pi^2 / 32.
+    BOOST_TEST(problem->max_hypervolume() == std::pow(1.1, 4) - M_PI * M_PI / 32,
+               boost::test_tools::tolerance(1e-12));
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const BenchmarkRun r = run_benchmark(*problem, "bayesian", 30, seed, {});
+        BOOST_TEST(r.hypervolume.back() > r.hypervolume[9], "seed " << seed);  // beyond the Sobol design
+        std::set<std::vector<double>> distinct;
+        for (const auto& t : r.trials) distinct.insert(t.u);
+        BOOST_TEST(distinct.size() == r.trials.size());
+    }
+}
