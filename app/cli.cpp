@@ -19,7 +19,8 @@ void ConfigOptions::add_to(CLI::App& command, bool required) {
         ->take_all();
 }
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            const std::vector<ExtraCommand>& extra) {
     CLI::App app{
         fmt::format("pixforge {}: co-design of in-pixel neural networks and their ASIC logic.\n"
                     "Every command reads one TOML run config; values carry units (\"25ns\", \"10keV\").\n"
@@ -42,6 +43,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     actions[c] = add_bench_dataset_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");
     actions[c] = add_bench_optimizer_command(*c, command_line);
+    for (const auto& e : extra) {
+        c = app.add_subcommand(e.name, e.help);
+        actions[c] = e.add(*c, command_line);
+    }
 
     std::vector<std::string> reversed(args.rbegin(),
                                       args.rend() - 1);  // CLI11 wants them reversed, no argv[0]

@@ -10,7 +10,17 @@
 
 namespace pixforge::app {
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// A command registered from outside the torch-free CLI library (the executable adds `train`,
+// which links LibTorch, so test binaries of the other commands need not).
+struct ExtraCommand {
+    std::string name, help;
+    std::function<std::function<int(std::ostream&, std::ostream&)>(CLI::App&,
+                                                                   const std::string& command_line)>
+        add;
+};
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            const std::vector<ExtraCommand>& extra = {});
 
 // Options most commands share: the config file and --set overrides.
 struct ConfigOptions {

@@ -1,0 +1,173 @@
+// The QuantizedNetwork IR and its integer reference, without LibTorch: hand-built networks with
+// known integer results (rounding, saturation, convolution layout), the HDF5 round trip, the
+// rejection of bad files, and the proxies.
+#define BOOST_TEST_MODULE network
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/h5.hpp"
+#include "models/network/fixed_point.hpp"
+#include "models/network/integer_reference.hpp"
+#include "test_support.hpp"
+
+using namespace pixforge;
+using namespace pixforge::models;
+
+namespace {
+
+// in 4 samples (baseline = mean of the first 2) > dense 2 (relu) > dense 1 (linear).
+QuantizedNetwork tiny() {
+    QuantizedNetwork n;
+    n.input = {0, 4, 1, 0, 10};
+    QuantLayer a;
+    a.in_length = 4;
+    a.out_channels = 2;
+    a.weight_bits = 4;
+    a.weight_frac = 2;  // weights in quarters
+    a.in_frac = 0;
+    a.out_bits = 4;
+    a.out_frac = 0;
+    a.weights = {1, 2, 3, 4, -4, -3, -2, -1};
+    a.bias = {2, 0};
+    QuantLayer b;
+    b.activation = Activation::None;
+    b.in_length = 2;
+    b.out_channels = 1;
+    b.weight_bits = 4;
+    b.weight_frac = 1;
+    b.in_frac = 0;
+    b.out_bits = 8;
+    b.out_frac = 1;
+    b.weights = {3, -1};
+    b.bias = {1};
+    n.layers = {a, b};
+    n.heads = {{"energy", 0, 1000.0, 5.0}};
+    n.derive_accumulator_widths();
+    return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rounding_is_half_up_and_saturating) {
+    BOOST_TEST(fixed::round_shift(5, 1) == 3);    // 2.5 -> 3
+    BOOST_TEST(fixed::round_shift(-5, 1) == -2);  // -2.5 -> -2 (half up)
+    BOOST_TEST(fixed::round_shift(-6, 2) == -1);  // -1.5 -> -1
+    BOOST_TEST(fixed::round_shift(3, -2) == 12);
+    BOOST_TEST(fixed::saturate(300, fixed::unsigned_range(8)) == 255);
+    BOOST_TEST(fixed::saturate(-3, fixed::unsigned_range(8)) == 0);
+    BOOST_TEST(fixed::signed_bits_for(-128, 127) == 8);
+    BOOST_TEST(fixed::signed_bits_for(-129, 0) == 9);
+}
+
+BOOST_AUTO_TEST_CASE(integer_reference_computes_by_hand) {
+    const QuantizedNetwork n = tiny();
+    const IntegerReference ref(n);
+    // Window 10, 12, 14, 15: baseline = round_shift(22, 1) = 11; inputs -1, 1, 3, 4.
+    const std::uint16_t w[] = {10, 12, 14, 15};
+    std::vector<std::int64_t> out;
+    ref.run(w, out);
+    // Layer a: acc0 = 2 + (-1 + 2 + 9 + 16) = 28 (frac 2) -> round_shift(28, 2) = 7;
+    //          acc1 = 0 + (4 - 3 - 6 - 4) = -9 -> round_shift(-9, 2) = -2 -> ReLU/saturate -> 0.
+    // Layer b: acc = 1 + 3*7 - 0 = 22 (frac 1), out_frac 1 -> 22.
+    BOOST_TEST(out.size() == 1u);
+    BOOST_TEST(out[0] == 22);
+    BOOST_TEST(ref.head(out, "energy") == 22 / 2.0 * 1000 + 5);
+    // Saturation of the hidden layer at 4 bits: a large input clips at 15.
+    const std::uint16_t big[] = {0, 0, 200, 200};
+    ref.run(big, out);
+    BOOST_TEST(out[0] == fixed::round_shift(1 + 3 * 15 - 0, 0));
+}
+
+BOOST_AUTO_TEST_CASE(convolution_layout_is_channel_major) {
+    QuantizedNetwork n;
+    n.input = {0, 5, 0, 100, 10};
+    QuantLayer c;
+    c.kind = LayerKind::Conv1d;
+    c.in_channels = 1;
+    c.in_length = 5;
+    c.kernel = 2;
+    c.stride = 2;
+    c.out_channels = 2;
+    c.out_length = 2;
+    c.weight_bits = 4;
+    c.out_bits = 8;
+    c.weights = {1, 1, 1, -1};  // channel 0 sums pairs, channel 1 differences
+    c.bias = {0, 8};
+    QuantLayer d;
+    d.activation = Activation::None;
+    d.in_length = 4;
+    d.out_channels = 4;
+    d.weight_bits = 4;
+    d.out_bits = 16;
+    d.weights = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};  // identity: shows the layout
+    d.bias = {0, 0, 0, 0};
+    n.layers = {c, d};
+    n.derive_accumulator_widths();
+    n.validate("conv test");
+    const std::uint16_t w[] = {101, 103, 106, 110, 115};  // inputs 1, 3, 6, 10, 15 (pedestal 100)
+    std::vector<std::int64_t> out;
+    IntegerReference(n).run(w, out);
+    // [channel 0: 1+3, 6+10 | channel 1: 8+1-3, 8+6-10]
+    BOOST_TEST((out == std::vector<std::int64_t>{4, 16, 6, 4}));
+}
+
+BOOST_AUTO_TEST_CASE(hdf5_round_trip_and_proxies) {
+    test::TempDir dir;
+    const std::string path = (dir.path() / "n.h5").string();
+    const QuantizedNetwork n = tiny();
+    save_network(n, path, "{}");
+    const QuantizedNetwork m = load_network(path);
+    BOOST_TEST(m.content_hash() == n.content_hash());
+    BOOST_TEST(m.layers[1].weights == n.layers[1].weights);
+    BOOST_TEST(m.heads[0].scale == 1000.0);
+    const NetworkProxies p = theory_proxies(n, 4);
+    BOOST_TEST(p.macs == 4 * 2 + 2 * 1);
+    BOOST_TEST(p.bops == 8 * 4 * 11 + 2 * 4 * 4);  // input 11 bits, hidden 4 bits
+    BOOST_TEST(p.latency_parallel == 3);
+    BOOST_TEST(p.latency_folded == 11);
+}
+
+namespace {
+std::string load_error(const std::string& path) {
+    try {
+        load_network(path);
+    } catch (const PixError& e) {
+        return e.id();
+    }
+    return "none";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(bad_network_files_are_rejected) {
+    test::TempDir dir;
+    const auto good = dir.path() / "good.h5";
+    save_network(tiny(), good.string(), "{}");
+    BOOST_TEST(load_error((dir.path() / "absent.h5").string()) == "DATA-001");
+    {
+        h5::Handle f = h5::create_file((dir.path() / "foreign.h5").string());
+        h5::write_attribute(f.id(), "schema", std::string("pixforge.dataset"));
+    }
+    BOOST_TEST(load_error((dir.path() / "foreign.h5").string()) == "NET-001");
+    auto tamper = [&](const std::string& name, const std::function<void(hid_t)>& edit) {
+        const auto p = dir.path() / name;
+        std::filesystem::copy_file(good, p);
+        h5::Handle f(H5Fopen(p.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+        edit(f.id());
+        return p.string();
+    };
+    BOOST_TEST(load_error(tamper("v9.h5", [](hid_t f) {
+                   h5::write_attribute(f, "schema_version", std::int64_t{9});
+               })) == "NET-002");
+    BOOST_TEST(load_error(tamper("acc.h5", [](hid_t f) {
+                   h5::Handle g = h5::open_group(f, "layers/0");
+                   h5::write_attribute(g.id(), "acc_bits", std::int64_t{5});  // too narrow for the weights
+               })) == "NET-003");
+    BOOST_TEST(load_error(tamper("wide.h5", [](hid_t f) {
+                   h5::Handle g = h5::open_group(f, "layers/1");
+                   h5::write_attribute(g.id(), "in_length", std::int64_t{3});  // no longer fits layer 0
+               })) == "NET-003");
+    BOOST_TEST(load_error(tamper("nolayers.h5", [](hid_t f) { H5Ldelete(f, "layers", H5P_DEFAULT); })) ==
+               "NET-003");
+}
