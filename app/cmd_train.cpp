@@ -1,5 +1,7 @@
 // pixforge train: quantization-aware training, export to the integer IR, and test metrics beside
 // the classical estimators (same table, same units as pixforge baseline).
+#include <limits>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -20,9 +22,14 @@ void print_side_by_side(const datasets::BaselineReport& r, size_t classical, std
     for (size_t n = classical; n < r.estimators.size(); ++n) {
         const auto& net = r.estimators[n];
         for (size_t l = 0; l < net.lines.size(); ++l) {
+            // A failed peak fit (FWHM 0) is no result, so it cannot be the best.
+            auto fwhm = [&](size_t c) {
+                const double f = r.estimators[c].lines[l].fwhm_eV;
+                return f > 0 ? f : std::numeric_limits<double>::infinity();
+            };
             size_t best = 0;
             for (size_t c = 1; c < classical; ++c)
-                if (r.estimators[c].lines[l].fwhm_eV < r.estimators[best].lines[l].fwhm_eV) best = c;
+                if (fwhm(c) < fwhm(best)) best = c;
             out << fmt::format("  {:<12} FWHM at {:6.2f} keV: {:7.0f} eV vs {:7.0f} eV ({})\n", net.name,
                                net.lines[l].line_eV * 1e-3, net.lines[l].fwhm_eV,
                                r.estimators[best].lines[l].fwhm_eV, r.estimators[best].name);

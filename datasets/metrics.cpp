@@ -20,14 +20,27 @@ double quantile(std::vector<double> v, double q) {
 
 namespace {
 
+// Spacing of discrete estimates (an ADC code's worth of energy, say), or 0 for continuous ones:
+// histogram bins finer than it would show spikes, not a peak.
+double quantum_of(const std::vector<double>& values) {
+    std::vector<double> distinct = values;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() < 2 || distinct.size() >= values.size() / 4) return 0.0;
+    std::vector<double> gaps;
+    for (size_t i = 1; i < distinct.size(); ++i) gaps.push_back(distinct[i] - distinct[i - 1]);
+    return quantile(gaps, 0.5);
+}
+
 // Starting point of a peak fit: the mode of a fine histogram and the half width at half maximum
 // on the side away from the tail. Robust against a continuum on the tail side, which pulls a
 // median and a MAD.
-bool peak_start(const std::vector<double>& values, TailSide tail, double& mode, double& sigma) {
+bool peak_start(const std::vector<double>& values, TailSide tail, double quantum, double& mode,
+                double& sigma) {
     const double lo = quantile(values, 0.01), hi = quantile(values, 0.99);
     const double spread = 1.4826 * (quantile(values, 0.75) - quantile(values, 0.25)) / 1.349;
     if (!(hi > lo) || !(spread > 0)) return false;
-    const double width = std::max(spread / 8, (hi - lo) / 2000);
+    const double width = std::max({spread / 8, (hi - lo) / 2000, quantum});
     const auto bins = static_cast<std::size_t>(std::ceil((hi - lo) / width)) + 1;
     std::vector<double> h(bins, 0.0);
     for (double v : values)
@@ -58,14 +71,15 @@ GaussianFit fit_gaussian_core(const std::vector<double>& values, TailSide tail) 
     GaussianFit fit;
     if (values.size() < 20) return fit;
     double mean = 0, sigma = 0;
-    if (!peak_start(values, tail, mean, sigma)) return fit;
+    const double quantum = quantum_of(values);
+    if (!peak_start(values, tail, quantum, mean, sigma)) return fit;
     // Gauss-Newton on binned counts over the core; on the tail side only to 1.5 sigma.
     const double below = tail == TailSide::Low ? 1.5 : 2.5, above = tail == TailSide::High ? 1.5 : 2.5;
     Eigen::Vector3d theta;
     Eigen::Matrix3d covariance = Eigen::Matrix3d::Zero();
     for (int round = 0; round < 4; ++round) {
         const double lo = mean - below * sigma, hi = mean + above * sigma;
-        const int bins = 40;
+        const int bins = quantum > 0 ? std::clamp(static_cast<int>((hi - lo) / quantum), 5, 40) : 40;
         const double width = (hi - lo) / bins;
         std::vector<double> counts(bins, 0.0);
         std::size_t inside = 0;
@@ -95,7 +109,7 @@ GaussianFit fit_gaussian_core(const std::vector<double>& values, TailSide tail) 
             covariance = jtj.inverse();
             if (step.cwiseAbs().maxCoeff() < 1e-9 * (std::fabs(theta(1)) + theta(2))) break;
         }
-        if (!std::isfinite(theta(1)) || !(theta(2) > 0)) return fit;
+        if (!std::isfinite(theta(1)) || !(theta(2) > 0.25 * quantum)) return fit;
         mean = theta(1);
         sigma = theta(2);
         fit.entries = inside;

@@ -156,3 +156,18 @@ BOOST_AUTO_TEST_CASE(roc_auc_of_shifted_gaussians) {
     BOOST_TEST(m.tpr_at_1pct_fpr == 0.5 * std::erfc((2.326 - 1.0) / std::sqrt(2.0)),
                boost::test_tools::tolerance(0.1));
 }
+
+BOOST_AUTO_TEST_CASE(gaussian_core_fit_handles_discrete_estimates) {
+    // Estimates quantized to a third of sigma (an ADC code's worth of energy): the fit must see a
+    // peak, not spikes. Rounding adds quantum^2 / 12 to the variance.
+    Rng rng(5, "discrete");
+    const double sigma = 510, quantum = 156;
+    std::vector<double> v;
+    for (int i = 0; i < 20000; ++i)
+        v.push_back(quantum * std::round((12400 + sigma * rng.normal()) / quantum));
+    const auto fit = datasets::fit_gaussian_core(v, datasets::TailSide::Low);
+    BOOST_TEST(fit.ok);
+    BOOST_TEST(fit.sigma == std::sqrt(sigma * sigma + quantum * quantum / 12),
+               boost::test_tools::tolerance(0.05));
+    BOOST_TEST(std::fabs(fit.mean - 12400) < 20.0);
+}
