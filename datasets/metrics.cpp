@@ -78,8 +78,16 @@ GaussianFit fit_gaussian_core(const std::vector<double>& values, TailSide tail) 
     Eigen::Vector3d theta;
     Eigen::Matrix3d covariance = Eigen::Matrix3d::Zero();
     for (int round = 0; round < 4; ++round) {
-        const double lo = mean - below * sigma, hi = mean + above * sigma;
-        const int bins = quantum > 0 ? std::clamp(static_cast<int>((hi - lo) / quantum), 5, 40) : 40;
+        double lo = mean - below * sigma, hi = mean + above * sigma;
+        int bins = 40;
+        if (quantum > (hi - lo) / bins) {
+            // Bins one quantum wide, edges halfway between the discrete values, so each bin's
+            // centre is the value it holds.
+            const double anchor = values.front();
+            lo = anchor + quantum * (std::floor((lo - anchor) / quantum) + 0.5);
+            bins = std::max(5, static_cast<int>(std::ceil((hi - lo) / quantum)));
+            hi = lo + bins * quantum;
+        }
         const double width = (hi - lo) / bins;
         std::vector<double> counts(bins, 0.0);
         std::size_t inside = 0;
