@@ -41,6 +41,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     actions[c] = add_baseline_command(*c, command_line);
     c = add("bench-dataset", "measure dataset generation speed (windows/s, samples/s) and memory");
     actions[c] = add_bench_dataset_command(*c);
+    c = add("rtl",
+            "Verilog of a trained network for a hardware template; optionally its Verilated candidate");
+    actions[c] = add_rtl_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");
     actions[c] = add_bench_optimizer_command(*c, command_line);
     for (const auto& e : extra) {

@@ -1,0 +1,76 @@
+// pixforge rtl: Verilog for a trained network and a hardware template; optionally the Verilated
+// candidate library and its speed.
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "app/cli.hpp"
+#include "core/random.hpp"
+#include "models/network/integer_reference.hpp"
+#include "rtl_gen/candidate.hpp"
+
+namespace pixforge::app {
+
+Action add_rtl_command(CLI::App& cmd) {
+    struct Options {
+        std::string net, kind = "parallel", out, cache;
+        int reuse = 1, pipeline = 1, bench = 0;
+        bool build = false;
+    };
+    auto o = std::make_shared<Options>();
+    cmd.add_option("-n,--net", o->net, "trained network (from pixforge train)")->required();
+    cmd.add_option("-t,--template", o->kind, "parallel | folded")->capture_default_str();
+    cmd.add_option("-r,--reuse", o->reuse, "folded: cycles each multiplier is reused per layer")
+        ->capture_default_str();
+    cmd.add_option("-p,--pipeline", o->pipeline, "parallel: register stages per layer (1 or 2)")
+        ->capture_default_str();
+    cmd.add_option("-o,--out", o->out, "folder for the Verilog files and summary.json")->required();
+    cmd.add_flag("--build", o->build, "also Verilate and compile the candidate library (cached by RTL hash)");
+    cmd.add_option("--bench", o->bench,
+                   "with --build: simulate N random windows and print cycles/s and inferences/s");
+    cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
+    cmd.footer(
+        "Example:\n  pixforge rtl -n out/default/network.h5 -t folded -r 4 -o out/rtl --build --bench "
+        "100000");
+    return [o](std::ostream& out, std::ostream& err) {
+        const models::QuantizedNetwork net = models::load_network(o->net);
+        const rtl::HardwareTemplate t = rtl::parse_template(o->kind, o->reuse, o->pipeline);
+        const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, t);
+        rtl::write_rtl(rtl, o->out);
+        out << fmt::format(
+            "wrote {} ({} files, {}): latency {} cycles, initiation interval {}, RTL hash {}\n", o->out,
+            rtl.files.size(), t.name(), rtl.timing.latency, rtl.timing.initiation_interval, rtl.rtl_hash());
+        if (!o->build) return 0;
+        rtl::CandidateBuilder builder(o->cache.empty() ? rtl::CandidateBuilder::default_cache()
+                                                       : std::filesystem::path(o->cache));
+        const rtl::BuildResult b = builder.build(rtl);
+        out << fmt::format("candidate {} ({}, {:.2f} s)\n", b.library.string(), b.cached ? "cached" : "built",
+                           b.seconds);
+        if (o->bench <= 0) return 0;
+        rtl::Candidate c(b.library);
+        c.reset();
+        const int window = rtl.samples;
+        std::vector<std::uint16_t> w(static_cast<size_t>(o->bench) * static_cast<size_t>(window));
+        Rng rng(1, "rtl bench");
+        for (auto& x : w) x = static_cast<std::uint16_t>(rng.next() % (1u << net.input.adc_bits));
+        std::uint64_t cycles = 0;
+        const auto start = std::chrono::steady_clock::now();
+        const auto results = c.run_batch(w.data(), static_cast<size_t>(o->bench), window, &cycles);
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const models::IntegerReference ref(net);
+        std::vector<std::int64_t> expected;
+        std::size_t bad = 0;
+        for (int i = 0; i < o->bench; ++i) {
+            ref.run(&w[static_cast<size_t>(i) * static_cast<size_t>(window)], expected);
+            for (size_t k = 0; k < expected.size(); ++k)
+                bad += expected[k] != results[static_cast<size_t>(i) * expected.size() + k];
+        }
+        out << fmt::format(
+            "simulated {} inferences in {} cycles, {:.3f} s: {:.3g} cycles/s, {:.3g} inferences/s; "
+            "{} mismatches against the integer reference\n",
+            o->bench, cycles, s, cycles / s, o->bench / s, bad);
+        return bad == 0 ? 0 : 1;
+    };
+}
+
+}  // namespace pixforge::app

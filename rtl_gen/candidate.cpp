@@ -1,0 +1,71 @@
+#include "rtl_gen/candidate.hpp"
+
+#include <dlfcn.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace pixforge::rtl {
+
+Candidate::Candidate(const std::filesystem::path& library) {
+    handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle_)
+        throw PixError("RTL-020",
+                       fmt::format("{}: cannot load the candidate: {}", library.string(), dlerror()));
+    using Entry = const PixforgeCandidateApi* (*)();
+    auto entry = reinterpret_cast<Entry>(dlsym(handle_, "pixforge_candidate_api"));
+    if (!entry)
+        throw PixError("RTL-020",
+                       library.string() + ": not a pixforge candidate (no pixforge_candidate_api)");
+    api_ = entry();
+    if (api_->abi_version != 1)
+        throw PixError("RTL-020", library.string() + ": candidate ABI version mismatch; rebuild it");
+    model_ = api_->create();
+}
+
+Candidate::~Candidate() {
+    if (model_) api_->destroy(model_);
+    // The library stays loaded: Verilator's runtime registers static state we must not unmap.
+}
+
+void Candidate::reset() {
+    std::vector<std::uint16_t> zeros(static_cast<size_t>(api_->samples), 0);
+    std::vector<std::int64_t> out(static_cast<size_t>(api_->outputs));
+    int in_ready = 0, out_valid = 0;
+    for (int i = 0; i < 2; ++i) api_->step(model_, 1, 0, zeros.data(), 0, &in_ready, &out_valid, out.data());
+}
+
+Candidate::Cycle Candidate::step(bool in_valid, const std::uint16_t* samples, bool out_ready) {
+    Cycle c;
+    c.outputs.resize(static_cast<size_t>(api_->outputs));
+    int in_ready = 0, out_valid = 0;
+    api_->step(model_, 0, in_valid, samples, out_ready, &in_ready, &out_valid, c.outputs.data());
+    c.in_ready = in_ready;
+    c.out_valid = out_valid;
+    return c;
+}
+
+std::vector<std::int64_t> Candidate::run_batch(const std::uint16_t* windows, std::size_t count, int window,
+                                               std::uint64_t* cycles) {
+    std::vector<std::int64_t> results;
+    results.reserve(count * static_cast<size_t>(api_->outputs));
+    std::vector<std::int64_t> out(static_cast<size_t>(api_->outputs));
+    std::size_t sent = 0;
+    std::uint64_t n = 0;
+    int in_ready = 0, out_valid = 0;
+    while (results.size() < count * static_cast<size_t>(api_->outputs)) {
+        const bool valid = sent < count;
+        const std::uint16_t* w = windows + (valid ? sent : 0) * static_cast<size_t>(window);
+        api_->step(model_, 0, valid, w, 1, &in_ready, &out_valid, out.data());
+        ++n;
+        if (valid && in_ready) ++sent;
+        if (out_valid) results.insert(results.end(), out.begin(), out.end());
+        if (n > 1000000 + 100000 * count)
+            throw PixError("RTL-021", "the candidate stopped producing results");
+    }
+    if (cycles) *cycles = n;
+    return results;
+}
+
+}  // namespace pixforge::rtl

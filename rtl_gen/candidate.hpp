@@ -1,0 +1,83 @@
+// A network candidate as a loadable simulation: built once per RTL content (CandidateBuilder),
+// loaded with dlopen(RTLD_NOW | RTLD_LOCAL) behind a small C ABI. Each candidate is Verilated
+// with a prefix derived from its RTL hash and compiled with hidden visibility, so two candidates
+// with the same module names in one process each run their own code (DESIGN.md).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rtl_gen/verilog_writer.hpp"
+
+namespace pixforge::rtl {
+
+// The C ABI every candidate library exports (one symbol: pixforge_candidate_api).
+extern "C" {
+struct PixforgeCandidateApi {
+    int abi_version;
+    int samples, sample_bits, outputs, output_bits;
+    void* (*create)();
+    void (*destroy)(void*);
+    // One clock cycle: inputs held during the cycle, outputs as seen before the rising edge.
+    void (*step)(void* model, int rst, int in_valid, const std::uint16_t* samples, int out_ready,
+                 int* in_ready, int* out_valid, std::int64_t* outputs);
+};
+}
+
+class Candidate {
+  public:
+    explicit Candidate(const std::filesystem::path& library);  // RTL-020 when it cannot be loaded
+    ~Candidate();
+    Candidate(const Candidate&) = delete;
+    Candidate& operator=(const Candidate&) = delete;
+
+    struct Cycle {
+        bool in_ready = false, out_valid = false;
+        std::vector<std::int64_t> outputs;
+    };
+    void reset();
+    Cycle step(bool in_valid, const std::uint16_t* samples, bool out_ready);
+    // Streams windows (each `window` samples long, the first `samples()` used) through the
+    // candidate with a ready output, collecting one result per window.
+    std::vector<std::int64_t> run_batch(const std::uint16_t* windows, std::size_t count, int window,
+                                        std::uint64_t* cycles = nullptr);
+
+    int samples() const { return api_->samples; }
+    int outputs() const { return api_->outputs; }
+
+  private:
+    void* handle_ = nullptr;
+    const PixforgeCandidateApi* api_ = nullptr;
+    void* model_ = nullptr;
+};
+
+struct BuildResult {
+    std::filesystem::path library;
+    std::string prefix;  // Verilator --prefix, from the RTL hash
+    bool cached = false;
+    double seconds = 0;
+};
+
+// Builds candidates into a content-addressed cache: <cache>/candidates/<hash>/libcandidate.so.
+// Concurrent builds of one hash each work in a private folder and rename it into place; the
+// loser of the race discards its copy. Verilator lint runs with -Wall and must be clean:
+// warnings and errors throw RTL-010 with the file and line.
+class CandidateBuilder {
+  public:
+    explicit CandidateBuilder(std::filesystem::path cache_dir);
+    BuildResult build(const GeneratedRtl& rtl);
+    const std::filesystem::path& cache_dir() const { return cache_; }
+    // Default cache: $PIXFORGE_CACHE, else $XDG_CACHE_HOME/pixforge, else ~/.cache/pixforge.
+    static std::filesystem::path default_cache();
+
+  private:
+    std::filesystem::path runtime_library();  // the shared Verilator runtime, built once
+    std::filesystem::path precompiled_header();
+
+    std::filesystem::path cache_;
+};
+
+}  // namespace pixforge::rtl

@@ -1,0 +1,263 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "rtl_gen/candidate.hpp"
+
+namespace pixforge::rtl {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kVerilatorInclude = "/usr/share/verilator/include";
+// Every candidate, its precompiled header and the runtime use exactly these flags.
+constexpr const char* kDefines = "-DVM_TRACE=0 -DVM_TRACE_VCD=0 -DVM_TRACE_FST=0 -DVM_COVERAGE=0 -DVM_SC=0";
+constexpr int kBuilderVersion = 2;  // bump when the glue or the flags change
+
+std::string compiler() {
+    static const std::string cxx = [] {
+        const bool ccache = std::system("command -v ccache > /dev/null 2>&1") == 0;
+        return std::string(ccache ? "ccache " : "") + "g++";
+    }();
+    return cxx;
+}
+
+std::string common_flags() {
+    return fmt::format("-std=c++17 -O2 -fPIC {} -I{} -I{}/vltstd -Wno-attributes", kDefines,
+                       kVerilatorInclude, kVerilatorInclude);
+}
+
+// Runs a shell command with output to `log`; returns the exit status.
+int run(const std::string& command, const fs::path& log) {
+    return std::system(fmt::format("{} > '{}' 2>&1", command, log.string()).c_str());
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The first Verilator diagnostic, which names the file and line.
+std::string first_diagnostic(const std::string& log) {
+    std::istringstream in(log);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("%Error", 0) == 0 || line.rfind("%Warning", 0) == 0) return line;
+    return log.substr(0, 400);
+}
+
+// Moves a finished folder or file into place; when another process got there first, keeps theirs.
+void publish(const fs::path& temp, const fs::path& final_path) {
+    std::error_code ec;
+    fs::rename(temp, final_path, ec);
+    if (ec) fs::remove_all(temp);
+}
+
+fs::path private_temp(const fs::path& dir, const std::string& stem) {
+    return dir / fmt::format(".{}.tmp-{}-{}", stem, getpid(),
+                             std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+std::string glue(const GeneratedRtl& rtl, const std::string& prefix) {
+    return fmt::format(R"(// Generated C ABI of one pixforge candidate (see rtl_gen/candidate.hpp).
+#include <cstdint>
+#include "{0}.h"
+#include "verilated.h"
+
+extern "C" {{
+struct PixforgeCandidateApi {{
+    int abi_version;
+    int samples, sample_bits, outputs, output_bits;
+    void* (*create)();
+    void (*destroy)(void*);
+    void (*step)(void*, int, int, const std::uint16_t*, int, int*, int*, std::int64_t*);
+}};
+}}
+
+namespace {{
+template <typename T>
+void put(T& port, int lsb, int width, std::uint64_t v) {{
+    for (int b = 0; b < width; ++b) {{
+        const T bit = static_cast<T>(T{{1}} << (lsb + b));
+        port = ((v >> b) & 1u) ? static_cast<T>(port | bit) : static_cast<T>(port & ~bit);
+    }}
+}}
+// Word-level: a field of at most 32 bits touches at most two 32-bit words.
+template <std::size_t N>
+void put(VlWide<N>& port, int lsb, int width, std::uint64_t v) {{
+    const std::uint64_t mask = (width >= 64 ? ~0ULL : ((1ULL << width) - 1)) << (lsb % 32);
+    const std::uint64_t bits = (v << (lsb % 32)) & mask;
+    const int w = lsb / 32;
+    port[w] = static_cast<EData>((port[w] & ~static_cast<EData>(mask)) | static_cast<EData>(bits));
+    if (w + 1 < static_cast<int>(N) && (mask >> 32))
+        port[w + 1] = static_cast<EData>((port[w + 1] & ~static_cast<EData>(mask >> 32)) | static_cast<EData>(bits >> 32));
+}}
+template <typename T>
+std::uint64_t get(const T& port, int lsb, int width) {{
+    return (static_cast<std::uint64_t>(port) >> lsb) & (width >= 64 ? ~0ULL : ((1ULL << width) - 1));
+}}
+template <std::size_t N>
+std::uint64_t get(const VlWide<N>& port, int lsb, int width) {{
+    const int w = lsb / 32;
+    std::uint64_t words = port[w];
+    if (w + 1 < static_cast<int>(N)) words |= static_cast<std::uint64_t>(port[w + 1]) << 32;
+    return (words >> (lsb % 32)) & (width >= 64 ? ~0ULL : ((1ULL << width) - 1));
+}}
+
+struct Model {{
+    VerilatedContext context;
+    {0}* top = nullptr;
+}};
+
+void* create() {{
+    auto* m = new Model;
+    m->top = new {0}{{&m->context, "pixforge"}};
+    return m;
+}}
+
+void destroy(void* p) {{
+    auto* m = static_cast<Model*>(p);
+    m->top->final();
+    delete m->top;
+    delete m;
+}}
+
+void step(void* p, int rst, int in_valid, const std::uint16_t* samples, int out_ready, int* in_ready, int* out_valid,
+          std::int64_t* outputs) {{
+    auto* t = static_cast<Model*>(p)->top;
+    t->clk = 0;
+    t->rst = rst ? 1 : 0;
+    t->in_valid = in_valid ? 1 : 0;
+    t->out_ready = out_ready ? 1 : 0;
+    if (in_valid)  // the samples matter only when offered
+        for (int s = 0; s < {1}; ++s) put(t->in_samples, s * {2}, {2}, samples[s]);
+    t->eval();
+    *in_ready = t->in_ready;
+    *out_valid = t->out_valid;
+    for (int o = 0; o < {3}; ++o) {{
+        const std::uint64_t raw = get(t->out_data, o * {4}, {4});
+        outputs[o] = static_cast<std::int64_t>(raw << (64 - {4})) >> (64 - {4});  // sign-extend
+    }}
+    t->clk = 1;
+    t->eval();
+}}
+
+const PixforgeCandidateApi kApi = {{1, {1}, {2}, {3}, {4}, create, destroy, step}};
+}}  // namespace
+
+extern "C" __attribute__((visibility("default"))) const PixforgeCandidateApi* pixforge_candidate_api() {{ return &kApi; }}
+)",
+                       prefix, rtl.samples, rtl.sample_bits, rtl.outputs, rtl.output_bits);
+}
+
+}  // namespace
+
+CandidateBuilder::CandidateBuilder(fs::path cache_dir) : cache_(std::move(cache_dir)) {
+    fs::create_directories(cache_ / "candidates");
+}
+
+fs::path CandidateBuilder::default_cache() {
+    if (const char* p = std::getenv("PIXFORGE_CACHE"); p && *p) return p;
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "pixforge";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "pixforge";
+    return fs::temp_directory_path() / "pixforge-cache";
+}
+
+fs::path CandidateBuilder::runtime_library() {
+    const fs::path dir = cache_ / fmt::format("runtime-v{}", kBuilderVersion);
+    const fs::path lib = dir / "libpixforge_vlrt.so";
+    if (fs::exists(lib)) return lib;
+    fs::create_directories(cache_);
+    const fs::path temp = private_temp(cache_, "runtime");
+    fs::create_directories(temp);
+    const std::string cmd = fmt::format(
+        "{} {} -shared -o '{}/libpixforge_vlrt.so' {}/verilated.cpp {}/verilated_threads.cpp -pthread",
+        compiler(), common_flags(), temp.string(), kVerilatorInclude, kVerilatorInclude);
+    if (run(cmd, temp / "build.log") != 0)
+        throw PixError("RTL-011", "building the Verilator runtime failed: " +
+                                      read_file(temp / "build.log").substr(0, 400));
+    publish(temp, dir);
+    return lib;
+}
+
+fs::path CandidateBuilder::precompiled_header() {
+    const fs::path dir = cache_ / fmt::format("pch-v{}", kBuilderVersion);
+    const fs::path header = dir / "pixforge_vl_pch.h";
+    if (fs::exists(dir / "pixforge_vl_pch.h.gch")) return header;
+    const fs::path temp = private_temp(cache_, "pch");
+    fs::create_directories(temp);
+    std::ofstream(temp / "pixforge_vl_pch.h") << "#include \"verilated.h\"\n";
+    const std::string cmd =
+        fmt::format("g++ {} -fvisibility=hidden -x c++-header '{}' -o '{}'", common_flags(),
+                    (temp / "pixforge_vl_pch.h").string(), (temp / "pixforge_vl_pch.h.gch").string());
+    if (run(cmd, temp / "build.log") != 0)
+        throw PixError("RTL-011", "building the precompiled header failed: " +
+                                      read_file(temp / "build.log").substr(0, 400));
+    publish(temp, dir);
+    return header;
+}
+
+BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
+    const auto start = std::chrono::steady_clock::now();
+    BuildResult result;
+    const std::string hash = rtl.rtl_hash();
+    result.prefix = "Vpf" + hash;
+    const fs::path final_dir = cache_ / "candidates" / fmt::format("{}-v{}", hash, kBuilderVersion);
+    result.library = final_dir / "libcandidate.so";
+    if (fs::exists(result.library)) {
+        result.cached = true;
+        result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return result;
+    }
+    const fs::path runtime = runtime_library();
+    const fs::path pch = precompiled_header();
+    const fs::path work = private_temp(cache_ / "candidates", hash);
+    fs::create_directories(work / "rtl");
+    std::string sources;
+    for (const auto& f : rtl.files) {
+        std::ofstream(work / "rtl" / f.name) << f.text;
+        sources += " '" + (work / "rtl" / f.name).string() + "'";
+    }
+    const std::string verilate = fmt::format(
+        "verilator --cc -Wall -O3 --x-assign fast --x-initial fast --prefix {} --top-module {} --Mdir '{}'{}",
+        result.prefix, rtl.top, (work / "obj").string(), sources);
+    if (run(verilate, work / "verilator.log") != 0) {
+        // The folder stays for inspection: the diagnostic points into it.
+        throw PixError("RTL-010", "Verilator rejected the generated RTL (lint is -Wall, warnings fatal): " +
+                                      first_diagnostic(read_file(work / "verilator.log")));
+    }
+    std::ofstream(work / "obj" / "glue.cpp") << glue(rtl, result.prefix);
+    std::string unity;
+    for (const auto& e : fs::directory_iterator(work / "obj"))
+        if (e.path().extension() == ".cpp" && e.path().filename() != "glue.cpp")
+            unity += "#include \"" + e.path().filename().string() + "\"\n";
+    unity += "#include \"glue.cpp\"\n";
+    std::ofstream(work / "obj" / "unity.cpp") << unity;
+    const std::string compile = fmt::format(
+        "{} {} -fvisibility=hidden -Winvalid-pch -include '{}' -I'{}' -shared -o '{}' '{}' -L'{}' "
+        "-lpixforge_vlrt -Wl,-rpath,'{}' -pthread",
+        compiler(), common_flags(), pch.string(), (work / "obj").string(),
+        (work / "libcandidate.so").string(), (work / "obj" / "unity.cpp").string(),
+        runtime.parent_path().string(), runtime.parent_path().string());
+    if (run(compile, work / "compile.log") != 0) {
+        const std::string log = read_file(work / "compile.log");
+        fs::remove_all(work);
+        throw PixError("RTL-011", "compiling the candidate failed: " + log.substr(0, 600));
+    }
+    fs::remove_all(work / "obj");
+    publish(work, final_dir);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+}  // namespace pixforge::rtl

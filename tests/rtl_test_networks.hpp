@@ -1,0 +1,81 @@
+// Random QuantizedNetworks of chosen shapes and bit widths for RTL tests (no training needed):
+// random weights over the full range, formats chosen so outputs neither vanish nor always saturate.
+#pragma once
+
+#include <vector>
+
+#include "core/random.hpp"
+#include "models/network/quantized_network.hpp"
+
+namespace pixforge::test {
+
+struct NetShape {
+    int conv_channels = 0, conv_kernel = 3, conv_stride = 1;
+    std::vector<int> hidden;
+    int outputs = 3;
+    int weight_bits = 8, activation_bits = 8;
+};
+
+inline models::QuantizedNetwork random_network(const NetShape& s, std::uint64_t seed, int window = 32) {
+    using namespace models;
+    Rng rng(seed, "random network");
+    QuantizedNetwork n;
+    n.input = {0, window, 2, 0, 10};
+    int channels = 1, length = window, frac_in = 0, in_bits = 11;
+    auto fill = [&](QuantLayer& l, int taps) {
+        const std::int64_t wmax = (std::int64_t{1} << (l.weight_bits - 1)) - 1;
+        for (int i = 0; i < l.out_channels * taps; ++i)
+            l.weights.push_back(
+                static_cast<std::int32_t>(static_cast<std::int64_t>(rng.next() % (2 * wmax + 2)) - wmax - 1));
+        for (int o = 0; o < l.out_channels; ++o)
+            l.bias.push_back(static_cast<std::int64_t>(rng.next() % 2001) - 1000);
+        l.weight_frac = l.weight_bits - 1;
+        l.in_frac = frac_in;
+        // Typical |acc| ~ sqrt(taps) * 2^(wb-1) * 2^(in_bits-1) / 2: aim the output range at it.
+        const double typical =
+            std::log2(std::sqrt(static_cast<double>(taps))) + l.weight_bits - 1 + in_bits - 2;
+        l.out_frac = l.acc_frac() - static_cast<int>(typical) + l.out_bits - 1;
+        frac_in = l.out_frac;
+        in_bits = l.out_bits + 1;
+    };
+    if (s.conv_channels > 0) {
+        QuantLayer c;
+        c.kind = LayerKind::Conv1d;
+        c.in_channels = 1;
+        c.in_length = length;
+        c.kernel = s.conv_kernel;
+        c.stride = s.conv_stride;
+        c.out_channels = s.conv_channels;
+        c.out_length = (length - c.kernel) / c.stride + 1;
+        c.weight_bits = s.weight_bits;
+        c.out_bits = s.activation_bits;
+        fill(c, c.kernel);
+        n.layers.push_back(c);
+        channels = c.out_channels;
+        length = c.out_length;
+    }
+    for (int width : s.hidden) {
+        QuantLayer d;
+        d.in_length = channels * length;
+        d.out_channels = width;
+        d.weight_bits = s.weight_bits;
+        d.out_bits = s.activation_bits;
+        fill(d, d.in_length);
+        n.layers.push_back(d);
+        channels = width;
+        length = 1;
+    }
+    QuantLayer out;
+    out.activation = Activation::None;
+    out.in_length = channels * length;
+    out.out_channels = s.outputs;
+    out.weight_bits = s.weight_bits;
+    out.out_bits = 16;
+    fill(out, out.in_length);
+    n.layers.push_back(out);
+    n.derive_accumulator_widths();
+    n.validate("random network");
+    return n;
+}
+
+}  // namespace pixforge::test

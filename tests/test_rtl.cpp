@@ -1,0 +1,269 @@
+// Generated RTL against the integer reference: every template on several network shapes and bit
+// widths, 10 000 vectors each (dataset windows and random ones), 0 mismatches under Verilator;
+// back-pressure; latency and initiation interval equal to the formulas; the same vectors under
+// Icarus Verilog; two same-named candidates in one process; the build cache; template errors.
+#define BOOST_TEST_MODULE rtl
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "models/network/integer_reference.hpp"
+#include "models/spectrum.hpp"
+#include "models/window_generator.hpp"
+#include "rtl_gen/candidate.hpp"
+#include "rtl_test_networks.hpp"
+#include "test_support.hpp"
+
+using namespace pixforge;
+using namespace pixforge::rtl;
+
+namespace {
+
+constexpr int kWindow = 32;
+
+// 5 000 real D0 windows and 5 000 uniformly random ones.
+const std::vector<std::uint16_t>& vectors() {
+    static const std::vector<std::uint16_t> v = [] {
+        std::vector<std::uint16_t> out;
+        const models::PixelChain chain(models::chain_params_from(Config::defaults()));
+        const models::EnergySpectrum spectrum(chain.params().spectrum);
+        models::WindowGenerator gen(chain, spectrum, 2e5, Rng(4, "rtl vectors"));
+        models::LabelledWindow w;
+        for (int i = 0; i < 5000; ++i) {
+            gen.next(w);
+            out.insert(out.end(), w.adc.begin(), w.adc.end());
+        }
+        Rng rng(5, "random vectors");
+        for (int i = 0; i < 5000 * kWindow; ++i) out.push_back(static_cast<std::uint16_t>(rng.next() % 1024));
+        return out;
+    }();
+    return v;
+}
+
+CandidateBuilder& builder() {
+    static test::TempDir dir;
+    static CandidateBuilder b(dir.path());
+    return b;
+}
+
+std::vector<std::int64_t> reference(const models::QuantizedNetwork& net,
+                                    const std::vector<std::uint16_t>& w) {
+    const models::IntegerReference ref(net);
+    std::vector<std::int64_t> all, out;
+    for (std::size_t i = 0; i < w.size() / kWindow; ++i) {
+        ref.run(&w[i * kWindow], out);
+        all.insert(all.end(), out.begin(), out.end());
+    }
+    return all;
+}
+
+const std::vector<test::NetShape> kShapes = {
+    {0, 3, 1, {8, 4}, 3, 8, 8},
+    {3, 3, 2, {6}, 2, 6, 6},
+    {0, 3, 1, {12}, 3, 4, 5},
+};
+const std::vector<HardwareTemplate> kTemplates = {
+    parse_template("parallel", 1, 1), parse_template("parallel", 1, 2), parse_template("folded", 3, 1)};
+
+std::size_t mismatches(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+    if (a.size() != b.size()) return std::max(a.size(), b.size());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) bad += a[i] != b[i];
+    return bad;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_template_equals_the_integer_reference) {
+    const auto& w = vectors();
+    for (size_t s = 0; s < kShapes.size(); ++s) {
+        const auto net = test::random_network(kShapes[s], 10 + s);
+        const auto expected = reference(net, w);
+        for (const auto& t : kTemplates) {
+            const GeneratedRtl rtl = generate_verilog(net, t);
+            Candidate c(builder().build(rtl).library);
+            c.reset();
+            const auto got = c.run_batch(w.data(), w.size() / kWindow, kWindow);
+            const std::size_t bad = mismatches(got, expected);
+            BOOST_TEST_MESSAGE(describe_layers(net) << ", " << t.name() << ": " << bad << " mismatches on "
+                                                    << w.size() / kWindow << " vectors");
+            BOOST_TEST(bad == 0u, describe_layers(net) << " " << t.name());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure) {
+    const auto net = test::random_network(kShapes[1], 11);
+    const auto& w = vectors();
+    for (const auto& t : {parse_template("parallel", 1, 2), parse_template("folded", 4, 1),
+                          parse_template("parallel", 1, 1)}) {
+        const GeneratedRtl rtl = generate_verilog(net, t);
+        Candidate c(builder().build(rtl).library);
+        // Latency: one input after reset, cycles until its result shows.
+        c.reset();
+        int latency = 0;
+        for (bool sent = false;; ++latency) {
+            const auto cyc = c.step(!sent, w.data(), true);
+            if (cyc.in_ready) sent = true;
+            if (cyc.out_valid) break;
+            BOOST_TEST_REQUIRE(latency < 1000);
+        }
+        BOOST_TEST(latency == rtl.timing.latency, t.name());
+        // Interval: cycles between accepted inputs in a continuous stream.
+        c.reset();
+        std::vector<int> accepted;
+        for (int cycle = 0, sent = 0; cycle < 200; ++cycle)
+            if (c.step(true, w.data() + static_cast<size_t>(sent % 100) * kWindow, true).in_ready) {
+                accepted.push_back(cycle);
+                ++sent;
+            }
+        BOOST_TEST_REQUIRE(accepted.size() > 10u);
+        BOOST_TEST(accepted[10] - accepted[9] == rtl.timing.initiation_interval, t.name());
+        // Random gaps on both sides: results still complete, in order, and exact.
+        c.reset();
+        Rng rng(6, "back pressure");
+        const std::size_t n = 300;
+        std::vector<std::int64_t> got;
+        std::size_t sent = 0;
+        for (int guard = 0; got.size() < n * static_cast<size_t>(c.outputs()) && guard < 100000; ++guard) {
+            const bool valid = sent < n && rng.uniform() < 0.7, ready = rng.uniform() < 0.6;
+            const auto cyc = c.step(valid, w.data() + sent * kWindow, ready);
+            if (valid && cyc.in_ready) ++sent;
+            if (cyc.out_valid && ready) got.insert(got.end(), cyc.outputs.begin(), cyc.outputs.end());
+        }
+        const std::vector<std::uint16_t> first(w.begin(),
+                                               w.begin() + static_cast<std::ptrdiff_t>(n * kWindow));
+        BOOST_TEST(mismatches(got, reference(net, first)) == 0u, t.name());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(two_candidates_with_one_module_name_run_their_own_code) {
+    const auto a = test::random_network(kShapes[0], 21), b = test::random_network(kShapes[0], 22);
+    const auto t = parse_template("parallel", 1, 1);
+    Candidate ca(builder().build(generate_verilog(a, t)).library);
+    Candidate cb(builder().build(generate_verilog(b, t)).library);
+    const auto& w = vectors();
+    const std::vector<std::uint16_t> some(w.begin(), w.begin() + 500 * kWindow);
+    ca.reset();
+    cb.reset();
+    const auto ra = ca.run_batch(some.data(), 500, kWindow), rb = cb.run_batch(some.data(), 500, kWindow);
+    BOOST_TEST(mismatches(ra, reference(a, some)) == 0u);
+    BOOST_TEST(mismatches(rb, reference(b, some)) == 0u);
+    BOOST_TEST(mismatches(ra, rb) > 100u);  // really different networks
+}
+
+BOOST_AUTO_TEST_CASE(icarus_verilog_agrees_on_the_same_vectors) {
+    if (std::system("command -v iverilog > /dev/null 2>&1") != 0) {
+        BOOST_TEST_MESSAGE("iverilog not installed: skipped");
+        return;
+    }
+    const auto& w = vectors();
+    const auto net = test::random_network(kShapes[1], 12);
+    const auto expected = reference(net, w);
+    for (const auto& t : {parse_template("parallel", 1, 2), parse_template("folded", 3, 1)}) {
+        test::TempDir dir;
+        const GeneratedRtl rtl = generate_verilog(net, t);
+        write_rtl(rtl, dir.path().string());
+        const std::size_t n = w.size() / kWindow;
+        {
+            std::ofstream hex(dir.path() / "vectors.hex");
+            for (std::size_t i = 0; i < n; ++i)
+                for (int s = 0; s < rtl.samples; ++s)
+                    hex << fmt::format("{:x}\n", w[i * kWindow + static_cast<size_t>(s)]);
+        }
+        const int ns = rtl.samples, b = rtl.sample_bits, no = rtl.outputs, ob = rtl.output_bits;
+        std::ofstream(dir.path() / "tb.v")
+            << fmt::format(R"(`timescale 1ns/1ps
+module tb;
+  reg clk = 1'b0, rst = 1'b1, in_valid = 1'b0, out_ready = 1'b1;
+  reg [{0}:0] in_samples;
+  wire in_ready, out_valid;
+  wire [{1}:0] out_data;
+  pixforge_net dut(.clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_samples(in_samples),
+                   .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data));
+  reg [{2}:0] mem [0:{3}];
+  integer sent = 0, got = 0, f, k;
+  always #5 clk = ~clk;
+  initial begin
+    $readmemh("vectors.hex", mem);
+    f = $fopen("out.txt", "w");
+    repeat (2) @(posedge clk);
+    #1 rst = 1'b0;
+  end
+  always @(negedge clk) if (!rst) begin
+    in_valid <= (sent < {4});
+    for (k = 0; k < {5}; k = k + 1) in_samples[k*{6} +: {6}] <= mem[sent*{5} + k];
+  end
+  always @(posedge clk) if (!rst) begin
+    if (in_valid && in_ready) sent <= sent + 1;
+    if (out_valid && out_ready) begin
+      for (k = 0; k < {7}; k = k + 1) $fwrite(f, "%0d ", $signed(out_data[k*{8} +: {8}]));
+      got = got + 1;
+      if (got == {4}) begin $fclose(f); $finish; end
+    end
+  end
+endmodule
+)",
+                           ns * b - 1, no * ob - 1, b - 1, n * static_cast<size_t>(ns) - 1, n, ns, b, no, ob);
+        std::string files;
+        for (const auto& f : rtl.files) files += " " + f.name;
+        const std::string cmd = fmt::format(
+            "cd '{}' && iverilog -g2012 -o sim tb.v{} > build.log 2>&1 && vvp -n sim > run.log 2>&1",
+            dir.path().string(), files);
+        BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0, test::read_text(dir.path() / "build.log"));
+        std::ifstream in(dir.path() / "out.txt");
+        std::vector<std::int64_t> got;
+        for (std::int64_t x; in >> x;) got.push_back(x);
+        const std::size_t bad = mismatches(got, expected);
+        BOOST_TEST_MESSAGE("Icarus, " << t.name() << ": " << bad << " mismatches on " << n << " vectors");
+        BOOST_TEST(bad == 0u, t.name());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(builds_are_cached_and_safe_to_race) {
+    test::TempDir dir;
+    const auto net = test::random_network(kShapes[2], 31);
+    const GeneratedRtl rtl = generate_verilog(net, parse_template("folded", 2, 1));
+    BuildResult first, second;
+    std::thread t1([&] { first = CandidateBuilder(dir.path()).build(rtl); });
+    std::thread t2([&] { second = CandidateBuilder(dir.path()).build(rtl); });
+    t1.join();
+    t2.join();
+    BOOST_TEST(first.library == second.library);
+    Candidate c(first.library);  // whichever won, the library is whole
+    c.reset();
+    const auto& w = vectors();
+    const std::vector<std::uint16_t> some(w.begin(), w.begin() + 100 * kWindow);
+    BOOST_TEST(mismatches(c.run_batch(some.data(), 100, kWindow), reference(net, some)) == 0u);
+    const BuildResult again = CandidateBuilder(dir.path()).build(rtl);
+    BOOST_TEST(again.cached);
+    BOOST_TEST_MESSAGE("cold build " << std::max(first.seconds, second.seconds) << " s, cached "
+                                     << again.seconds << " s");
+}
+
+namespace {
+std::string error_id(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const PixError& e) {
+        return e.id();
+    }
+    return "none";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(impossible_templates_give_clear_errors) {
+    BOOST_TEST(error_id([] { parse_template("systolic", 1, 1); }) == "RTL-001");
+    BOOST_TEST(error_id([] { parse_template("folded", 0, 1); }) == "RTL-001");
+    BOOST_TEST(error_id([] { parse_template("parallel", 1, 3); }) == "RTL-001");
+    BOOST_TEST(error_id([] { parse_template("parallel", 4, 1); }) == "RTL-001");
+    auto net = test::random_network(kShapes[0], 41);
+    net.layers[0].weights.pop_back();  // a corrupt IR
+    BOOST_TEST(error_id([&] { generate_verilog(net, parse_template("parallel", 1, 1)); }) == "NET-003");
+}
