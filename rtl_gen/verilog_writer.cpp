@@ -32,6 +32,23 @@ std::string extend(const std::string& name, int from, int to, bool is_signed) {
     return fmt::format("{{{}, {}}}", fill, name);
 }
 
+// x * w as a canonical-signed-digit sum of shifts (at most ceil(bits/2) + 1 nonzero digits), so a
+// hardwired constant costs a few adders instead of a multiplier. Exact: the product fits the
+// operand width, so the modular sums equal it.
+std::string csd_product(const std::string& x, std::int64_t w) {
+    std::string expr;
+    for (int k = 0; w != 0; ++k) {
+        if (w & 1) {
+            const int digit = ((w % 4) + 4) % 4 == 1 ? 1 : -1;
+            const std::string term = k == 0 ? x : fmt::format("({} <<< {})", x, k);
+            expr += expr.empty() ? (digit > 0 ? term : "-" + term) : (digit > 0 ? " + " : " - ") + term;
+            w -= digit;
+        }
+        w /= 2;  // exact: w is even here
+    }
+    return expr;
+}
+
 int bits_for(int n) {  // counter bits for 0 .. n-1
     int b = 1;
     while ((1 << b) < n) ++b;
@@ -87,7 +104,10 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
     v += fmt::format("    input  wire [{}:0] in_data,\n", n_in * io.in_width - 1);
     v += "    output wire out_valid,\n    input  wire out_ready,\n";
     v += fmt::format("    output wire [{}:0] out_data\n);\n", n_out * io.out_width - 1);
-    v += fmt::format("    localparam integer AW = {};\n", aw);
+    // Products are formed at their natural width (weight bits + input bits, as signed values) and
+    // only widened for the sums, so synthesis builds weight x input multipliers.
+    const int pw = l.weight_bits + io.in_width + (io.in_signed ? 0 : 1);
+    v += fmt::format("    localparam integer AW = {};\n    localparam integer PW = {};\n", aw, pw);
     const bool folded = reuse > 1;
     // Inputs some product reads (a strided convolution or all-zero weights can leave some out).
     std::vector<bool> used(static_cast<size_t>(n_in), false);
@@ -102,8 +122,8 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
             unused.push_back(fmt::format("in_{}", i));
             continue;
         }
-        v += fmt::format("    wire signed [AW-1:0] x_{} = {};\n", i,
-                         extend(fmt::format("in_{}", i), io.in_width, aw, io.in_signed));
+        v += fmt::format("    wire signed [PW-1:0] x_{} = {};\n", i,
+                         extend(fmt::format("in_{}", i), io.in_width, pw, io.in_signed));
     }
     if (!unused.empty()) v += fmt::format("    wire unused_inputs = ^{{{}}};\n", fmt::join(unused, ", "));
     const int cw = bits_for(reuse);
@@ -112,50 +132,53 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
             fmt::format("    reg [{}:0] count;\n    wire last = (count == {}'d{});\n", cw - 1, cw, reuse - 1);
     else
         v += "    wire last = 1'b1;\n";
+    const int wb = l.weight_bits;
     // Operands of each multiplier: weight ROM and input selection by cycle.
     for (int o = 0; o < n_out; ++o) {
         std::vector<std::string> products;
         for (int j = 0; j < slots; ++j) {
+            const std::string p = fmt::format("p_{}_{}", o, j);
             if (!folded) {
                 const int t = j;
                 if (t >= taps) continue;
                 const std::int32_t w = weight_of(l, o, t);
                 if (w == 0) continue;  // a zero weight needs no multiplier
-                const std::string p = fmt::format("p_{}_{}", o, j);
-                v += fmt::format("    wire signed [AW-1:0] {} = x_{} * {};\n", p, input_index(l, o, t),
-                                 constant(w, aw));
+                v += fmt::format("    wire signed [PW-1:0] {} = {};  // x_{} * {}\n", p,
+                                 csd_product(fmt::format("x_{}", input_index(l, o, t)), w),
+                                 input_index(l, o, t), w);
                 products.push_back(p);
                 continue;
             }
-            v += fmt::format("    reg signed [AW-1:0] w_{0}_{1};\n    reg signed [AW-1:0] xs_{0}_{1};\n", o,
-                             j);
+            v += fmt::format("    reg signed [{2}:0] w_{0}_{1};\n    reg signed [PW-1:0] xs_{0}_{1};\n", o, j,
+                             wb - 1);
             v += fmt::format("    always @(*) begin\n        case (count)\n");
             for (int c = 0; c < reuse; ++c) {
                 const int t = c * slots + j;
                 if (t < taps)
                     v += fmt::format("            {}'d{}: begin w_{}_{} = {}; xs_{}_{} = x_{}; end\n", cw, c,
-                                     o, j, constant(weight_of(l, o, t), aw), o, j, input_index(l, o, t));
+                                     o, j, constant(weight_of(l, o, t), wb), o, j, input_index(l, o, t));
                 else
                     v += fmt::format(
-                        "            {}'d{}: begin w_{}_{} = {{AW{{1'b0}}}}; xs_{}_{} = {{AW{{1'b0}}}}; "
-                        "end\n",
-                        cw, c, o, j, o, j);
+                        "            {}'d{}: begin w_{}_{} = {}'sd0; xs_{}_{} = {{PW{{1'b0}}}}; end\n", cw, c,
+                        o, j, wb, o, j);
             }
             v += fmt::format(
-                "            default: begin w_{0}_{1} = {{AW{{1'b0}}}}; xs_{0}_{1} = {{AW{{1'b0}}}}; end\n",
-                o, j);
+                "            default: begin w_{0}_{1} = {2}'sd0; xs_{0}_{1} = {{PW{{1'b0}}}}; end\n", o, j,
+                wb);
             v += "        endcase\n    end\n";
-            const std::string p = fmt::format("p_{}_{}", o, j);
-            v += fmt::format("    wire signed [AW-1:0] {} = w_{}_{} * xs_{}_{};\n", p, o, j, o, j);
+            v += fmt::format("    wire signed [PW-1:0] {} = {} * xs_{}_{};\n", p,
+                             extend(fmt::format("w_{}_{}", o, j), wb, pw, true), o, j);
             products.push_back(p);
         }
         if (pipeline == 2) {  // register the products
             for (auto& p : products) {
-                v += fmt::format("    reg signed [AW-1:0] r{};\n", p);
+                v += fmt::format("    reg signed [PW-1:0] r{};\n", p);
                 p = "r" + p;
             }
         }
-        std::string sum = products.empty() ? "{AW{1'b0}}" : fmt::format("{}", fmt::join(products, " + "));
+        std::vector<std::string> widened;
+        for (const auto& p : products) widened.push_back(extend(p, pw, aw, true));
+        std::string sum = widened.empty() ? "{AW{1'b0}}" : fmt::format("{}", fmt::join(widened, " + "));
         v += fmt::format("    wire signed [AW-1:0] part_{} = {};\n", o, sum);
         v += fmt::format("    localparam signed [AW-1:0] BIAS_{} = {};\n", o, constant(bias_of(l, o), aw));
         if (folded) {
@@ -199,7 +222,7 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
         v += "    always @(posedge clk) begin\n        if (load) begin\n";
         for (int o = 0; o < n_out; ++o)
             for (int j = 0; j < slots; ++j)
-                if (v.find(fmt::format("reg signed [AW-1:0] rp_{}_{};", o, j)) != std::string::npos)
+                if (v.find(fmt::format("reg signed [PW-1:0] rp_{}_{};", o, j)) != std::string::npos)
                     v += fmt::format("            rp_{0}_{1} <= p_{0}_{1};\n", o, j);
         v += "        end\n        if (a_fire) begin\n";
         for (int o = 0; o < n_out; ++o) v += fmt::format("            y_{0} <= y_next_{0};\n", o);
