@@ -30,15 +30,6 @@ struct SmallDataset {
     }
 };
 
-std::string error_id(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const PixError& e) {
-        return e.id();
-    }
-    return "none";
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(round_trip_reproduces_the_generator_bit_for_bit) {
@@ -84,7 +75,7 @@ BOOST_AUTO_TEST_CASE(unfinished_writer_leaves_no_file) {
         writer.begin_split("train");
     }
     BOOST_TEST(std::filesystem::is_empty(dir.path()));
-    BOOST_TEST(error_id([&] {
+    BOOST_TEST(test::error_id([&] {
                    datasets::DatasetWriter(dir.path().string() + "/missing/x.h5", chain,
                                            current_provenance("t"), "");
                }) == "DATA-010");
@@ -94,19 +85,19 @@ BOOST_AUTO_TEST_CASE(foreign_damaged_and_other_version_files_are_rejected) {
     SmallDataset d;
     const auto dir = d.dir.path();
     std::ofstream(dir / "text.h5") << "not hdf5 at all\n";
-    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "text.h5").string()); }) == "DATA-001");
-    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "absent.h5").string()); }) == "DATA-001");
+    BOOST_TEST(test::error_id([&] { datasets::DatasetReader((dir / "text.h5").string()); }) == "DATA-001");
+    BOOST_TEST(test::error_id([&] { datasets::DatasetReader((dir / "absent.h5").string()); }) == "DATA-001");
     {  // an HDF5 file that is not ours
         h5::Handle f = h5::create_file((dir / "foreign.h5").string());
         h5::write_attribute(f.id(), "schema", std::string("somebody.else"));
     }
-    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "foreign.h5").string()); }) == "DATA-002");
+    BOOST_TEST(test::error_id([&] { datasets::DatasetReader((dir / "foreign.h5").string()); }) == "DATA-002");
     {  // ours, but another schema version
         std::filesystem::copy_file(d.path, dir / "v2.h5");
         h5::Handle f(H5Fopen((dir / "v2.h5").string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
         h5::write_attribute(f.id(), "schema_version", std::int64_t{2});
     }
-    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "v2.h5").string()); }) == "DATA-003");
+    BOOST_TEST(test::error_id([&] { datasets::DatasetReader((dir / "v2.h5").string()); }) == "DATA-003");
     {  // ours, with a column missing
         h5::Handle f = h5::create_file((dir / "empty.h5").string());
         h5::write_attribute(f.id(), "schema", std::string(datasets::kDatasetSchema));
@@ -114,12 +105,12 @@ BOOST_AUTO_TEST_CASE(foreign_damaged_and_other_version_files_are_rejected) {
         h5::write_attribute(f.id(), "window_samples", std::int64_t{32});
         h5::write_attribute(f.id(), "config", std::string(""));
     }
-    BOOST_TEST(error_id([&] { datasets::DatasetReader((dir / "empty.h5").string()); }) == "DATA-004");
+    BOOST_TEST(test::error_id([&] { datasets::DatasetReader((dir / "empty.h5").string()); }) == "DATA-004");
     {  // truncated to half its size
         std::filesystem::copy_file(d.path, dir / "cut.h5");
         std::filesystem::resize_file(dir / "cut.h5", std::filesystem::file_size(dir / "cut.h5") / 2);
     }
-    const std::string cut = error_id([&] {
+    const std::string cut = test::error_id([&] {
         datasets::DatasetReader r((dir / "cut.h5").string());
         datasets::WindowBatch b;
         r.read("test", 0, r.rows("test"), b);

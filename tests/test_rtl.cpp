@@ -249,23 +249,12 @@ BOOST_AUTO_TEST_CASE(builds_are_cached_and_safe_to_race) {
                                      << again.seconds << " s");
 }
 
-namespace {
-std::string error_id(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const PixError& e) {
-        return e.id();
-    }
-    return "none";
-}
-}  // namespace
-
 BOOST_AUTO_TEST_CASE(impossible_templates_give_clear_errors) {
-    BOOST_TEST(error_id([] { parse_template("systolic", 1, 1); }) == "RTL-001");
-    BOOST_TEST(error_id([] { parse_template("folded", 0, 1); }) == "RTL-001");
-    BOOST_TEST(error_id([] { parse_template("parallel", 1, 3); }) == "RTL-001");
-    BOOST_TEST(error_id([] { parse_template("parallel", 4, 1); }) == "RTL-001");
+    BOOST_TEST(test::error_id([] { parse_template("systolic", 1, 1); }) == "RTL-001");
+    BOOST_TEST(test::error_id([] { parse_template("folded", 0, 1); }) == "RTL-001");
+    BOOST_TEST(test::error_id([] { parse_template("parallel", 1, 3); }) == "RTL-001");
+    BOOST_TEST(test::error_id([] { parse_template("parallel", 4, 1); }) == "RTL-001");
     auto net = test::random_network(kShapes[0], 41);
     net.layers[0].weights.pop_back();  // a corrupt IR
-    BOOST_TEST(error_id([&] { generate_verilog(net, parse_template("parallel", 1, 1)); }) == "NET-003");
+    BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("parallel", 1, 1)); }) == "NET-003");
 }

@@ -5,10 +5,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 
 #include <unistd.h>
+
+#include "core/error.hpp"
 
 namespace pixforge::test {
 
@@ -37,6 +40,16 @@ inline std::string compare_golden(const std::filesystem::path& golden, const std
     if (!std::filesystem::exists(golden)) return "missing golden file " + golden.string();
     const std::string expected = read_text(golden);
     return expected == actual ? "" : "expected:\n" + expected + "\nactual:\n" + actual;
+}
+
+// The message ID of the PixError that `f` throws, or "none".
+inline std::string error_id(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const PixError& e) {
+        return e.id();
+    }
+    return "none";
 }
 
 // A fresh folder under /tmp, removed with the object.
