@@ -210,6 +210,17 @@ std::optional<std::int64_t> read_int_attribute(hid_t obj, const std::string& nam
     return read_numeric_attribute<std::int64_t>(obj, name);
 }
 
+void write_provenance(hid_t root, const Provenance& p, const std::string& resolved_config,
+                      std::uint64_t seed) {
+    write_attribute(root, "pixforge_version", p.pixforge_version);
+    write_attribute(root, "git_describe", p.git_describe);
+    write_attribute(root, "created_utc", p.created_utc);
+    write_attribute(root, "host", p.host);
+    write_attribute(root, "command_line", p.command_line);
+    write_attribute(root, "config", resolved_config);
+    write_attribute(root, "seed", static_cast<std::int64_t>(seed));
+}
+
 AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t type, std::size_t columns,
                                      std::size_t chunk_rows, const std::string& unit)
     : columns_(columns) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/provenance.hpp"
+
 namespace pixforge::h5 {
 
 // Owns one hid_t and closes it with the matching H5*close.
@@ -48,6 +50,11 @@ void write_attribute(hid_t obj, const std::string& name, std::int64_t value);
 std::optional<std::string> read_string_attribute(hid_t obj, const std::string& name);
 std::optional<double> read_double_attribute(hid_t obj, const std::string& name);
 std::optional<std::int64_t> read_int_attribute(hid_t obj, const std::string& name);
+
+// The provenance attributes every pixforge HDF5 file carries: version, git commit, time, host,
+// command line, the resolved config and the seed.
+void write_provenance(hid_t root, const Provenance& provenance, const std::string& resolved_config,
+                      std::uint64_t seed);
 
 // A dataset of shape [rows x columns] (columns = 0: one-dimensional) that grows by appending rows.
 class AppendableDataset {

@@ -173,7 +173,7 @@ void write_baseline_h5(const BaselineReport& r, const std::string& path, const P
         const hid_t root = file.id();
         h5::write_attribute(root, "schema", std::string("pixforge.baseline"));
         h5::write_attribute(root, "schema_version", std::int64_t{1});
-        write_provenance(root, provenance, resolved_config, seed);
+        h5::write_provenance(root, provenance, resolved_config, seed);
         h5::write_attribute(root, "dataset", r.dataset_path);
         h5::write_attribute(root, "test_windows", static_cast<std::int64_t>(r.test_windows));
         for (const auto& e : r.estimators) {

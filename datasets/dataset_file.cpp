@@ -23,17 +23,6 @@ const char* const kWindowColumns[][2] = {
 
 }  // namespace
 
-void write_provenance(hid_t root, const Provenance& p, const std::string& resolved_config,
-                      std::uint64_t seed) {
-    h5::write_attribute(root, "pixforge_version", p.pixforge_version);
-    h5::write_attribute(root, "git_describe", p.git_describe);
-    h5::write_attribute(root, "created_utc", p.created_utc);
-    h5::write_attribute(root, "host", p.host);
-    h5::write_attribute(root, "command_line", p.command_line);
-    h5::write_attribute(root, "config", resolved_config);
-    h5::write_attribute(root, "seed", static_cast<std::int64_t>(seed));
-}
-
 struct DatasetWriter::Split {
     h5::Handle group;
     h5::AppendableDataset adc, energy, collected, t0, line, n_pulses, pileup, pulse_energy, pulse_time;
@@ -64,7 +53,7 @@ DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& 
     const hid_t root = file_.id();
     h5::write_attribute(root, "schema", std::string(kDatasetSchema));
     h5::write_attribute(root, "schema_version", kDatasetSchemaVersion);
-    write_provenance(root, provenance, resolved_config, chain.params().seed);
+    h5::write_provenance(root, provenance, resolved_config, chain.params().seed);
     h5::write_attribute(root, "window_samples", static_cast<std::int64_t>(window_));
     h5::write_attribute(root, "pre_trigger_samples",
                         static_cast<std::int64_t>(chain.params().trigger.pre_trigger));

@@ -22,10 +22,6 @@ inline constexpr const char* kDatasetSchema = "pixforge.dataset";
 inline constexpr std::int64_t kDatasetSchemaVersion = 1;
 inline const std::vector<std::string> kSplits = {"train", "validation", "test"};
 
-// Provenance and calibration attributes shared by every pixforge HDF5 file.
-void write_provenance(hid_t root, const Provenance& provenance, const std::string& resolved_config,
-                      std::uint64_t seed);
-
 class DatasetWriter {
   public:
     DatasetWriter(const std::string& path, const models::PixelChain& chain, const Provenance& provenance,

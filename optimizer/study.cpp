@@ -170,13 +170,8 @@ void Study::rebuild_h5() {
     const hid_t root = h->file.id();
     h5::write_attribute(root, "schema", std::string("pixforge.study"));
     h5::write_attribute(root, "schema_version", std::int64_t{1});
-    h5::write_attribute(root, "pixforge_version", provenance_.pixforge_version);
-    h5::write_attribute(root, "git_describe", provenance_.git_describe);
-    h5::write_attribute(root, "created_utc", provenance_.created_utc);
-    h5::write_attribute(root, "command_line", provenance_.command_line);
-    h5::write_attribute(root, "config", spec_.config);
+    h5::write_provenance(root, provenance_, spec_.config, spec_.seed);
     h5::write_attribute(root, "strategy", spec_.strategy);
-    h5::write_attribute(root, "seed", static_cast<std::int64_t>(spec_.seed));
     std::vector<std::string> params;
     for (size_t i = 0; i < space_.size(); ++i) params.push_back(space_[i].name);
     h5::write_strings(root, "parameter_names", params);
