@@ -19,6 +19,8 @@ std::string type_name(const ParamSpec& p) {
             return "bool";
         case ParamType::Choice:
             return "choice";
+        case ParamType::Text:
+            return "string";
         case ParamType::RealList:
             return "list of " + (p.dimension == units::Dimension::Dimensionless
                                      ? std::string("numbers")
@@ -29,7 +31,7 @@ std::string type_name(const ParamSpec& p) {
 
 std::string range_text(const ParamSpec& p) {
     if (p.type == ParamType::Choice) return fmt::format("{}", fmt::join(p.choices, " | "));
-    if (p.type == ParamType::Boolean) return "";
+    if (p.type == ParamType::Boolean || p.type == ParamType::Text) return "";
     const bool plain = p.type == ParamType::Integer || p.dimension == units::Dimension::Dimensionless ||
                        p.dimension == units::Dimension::ChargeOrEnergy;
     auto show = [&](double v) { return plain ? fmt::format("{:.9g}", v) : units::format(v, p.dimension); };

@@ -48,6 +48,8 @@ std::string expected_text(const ParamSpec& spec) {
             return "true or false";
         case ParamType::Choice:
             return fmt::format("one of \"{}\"", fmt::join(spec.choices, "\", \""));
+        case ParamType::Text:
+            return "a string such as \"path/to/file\"";
         case ParamType::RealList:
             if (spec.dimension == Dimension::Dimensionless) return "an array of numbers such as [1.0, 0.5]";
             return fmt::format("an array of {} strings with units, such as [{}]",
@@ -105,6 +107,11 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
             if (!i) fail("CFG-004", at, spec, shown, "wrong type");
             check_range(spec, static_cast<double>(i->get()), at, shown);
             return static_cast<std::int64_t>(i->get());
+        }
+        case ParamType::Text: {
+            auto s = node.as_string();
+            if (!s) fail("CFG-004", at, spec, shown, "wrong type");
+            return s->get();
         }
         case ParamType::Choice: {
             auto s = node.as_string();

@@ -42,6 +42,12 @@ ParamSpec choice(std::string key, std::vector<std::string> choices, std::string 
     return p;
 }
 
+ParamSpec text(std::string key, std::string def, std::string what) {
+    ParamSpec p = real(std::move(key), Dimension::Dimensionless, "\"" + def + "\"", -kInf, kInf, std::move(what));
+    p.type = ParamType::Text;
+    return p;
+}
+
 ParamSpec list(std::string key, Dimension dim, std::string def, double lo, std::string what) {
     ParamSpec p = real(std::move(key), dim, std::move(def), lo, kInf, std::move(what));
     p.type = ParamType::RealList;
@@ -193,6 +199,19 @@ ConfigSchema build_standard() {
     s.add(integer("optimizer.batch", "2", 1, 1000, "proposals evaluated in parallel per round"));
     s.add(integer("optimizer.initial_points", "10", 1, 1e6, "Sobol design before the model-based search"));
     s.add(integer("optimizer.candidates", "1024", 16, 1e6, "Sobol candidates per acquisition optimization"));
+    s.add(text("synthesis.liberty", "", "cell library, .lib or .lib.gz (empty = Debian's OSU 0.18 um, qflow-tech-osu018)"));
+    s.add(choice("synthesis.strategy", {"balanced", "area", "delay", "fast"},
+                 "ABC mapping: balanced (Yosys default), area, delay (buffering and sizing), fast (abc -fast, screening)"));
+    s.add(real("synthesis.clock_period", Dimension::Time, "\"10ns\"", 1e-11, 1e-3, "digital clock period of the in-pixel logic"));
+    s.add(real("synthesis.io_delay", Dimension::Time, "\"0ns\"", 0, 1e-3, "input and output delay outside the block, for STA"));
+    s.add(real("synthesis.output_load", Dimension::Capacitance, "\"10fF\"", 0, 1e-9, "load on every output port"));
+    s.add(real("synthesis.input_transition", Dimension::Time, "\"100ps\"", 1e-13, 1e-8,
+               "nominal input transition for internal-power lookups"));
+    s.add(real("synthesis.yosys_timeout", Dimension::Time, "\"1800s\"", 1, 1e6, "wall-clock limit of one Yosys run"));
+    s.add(real("synthesis.sta_timeout", Dimension::Time, "\"300s\"", 1, 1e6, "wall-clock limit of one OpenSTA run"));
+    s.add(integer("synthesis.power_windows", "400", 1, 1e8,
+                  "triggered windows of the pulse stream simulated at gate level for power and equivalence"));
+
     s.add(integer("estimators.trapezoid_rise", "4", 1, 1000, "trapezoid rise, in samples"));
     s.add(integer("estimators.trapezoid_flat", "3", 0, 1000, "trapezoid flat top, in samples"));
     s.add(

@@ -11,7 +11,7 @@
 
 namespace pixforge {
 
-enum class ParamType { Real, Integer, Boolean, Choice, RealList };
+enum class ParamType { Real, Integer, Boolean, Choice, RealList, Text };
 
 struct ParamSpec {
     std::string key;  // "section.name"

@@ -289,6 +289,13 @@ std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& 
                          fw - 1, i, (s + 1) * b - 1, s * b);
         features.push_back(fmt::format("feature_{}", i));
     }
+    // Samples between the baseline and the network's window are read by neither: sink them.
+    std::vector<std::string> gaps;
+    for (int s = 0; s < samples; ++s) {
+        const bool used = (k > 0 && s < (1 << k)) || (s >= in.first && s < in.first + nf);
+        if (!used) gaps.push_back(fmt::format("in_samples[{}:{}]", (s + 1) * b - 1, s * b));
+    }
+    if (!gaps.empty()) v += fmt::format("    wire unused_samples = ^{{{}}};\n", fmt::join(gaps, ", "));
     std::reverse(features.begin(), features.end());
     v += fmt::format("    reg [{}:0] x_data;\n    reg x_valid;\n", nf * fw - 1);
     const size_t last = net.layers.size() - 1;

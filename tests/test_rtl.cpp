@@ -17,7 +17,7 @@
 #include "models/spectrum.hpp"
 #include "models/window_generator.hpp"
 #include "rtl_gen/candidate.hpp"
-#include "rtl_test_networks.hpp"
+#include "models/network/random_network.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -63,7 +63,7 @@ std::vector<std::int64_t> reference(const models::QuantizedNetwork& net,
     return all;
 }
 
-const std::vector<test::NetShape> kShapes = {
+const std::vector<models::NetShape> kShapes = {
     {0, 3, 1, {8, 4}, 3, 8, 8},
     {3, 3, 2, {6}, 2, 6, 6},
     {0, 3, 1, {12}, 3, 4, 5},
@@ -149,7 +149,7 @@ endmodule
 BOOST_AUTO_TEST_CASE(every_template_equals_the_integer_reference) {
     const auto& w = vectors();
     for (size_t s = 0; s < kShapes.size(); ++s) {
-        const auto net = test::random_network(kShapes[s], 10 + s);
+        const auto net = models::random_network(kShapes[s], 10 + s);
         const auto expected = reference(net, w);
         for (const auto& t : kTemplates) {
             const GeneratedRtl rtl = generate_verilog(net, t);
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(every_template_equals_the_integer_reference) {
 }
 
 BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure) {
-    const auto net = test::random_network(kShapes[1], 11);
+    const auto net = models::random_network(kShapes[1], 11);
     const auto& w = vectors();
     for (const auto& t : {parse_template("parallel", 1, 2), parse_template("folded", 4, 1),
                           parse_template("parallel", 1, 1)}) {
@@ -214,7 +214,7 @@ BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure
 }
 
 BOOST_AUTO_TEST_CASE(two_candidates_with_one_module_name_run_their_own_code) {
-    const auto a = test::random_network(kShapes[0], 21), b = test::random_network(kShapes[0], 22);
+    const auto a = models::random_network(kShapes[0], 21), b = models::random_network(kShapes[0], 22);
     const auto t = parse_template("parallel", 1, 1);
     Candidate ca(builder().build(generate_verilog(a, t)).library);
     Candidate cb(builder().build(generate_verilog(b, t)).library);
@@ -230,7 +230,7 @@ BOOST_AUTO_TEST_CASE(two_candidates_with_one_module_name_run_their_own_code) {
 
 BOOST_AUTO_TEST_CASE(builds_are_cached_and_safe_to_race) {
     test::TempDir dir;
-    const auto net = test::random_network(kShapes[2], 31);
+    const auto net = models::random_network(kShapes[2], 31);
     const GeneratedRtl rtl = generate_verilog(net, parse_template("folded", 2, 1));
     BuildResult first, second;
     std::thread t1([&] { first = CandidateBuilder(dir.path()).build(rtl); });
@@ -254,7 +254,7 @@ BOOST_AUTO_TEST_CASE(impossible_templates_give_clear_errors) {
     BOOST_TEST(test::error_id([] { parse_template("folded", 0, 1); }) == "RTL-001");
     BOOST_TEST(test::error_id([] { parse_template("parallel", 1, 3); }) == "RTL-001");
     BOOST_TEST(test::error_id([] { parse_template("parallel", 4, 1); }) == "RTL-001");
-    auto net = test::random_network(kShapes[0], 41);
+    auto net = models::random_network(kShapes[0], 41);
     net.layers[0].weights.pop_back();  // a corrupt IR
     BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("parallel", 1, 1)); }) == "NET-003");
 }

@@ -1,13 +1,15 @@
-// Random QuantizedNetworks of chosen shapes and bit widths for RTL tests (no training needed):
+// Random QuantizedNetworks of chosen shapes and bit widths, for RTL tests and hardware-cost sweeps
+// (no training needed):
 // random weights over the full range, formats chosen so outputs neither vanish nor always saturate.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "core/random.hpp"
 #include "models/network/quantized_network.hpp"
 
-namespace pixforge::test {
+namespace pixforge::models {
 
 struct NetShape {
     int conv_channels = 0, conv_kernel = 3, conv_stride = 1;
@@ -16,8 +18,7 @@ struct NetShape {
     int weight_bits = 8, activation_bits = 8;
 };
 
-inline models::QuantizedNetwork random_network(const NetShape& s, std::uint64_t seed, int window = 32) {
-    using namespace models;
+inline QuantizedNetwork random_network(const NetShape& s, std::uint64_t seed, int window = 32) {
     Rng rng(seed, "random network");
     QuantizedNetwork n;
     n.input = {0, window, 2, 0, 10};
@@ -78,4 +79,4 @@ inline models::QuantizedNetwork random_network(const NetShape& s, std::uint64_t 
     return n;
 }
 
-}  // namespace pixforge::test
+}  // namespace pixforge::models

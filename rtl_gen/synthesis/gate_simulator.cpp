@@ -1,0 +1,186 @@
+#include "rtl_gen/synthesis/gate_simulator.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace pixforge::rtl {
+
+namespace {
+
+[[noreturn]] void unsupported(const NetlistCell& c, const std::string& why) {
+    throw PixError("NET-103", fmt::format("cell {} ({}) cannot be simulated: {}", c.instance, c.type, why));
+}
+
+}  // namespace
+
+GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, const std::string& clock_port)
+    : netlist_(netlist) {
+    const NetlistPort& clock = netlist.port(clock_port);
+    if (clock.bits.size() != 1) throw PixError("NET-102", "the clock port '" + clock_port + "' is not one bit");
+    clock_net_ = clock.bits.front();
+    std::uint32_t next_value = static_cast<std::uint32_t>(netlist.nets());
+    std::vector<int> driver(netlist.nets(), -1);  // combinational cell driving each net
+
+    for (const NetlistCell& nc : netlist.cells) {
+        const LibertyCell& lc = liberty.cell(nc.type);
+        if (lc.latch || lc.statetable) unsupported(nc, "latches and state tables are not supported");
+        std::vector<std::string> vars;
+        for (const auto& p : lc.pins) vars.push_back(p.name);
+        std::uint32_t state = 0, state_inverted = 0;
+        if (lc.ff) {
+            vars.push_back(lc.ff->state), vars.push_back(lc.ff->state_inverted);
+            state = next_value++, state_inverted = next_value++;
+        }
+        std::vector<std::uint32_t> operands;
+        for (const auto& p : lc.pins) {
+            auto it = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == p.name; });
+            operands.push_back(it == nc.pins.end() ? Netlist::kConst0 : it->second);
+        }
+        if (lc.ff) operands.push_back(state), operands.push_back(state_inverted);
+        for (const auto& [pin, net] : nc.pins)
+            if (!lc.pin(pin)) unsupported(nc, fmt::format("the library cell has no pin '{}'", pin));
+
+        const std::string where = fmt::format("{}: cell {}", liberty.path.string(), lc.name);
+        std::vector<Output> outputs;
+        for (const auto& [pin, net] : nc.pins) {
+            const LibertyPin& lp = *lc.pin(pin);
+            if (lp.direction != LibertyPin::Direction::Output) continue;
+            if (lp.function.empty()) unsupported(nc, fmt::format("output {} has no function", pin));
+            outputs.push_back({BooleanFunction(lp.function, vars, where + " pin " + pin), net});
+        }
+        Cell cell;
+        cell.operands = operands;
+        cell.outputs = std::move(outputs);
+        // A flip-flop's outputs read only its state: D and CLK are no combinational inputs.
+        for (const auto& o : cell.outputs)
+            for (int v : o.function.used_variables())
+                if (std::find(cell.inputs.begin(), cell.inputs.end(), operands[static_cast<size_t>(v)]) == cell.inputs.end())
+                    cell.inputs.push_back(operands[static_cast<size_t>(v)]);
+        if (lc.ff) {
+            const FlipFlop& f = *lc.ff;
+            auto clk = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == f.clocked_on; });
+            if (clk == nc.pins.end() || clk->second != clock_net_)
+                unsupported(nc, fmt::format("clocked_on \"{}\" is not the rising clock port '{}'", f.clocked_on, clock_port));
+            Ff ff{operands, BooleanFunction(f.next_state, vars, where + " next_state"), {}, {}, state, state_inverted, {}};
+            if (!f.clear.empty()) ff.clear.emplace_back(f.clear, vars, where + " clear");
+            if (!f.preset.empty()) ff.preset.emplace_back(f.preset, vars, where + " preset");
+            ffs_.push_back(std::move(ff));
+        }
+        for (const auto& o : cell.outputs) {
+            if (o.net < 2) unsupported(nc, "an output drives a constant");
+            driver[o.net] = static_cast<int>(cells_.size());
+        }
+        cells_.push_back(std::move(cell));
+    }
+    values_.assign(next_value, 0);
+    values_[Netlist::kConst1] = 1;
+    toggles_.assign(netlist.nets(), 0);
+    fanout_.assign(next_value, {});
+    queued_.assign(cells_.size(), 0);
+
+    // Levels: a cell sits one above the highest cell feeding it; flip-flop states are sources.
+    std::vector<int> state(cells_.size(), 0);  // 0 new, 1 visiting, 2 done
+    std::vector<std::pair<std::uint32_t, size_t>> stack;
+    int max_level = 0;
+    for (std::uint32_t root = 0; root < cells_.size(); ++root) {
+        if (state[root]) continue;
+        stack.push_back({root, 0});
+        state[root] = 1;
+        while (!stack.empty()) {
+            auto& [c, k] = stack.back();
+            if (k < cells_[c].inputs.size()) {
+                const std::uint32_t v = cells_[c].inputs[k++];
+                if (v >= netlist.nets() || driver[v] < 0) continue;
+                const auto d = static_cast<std::uint32_t>(driver[v]);
+                if (state[d] == 1)
+                    throw PixError("NET-104", fmt::format("combinational loop through cell {}", netlist.cells[d].instance));
+                if (state[d] == 0) state[d] = 1, stack.push_back({d, 0});
+                continue;
+            }
+            int level = 0;
+            for (std::uint32_t v : cells_[c].inputs)
+                if (v < netlist.nets() && driver[v] >= 0) level = std::max(level, cells_[static_cast<size_t>(driver[v])].level + 1);
+            cells_[c].level = level;
+            max_level = std::max(max_level, level);
+            state[c] = 2;
+            stack.pop_back();
+        }
+    }
+    pending_.assign(static_cast<size_t>(max_level) + 1, {});
+    for (std::uint32_t c = 0; c < cells_.size(); ++c) {
+        for (std::uint32_t v : cells_[c].inputs) fanout_[v].push_back(c);
+        pending_[static_cast<size_t>(cells_[c].level)].push_back(c);
+        queued_[c] = 1;
+    }
+    propagate();  // power-up: every net and state 0, then the logic settles (counted, as Verilator does)
+}
+
+int GateSimulator::port_index(const std::string& name) const {
+    for (size_t i = 0; i < netlist_.ports.size(); ++i)
+        if (netlist_.ports[i].name == name) return static_cast<int>(i);
+    netlist_.port(name);  // throws NET-102
+    return -1;
+}
+
+void GateSimulator::write(std::uint32_t net, std::uint8_t v) {
+    if (values_[net] == v) return;
+    values_[net] = v;
+    changed_ = true;
+    if (net < toggles_.size()) ++toggles_[net];
+    for (std::uint32_t c : fanout_[net])
+        if (!queued_[c]) queued_[c] = 1, pending_[static_cast<size_t>(cells_[c].level)].push_back(c);
+}
+
+void GateSimulator::propagate() {
+    for (auto& level : pending_) {
+        // Cells of one level never feed each other, so the bucket does not grow while we walk it.
+        for (size_t i = 0; i < level.size(); ++i) {
+            const Cell& cell = cells_[level[i]];
+            queued_[level[i]] = 0;
+            for (const Output& o : cell.outputs) write(o.net, o.function.eval(values_.data(), cell.operands.data()));
+        }
+        level.clear();
+    }
+}
+
+void GateSimulator::set_input(int port, int lsb, int width, std::uint64_t value) {
+    const auto& bits = netlist_.ports[static_cast<size_t>(port)].bits;
+    for (int b = 0; b < width; ++b) write(bits[static_cast<size_t>(lsb + b)], static_cast<std::uint8_t>((value >> b) & 1u));
+}
+
+std::uint64_t GateSimulator::output(int port, int lsb, int width) const {
+    const auto& bits = netlist_.ports[static_cast<size_t>(port)].bits;
+    std::uint64_t v = 0;
+    for (int b = 0; b < width; ++b) v |= static_cast<std::uint64_t>(values_[bits[static_cast<size_t>(lsb + b)]]) << b;
+    return v;
+}
+
+void GateSimulator::settle() { propagate(); }
+
+void GateSimulator::clock_edge() {
+    ++cycles_;
+    std::vector<std::uint8_t> next(ffs_.size());
+    for (size_t i = 0; i < ffs_.size(); ++i) {
+        const Ff& f = ffs_[i];
+        bool v = f.next_state.eval(values_.data(), f.operands.data());
+        if (!f.clear.empty() && f.clear.front().eval(values_.data(), f.operands.data())) v = false;
+        else if (!f.preset.empty() && f.preset.front().eval(values_.data(), f.operands.data())) v = true;
+        next[i] = v;
+    }
+    for (size_t i = 0; i < ffs_.size(); ++i) {
+        write(ffs_[i].state, next[i]);
+        write(ffs_[i].state_inverted, static_cast<std::uint8_t>(next[i] ^ 1u));
+    }
+    propagate();
+}
+
+bool GateSimulator::take_quiet() {
+    const bool quiet = !changed_;
+    changed_ = false;
+    return quiet;
+}
+
+}  // namespace pixforge::rtl

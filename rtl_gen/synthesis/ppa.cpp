@@ -1,0 +1,305 @@
+#include "rtl_gen/synthesis/ppa.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/content_hash.hpp"
+#include "core/error.hpp"
+#include "models/network/integer_reference.hpp"
+#include "rtl_gen/synthesis/gate_simulator.hpp"
+#include "rtl_gen/synthesis/netlist.hpp"
+#include "rtl_gen/synthesis/power_model.hpp"
+#include "rtl_gen/verilog_writer.hpp"
+
+namespace pixforge::rtl {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kPpaVersion = 1;  // bump when the flow or the power model changes
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The smallest single-input inverter: ABC's assumed input driver for the delay strategy.
+std::string weakest_inverter(const Liberty& lib) {
+    std::string best;
+    double area = 1e300;
+    for (const auto& [name, cell] : lib.cells) {
+        int inputs = 0;
+        const LibertyPin* out = nullptr;
+        for (const auto& p : cell.pins) {
+            if (p.direction == LibertyPin::Direction::Input) ++inputs;
+            if (p.direction == LibertyPin::Direction::Output) out = &p;
+        }
+        if (inputs != 1 || !out || cell.ff) continue;
+        std::string f = out->function;
+        f.erase(std::remove_if(f.begin(), f.end(), [](char c) { return c == ' ' || c == '(' || c == ')'; }), f.end());
+        const std::string in = cell.pins.front().direction == LibertyPin::Direction::Input ? cell.pins.front().name
+                                                                                             : cell.pins.back().name;
+        if ((f == "!" + in || f == in + "'") && cell.area < area) best = name, area = cell.area;
+    }
+    return best;
+}
+
+std::string stimuli_hash(const Stimuli& s) {
+    ContentHash h;
+    h.add(s.clock_period_s);
+    for (const auto& w : s.windows) {
+        h.add(static_cast<std::int64_t>(w.ready_cycle));
+        for (auto v : w.samples) h.add(static_cast<std::int64_t>(v));
+    }
+    return h.hex();
+}
+
+}  // namespace
+
+SynthesisOptions SynthesisOptions::from_config(const Config& config) {
+    SynthesisOptions o;
+    const std::string lib = config.text("synthesis.liberty");
+    o.liberty = lib.empty() ? default_liberty() : fs::path(lib);
+    if (!lib.empty() && !fs::exists(o.liberty))
+        throw PixError("LIB-001", fmt::format("{}: synthesis.liberty = \"{}\" does not exist (expected a .lib or "
+                                              ".lib.gz file)",
+                                              config.source(), lib));
+    o.strategy = parse_strategy(config.text("synthesis.strategy"));
+    o.clock_period_s = config.real("synthesis.clock_period");
+    o.io_delay_s = config.real("synthesis.io_delay");
+    o.output_load_F = config.real("synthesis.output_load");
+    o.input_transition_s = config.real("synthesis.input_transition");
+    o.yosys_timeout_s = config.real("synthesis.yosys_timeout");
+    o.sta_timeout_s = config.real("synthesis.sta_timeout");
+    o.power_windows = static_cast<int>(config.integer("synthesis.power_windows"));
+    return o;
+}
+
+PpaEvaluator::PpaEvaluator(SynthesisOptions options, fs::path cache_dir)
+    : options_(std::move(options)), cache_(std::move(cache_dir)), liberty_(read_liberty(options_.liberty)) {
+    driving_cell_ = weakest_inverter(liberty_);
+    fs::create_directories(cache_ / "ppa");
+    tool_liberty_ = plain_liberty(liberty_, cache_);
+}
+
+PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                                 const Stimuli& stimuli) {
+    const auto start = std::chrono::steady_clock::now();
+    PpaResult r;
+    const GeneratedRtl rtl = generate_verilog(net, hw);
+    r.rtl_hash = rtl.rtl_hash();
+    r.network_hash = net.content_hash();
+    r.template_name = hw.name();
+    r.liberty = options_.liberty.string();
+    r.liberty_hash = liberty_.content_hash();
+    r.strategy = strategy_name(options_.strategy);
+    r.clock_period_s = options_.clock_period_s;
+    r.latency_cycles = rtl.timing.latency;
+    r.initiation_interval = rtl.timing.initiation_interval;
+    const models::NetworkProxies proxies = models::theory_proxies(net);
+    r.macs = proxies.macs, r.bops = proxies.bops, r.parameter_bits = proxies.parameter_bits;
+
+    YosysJob yosys;
+    yosys.liberty = tool_liberty_;
+    yosys.strategy = options_.strategy;
+    yosys.clock_period_s = options_.clock_period_s;
+    yosys.driving_cell = driving_cell_;
+    yosys.abc_load = options_.output_load_F / liberty_.capacitance_unit_F;
+    yosys.timeout_s = options_.yosys_timeout_s;
+    for (const auto& f : rtl.files) yosys.sources.push_back(fs::path("rtl") / f.name);
+    StaJob sta;
+    sta.liberty = tool_liberty_;
+    sta.clock_period_s = options_.clock_period_s;
+    sta.io_delay_s = options_.io_delay_s;
+    sta.output_load_F = options_.output_load_F;
+    sta.time_unit_s = liberty_.time_unit_s;
+    sta.capacitance_unit_F = liberty_.capacitance_unit_F;
+    sta.timeout_s = options_.sta_timeout_s;
+    sta.netlist = "netlist.v";
+
+    r.cache_key = ContentHash()
+                      .add(static_cast<std::int64_t>(kPpaVersion))
+                      .add(r.rtl_hash)
+                      .add(r.liberty_hash)
+                      .add(yosys_script(yosys))
+                      .add(sta_script(sta))
+                      .add(options_.input_transition_s)
+                      .add(stimuli_hash(stimuli))
+                      .hex();
+    const fs::path final_dir = cache_ / "ppa" / r.cache_key;
+    if (fs::exists(final_dir / "result.json")) {
+        std::ifstream in(final_dir / "result.json");
+        PpaResult cached = PpaResult::from_json(nlohmann::json::parse(in));
+        cached.cached = true;
+        cached.total_s = seconds_since(start);
+        return cached;
+    }
+    const fs::path work = cache_ / "ppa" / fmt::format(".{}.tmp-{}", r.cache_key, getpid());
+    fs::remove_all(work);
+    write_rtl(rtl, (work / "rtl").string());
+    sta.netlist = work / "netlist.v";
+    r.work_dir = work.string();
+
+    std::string stage = "synthesis";
+    try {
+        const YosysResult y = run_yosys(yosys, work);
+        r.yosys_s = y.seconds;
+        r.area_um2 = y.area, r.cells = y.cells, r.cell_counts = y.cell_counts;
+        for (const auto& [type, n] : y.cell_counts)
+            if (liberty_.cell(type).ff) r.flip_flops += n;
+
+        stage = "timing";
+        const StaResult t = run_sta(sta, work);
+        r.sta_s = t.seconds;
+        r.worst_slack_s = t.worst_slack_s, r.critical_path_s = t.critical_path_s, r.max_clock_Hz = t.max_clock_Hz;
+        r.timing_met = t.worst_slack_s >= 0;
+
+        stage = "power";
+        const auto power_start = std::chrono::steady_clock::now();
+        const Netlist netlist = read_netlist(y.netlist);
+        GateSimulator gate(netlist, liberty_);
+        const int rst = gate.port_index("rst"), in_valid = gate.port_index("in_valid"),
+                  out_ready = gate.port_index("out_ready"), in_samples = gate.port_index("in_samples"),
+                  in_ready = gate.port_index("in_ready"), out_valid = gate.port_index("out_valid"),
+                  out_data = gate.port_index("out_data");
+        CandidateBuilder builder(cache_);
+        Candidate reference(builder.build(rtl).library);
+        reference.reset();
+        std::uint64_t simulated = 0;
+        auto step = [&](bool reset, bool valid, const std::uint16_t* samples, bool ready, bool& took) {
+            gate.set_input(rst, 0, 1, reset);
+            gate.set_input(in_valid, 0, 1, valid);
+            gate.set_input(out_ready, 0, 1, ready);
+            if (valid)
+                for (int s = 0; s < rtl.samples; ++s) gate.set_input(in_samples, s * rtl.sample_bits, rtl.sample_bits, samples[s]);
+            gate.settle();
+            took = gate.output(in_ready, 0, 1) != 0;
+            const bool gate_valid = gate.output(out_valid, 0, 1) != 0;
+            if (!reset) {  // the reference was reset by reset(); compare every later cycle
+                const Candidate::Cycle c = reference.step(valid, samples, ready);
+                bool same = c.in_ready == took && c.out_valid == gate_valid;
+                for (int o = 0; same && gate_valid && o < rtl.outputs; ++o) {
+                    const std::uint64_t raw = gate.output(out_data, o * rtl.output_bits, rtl.output_bits);
+                    const auto value = static_cast<std::int64_t>(raw << (64 - rtl.output_bits)) >> (64 - rtl.output_bits);
+                    same = value == c.outputs[static_cast<size_t>(o)];
+                }
+                r.output_mismatches += !same;
+            }
+            gate.clock_edge();
+            ++simulated;
+            return !gate.take_quiet();
+        };
+        auto skip = [&](std::uint64_t n) { gate.add_quiet_cycles(n); };
+        r.power_cycles = drive(stimuli, rtl.samples, rtl.timing.latency + 2, step, skip);
+        r.simulated_cycles = simulated;
+        r.power_windows = stimuli.windows.size();
+        PowerConditions conditions;
+        conditions.clock_period_s = options_.clock_period_s;
+        conditions.output_load_F = options_.output_load_F;
+        conditions.input_transition_s = options_.input_transition_s;
+        const PowerReport p = estimate_power(netlist, liberty_, gate.toggles(), gate.clock_net(), gate.cycles(), conditions);
+        r.leakage_W = p.leakage_W, r.internal_W = p.internal_W, r.switching_W = p.switching_W;
+        r.clock_W = p.clock_W, r.total_W = p.total_W(), r.mean_toggle_rate = p.mean_toggle_rate;
+        r.energy_per_inference_J = r.power_windows ? r.total_W * static_cast<double>(r.power_cycles) *
+                                                         options_.clock_period_s / static_cast<double>(r.power_windows)
+                                                   : 0;
+        r.power_s = seconds_since(power_start);
+        r.gate_equals_rtl = r.output_mismatches == 0;
+        if (!r.gate_equals_rtl) {
+            stage = "equivalence";
+            throw PixError("PPA-006", fmt::format("the gate-level netlist differs from the RTL in {} of {} cycles",
+                                                  r.output_mismatches, simulated));
+        }
+        r.ok = true;
+    } catch (const PixError& e) {
+        r.ok = false;
+        r.failed_stage = stage;
+        r.error = e.what();
+        r.error_id = e.id();
+    }
+    r.total_s = seconds_since(start);
+    std::ofstream(work / "result.json") << r.to_json().dump(2) << "\n";
+    if (!r.ok) return r;  // left in place for inspection, never reused
+    std::error_code ec;
+    fs::rename(work, final_dir, ec);
+    if (ec) fs::remove_all(work);  // another process published the same key first
+    r.work_dir = final_dir.string();
+    return r;
+}
+
+nlohmann::json PpaResult::to_json() const {
+    using nlohmann::json;
+    return json{{"ok", ok},
+                {"failed_stage", failed_stage},
+                {"error", error},
+                {"error_id", error_id},
+                {"rtl_hash", rtl_hash},
+                {"network_hash", network_hash},
+                {"template", template_name},
+                {"liberty", liberty},
+                {"liberty_hash", liberty_hash},
+                {"strategy", strategy},
+                {"cache_key", cache_key},
+                {"area_um2", area_um2},
+                {"cells", cells},
+                {"flip_flops", flip_flops},
+                {"cell_counts", cell_counts},
+                {"clock_period_s", clock_period_s},
+                {"worst_slack_s", worst_slack_s},
+                {"critical_path_s", critical_path_s},
+                {"max_clock_Hz", max_clock_Hz},
+                {"timing_met", timing_met},
+                {"latency_cycles", latency_cycles},
+                {"initiation_interval", initiation_interval},
+                {"leakage_W", leakage_W},
+                {"internal_W", internal_W},
+                {"switching_W", switching_W},
+                {"clock_W", clock_W},
+                {"total_W", total_W},
+                {"energy_per_inference_J", energy_per_inference_J},
+                {"mean_toggle_rate", mean_toggle_rate},
+                {"power_cycles", power_cycles},
+                {"simulated_cycles", simulated_cycles},
+                {"power_windows", power_windows},
+                {"gate_equals_rtl", gate_equals_rtl},
+                {"output_mismatches", output_mismatches},
+                {"macs", macs},
+                {"bops", bops},
+                {"parameter_bits", parameter_bits},
+                {"yosys_s", yosys_s},
+                {"sta_s", sta_s},
+                {"power_s", power_s},
+                {"total_s", total_s},
+                {"work_dir", work_dir}};
+}
+
+PpaResult PpaResult::from_json(const nlohmann::json& j) {
+    PpaResult r;
+    auto get = [&](const char* key, auto& field) {
+        if (j.contains(key)) j.at(key).get_to(field);
+    };
+    get("ok", r.ok), get("failed_stage", r.failed_stage), get("error", r.error), get("error_id", r.error_id);
+    get("rtl_hash", r.rtl_hash), get("network_hash", r.network_hash), get("template", r.template_name);
+    get("liberty", r.liberty), get("liberty_hash", r.liberty_hash), get("strategy", r.strategy);
+    get("cache_key", r.cache_key), get("area_um2", r.area_um2), get("cells", r.cells);
+    get("flip_flops", r.flip_flops), get("cell_counts", r.cell_counts), get("clock_period_s", r.clock_period_s);
+    get("worst_slack_s", r.worst_slack_s), get("critical_path_s", r.critical_path_s);
+    get("max_clock_Hz", r.max_clock_Hz), get("timing_met", r.timing_met), get("latency_cycles", r.latency_cycles);
+    get("initiation_interval", r.initiation_interval), get("leakage_W", r.leakage_W);
+    get("internal_W", r.internal_W), get("switching_W", r.switching_W), get("clock_W", r.clock_W);
+    get("total_W", r.total_W), get("energy_per_inference_J", r.energy_per_inference_J);
+    get("mean_toggle_rate", r.mean_toggle_rate), get("power_cycles", r.power_cycles);
+    get("simulated_cycles", r.simulated_cycles), get("power_windows", r.power_windows);
+    get("gate_equals_rtl", r.gate_equals_rtl), get("output_mismatches", r.output_mismatches);
+    get("macs", r.macs), get("bops", r.bops), get("parameter_bits", r.parameter_bits);
+    get("yosys_s", r.yosys_s), get("sta_s", r.sta_s), get("power_s", r.power_s), get("total_s", r.total_s);
+    get("work_dir", r.work_dir);
+    return r;
+}
+
+}  // namespace pixforge::rtl

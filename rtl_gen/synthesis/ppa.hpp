@@ -1,0 +1,85 @@
+// Power, performance and area of one candidate (network x hardware template) with real tools:
+// Yosys maps the generated RTL to the liberty, OpenSTA times the netlist at the clock, and the
+// gate-level simulation of the netlist under the scenario's pulse stream gives switching activity
+// for the power model and, cycle by cycle, the outputs that must equal the Verilated RTL's.
+//
+// Results are cached in <cache>/ppa/<key>/ by a hash of the RTL, the liberty's bytes, the Yosys
+// script, the STA constraints, the power conditions and the stimuli; a failed stage is reported
+// in the result (ok = false, stage, error), never as a made-up number, and is not cached.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/config.hpp"
+#include "models/network/quantized_network.hpp"
+#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/synthesis/liberty.hpp"
+#include "rtl_gen/synthesis/stimuli.hpp"
+#include "rtl_gen/synthesis/tool_flows.hpp"
+
+namespace pixforge::rtl {
+
+struct SynthesisOptions {
+    std::filesystem::path liberty;  // resolved: never empty
+    AbcStrategy strategy = AbcStrategy::Balanced;
+    double clock_period_s = 10e-9, io_delay_s = 0, output_load_F = 10e-15, input_transition_s = 100e-12;
+    double yosys_timeout_s = 1800, sta_timeout_s = 300;
+    int power_windows = 400;
+    static SynthesisOptions from_config(const Config& config);  // LIB-001 when the liberty is missing
+};
+
+struct PpaResult {
+    bool ok = false;
+    std::string failed_stage, error, error_id;  // stage: synthesis, timing, power, equivalence
+    std::string rtl_hash, network_hash, template_name, liberty, liberty_hash, strategy, cache_key;
+    bool cached = false;
+    // area
+    double area_um2 = 0;
+    int cells = 0, flip_flops = 0;
+    std::map<std::string, int> cell_counts;
+    // timing
+    double clock_period_s = 0, worst_slack_s = 0, critical_path_s = 0, max_clock_Hz = 0;
+    bool timing_met = false;
+    int latency_cycles = 0, initiation_interval = 0;
+    // power, at the scenario's event rate
+    double leakage_W = 0, internal_W = 0, switching_W = 0, clock_W = 0, total_W = 0;
+    double energy_per_inference_J = 0;  // total power x time / windows processed
+    double mean_toggle_rate = 0;        // toggles per net per cycle
+    std::uint64_t power_cycles = 0, power_windows = 0, simulated_cycles = 0;
+    bool gate_equals_rtl = false;
+    std::uint64_t output_mismatches = 0;
+    // theory proxies of the network, beside the measured figures
+    std::int64_t macs = 0, bops = 0, parameter_bits = 0;
+    // wall time per stage, s
+    double yosys_s = 0, sta_s = 0, power_s = 0, total_s = 0;
+    std::string work_dir;  // netlist, scripts and logs
+
+    nlohmann::json to_json() const;
+    static PpaResult from_json(const nlohmann::json& j);
+};
+
+class PpaEvaluator {
+  public:
+    // Reads the liberty once (LIB-00x errors propagate: without a library nothing can be done).
+    PpaEvaluator(SynthesisOptions options, std::filesystem::path cache_dir);
+
+    // Never throws for a candidate's own failure: the result says which stage failed and why.
+    PpaResult evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw, const Stimuli& stimuli);
+
+    const SynthesisOptions& options() const { return options_; }
+    const Liberty& liberty() const { return liberty_; }
+
+  private:
+    SynthesisOptions options_;
+    std::filesystem::path cache_;
+    Liberty liberty_;
+    std::filesystem::path tool_liberty_;  // what Yosys and OpenSTA read (never .gz)
+    std::string driving_cell_;
+};
+
+}  // namespace pixforge::rtl
