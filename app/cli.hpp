@@ -38,5 +38,6 @@ Action add_bench_dataset_command(CLI::App& app);
 Action add_bench_optimizer_command(CLI::App& app, const std::string& command_line);
 Action add_rtl_command(CLI::App& app);
 Action add_synth_command(CLI::App& app);
+Action add_bench_synth_command(CLI::App& app);
 
 }  // namespace pixforge::app
