@@ -193,10 +193,14 @@ class NetlistReader {
         if (const size_t q = word.find('\''); q != std::string::npos) {  // sized constant, e.g. 8'h0f
             const int width = std::atoi(word.substr(0, q).c_str());
             const char base = static_cast<char>(std::tolower(static_cast<unsigned char>(q + 1 < word.size() ? word[q + 1] : 'x')));
-            const std::string digits = word.substr(q + 2);
+            std::string digits = word.substr(q + 2);
+            // Yosys writes don't-care bits (undriven or unused) as x: they simulate as 0. Should a
+            // don't-care ever reach an output, the check against the RTL reports it.
+            for (char& c : digits)
+                if (c == 'x' || c == 'X' || c == 'z' || c == 'Z' || c == '?') c = '0';
             const int radix = base == 'h' ? 16 : base == 'b' ? 2 : base == 'd' ? 10 : base == 'o' ? 8 : 0;
-            if (radix == 0 || width <= 0 || width > 64 || digits.find_first_of("xXzZ?") != std::string::npos)
-                fail(fmt::format("constant '{}' is not a sized 0/1 value", word));
+            if (radix == 0 || width <= 0 || width > 64 || digits.empty())
+                fail(fmt::format("constant '{}' is not a sized value", word));
             const unsigned long long v = std::stoull(digits, nullptr, radix);
             for (int b = 0; b < width; ++b) out.push_back(((v >> b) & 1u) ? Netlist::kConst1 : Netlist::kConst0);
             return out;
