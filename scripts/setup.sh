@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libsystemc-dev verilator iverilog
-  libeigen3-dev libhdf5-dev libboost-test-dev
+  libeigen3-dev libhdf5-dev zlib1g-dev libboost-test-dev
   libtorch-dev
   yosys berkeley-abc opensta qflow-tech-osu018
   libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev libpagmo-dev
