@@ -46,6 +46,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     actions[c] = add_rtl_command(*c);
     c = add("synth", "area, timing and power of a network on a hardware template: Yosys, OpenSTA, gate-level activity");
     actions[c] = add_synth_command(*c);
+    c = add("simulate", "the SystemC full chain around a candidate network or a classical estimator, scored against truth");
+    actions[c] = add_simulate_command(*c, command_line);
     c = add("bench-synth", "time synthesis + STA + power, and rank-correlate theory proxies with synthesized PPA");
     actions[c] = add_bench_synth_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");

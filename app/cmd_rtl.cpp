@@ -1,6 +1,7 @@
 // pixforge rtl: Verilog for a trained network and a hardware template; optionally the Verilated
 // candidate library and its speed.
 #include <chrono>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,10 @@ Action add_rtl_command(CLI::App& cmd) {
         const rtl::HardwareTemplate t = rtl::parse_template(o->kind, o->reuse, o->pipeline);
         const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, t);
         rtl::write_rtl(rtl, o->out);
+        // The folder is a self-contained candidate (pixforge simulate --candidate): keep the network.
+        const auto kept = std::filesystem::path(o->out) / "network.h5";
+        if (!std::filesystem::exists(kept) || !std::filesystem::equivalent(o->net, kept))
+            std::filesystem::copy_file(o->net, kept, std::filesystem::copy_options::overwrite_existing);
         out << fmt::format(
             "wrote {} ({} files, {}): latency {} cycles, initiation interval {}, RTL hash {}\n", o->out,
             rtl.files.size(), t.name(), rtl.timing.latency, rtl.timing.initiation_interval, rtl.rtl_hash());

@@ -212,6 +212,12 @@ ConfigSchema build_standard() {
     s.add(integer("synthesis.power_windows", "400", 1, 1e8,
                   "triggered windows of the pulse stream simulated at gate level for power and equivalence"));
 
+    s.add(integer("readout.fifo_depth", "16", 1, 1e6, "results the pixel's output FIFO holds"));
+    s.add(real("readout.link_rate", Dimension::Rate, "\"1e7/s\"", 1, 1e12, "results per second the readout link sends"));
+    s.add(integer("readout.input_buffer", "1", 1, 1e6, "captured windows that can wait for a busy processor"));
+    s.add(integer("readout.classical_latency", "2", 0, 1e6,
+                  "clock cycles from a window to its result, classical estimators in the chain"));
+
     s.add(integer("estimators.trapezoid_rise", "4", 1, 1000, "trapezoid rise, in samples"));
     s.add(integer("estimators.trapezoid_flat", "3", 0, 1000, "trapezoid flat top, in samples"));
     s.add(

@@ -64,4 +64,16 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
     return timing;
 }
 
+HardwareTemplate parse_template_name(const std::string& name) {
+    const auto cut = name.rfind('_');
+    if (cut != std::string::npos && cut + 2 <= name.size()) {
+        const std::string kind = name.substr(0, cut);
+        const char tag = name[cut + 1];
+        const int value = std::atoi(name.c_str() + cut + 2);
+        if (kind == "parallel" && tag == 'p') return parse_template(kind, 1, value);
+        if (kind == "folded" && tag == 'r') return parse_template(kind, value, 1);
+    }
+    throw PixError("RTL-001", fmt::format("template name '{}' is not of the form parallel_p<P> or folded_r<R>", name));
+}
+
 }  // namespace pixforge::rtl

@@ -29,6 +29,8 @@ struct HardwareTemplate {
 };
 
 HardwareTemplate parse_template(const std::string& kind, int reuse, int pipeline);
+// The inverse of HardwareTemplate::name(): "parallel_p2", "folded_r4" (RTL-001 otherwise).
+HardwareTemplate parse_template_name(const std::string& name);
 
 // Per-layer reuse factors, latency and initiation interval, by formula.
 struct Timing {

@@ -1,0 +1,223 @@
+// pixforge simulate: the SystemC full chain around one processor (a candidate network or a
+// classical estimator), scored against the truth, with an HDF5 report. Every run happens in a
+// child process (SystemC elaborates once per process; a crash or hang of a candidate becomes a
+// failed result with its log), unless --in-process.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/cli.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/h5.hpp"
+#include "core/process.hpp"
+#include "models/chain_params.hpp"
+#include "models/network/integer_reference.hpp"
+#include "tb/candidate_dir.hpp"
+#include "tb/chain_report.hpp"
+#include "tb/chain_testbench.hpp"
+
+namespace pixforge::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SimulateOptions {
+    ConfigOptions config;
+    std::string candidate, classical, rate, out, cache, json_file, sweep;
+    std::uint64_t pulses = 100000;
+    double timeout_s = 3600;
+    bool json = false, in_process = false;
+};
+
+// One run in this process: elaborate, simulate, score, report.
+int simulate_here(const SimulateOptions& o, const std::string& command_line, std::ostream& out) {
+    std::vector<std::string> overrides = o.config.overrides;
+    if (!o.rate.empty()) overrides.push_back("source.rate=\"" + o.rate + "\"");
+    const Config config = Config::load(o.config.path, overrides);
+    const models::PixelChain chain(models::chain_params_from(config));
+    tb::ChainOptions options = tb::ChainOptions::from_config(config);
+    options.pulses = o.pulses;
+    tb::ProcessorChoice choice;
+    tb::Identity identity;
+    std::unique_ptr<models::PulseEstimator> classical;
+    if (!o.classical.empty()) {
+        choice.classical = o.classical;
+        classical = tb::calibrated_classical(chain, config, o.classical, options.seed);
+        identity["classical"] = o.classical;
+    } else {
+        const tb::LoadedCandidate c = tb::load_candidate_dir(
+            o.candidate, o.cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o.cache));
+        choice.library = c.library;
+        choice.network = c.network;
+        choice.template_name = c.hardware.name();
+        choice.latency_cycles = c.rtl.timing.latency;
+        identity = {{"candidate", o.candidate},      {"network_hash", c.network.content_hash()},
+                    {"rtl_hash", c.rtl.rtl_hash()},  {"template", c.hardware.name()},
+                    {"library", c.library.string()}, {"latency_cycles", std::to_string(c.rtl.timing.latency)},
+                    {"network", models::describe_layers(c.network)}};
+    }
+    const tb::ChainRun run = tb::run_chain(chain, options, choice, classical.get());
+    const tb::ChainMetrics metrics = tb::score_chain(run, chain);
+    if (!o.out.empty())
+        tb::write_chain_report(o.out, run, metrics, identity, current_provenance(command_line), config.resolved_toml(),
+                               options.seed);
+    const std::string json = tb::chain_json(run, metrics, identity);
+    if (!o.json_file.empty()) std::ofstream(o.json_file) << json << "\n";
+    if (o.json)
+        out << json << "\n";
+    else
+        tb::print_chain_summary(run, metrics, out);
+    return 0;
+}
+
+// The same command in a child process with a timeout; its output is passed through.
+struct ChildOutcome {
+    bool ok = false;
+    nlohmann::json summary;
+    std::string failure, log;
+};
+
+ChildOutcome simulate_in_child(const std::vector<std::string>& args, const std::string& rate, const std::string& out,
+                               double timeout_s) {
+    const fs::path dir = fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", getpid());
+    fs::create_directories(dir);
+    const fs::path json = dir / fmt::format("run-{}.json", rate.empty() ? "0" : std::to_string(std::hash<std::string>{}(rate)));
+    std::vector<std::string> argv{"/proc/self/exe"};
+    for (size_t i = 1; i < args.size(); ++i) {  // drop the sweep and output options; the parent sets them
+        if (args[i] == "--sweep" || args[i] == "--out" || args[i] == "-o" || args[i] == "--rate") {
+            ++i;
+            continue;
+        }
+        argv.push_back(args[i]);
+    }
+    argv.insert(argv.end(), {"--in-process", "--json-file", json.string()});
+    if (!rate.empty()) argv.insert(argv.end(), {"--rate", rate});
+    if (!out.empty()) argv.insert(argv.end(), {"--out", out});
+    ChildOutcome c;
+    c.log = (dir / "child.log").string();
+    const ProcessResult r = run_process(argv, c.log, timeout_s);
+    std::ifstream in(json);
+    if (r.exited && r.exit_code == 0 && in) {
+        c.ok = true;
+        c.summary = nlohmann::json::parse(in);
+    } else {
+        c.failure = fmt::format("the simulation {}: {}", r.describe(), log_tail(c.log, 800));
+    }
+    return c;
+}
+
+}  // namespace
+
+Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
+    auto o = std::make_shared<SimulateOptions>();
+    o->config.add_to(cmd);
+    auto* processor = cmd.add_option_group("processor", "what takes the processor slot");
+    processor->add_option("--candidate", o->candidate, "candidate folder from pixforge rtl -o DIR");
+    processor->add_option("--classical", o->classical,
+                          "classical estimator instead: max_sample, parabolic_peak, trapezoid, optimal_filter, cfd, "
+                          "leading_edge, pileup_inspector");
+    processor->require_option(1);
+    cmd.add_option("-n,--pulses", o->pulses, "photons in the stream")->capture_default_str();
+    cmd.add_option("--rate", o->rate, "photon rate, overrides source.rate (e.g. 1e6/s)");
+    cmd.add_option("--sweep", o->sweep, "comma-separated rates (e.g. 1e4/s,1e5/s,1e6/s): one run each, report of "
+                                        "resolution and output rate against input rate");
+    cmd.add_option("-o,--out", o->out, "HDF5 report (docs/chain_report.md)");
+    cmd.add_flag("--json", o->json, "print the summary as JSON");
+    cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
+    cmd.add_option("--timeout", o->timeout_s, "wall-clock limit of one run, s")->capture_default_str();
+    cmd.add_flag("--in-process", o->in_process, "run in this process (no crash isolation; used by the child)");
+    cmd.add_option("--json-file", o->json_file, "also write the JSON summary to this file")->group("");
+    cmd.footer(
+        "The chain: Poisson photons -> CSA + shaper + noise -> ADC -> self-trigger (dead time) -> processor\n"
+        "(the Verilated network cycle by cycle, or a classical estimator) -> output FIFO + link -> scoreboard.\n"
+        "[readout] keys: fifo_depth, link_rate, input_buffer, classical_latency; the processor clock is\n"
+        "synthesis.clock_period. Examples:\n"
+        "  pixforge rtl -n out/default/network.h5 -t parallel -o out/cand --build\n"
+        "  pixforge simulate -c configs/default.toml --candidate out/cand -n 100000 -o out/chain.h5\n"
+        "  pixforge simulate -c configs/default.toml --classical optimal_filter --sweep 1e4/s,1e5/s,1e6/s -o sweep.h5");
+    return [o, command_line](std::ostream& out, std::ostream& err) {
+        if (o->in_process) return simulate_here(*o, command_line, out);
+        std::vector<std::string> args;
+        {
+            std::istringstream words(command_line);
+            for (std::string w; words >> w;) args.push_back(w);
+        }
+        if (o->sweep.empty()) {
+            const ChildOutcome c = simulate_in_child(args, o->rate, o->out, o->timeout_s);
+            if (!c.ok) {
+                err << "[ERROR SIM-004] " << c.failure << "\n";
+                return 1;
+            }
+            out << (o->json ? c.summary.dump(2) + "\n" : log_tail(c.log, 100000));
+            return 0;
+        }
+        std::vector<std::string> rates;
+        for (std::stringstream s(o->sweep); s.good();) {
+            std::string r;
+            std::getline(s, r, ',');
+            if (!r.empty()) rates.push_back(r);
+        }
+        std::vector<double> in_rate, out_rate, trig_rate, dead, lost_busy, lost_fifo, toa;
+        std::vector<std::vector<double>> fwhm;
+        std::vector<std::string> failed;
+        out << fmt::format("{:>12} {:>12} {:>12} {:>8} {:>9} {:>9} {:>9}  FWHM per line (eV)\n", "rate in /s",
+                           "triggers /s", "results /s", "dead %", "lost busy", "lost FIFO", "ToA ns");
+        for (const auto& rate : rates) {
+            const ChildOutcome c = simulate_in_child(args, rate, "", o->timeout_s);
+            if (!c.ok) {
+                out << fmt::format("{:>12} FAILED: {}\n", rate, c.failure);
+                failed.push_back(rate);
+                continue;
+            }
+            const auto& s = c.summary;
+            in_rate.push_back(s["input_rate_per_s"]), out_rate.push_back(s["output_rate_per_s"]);
+            trig_rate.push_back(s["trigger_rate_per_s"]), dead.push_back(s["dead_fraction"]);
+            lost_busy.push_back(s["lost_busy"]), lost_fifo.push_back(s["lost_fifo"]);
+            toa.push_back(s["toa_sigma_s"].get<double>() * 1e9);
+            std::vector<double> f;
+            std::string line;
+            for (const auto& l : s["lines"]) f.push_back(l["fwhm_eV"]), line += fmt::format(" {:6.0f}", f.back());
+            fwhm.push_back(f);
+            out << fmt::format("{:>12.4g} {:>12.4g} {:>12.4g} {:>8.2f} {:>9.0f} {:>9.0f} {:>9.3f} {}\n", in_rate.back(),
+                               trig_rate.back(), out_rate.back(), 100 * dead.back(), lost_busy.back(), lost_fifo.back(),
+                               toa.back(), line);
+            out.flush();
+        }
+        if (!o->out.empty()) {
+            const std::string partial = o->out + ".partial";
+            {
+                h5::Handle file = h5::create_file(partial);
+                h5::write_attribute(file.id(), "schema", std::string("pixforge.chain_sweep"));
+                h5::write_attribute(file.id(), "schema_version", std::int64_t{1});
+                const Config config = Config::load(o->config.path, o->config.overrides);
+                h5::write_provenance(file.id(), current_provenance(command_line), config.resolved_toml(),
+                                     static_cast<std::uint64_t>(config.integer("run.seed")));
+                h5::Handle g = h5::create_group(file.id(), "sweep");
+                h5::write_vector(g.id(), "input_rate", in_rate, "1/s");
+                h5::write_vector(g.id(), "trigger_rate", trig_rate, "1/s");
+                h5::write_vector(g.id(), "output_rate", out_rate, "1/s");
+                h5::write_vector(g.id(), "dead_fraction", dead, "");
+                h5::write_vector(g.id(), "lost_busy", lost_busy, "");
+                h5::write_vector(g.id(), "lost_fifo", lost_fifo, "");
+                h5::write_vector(g.id(), "toa_sigma", toa, "ns");
+                for (size_t l = 0; !fwhm.empty() && l < fwhm.front().size(); ++l) {
+                    std::vector<double> column;
+                    for (const auto& row : fwhm) column.push_back(row[l]);
+                    h5::write_vector(g.id(), fmt::format("fwhm_line{}", l), column, "eV");
+                }
+                h5::write_strings(g.id(), "failed_rates", failed);
+            }
+            fs::rename(partial, o->out);
+        }
+        return failed.empty() ? 0 : 1;
+    };
+}
+
+}  // namespace pixforge::app
