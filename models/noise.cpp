@@ -119,7 +119,10 @@ NoiseModel::Stream NoiseModel::stream(Rng& rng) const {
 double NoiseModel::Stream::next(Rng& rng) {
     const double y = c_ * x_;
     for (Eigen::Index i = 0; i < z_.size(); ++i) z_(i) = rng.normal();
-    x_ = phi_ * x_ + innovation_ * z_;
+    // In place, without the temporaries `x_ = phi_ * x_ + ...` would allocate on every sample.
+    next_.noalias() = phi_ * x_;
+    next_.noalias() += innovation_ * z_;
+    x_.swap(next_);
     return y;
 }
 

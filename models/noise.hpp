@@ -58,7 +58,7 @@ class NoiseModel {
         friend class NoiseModel;
         Eigen::MatrixXd phi_, innovation_;
         Eigen::RowVectorXd c_;
-        Eigen::VectorXd x_, z_;
+        Eigen::VectorXd x_, z_, next_;
     };
     Stream stream(Rng& rng) const;
 

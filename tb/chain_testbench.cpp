@@ -1,6 +1,7 @@
 #include "tb/chain_testbench.hpp"
 
 #include <chrono>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,7 @@ class OwnedClassical : public models::PulseEstimator {
 
 // A fresh SystemC kernel: the previous one (and the blocks in it) stays allocated, unused.
 void fresh_kernel() {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);  // the banner would corrupt --json output
     sc_core::sc_curr_simcontext = new sc_core::sc_simcontext;
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
     static bool quiet = [] {
