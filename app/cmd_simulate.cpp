@@ -79,7 +79,7 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
 
 // The same command in a child process with a timeout; its output is passed through.
 struct ChildOutcome {
-    bool ok = false;
+    bool ok = false, bad_input = false;  // bad_input: the child rejected the command (exit 2)
     nlohmann::json summary;
     std::string failure, log;
 };
@@ -107,8 +107,11 @@ ChildOutcome simulate_in_child(const std::vector<std::string>& args, const std::
     if (r.exited && r.exit_code == 0 && in) {
         c.ok = true;
         c.summary = nlohmann::json::parse(in);
+    } else if (r.exited && r.exit_code == 2) {
+        c.bad_input = true;
+        c.failure = log_tail(c.log, 2000);
     } else {
-        c.failure = fmt::format("the simulation {}: {}", r.describe(), log_tail(c.log, 800));
+        c.failure = fmt::format("the simulation child process failed ({}): {}", r.describe(), log_tail(c.log, 800));
     }
     return c;
 }
@@ -151,6 +154,10 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         }
         if (o->sweep.empty()) {
             const ChildOutcome c = simulate_in_child(args, o->rate, o->out, o->timeout_s);
+            if (c.bad_input) {
+                err << c.failure;
+                return 2;
+            }
             if (!c.ok) {
                 err << "[ERROR SIM-004] " << c.failure << "\n";
                 return 1;
