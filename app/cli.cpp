@@ -48,6 +48,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     actions[c] = add_synth_command(*c);
     c = add("simulate", "the SystemC full chain around a candidate network or a classical estimator, scored against truth");
     actions[c] = add_simulate_command(*c, command_line);
+    c = add("report", "summary of a co-design study: best per objective, Pareto set, against classical");
+    actions[c] = add_report_command(*c);
+    c = add("validate", "pre-tapeout checklist of one candidate: equivalence, timing, budgets, max rate, regression");
+    actions[c] = add_validate_command(*c);
     c = add("bench-synth", "time synthesis + STA + power, and rank-correlate theory proxies with synthesized PPA");
     actions[c] = add_bench_synth_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");

@@ -212,6 +212,23 @@ ConfigSchema build_standard() {
     s.add(integer("synthesis.power_windows", "400", 1, 1e8,
                   "triggered windows of the pulse stream simulated at gate level for power and equivalence"));
 
+    s.add(real("codesign.area_budget_um2", Dimension::Dimensionless, "2e5", 0, 1e12,
+               "digital area budget of the pixel's processor, um^2 (constraint)"));
+    s.add(real("codesign.power_budget_uW", Dimension::Dimensionless, "5000", 0, 1e12,
+               "power budget of the pixel's processor at the scenario's rate, uW (constraint)"));
+    s.add(list("codesign.reference", Dimension::Dimensionless, "[3000, 1e6, 20000, 2000]", -1e300,
+               "hypervolume reference: energy FWHM eV, area um^2, power uW, latency ns"));
+    s.add(list("codesign.theory_reference", Dimension::Dimensionless, "[3000, 20000, 200000, 2000]", -1e300,
+               "hypervolume reference under theory guidance: FWHM eV, parameter bits, BOPs, latency ns"));
+    s.add(integer("codesign.pulses", "20000", 100, 1e9, "photons in each trial's full-chain simulation"));
+    s.add(integer("codesign.check_windows", "2000", 1, 1e8, "test windows of each trial's RTL-vs-reference check"));
+    s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6, "wall-clock limit of a trial's chain simulation"));
+    s.add(real("validate.timing_margin", Dimension::Dimensionless, "0.1", 0, 0.99,
+               "pixforge validate: required worst slack, as a fraction of the clock period"));
+    s.add(real("validate.max_rate", Dimension::Rate, "\"1e6/s\"", 1, 1e10,
+               "pixforge validate: the maximum specified photon rate, which must run without loss"));
+    s.add(real("validate.regression_tolerance", Dimension::Dimensionless, "0.05", 0, 10,
+               "pixforge validate --golden: allowed relative change of each figure"));
     s.add(integer("readout.fifo_depth", "16", 1, 1e6, "results the pixel's output FIFO holds"));
     s.add(real("readout.link_rate", Dimension::Rate, "\"1e7/s\"", 1, 1e12, "results per second the readout link sends"));
     s.add(integer("readout.input_buffer", "1", 1, 1e6, "captured windows that can wait for a busy processor"));

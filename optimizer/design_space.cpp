@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -181,6 +182,19 @@ DesignSpace DesignSpace::from_toml(const std::string& text, const std::string& s
     std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
         return a.second->source().begin.line < b.second->source().begin.line;
     });
+    // A parameter must follow the one its `when` names; regenerated TOML (a resolved config) lists
+    // tables alphabetically, so order by depth in the `when` tree, file order within a depth.
+    std::map<std::string, std::string> parent_of;
+    for (const auto& [name, t] : ordered)
+        if (const toml::node* w = t->get("when"); w && w->as_table() && w->as_table()->size() == 1)
+            parent_of[name] = std::string(w->as_table()->begin()->first.str());
+    auto depth = [&](const std::string& name) {
+        int d = 0;
+        for (std::string n = name; parent_of.count(n) && d <= static_cast<int>(ordered.size()); n = parent_of[n]) ++d;
+        return d;
+    };
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [&](const auto& a, const auto& b) { return depth(a.first) < depth(b.first); });
     static const std::set<std::string> known = {"kind", "min", "max", "log", "values", "choices", "when"};
     for (const auto& [name, t] : ordered) {
         const std::string where = where_of(source, *t, name);

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
+#include <set>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -254,6 +256,66 @@ void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const
                       << std::flush;
         }
     }
+}
+
+void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget, int batch,
+                        int workers, const std::function<void(const TrialRecord&)>& on_result) {
+    struct Running {
+        std::int64_t id;
+        std::vector<double> u;
+        std::chrono::steady_clock::time_point start;
+        std::future<Evaluation> result;
+    };
+    std::vector<Running> running;
+    std::set<std::int64_t> started;
+    auto finish = [&](Running& r) {
+        TrialRecord rec;
+        rec.id = r.id;
+        rec.trial.u = r.u;
+        try {
+            const Evaluation e = r.result.get();
+            rec.trial.objectives = e.objectives;
+            rec.trial.constraints = e.constraints;
+        } catch (const std::exception& e) {
+            rec.trial.ok = false;
+            rec.error = e.what();
+        }
+        rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
+        study.record_result(rec);
+        if (on_result) on_result(rec);
+    };
+    // Synchronous batches: propose `batch` points (the strategy sees them as one batch, e.g. the
+    // kriging believer), run them `workers` at a time, and propose again once all are recorded.
+    // Proposing while trials are in flight would hand the strategy a history without them.
+    while (static_cast<int>(study.completed().size()) < budget) {
+        if (study.pending().empty()) {
+            const int q = std::min(batch, budget - static_cast<int>(study.completed().size()));
+            const auto points = strategy.propose(study.history(), q);
+            if (points.empty()) throw std::logic_error(strategy.name() + " proposed nothing");
+            study.record_proposals(points);
+        }
+        const auto pending = study.pending();  // a resumed study evaluates exactly what it had proposed
+        for (const auto& [id, u] : pending) {
+            if (static_cast<int>(running.size()) >= workers) {
+                finish(running.front());
+                running.erase(running.begin());
+            }
+            if (started.count(id)) continue;
+            started.insert(id);
+            running.push_back({id, u, std::chrono::steady_clock::now(),
+                               std::async(std::launch::async, [&evaluate, id = id, u = u] { return evaluate(id, u); })});
+        }
+        // Record in completion order.
+        while (!running.empty()) {
+            for (size_t i = 0; i < running.size(); ++i) {
+                if (running[i].result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) continue;
+                finish(running[i]);
+                running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+                break;
+            }
+        }
+    }
+    for (auto& r : running) finish(r);  // proposals beyond the budget still complete and are kept
 }
 
 }  // namespace pixforge::optimizer

@@ -82,4 +82,12 @@ using Evaluator = std::function<Evaluation(const std::vector<double>& u)>;
 void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const Evaluator& evaluate,
                int budget, int batch, std::ostream* progress);
 
+// The same with up to `workers` evaluations running at once (threads; the evaluator must be
+// thread-safe). Batches stay synchronous: `batch` points are proposed together, evaluated, and
+// recorded (by this thread, in the order they finish) before the next proposal, so the strategy
+// never proposes without knowing a trial it started. `on_result` follows each record.
+using TrialEvaluator = std::function<Evaluation(std::int64_t id, const std::vector<double>& u)>;
+void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget, int batch,
+                        int workers, const std::function<void(const TrialRecord&)>& on_result);
+
 }  // namespace pixforge::optimizer

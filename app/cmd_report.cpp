@@ -1,0 +1,22 @@
+// pixforge report: the summary of a co-design study (and a rebuilt STUDY/report.h5).
+#include <fmt/format.h>
+
+#include "app/cli.hpp"
+#include "optimizer/study_report.hpp"
+
+namespace pixforge::app {
+
+Action add_report_command(CLI::App& cmd) {
+    auto dir = std::make_shared<std::string>();
+    auto rebuild = std::make_shared<bool>(false);
+    cmd.add_option("study", *dir, "study folder from pixforge optimize")->required();
+    cmd.add_flag("--rebuild", *rebuild, "also rewrite STUDY/report.h5 from the journal and the trials");
+    cmd.footer("Example:\n  pixforge report out/study\n  /usr/bin/python3 scripts/plot_report.py out/study/report.h5");
+    return [dir, rebuild](std::ostream& out, std::ostream&) {
+        if (*rebuild) optimizer::write_study_report(*dir);
+        optimizer::print_study_summary(*dir, out);
+        return 0;
+    };
+}
+
+}  // namespace pixforge::app

@@ -1,0 +1,51 @@
+// What a co-design study optimizes, read from the [codesign] section, and how a point of the
+// design space becomes a run config and a hardware template.
+//
+// Parameter names in [space.<name>] map to the run config as follows:
+//   hidden_width, hidden_layers   network.hidden = [width] x layers (layers default 1)
+//   weight_bits, activation_bits  network.weight_bits / activation_bits = [value] (every layer)
+//   template, reuse, pipeline     the hardware template (parallel | folded, R, P)
+//   any "section.key"             that config key (numbers as numbers, words as strings)
+// Objectives (minimized), with guidance "synthesis" (default):
+//   energy_fwhm_eV  mean FWHM over the test lines, from the full-chain simulation
+//   area_um2, power_uW          synthesized area; total power at the scenario's rate
+//   latency_ns                  trigger sample to result, from the chain
+// With guidance "theory" area and power are replaced by the network's proxies (parameter bits and
+// BOPs) and no synthesis runs. Constraints (feasible when <= 0): area - budget, power - budget,
+// -(worst slack), lost events (processor busy + FIFO full) at the scenario's rate.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "optimizer/design_space.hpp"
+#include "rtl_gen/hardware_template.hpp"
+
+namespace pixforge::codesign {
+
+enum class Guidance { Synthesis, Theory };
+
+struct CodesignOptions {
+    Guidance guidance = Guidance::Synthesis;
+    double area_budget_um2 = 2e5, power_budget_uW = 5000;
+    std::vector<double> reference;  // hypervolume reference, one per objective
+    std::uint64_t pulses = 20000;   // chain simulation per trial
+    int check_windows = 2000;       // RTL-vs-reference vectors per trial
+    double simulate_timeout_s = 900;
+    static CodesignOptions from_config(const Config& config, Guidance guidance);
+    std::vector<std::string> objective_names() const;
+    static std::vector<std::string> constraint_names();
+};
+
+Guidance parse_guidance(const std::string& name);  // OPT-001 for anything else
+
+struct TrialDesign {
+    std::vector<std::string> overrides;  // --set style, applied on top of the study's config
+    rtl::HardwareTemplate hardware;
+    std::string description;             // "hidden_width=8, template=folded, reuse=4"
+};
+
+TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u);
+
+}  // namespace pixforge::codesign

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Plots of a co-design study report (STUDY/report.h5, schema pixforge.codesign_report).
+
+Usage: /usr/bin/python3 scripts/plot_report.py STUDY/report.h5 [--out DIR]
+
+Writes, as PNG and PDF in DIR (default: beside the report):
+  pareto_matrix   every pair of objectives; all feasible trials, the Pareto set highlighted,
+                  infeasible ones faded, the classical baseline's energy FWHM and latency as lines
+  hypervolume     hypervolume of the feasible set against completed trials
+  spectra         measured energy spectra of the Pareto designs (full-chain simulation)
+Needs only Debian's python3-h5py and python3-matplotlib (use /usr/bin/python3).
+"""
+import argparse
+import json
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def save(fig, out, name):
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(out, f"{name}.{ext}"), dpi=130, bbox_inches="tight")
+    plt.close(fig)
+    print(f"wrote {os.path.join(out, name)}.png/.pdf")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("report")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args()
+    out = args.out or os.path.dirname(os.path.abspath(args.report))
+    os.makedirs(out, exist_ok=True)
+    with h5py.File(args.report, "r") as f:
+        if f.attrs.get("schema") != "pixforge.codesign_report":
+            sys.exit(f"{args.report}: not a pixforge co-design report")
+        setup = json.loads(f.attrs["setup"])
+        names = setup["objectives"]
+        t = f["trials"]
+        feasible = t["feasible"][:].astype(bool)
+        ok = t["ok"][:].astype(bool)
+        ids = t["id"][:]
+        obj = np.stack([t["objective_" + n][:] for n in names], axis=1)
+        pareto_ids = set(f["pareto/id"][:].tolist())
+        on_front = np.array([i in pareto_ids for i in ids])
+        hv = f["hypervolume"][:]
+        baseline = json.loads(f["baseline"].attrs["json"]) if "baseline" in f else {}
+        spectra = {}
+        for pid in sorted(pareto_ids):
+            g = f[f"pareto/{pid}"]
+            if "energy_counts" in g:
+                spectra[pid] = (g["energy_edges"][:], g["energy_counts"][:], g.attrs["design"])
+
+    units = {"energy_fwhm_eV": "eV", "area_um2": "um^2", "power_uW": "uW", "latency_ns": "ns"}
+    base = {}
+    if baseline.get("lines"):
+        base["energy_fwhm_eV"] = float(np.mean([line["fwhm_eV"] for line in baseline["lines"]]))
+        base["latency_ns"] = baseline["latency_mean_s"] * 1e9
+
+    n = len(names)
+    fig, axes = plt.subplots(n, n, figsize=(3.0 * n, 3.0 * n))
+    for r in range(n):
+        for c in range(n):
+            ax = axes[r, c]
+            if r == c:
+                ax.hist(obj[ok, r], bins=15, color="0.7")
+                ax.set_xlabel(f"{names[r]} [{units.get(names[r], '')}]")
+                continue
+            ax.scatter(obj[ok & ~feasible, c], obj[ok & ~feasible, r], s=10, c="0.8", label="infeasible")
+            ax.scatter(obj[feasible & ~on_front, c], obj[feasible & ~on_front, r], s=14, c="tab:blue", label="feasible")
+            ax.scatter(obj[on_front, c], obj[on_front, r], s=30, c="tab:red", label="Pareto")
+            if names[c] in base:
+                ax.axvline(base[names[c]], color="k", ls="--", lw=0.8)
+            if names[r] in base:
+                ax.axhline(base[names[r]], color="k", ls="--", lw=0.8, label="classical (OF)")
+            if r == n - 1:
+                ax.set_xlabel(f"{names[c]} [{units.get(names[c], '')}]")
+            if c == 0:
+                ax.set_ylabel(f"{names[r]} [{units.get(names[r], '')}]")
+    axes[0, 1].legend(fontsize=7)
+    fig.suptitle(f"Co-design study: {ok.sum()} trials, {feasible.sum()} feasible, {on_front.sum()} on the front")
+    save(fig, out, "pareto_matrix")
+
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.plot(np.arange(1, len(hv) + 1), hv, marker=".")
+    ax.set_xlabel("completed trials")
+    ax.set_ylabel("hypervolume (feasible set)")
+    ax.grid(alpha=0.3)
+    save(fig, out, "hypervolume")
+
+    if spectra:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for pid, (edges, counts, design) in spectra.items():
+            centers = 0.5 * (edges[:-1] + edges[1:])
+            ax.step(centers, counts, where="mid", lw=0.8, label=f"trial {pid}")
+        ax.set_xlabel("measured energy [keV]")
+        ax.set_ylabel("results per 100 eV")
+        ax.legend(fontsize=7)
+        ax.set_title("Energy spectra of the Pareto designs (full chain)")
+        save(fig, out, "spectra")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+// The co-design study end to end with the real binary: kill -9 mid-study and resume without
+// losing or recomputing a finished trial; failing trials recorded with their stage while the study
+// goes on; theory guidance skips synthesis and is checked against it; the report and its summary.
+#define BOOST_TEST_MODULE codesign
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/h5.hpp"
+#include "core/process.hpp"
+#include "test_support.hpp"
+
+using namespace pixforge;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kPixforge = PIXFORGE_BINARY_DIR "/bin/pixforge";
+
+// The default config with a small, quick study: few windows and pulses, a two-point space.
+fs::path write_small_study_config(const fs::path& dir, const std::string& extra = "") {
+    std::ifstream in(test::source_dir() / "configs/default.toml");
+    std::string text, line;
+    while (std::getline(in, line) && line.rfind("# ---- the default co-design study", 0) != 0) text += line + "\n";
+    text += R"(
+[network]
+window_first = 4
+window_length = 8
+[training]
+epochs = 3
+max_windows = 10000
+[synthesis]
+strategy = "fast"
+power_windows = 40
+[codesign]
+pulses = 1500
+check_windows = 500
+area_budget_um2 = 1e7
+power_budget_uW = 1e6
+reference = [50000, 1e7, 1e6, 2000]
+[optimizer]
+strategy = "sobol"
+evaluations = 3
+batch = 1
+initial_points = 3
+[space.hidden_width]
+kind = "ordinal"
+values = [2, 3]
+[space.weight_bits]
+kind = "integer"
+min = 3
+max = 4
+)" + extra;
+    // A smaller dataset than D0's 200 000 windows.
+    const std::string from = "windows = 200000", to = "windows = 20000";
+    text.replace(text.find(from), from.size(), to);
+    const fs::path path = dir / "study.toml";
+    std::ofstream(path) << text;
+    return path;
+}
+
+std::vector<nlohmann::json> journal_results(const fs::path& study) {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(study / "journal.jsonl");
+    for (std::string line; std::getline(in, line);) {
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (!j.is_discarded() && j.contains("result")) out.push_back(j);
+    }
+    return out;
+}
+
+std::string run(const std::vector<std::string>& args, const fs::path& log, int* code = nullptr) {
+    std::vector<std::string> argv{kPixforge.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const ProcessResult r = run_process(argv, log, 1200);
+    if (code) *code = r.exit_code;
+    return log_tail(log, 100000);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial) {
+    test::TempDir dir;
+    const fs::path config = write_small_study_config(dir.path()), study = dir.path() / "study",
+                   cache = dir.path() / "cache";
+    // Start a study, kill -9 it as soon as its first trial is recorded.
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        const int fd = ::open((dir.path() / "first.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1), dup2(fd, 2);
+        execl(kPixforge.c_str(), kPixforge.c_str(), "optimize", "-c", config.c_str(), "-o", study.c_str(), "--cache",
+              cache.c_str(), "--workers", "1", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    while (journal_results(study).empty() && std::chrono::steady_clock::now() - start < std::chrono::minutes(10))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kill(-pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const auto before = journal_results(study);
+    BOOST_REQUIRE(!before.empty());
+    BOOST_TEST(before.size() < 3u);
+    const std::int64_t first = before.front()["result"];
+    const auto metrics = study / "trials" / std::to_string(first) / "metrics.json";
+    BOOST_REQUIRE(fs::exists(metrics));
+    const auto stamp = fs::last_write_time(metrics);
+
+    int code = -1;
+    const std::string log = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache", cache.string(),
+                                 "--workers", "1", "--resume"},
+                                dir.path() / "resume.log", &code);
+    BOOST_TEST_MESSAGE(log);
+    BOOST_TEST(code == 0);
+    const auto after = journal_results(study);
+    BOOST_TEST(after.size() == 3u);
+    std::set<std::int64_t> ids;
+    for (const auto& r : after) ids.insert(r["result"].get<std::int64_t>());
+    BOOST_TEST(ids.size() == 3u);                             // no trial recorded twice
+    BOOST_TEST((fs::last_write_time(metrics) == stamp));      // the finished trial was not recomputed
+    BOOST_TEST(log.find("resuming: " + std::to_string(before.size()) + " trials done") != std::string::npos);
+
+    // The report: every trial, its metrics, the Pareto set; and the printed summary.
+    BOOST_REQUIRE(fs::exists(study / "report.h5"));
+    h5::Handle f = h5::open_file_readonly((study / "report.h5").string());
+    BOOST_TEST(*h5::read_string_attribute(f.id(), "schema") == "pixforge.codesign_report");
+    BOOST_TEST(h5::shape(f.id(), "trials/id").at(0) == 3u);
+    std::vector<double> area;
+    h5::read_rows(f.id(), "trials/area_um2", 0, 3, area);
+    for (double a : area) BOOST_TEST(a > 0.0);
+    BOOST_TEST(h5::shape(f.id(), "pareto/id").at(0) >= 1u);
+    const std::string summary = run({"report", study.string()}, dir.path() / "report.log", &code);
+    BOOST_TEST(code == 0);
+    BOOST_TEST(summary.find("3 trials, 3 succeeded") != std::string::npos);
+    BOOST_TEST(summary.find("Classical baseline in the same chain") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(failing_trials_are_recorded_with_their_stage_and_the_study_goes_on) {
+    test::TempDir dir;
+    // Yosys gets one second: every synthesis times out, every trial fails at that stage.
+    const fs::path config = write_small_study_config(dir.path(), "");
+    const fs::path study = dir.path() / "study";
+    int code = -1;
+    const std::string log = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
+                                 (dir.path() / "cache").string(), "--budget", "2", "--set",
+                                 "synthesis.yosys_timeout=\"0.001s\""},
+                                dir.path() / "log", &code);
+    // 0.001 s is below the schema's minimum: bad input is refused before anything runs.
+    BOOST_TEST(code == 2);
+    BOOST_TEST(log.find("CFG-006") != std::string::npos);
+    BOOST_TEST(!fs::exists(study / "journal.jsonl"));
+    const std::string log2 = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
+                                  (dir.path() / "cache").string(), "--budget", "2", "--set",
+                                  "synthesis.yosys_timeout=\"1s\"", "--set", "synthesis.strategy=\"balanced\""},
+                                 dir.path() / "log2", &code);
+    BOOST_TEST_MESSAGE(log2);
+    BOOST_TEST(code == 0);
+    const auto results = journal_results(study);
+    BOOST_TEST(results.size() == 2u);
+    std::size_t failed_at_synthesis = 0;
+    for (const auto& r : results) {
+        const auto m = nlohmann::json::parse(std::ifstream(study / "trials" / std::to_string(r["result"].get<int>()) / "metrics.json"));
+        if (!r["ok"].get<bool>()) {
+            failed_at_synthesis += m["failed_stage"] == "synthesis";
+            BOOST_TEST(m["error"].get<std::string>().find("PPA-003") != std::string::npos);
+        }
+    }
+    BOOST_TEST_MESSAGE(failed_at_synthesis << " of 2 trials failed at synthesis");
+    BOOST_TEST(failed_at_synthesis >= 1u);
+    BOOST_TEST(log2.find("failed at synthesis") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(theory_guidance_uses_proxies_then_checks_them_with_synthesis) {
+    test::TempDir dir;
+    const fs::path config = write_small_study_config(dir.path()), study = dir.path() / "study";
+    int code = -1;
+    const std::string log = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
+                                 (dir.path() / "cache").string(), "--budget", "2", "--guidance", "theory",
+                                 "--set", "codesign.theory_reference=[50000, 1e6, 1e8, 2000]"},
+                                dir.path() / "log", &code);
+    BOOST_TEST_MESSAGE(log);
+    BOOST_TEST(code == 0);
+    const auto setup = nlohmann::json::parse(std::ifstream(study / "codesign.json"));
+    BOOST_TEST(setup["objectives"][1] == "parameter_bits");
+    for (const auto& r : journal_results(study))  // no synthesis ran during the study
+        BOOST_TEST(!fs::exists(study / "trials" / std::to_string(r["result"].get<int>()) / "ppa.json"));
+    BOOST_REQUIRE(fs::exists(study / "theory_check.json"));
+    const auto check = nlohmann::json::parse(std::ifstream(study / "theory_check.json"));
+    BOOST_TEST(check["synthesized"].get<int>() >= 1);
+    BOOST_TEST(log.find("Theory guidance checked with synthesis") != std::string::npos);
+}
