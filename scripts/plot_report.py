@@ -85,6 +85,7 @@ def main():
                 ax.set_ylabel(f"{names[r]} [{units.get(names[r], '')}]")
     axes[0, 1].legend(fontsize=7)
     fig.suptitle(f"Co-design study: {ok.sum()} trials, {feasible.sum()} feasible, {on_front.sum()} on the front")
+    fig.tight_layout()
     save(fig, out, "pareto_matrix")
 
     fig, ax = plt.subplots(figsize=(5, 3.5))

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -196,8 +197,10 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         double fwhm = 0;
         std::vector<double> per_line;
         for (const auto& l : chain["lines"]) {
-            // A line whose peak could not be fitted counts as 100 % resolution: informative, not fatal.
-            const double f = l["fwhm_eV"].get<double>() > 0 ? l["fwhm_eV"].get<double>() : l["line_eV"].get<double>();
+            // A line whose peak could not be fitted (or is wider than the line energy) counts as
+            // 100 % resolution: informative for the optimizer, not fatal for the trial.
+            const double raw = l["fwhm_eV"].get<double>(), line = l["line_eV"].get<double>();
+            const double f = std::isfinite(raw) && raw > 0 && raw < line ? raw : line;
             per_line.push_back(f);
             fwhm += f / static_cast<double>(chain["lines"].size());
         }
