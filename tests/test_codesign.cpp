@@ -144,6 +144,28 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     BOOST_TEST(code == 0);
     BOOST_TEST(summary.find("3 trials, 3 succeeded") != std::string::npos);
     BOOST_TEST(summary.find("Classical baseline in the same chain") != std::string::npos);
+
+    // The pre-tapeout checklist on a trial's candidate; then against its own golden figures, and
+    // against a clock it cannot meet.
+    const std::string candidate = (study / "trials" / std::to_string(first) / "candidate").string();
+    const std::vector<std::string> validate{"validate", "-c", config.string(), "--candidate", candidate,
+                                            "--vectors", "500", "-n", "800", "--cache", cache.string()};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> v = validate;
+        v.insert(v.end(), extra.begin(), extra.end());
+        return v;
+    };
+    const std::string v1 = run(with({"--write-golden", (dir.path() / "golden.json").string()}), dir.path() / "v1.log", &code);
+    BOOST_TEST_MESSAGE(v1);
+    BOOST_TEST(v1.find("RTL = integer reference    PASS") != std::string::npos);
+    BOOST_TEST(v1.find("gate level = RTL           PASS") != std::string::npos);
+    BOOST_TEST(v1.find("no loss at max rate        PASS") != std::string::npos);
+    const std::string v2 = run(with({"--golden", (dir.path() / "golden.json").string()}), dir.path() / "v2.log", &code);
+    BOOST_TEST(v2.find("regression                 PASS") != std::string::npos);
+    const std::string v3 = run(with({"--set", "synthesis.clock_period=\"1ns\""}), dir.path() / "v3.log", &code);
+    BOOST_TEST(code == 1);
+    BOOST_TEST(v3.find("timing                     FAIL") != std::string::npos);
+    BOOST_TEST(v3.find("VALIDATION FAILED") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(failing_trials_are_recorded_with_their_stage_and_the_study_goes_on) {
