@@ -183,18 +183,27 @@ DesignSpace DesignSpace::from_toml(const std::string& text, const std::string& s
         return a.second->source().begin.line < b.second->source().begin.line;
     });
     // A parameter must follow the one its `when` names; regenerated TOML (a resolved config) lists
-    // tables alphabetically, so order by depth in the `when` tree, file order within a depth.
+    // tables alphabetically. Keep the file order, moving a child only as far as after its parent.
     std::map<std::string, std::string> parent_of;
     for (const auto& [name, t] : ordered)
         if (const toml::node* w = t->get("when"); w && w->as_table() && w->as_table()->size() == 1)
             parent_of[name] = std::string(w->as_table()->begin()->first.str());
-    auto depth = [&](const std::string& name) {
-        int d = 0;
-        for (std::string n = name; parent_of.count(n) && d <= static_cast<int>(ordered.size()); n = parent_of[n]) ++d;
-        return d;
-    };
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [&](const auto& a, const auto& b) { return depth(a.first) < depth(b.first); });
+    {
+        std::set<std::string> names, placed;
+        for (const auto& item : ordered) names.insert(item.first);
+        std::vector<std::pair<std::string, const toml::table*>> sorted, waiting = ordered;
+        while (!waiting.empty()) {
+            auto ready = std::find_if(waiting.begin(), waiting.end(), [&](const auto& item) {
+                auto p = parent_of.find(item.first);
+                return p == parent_of.end() || placed.count(p->second) || !names.count(p->second);
+            });
+            if (ready == waiting.end()) ready = waiting.begin();  // a cycle: reported below as SPACE-005
+            placed.insert(ready->first);
+            sorted.push_back(*ready);
+            waiting.erase(ready);
+        }
+        ordered = std::move(sorted);
+    }
     static const std::set<std::string> known = {"kind", "min", "max", "log", "values", "choices", "when"};
     for (const auto& [name, t] : ordered) {
         const std::string where = where_of(source, *t, name);
