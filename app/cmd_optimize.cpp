@@ -90,6 +90,52 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
                        truth.size(), over_budget, budgets.area_budget_um2, budgets.power_budget_uW, truth.size() - kept);
 }
 
+// Resolution and throughput against rate for the study's most accurate feasible design and the
+// classical baseline (one child process per rate), kept in STUDY/rate_sweep.json for the report.
+void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path& cache, const fs::path& executable,
+                 double timeout_s, std::ostream* progress) {
+    const std::vector<double> rates = config.reals("codesign.sweep_rates");
+    if (rates.empty() || fs::exists(study_dir / "rate_sweep.json")) return;
+    std::int64_t best = -1;
+    double best_fwhm = 1e300;
+    for (const auto& entry : fs::directory_iterator(study_dir / "trials")) {
+        const auto m = codesign::TrialPipeline::metrics_of(study_dir, std::stoll(entry.path().filename().string()));
+        if (!m.contains("constraints") || !m.contains("energy_fwhm_eV")) continue;
+        bool feasible = true;
+        for (double c : m["constraints"].get<optimizer::Vector>()) feasible = feasible && c <= 0;
+        if (feasible && m["energy_fwhm_eV"].get<double>() < best_fwhm) best = m["id"], best_fwhm = m["energy_fwhm_eV"];
+    }
+    nlohmann::json sweep{{"rates_per_s", rates}, {"designs", nlohmann::json::array()}};
+    struct Subject {
+        std::string name, folder;
+        std::vector<std::string> args;
+    };
+    std::vector<Subject> who{{"classical optimal_filter", "classical", {"--classical", "optimal_filter"}}};
+    if (best >= 0)
+        who.insert(who.begin(), {fmt::format("trial {}", best), fmt::format("trial-{}", best),
+                                 {"--candidate", (study_dir / "trials" / std::to_string(best) / "candidate").string(),
+                                  "--cache", cache.string()}});
+    const auto pulses = static_cast<std::uint64_t>(config.integer("codesign.sweep_pulses"));
+    for (const auto& [name, folder, args] : who) {
+        nlohmann::json d{{"name", name}, {"runs", nlohmann::json::array()}};
+        for (size_t i = 0; i < rates.size(); ++i) {
+            if (progress) *progress << fmt::format("rate sweep: {} at {:.3g}/s ...\n", name, rates[i]);
+            const fs::path work = study_dir / "rate_sweep" / fmt::format("{}-{}", folder, i);
+            fs::create_directories(work);
+            std::vector<std::string> a = args;
+            a.insert(a.end(), {"--rate", fmt::format("{:.6g}/s", rates[i])});
+            try {
+                const auto j = codesign::simulate_child(executable, study_dir / "config.toml", a, pulses, timeout_s, work);
+                d["runs"].push_back(j);
+            } catch (const std::exception& e) {
+                d["runs"].push_back({{"error", e.what()}});
+            }
+        }
+        sweep["designs"].push_back(d);
+    }
+    std::ofstream(study_dir / "rate_sweep.json") << sweep.dump(2);
+}
+
 int optimize(const OptimizeOptions& o, const std::string& command_line, std::ostream& out, std::ostream& err) {
     const Config config = Config::load(o.config.path, o.config.overrides);
     const codesign::Guidance guidance = codesign::parse_guidance(o.guidance);
@@ -183,6 +229,7 @@ int optimize(const OptimizeOptions& o, const std::string& command_line, std::ost
                           << std::flush;
             }
         });
+    sweep_rates(config, study_dir, cache, executable, options.simulate_timeout_s, progress);
     optimizer::write_study_report(study_dir);
     if (!o.jsonl) optimizer::print_study_summary(study_dir, out);
     if (guidance == codesign::Guidance::Theory) check_theory_front(config, study_dir, cache, out);

@@ -222,6 +222,9 @@ ConfigSchema build_standard() {
                "hypervolume reference under theory guidance: FWHM eV, parameter bits, BOPs, latency ns"));
     s.add(integer("codesign.pulses", "20000", 100, 1e9, "photons in each trial's full-chain simulation"));
     s.add(integer("codesign.check_windows", "2000", 1, 1e8, "test windows of each trial's RTL-vs-reference check"));
+    s.add(list("codesign.sweep_rates", Dimension::Rate, "[\"1e5/s\", \"5e5/s\", \"2e6/s\"]", 1e-3,
+               "rates of the resolution-vs-rate runs of the best design and the classical baseline (empty = none)"));
+    s.add(integer("codesign.sweep_pulses", "5000", 100, 1e9, "photons per rate in those runs"));
     s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6, "wall-clock limit of a trial's chain simulation"));
     s.add(real("validate.timing_margin", Dimension::Dimensionless, "0.1", 0, 0.99,
                "pixforge validate: required worst slack, as a fraction of the clock period"));

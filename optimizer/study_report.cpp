@@ -217,6 +217,29 @@ void write_study_report(const fs::path& dir) {
         }
         h5::Handle b = h5::create_group(root, "baseline");
         h5::write_attribute(b.id(), "json", v.baseline.dump());
+        // Resolution and output rate against input rate (rate_sweep.json, when the study made one).
+        const json sweep = read_json(dir / "rate_sweep.json");
+        if (sweep.is_object() && sweep.contains("designs")) {
+            h5::Handle rs = h5::create_group(root, "rate_sweep");
+            h5::write_attribute(rs.id(), "json", sweep.dump());
+            int k = 0;
+            for (const auto& d : sweep["designs"]) {
+                h5::Handle g = h5::create_group(rs.id(), std::to_string(k++));
+                h5::write_attribute(g.id(), "name", d["name"].get<std::string>());
+                std::vector<double> in, outr, fwhm, dead;
+                for (const auto& run : d["runs"]) {
+                    if (run.contains("error")) continue;
+                    double f = 0;
+                    for (const auto& l : run["lines"]) f += l["fwhm_eV"].get<double>() / static_cast<double>(run["lines"].size());
+                    in.push_back(run["input_rate_per_s"]), outr.push_back(run["output_rate_per_s"]);
+                    fwhm.push_back(f), dead.push_back(run["dead_fraction"]);
+                }
+                h5::write_vector(g.id(), "input_rate", in, "1/s");
+                h5::write_vector(g.id(), "output_rate", outr, "1/s");
+                h5::write_vector(g.id(), "mean_fwhm", fwhm, "eV");
+                h5::write_vector(g.id(), "dead_fraction", dead, "");
+            }
+        }
     }
     fs::rename(partial, dir / "report.h5");
 }

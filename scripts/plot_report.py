@@ -8,6 +8,8 @@ Writes, as PNG and PDF in DIR (default: beside the report):
                   infeasible ones faded, the classical baseline's energy FWHM and latency as lines
   hypervolume     hypervolume of the feasible set against completed trials
   spectra         measured energy spectra of the Pareto designs (full-chain simulation)
+  rate_sweep      mean FWHM and output rate against input rate: the most accurate feasible
+                  design and the classical optimal filter (when the study ran the sweep)
 Needs only Debian's python3-h5py and python3-matplotlib (use /usr/bin/python3).
 """
 import argparse
@@ -51,6 +53,11 @@ def main():
         on_front = np.array([i in pareto_ids for i in ids])
         hv = f["hypervolume"][:]
         baseline = json.loads(f["baseline"].attrs["json"]) if "baseline" in f else {}
+        sweeps = []
+        if "rate_sweep" in f:
+            for key in sorted(f["rate_sweep"].keys(), key=int):
+                g = f["rate_sweep"][key]
+                sweeps.append((g.attrs["name"], g["input_rate"][:], g["output_rate"][:], g["mean_fwhm"][:]))
         spectra = {}
         for pid in sorted(pareto_ids):
             g = f[f"pareto/{pid}"]
@@ -105,6 +112,29 @@ def main():
         ax.legend(fontsize=7)
         ax.set_title("Energy spectra of the Pareto designs (full chain)")
         save(fig, out, "spectra")
+
+    if sweeps:
+        plot_sweeps(sweeps, out)
+
+
+def plot_sweeps(sweeps, out):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for name, rin, rout, fwhm in sweeps:
+        a.plot(rin, fwhm, marker="o", label=name)
+        b.plot(rin, rout, marker="o", label=name)
+    top = max(max(r) for _, r, _, _ in sweeps) if sweeps else 1
+    b.plot([0, top], [0, top], "k:", lw=0.8, label="no loss")
+    for ax in (a, b):
+        ax.set_xscale("log")
+        ax.set_xlabel("input rate [1/s]")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    a.set_ylabel("mean energy FWHM [eV]")
+    b.set_yscale("log")
+    b.set_ylabel("output rate [1/s]")
+    fig.suptitle("Resolution and throughput against rate (full chain)")
+    fig.tight_layout()
+    save(fig, out, "rate_sweep")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ check_windows = 500
 area_budget_um2 = 1e7
 power_budget_uW = 1e6
 reference = [50000, 1e7, 1e6, 2000]
+sweep_pulses = 500
 [optimizer]
 strategy = "sobol"
 evaluations = 3
@@ -140,6 +141,9 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     h5::read_rows(f.id(), "trials/area_um2", 0, 3, area);
     for (double a : area) BOOST_TEST(a > 0.0);
     BOOST_TEST(h5::shape(f.id(), "pareto/id").at(0) >= 1u);
+    // Resolution against rate: the best design and the classical baseline, three rates each.
+    BOOST_TEST(h5::shape(f.id(), "rate_sweep/0/input_rate").at(0) == 3u);
+    BOOST_TEST(h5::shape(f.id(), "rate_sweep/1/mean_fwhm").at(0) == 3u);
     const std::string summary = run({"report", study.string()}, dir.path() / "report.log", &code);
     BOOST_TEST(code == 0);
     BOOST_TEST(summary.find("3 trials, 3 succeeded") != std::string::npos);
