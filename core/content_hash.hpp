@@ -14,9 +14,12 @@ namespace pixforge {
 
 class ContentHash {
   public:
-    ContentHash& add(std::string_view bytes) {
+    // A field: its bytes, then a separator.
+    ContentHash& add(std::string_view bytes) { return add_bytes(bytes).add_separator(); }
+    // Raw bytes, continuing the stream (no separator).
+    ContentHash& add_bytes(std::string_view bytes) {
         for (unsigned char c : bytes) h_ = (h_ ^ c) * 1099511628211ULL;
-        return add_separator();
+        return *this;
     }
     ContentHash& add(std::int64_t v) {
         for (int b = 0; b < 8; ++b) h_ = (h_ ^ static_cast<std::uint8_t>(v >> (8 * b))) * 1099511628211ULL;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "models/network/fixed_point.hpp"
 
@@ -326,10 +327,9 @@ std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& 
 }  // namespace
 
 std::string GeneratedRtl::rtl_hash() const {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (const auto& f : files)
-        for (unsigned char c : f.name + f.text) h = (h ^ c) * 1099511628211ULL;
-    return fmt::format("{:016x}", h);
+    ContentHash h;
+    for (const auto& f : files) h.add_bytes(f.name).add_bytes(f.text);
+    return h.hex();
 }
 
 std::string GeneratedRtl::summary_json() const {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
 #include "models/network/fixed_point.hpp"
@@ -82,10 +83,8 @@ void QuantizedNetwork::validate(const std::string& where) const {
 }
 
 std::string QuantizedNetwork::content_hash() const {
-    std::uint64_t h = 1469598103934665603ULL;
-    auto mix = [&](std::int64_t v) {
-        for (int b = 0; b < 8; ++b) h = (h ^ static_cast<std::uint8_t>(v >> (8 * b))) * 1099511628211ULL;
-    };
+    ContentHash h;
+    auto mix = [&](std::int64_t v) { h.add(v); };
     mix(input.first), mix(input.length), mix(input.baseline_log2), mix(input.pedestal), mix(input.adc_bits);
     for (const auto& l : layers) {
         for (int v : {static_cast<int>(l.kind), static_cast<int>(l.activation), l.in_channels, l.in_length,
@@ -95,7 +94,7 @@ std::string QuantizedNetwork::content_hash() const {
         for (auto w : l.weights) mix(w);
         for (auto b : l.bias) mix(b);
     }
-    return fmt::format("{:016x}", h);
+    return h.hex();
 }
 
 namespace {
