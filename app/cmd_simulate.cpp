@@ -21,6 +21,7 @@
 #include "tb/candidate_dir.hpp"
 #include "tb/chain_report.hpp"
 #include "tb/chain_testbench.hpp"
+#include "tb/simulate_child.hpp"
 
 namespace pixforge::app {
 
@@ -77,18 +78,9 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
     return 0;
 }
 
-// The same command in a child process with a timeout; its output is passed through.
-struct ChildOutcome {
-    bool ok = false, bad_input = false;  // bad_input: the child rejected the command (exit 2)
-    nlohmann::json summary;
-    std::string failure, log;
-};
-
-ChildOutcome simulate_in_child(const std::vector<std::string>& args, const std::string& rate, const std::string& out,
-                               double timeout_s) {
-    const fs::path dir = fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", getpid());
-    fs::create_directories(dir);
-    const fs::path json = dir / fmt::format("run-{}.json", rate.empty() ? "0" : std::to_string(std::hash<std::string>{}(rate)));
+// The same command in a child process (tb::run_simulate_child); its output is passed through.
+tb::ChildRun simulate_in_child(const std::vector<std::string>& args, const std::string& rate, const std::string& out,
+                               double timeout_s, int run) {
     std::vector<std::string> argv{"/proc/self/exe"};
     for (size_t i = 1; i < args.size(); ++i) {  // drop the sweep and output options; the parent sets them
         if (args[i] == "--sweep" || args[i] == "--out" || args[i] == "-o" || args[i] == "--rate") {
@@ -97,23 +89,10 @@ ChildOutcome simulate_in_child(const std::vector<std::string>& args, const std::
         }
         argv.push_back(args[i]);
     }
-    argv.insert(argv.end(), {"--in-process", "--json-file", json.string()});
     if (!rate.empty()) argv.insert(argv.end(), {"--rate", rate});
     if (!out.empty()) argv.insert(argv.end(), {"--out", out});
-    ChildOutcome c;
-    c.log = (dir / "child.log").string();
-    const ProcessResult r = run_process(argv, c.log, timeout_s);
-    std::ifstream in(json);
-    if (r.exited && r.exit_code == 0 && in) {
-        c.ok = true;
-        c.summary = nlohmann::json::parse(in);
-    } else if (r.exited && r.exit_code == 2) {
-        c.bad_input = true;
-        c.failure = log_tail(c.log, 2000);
-    } else {
-        c.failure = fmt::format("the simulation child process failed ({}): {}", r.describe(), log_tail(c.log, 800));
-    }
-    return c;
+    const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", getpid()) / std::to_string(run);
+    return tb::run_simulate_child(argv, work, timeout_s);
 }
 
 }  // namespace
@@ -153,7 +132,7 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
             for (std::string w; words >> w;) args.push_back(w);
         }
         if (o->sweep.empty()) {
-            const ChildOutcome c = simulate_in_child(args, o->rate, o->out, o->timeout_s);
+            const tb::ChildRun c = simulate_in_child(args, o->rate, o->out, o->timeout_s, 0);
             if (c.bad_input) {
                 err << c.failure;
                 return 2;
@@ -176,8 +155,9 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         std::vector<std::string> failed;
         out << fmt::format("{:>12} {:>12} {:>12} {:>8} {:>9} {:>9} {:>9}  FWHM per line (eV)\n", "rate in /s",
                            "triggers /s", "results /s", "dead %", "lost busy", "lost FIFO", "ToA ns");
-        for (const auto& rate : rates) {
-            const ChildOutcome c = simulate_in_child(args, rate, "", o->timeout_s);
+        for (size_t i = 0; i < rates.size(); ++i) {
+            const std::string& rate = rates[i];
+            const tb::ChildRun c = simulate_in_child(args, rate, "", o->timeout_s, static_cast<int>(i));
             if (!c.ok) {
                 out << fmt::format("{:>12} FAILED: {}\n", rate, c.failure);
                 failed.push_back(rate);

@@ -16,13 +16,13 @@
 
 #include "app/cli.hpp"
 #include "core/config.hpp"
-#include "core/process.hpp"
 #include "core/random.hpp"
 #include "datasets/dataset_file.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
 #include "tb/candidate_dir.hpp"
+#include "tb/simulate_child.hpp"
 
 namespace pixforge::app {
 
@@ -109,15 +109,12 @@ Action add_validate_command(CLI::App& cmd) {
         const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-validate-{}", ::getpid());
         fs::create_directories(work);
         const std::string rate = fmt::format("{:.6g}/s", config.real("validate.max_rate"));
-        const ProcessResult r = run_process(
+        const tb::ChildRun r = tb::run_simulate_child(
             {fs::read_symlink("/proc/self/exe").string(), "simulate", "-c", o->config.path, "--candidate", o->candidate,
-             "-n", std::to_string(o->pulses), "--rate", rate, "--in-process", "--json-file", (work / "chain.json").string(),
-             "--cache", cache.string()},
-            work / "chain.log", 3600);
-        nlohmann::json chain_summary;
-        if (r.exited && r.exit_code == 0) {
-            std::ifstream in(work / "chain.json");
-            chain_summary = nlohmann::json::parse(in);
+             "-n", std::to_string(o->pulses), "--rate", rate, "--cache", cache.string()},
+            work, 3600);
+        if (r.ok) {
+            const nlohmann::json& chain_summary = r.summary;
             const double lost = chain_summary["lost_busy"].get<double>() + chain_summary["lost_fifo"].get<double>();
             checks.push_back({"no loss at max rate", lost == 0,
                               fmt::format("{} lost of {} triggers at {}", lost, chain_summary["triggers"].get<double>(), rate)});
@@ -126,7 +123,7 @@ Action add_validate_command(CLI::App& cmd) {
             figures["energy_fwhm_eV_at_max_rate"] = fwhm;
             figures["latency_ns"] = chain_summary["latency_mean_s"].get<double>() * 1e9;
         } else {
-            checks.push_back({"no loss at max rate", false, fmt::format("the chain run failed ({}): {}", r.describe(), log_tail(work / "chain.log", 300))});
+            checks.push_back({"no loss at max rate", false, "the chain run failed: " + r.failure});
         }
         if (!o->golden.empty()) {
             std::ifstream in(o->golden);

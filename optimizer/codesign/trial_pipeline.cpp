@@ -11,7 +11,6 @@
 
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
-#include "core/process.hpp"
 #include "core/provenance.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "datasets/dataset_file.hpp"
@@ -21,6 +20,7 @@
 #include "rtl_gen/candidate.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/verilog_writer.hpp"
+#include "tb/simulate_child.hpp"
 
 namespace pixforge::codesign {
 
@@ -73,16 +73,12 @@ fs::path study_dataset(const Config& config, const fs::path& cache, std::ostream
 nlohmann::json simulate_child(const fs::path& executable, const fs::path& config_file,
                               const std::vector<std::string>& processor_args, std::uint64_t pulses, double timeout_s,
                               const fs::path& work_dir) {
-    const fs::path json = work_dir / "chain.json", log = work_dir / "simulate.log";
     std::vector<std::string> argv{executable.string(), "simulate", "-c", config_file.string(), "-n",
-                                  std::to_string(pulses), "--in-process", "--json-file", json.string(),
-                                  "-o", (work_dir / "chain.h5").string()};
+                                  std::to_string(pulses), "-o", (work_dir / "chain.h5").string()};
     argv.insert(argv.end(), processor_args.begin(), processor_args.end());
-    const ProcessResult r = run_process(argv, log, timeout_s);
-    if (!r.exited || r.exit_code != 0 || !fs::exists(json))
-        throw TrialFailure("simulate", fmt::format("{} ({}): {}", r.describe(), log.string(), log_tail(log, 400)));
-    std::ifstream in(json);
-    return nlohmann::json::parse(in);
+    tb::ChildRun r = tb::run_simulate_child(argv, work_dir, timeout_s);
+    if (!r.ok) throw TrialFailure("simulate", r.failure);
+    return std::move(r.summary);
 }
 
 TrialPipeline::TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
