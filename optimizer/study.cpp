@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <future>
-#include <set>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -224,38 +223,17 @@ void Study::append_h5(const TrialRecord& r) {
 void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const Evaluator& evaluate,
                int budget, int batch, std::ostream* progress) {
     const auto start = std::chrono::steady_clock::now();
-    while (static_cast<int>(study.completed().size()) < budget) {
-        if (study.pending().empty()) {
-            const int q = std::min(batch, budget - static_cast<int>(study.completed().size()));
-            const auto points = strategy.propose(study.history(), q);
-            if (points.empty()) throw std::logic_error(strategy.name() + " proposed nothing");
-            study.record_proposals(points);
-        }
-        const auto [id, u] = study.pending().front();
-        TrialRecord r;
-        r.id = id;
-        r.trial.u = u;
-        const auto t0 = std::chrono::steady_clock::now();
-        try {
-            const Evaluation e = evaluate(u);
-            r.trial.objectives = e.objectives;
-            r.trial.constraints = e.constraints;
-        } catch (const std::exception& e) {
-            r.trial.ok = false;
-            r.error = e.what();
-        }
-        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        study.record_result(r);
-        if (progress) {
-            const double elapsed =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run_study_parallel(
+        study, strategy, [&](std::int64_t, const std::vector<double>& u) { return evaluate(u); }, budget, batch, 1,
+        [&](const TrialRecord& r) {
+            if (!progress) return;
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             const int done = static_cast<int>(study.completed().size());
             *progress << fmt::format("trial {:>4}/{} {} {} | HV {:.6g} | {:.1f} s\n", done, budget,
-                                     r.trial.ok ? "ok    " : "FAILED", space.describe(u), study.hypervolume(),
+                                     r.trial.ok ? "ok    " : "FAILED", space.describe(r.trial.u), study.hypervolume(),
                                      elapsed)
                       << std::flush;
-        }
-    }
+        });
 }
 
 void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget, int batch,
@@ -267,7 +245,6 @@ void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& 
         std::future<Evaluation> result;
     };
     std::vector<Running> running;
-    std::set<std::int64_t> started;
     auto finish = [&](Running& r) {
         TrialRecord rec;
         rec.id = r.id;
@@ -294,28 +271,28 @@ void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& 
             if (points.empty()) throw std::logic_error(strategy.name() + " proposed nothing");
             study.record_proposals(points);
         }
-        const auto pending = study.pending();  // a resumed study evaluates exactly what it had proposed
+        // Every pending point is unstarted here (the last batch was drained); a resumed study
+        // evaluates exactly what it had proposed. One worker evaluates in this thread.
+        const auto policy = workers > 1 ? std::launch::async : std::launch::deferred;
+        const auto pending = study.pending();
         for (const auto& [id, u] : pending) {
             if (static_cast<int>(running.size()) >= workers) {
                 finish(running.front());
                 running.erase(running.begin());
             }
-            if (started.count(id)) continue;
-            started.insert(id);
             running.push_back({id, u, std::chrono::steady_clock::now(),
-                               std::async(std::launch::async, [&evaluate, id = id, u = u] { return evaluate(id, u); })});
+                               std::async(policy, [&evaluate, id = id, u = u] { return evaluate(id, u); })});
         }
         // Record in completion order.
         while (!running.empty()) {
             for (size_t i = 0; i < running.size(); ++i) {
-                if (running[i].result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) continue;
+                if (running[i].result.wait_for(std::chrono::milliseconds(20)) == std::future_status::timeout) continue;
                 finish(running[i]);
                 running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
                 break;
             }
         }
     }
-    for (auto& r : running) finish(r);  // proposals beyond the budget still complete and are kept
 }
 
 }  // namespace pixforge::optimizer
