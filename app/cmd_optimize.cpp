@@ -47,24 +47,17 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
     rtl::SynthesisOptions so = rtl::SynthesisOptions::from_config(config);
     rtl::PpaEvaluator ppa(so, cache);
     const models::PixelChain chain(models::chain_params_from(config));
-    std::vector<std::int64_t> ids;
+    // The study's (proxy-based) Pareto set.
+    const std::vector<nlohmann::json> feasible = codesign::TrialPipeline::feasible_metrics(study_dir);
+    std::vector<optimizer::Vector> front;
+    for (const auto& m : feasible) front.push_back(m["objectives"].get<optimizer::Vector>());
     std::vector<optimizer::Vector> truth;
     nlohmann::json rows = nlohmann::json::array();
     std::size_t over_budget = 0;
-    {
-        std::vector<optimizer::Vector> front;
-        std::vector<std::int64_t> all;
-        for (const auto& entry : fs::directory_iterator(study_dir / "trials")) {
-            const auto m = codesign::TrialPipeline::metrics_of(study_dir, std::stoll(entry.path().filename().string()));
-            if (!m.contains("objectives") || !m.contains("constraints")) continue;
-            bool feasible = true;
-            for (double c : m["constraints"].get<optimizer::Vector>()) feasible = feasible && c <= 0;
-            if (feasible) front.push_back(m["objectives"].get<optimizer::Vector>()), all.push_back(m["id"]);
-        }
-        for (std::size_t k : optimizer::pareto_indices(front)) ids.push_back(all[k]);
-    }
-    for (std::int64_t id : ids) {
-        const auto m = codesign::TrialPipeline::metrics_of(study_dir, id);
+    const std::vector<std::size_t> chosen = optimizer::pareto_indices(front);
+    for (std::size_t k : chosen) {
+        const nlohmann::json& m = feasible[k];
+        const std::int64_t id = m["id"];
         const fs::path dir = study_dir / "trials" / std::to_string(id) / "candidate";
         const auto net = models::load_network((dir / "network.h5").string());
         const auto hw = rtl::parse_template_name(m["template"].get<std::string>());
@@ -80,7 +73,7 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
                         {"worst_slack_ns", p.worst_slack_s * 1e9}, {"breaks_budget", breaks}});
     }
     const std::size_t kept = optimizer::pareto_indices(truth).size();
-    const nlohmann::json summary{{"theory_pareto", ids.size()}, {"synthesized", truth.size()},
+    const nlohmann::json summary{{"theory_pareto", chosen.size()}, {"synthesized", truth.size()},
                                  {"break_budgets", over_budget}, {"leave_true_front", truth.size() - kept},
                                  {"designs", rows}};
     std::ofstream(study_dir / "theory_check.json") << summary.dump(2);
@@ -98,13 +91,8 @@ void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path
     if (rates.empty() || fs::exists(study_dir / "rate_sweep.json")) return;
     std::int64_t best = -1;
     double best_fwhm = 1e300;
-    for (const auto& entry : fs::directory_iterator(study_dir / "trials")) {
-        const auto m = codesign::TrialPipeline::metrics_of(study_dir, std::stoll(entry.path().filename().string()));
-        if (!m.contains("constraints") || !m.contains("energy_fwhm_eV")) continue;
-        bool feasible = true;
-        for (double c : m["constraints"].get<optimizer::Vector>()) feasible = feasible && c <= 0;
-        if (feasible && m["energy_fwhm_eV"].get<double>() < best_fwhm) best = m["id"], best_fwhm = m["energy_fwhm_eV"];
-    }
+    for (const auto& m : codesign::TrialPipeline::feasible_metrics(study_dir))
+        if (m["energy_fwhm_eV"].get<double>() < best_fwhm) best = m["id"], best_fwhm = m["energy_fwhm_eV"];
     nlohmann::json sweep{{"rates_per_s", rates}, {"designs", nlohmann::json::array()}};
     struct Subject {
         std::string name, folder;

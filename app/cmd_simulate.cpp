@@ -45,16 +45,15 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
     const models::PixelChain chain(models::chain_params_from(config));
     tb::ChainOptions options = tb::ChainOptions::from_config(config);
     options.pulses = o.pulses;
-    tb::ProcessorChoice choice;
     tb::Identity identity;
-    std::unique_ptr<models::PulseEstimator> classical;
+    tb::ChainRun run;
     if (!o.classical.empty()) {
-        choice.classical = o.classical;
-        classical = tb::calibrated_classical(chain, config, o.classical, options.seed);
         identity["classical"] = o.classical;
+        run = tb::run_chain_classical(chain, config, options, o.classical);
     } else {
         const tb::LoadedCandidate c = tb::load_candidate_dir(
             o.candidate, o.cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o.cache));
+        tb::ProcessorChoice choice;
         choice.library = c.library;
         choice.network = c.network;
         choice.template_name = c.hardware.name();
@@ -63,8 +62,8 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
                     {"rtl_hash", c.rtl.rtl_hash()},  {"template", c.hardware.name()},
                     {"library", c.library.string()}, {"latency_cycles", std::to_string(c.rtl.timing.latency)},
                     {"network", models::describe_layers(c.network)}};
+        run = tb::run_chain(chain, options, choice);
     }
-    const tb::ChainRun run = tb::run_chain(chain, options, choice, classical.get());
     const tb::ChainMetrics metrics = tb::score_chain(run, chain);
     if (!o.out.empty())
         tb::write_chain_report(o.out, run, metrics, identity, current_provenance(command_line), config.resolved_toml(),

@@ -144,4 +144,12 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     return run;
 }
 
+ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config, const ChainOptions& options,
+                             const std::string& name) {
+    const auto estimator = calibrated_classical(chain, config, name, options.seed);
+    ProcessorChoice choice;
+    choice.classical = name;
+    return run_chain(chain, options, choice, estimator.get());
+}
+
 }  // namespace pixforge::tb

@@ -67,4 +67,9 @@ std::unique_ptr<models::PulseEstimator> calibrated_classical(const models::Pixel
 ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& options, const ProcessorChoice& processor,
                    const models::PulseEstimator* classical = nullptr);
 
+// The chain with the classical estimator `name` in the processor slot, calibrated first
+// (calibrated_classical with the options' seed).
+ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config, const ChainOptions& options,
+                             const std::string& name);
+
 }  // namespace pixforge::tb

@@ -108,10 +108,7 @@ BOOST_AUTO_TEST_CASE(latency_is_the_template_formula_plus_the_trigger_delay) {
     BOOST_TEST(m.latency_min_s == expected, boost::test_tools::tolerance(1e-9));
     BOOST_TEST(m.latency_max_s == expected, boost::test_tools::tolerance(1e-9));
 
-    const auto estimator = tb::calibrated_classical(chain, config, "max_sample", 2);
-    tb::ProcessorChoice classical;
-    classical.classical = "max_sample";
-    const tb::ChainRun cl = tb::run_chain(chain, options, classical, estimator.get());
+    const tb::ChainRun cl = tb::run_chain_classical(chain, config, options, "max_sample");
     const tb::ChainMetrics mc = tb::score_chain(cl, chain);
     BOOST_TEST(mc.latency_max_s == trigger_delay + options.classical_latency * clock, boost::test_tools::tolerance(1e-9));
 }
@@ -125,10 +122,7 @@ BOOST_AUTO_TEST_CASE(classical_chain_throughput_follows_the_dead_time_formula) {
         const models::PixelChain chain(models::chain_params_from(config));
         tb::ChainOptions options = tb::ChainOptions::from_config(config);
         options.pulses = 20000;
-        const auto estimator = tb::calibrated_classical(chain, config, "max_sample", 2);
-        tb::ProcessorChoice classical;
-        classical.classical = "max_sample";
-        const tb::ChainRun run = tb::run_chain(chain, options, classical, estimator.get());
+        const tb::ChainRun run = tb::run_chain_classical(chain, config, options, "max_sample");
         const tb::ChainMetrics m = tb::score_chain(run, chain);
         const double expected =
             std::string(policy) == "paralyzable" ? rate * std::exp(-rate * dead) : rate / (1 + rate * dead);
@@ -200,10 +194,7 @@ BOOST_AUTO_TEST_CASE(fifo_losses_in_the_chain_are_counted_not_hidden) {
     const models::PixelChain chain(models::chain_params_from(config));
     tb::ChainOptions options = tb::ChainOptions::from_config(config);
     options.pulses = 3000;
-    const auto estimator = tb::calibrated_classical(chain, config, "max_sample", 2);
-    tb::ProcessorChoice classical;
-    classical.classical = "max_sample";
-    const tb::ChainRun run = tb::run_chain(chain, options, classical, estimator.get());
+    const tb::ChainRun run = tb::run_chain_classical(chain, config, options, "max_sample");
     BOOST_TEST(run.lost_fifo > 0u);
     BOOST_TEST(run.results.size() + run.lost_fifo == run.processed);
     BOOST_TEST(run.processed + run.lost_busy == run.triggers);

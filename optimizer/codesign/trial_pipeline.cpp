@@ -97,6 +97,18 @@ nlohmann::json TrialPipeline::metrics_of(const fs::path& study_dir, std::int64_t
     return j.is_object() ? j : nlohmann::json::object();
 }
 
+std::vector<nlohmann::json> TrialPipeline::feasible_metrics(const fs::path& study_dir) {
+    std::vector<nlohmann::json> out;
+    for (const auto& entry : fs::directory_iterator(study_dir / "trials")) {
+        nlohmann::json m = metrics_of(study_dir, std::stoll(entry.path().filename().string()));
+        if (!m.contains("objectives") || !m.contains("constraints")) continue;  // failed or unfinished
+        bool feasible = true;
+        for (double c : m["constraints"].get<std::vector<double>>()) feasible = feasible && c <= 0;
+        if (feasible) out.push_back(std::move(m));
+    }
+    return out;
+}
+
 optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector<double>& u) const {
     const fs::path dir = study_ / "trials" / std::to_string(id);
     fs::create_directories(dir);

@@ -41,6 +41,8 @@ class TrialPipeline {
     optimizer::Evaluation evaluate(std::int64_t id, const std::vector<double>& u) const;
     // The metrics of a finished trial (empty when it never got that far).
     static nlohmann::json metrics_of(const std::filesystem::path& study_dir, std::int64_t id);
+    // The metrics of every finished trial that met all constraints.
+    static std::vector<nlohmann::json> feasible_metrics(const std::filesystem::path& study_dir);
 
   private:
     optimizer::Evaluation objectives_of(nlohmann::json& metrics) const;  // also writes metrics.json
