@@ -162,7 +162,8 @@ void GateSimulator::settle() { propagate(); }
 
 void GateSimulator::clock_edge() {
     ++cycles_;
-    std::vector<std::uint8_t> next(ffs_.size());
+    std::vector<std::uint8_t>& next = next_state_;  // reused: this runs every simulated cycle
+    next.resize(ffs_.size());
     for (size_t i = 0; i < ffs_.size(); ++i) {
         const Ff& f = ffs_[i];
         bool v = f.next_state.eval(values_.data(), f.operands.data());

@@ -75,6 +75,7 @@ class GateSimulator {
     std::vector<std::vector<std::uint32_t>> fanout_;  // net -> combinational cells
     std::vector<std::vector<std::uint32_t>> pending_;  // per level
     std::vector<std::uint8_t> queued_;
+    std::vector<std::uint8_t> next_state_;  // flip-flop inputs sampled at the edge
     std::uint32_t clock_net_ = 0;
     std::uint64_t cycles_ = 0;
     bool changed_ = true;
