@@ -213,6 +213,14 @@ void apply_override(const std::string& text, const ConfigSchema& schema,
     store(*spec, convert(*spec, *wrapper.get("v"), Origin{"--set"}));
 }
 
+// A TOML basic string: toml++ escapes quotes, backslashes and control characters, so any
+// valid UTF-8 text reads back unchanged.
+std::string toml_string(const std::string& text) {
+    std::ostringstream os;
+    os << toml::value<std::string>(text);
+    return os.str();
+}
+
 std::string value_to_toml(const ParamSpec& spec, const Config::Value& v) {
     return std::visit(
         [&](const auto& x) -> std::string {
@@ -222,7 +230,7 @@ std::string value_to_toml(const ParamSpec& spec, const Config::Value& v) {
             } else if constexpr (std::is_same_v<T, std::int64_t>) {
                 return std::to_string(x);
             } else if constexpr (std::is_same_v<T, std::string>) {
-                return "\"" + x + "\"";
+                return toml_string(x);
             } else if constexpr (std::is_same_v<T, units::Quantity>) {
                 if (x.dimension == Dimension::Dimensionless) return fmt::format("{:.9g}", x.si);
                 return "\"" + units::format(x.si, x.dimension) + "\"";

@@ -1,8 +1,12 @@
 #include "core/h5.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/error.hpp"
 
@@ -167,24 +171,61 @@ void write_attribute(hid_t obj, const std::string& name, std::int64_t value) {
     write_attribute_raw(obj, name, H5T_NATIVE_INT64, &value);
 }
 
+std::string describe(hid_t obj, const std::string& name) {
+    std::string file(1024, '\0');
+    const ssize_t n = H5Fget_name(obj, file.data(), file.size());
+    file.resize(n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), file.size() - 1) : 0);
+    std::string object(1024, '\0');
+    const ssize_t m = H5Iget_name(obj, object.data(), object.size());
+    object.resize(m > 0 ? std::min<std::size_t>(static_cast<std::size_t>(m), object.size() - 1) : 0);
+    std::string path = object.empty() || object == "/" ? name : object.substr(1) + "/" + name;
+    return fmt::format("{}: '{}'", file.empty() ? "<HDF5 file>" : file, path);
+}
+
+namespace {
+
+// Opens an existing attribute that must hold exactly one value of class `expected`.
+Handle open_scalar_attribute(hid_t obj, const std::string& name, H5T_class_t expected, bool numeric,
+                             const char* what) {
+    Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+    if (!attr.valid())
+        throw PixError("DATA-015", fmt::format("{} (attribute) cannot be read (truncated or damaged file)",
+                                               describe(obj, name)));
+    Handle space(H5Aget_space(attr.id()));
+    Handle type(H5Aget_type(attr.id()));
+    const hssize_t points = space.valid() ? H5Sget_simple_extent_npoints(space.id()) : -1;
+    const H5T_class_t cls = type.valid() ? H5Tget_class(type.id()) : H5T_NO_CLASS;
+    const bool class_ok = cls == expected || (numeric && expected == H5T_FLOAT && cls == H5T_INTEGER);
+    if (points != 1 || !class_ok)
+        throw PixError("DATA-016",
+                       fmt::format("{} (attribute) holds {} value(s) of HDF5 class {}; expected one {}",
+                                   describe(obj, name), points, static_cast<int>(cls), what));
+    return attr;
+}
+
+}  // namespace
+
 std::optional<std::string> read_string_attribute(hid_t obj, const std::string& name) {
     if (H5Aexists(obj, name.c_str()) <= 0) return std::nullopt;
-    Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-    if (!attr.valid()) return std::nullopt;
+    Handle attr = open_scalar_attribute(obj, name, H5T_STRING, false, "string");
     Handle type(H5Aget_type(attr.id()));
-    if (H5Tget_class(type.id()) != H5T_STRING) return std::nullopt;
+    const auto unreadable = [&] {
+        return PixError("DATA-015", fmt::format("{} (attribute) cannot be read (truncated or damaged file)",
+                                                describe(obj, name)));
+    };
     if (H5Tis_variable_str(type.id()) > 0) {
         Handle mem = string_type(0);
         char* raw = nullptr;
-        if (H5Aread(attr.id(), mem.id(), &raw) < 0 || !raw) return std::nullopt;
+        if (H5Aread(attr.id(), mem.id(), &raw) < 0 || !raw) throw unreadable();
         std::string out(raw);
         H5free_memory(raw);
         return out;
     }
     const std::size_t size = H5Tget_size(type.id());
+    if (size == 0) throw unreadable();
     std::string buffer(size, '\0');
     Handle mem = string_type(size);
-    if (H5Aread(attr.id(), mem.id(), buffer.data()) < 0) return std::nullopt;
+    if (H5Aread(attr.id(), mem.id(), buffer.data()) < 0) throw unreadable();
     buffer.resize(buffer.find('\0') == std::string::npos ? size : buffer.find('\0'));
     return buffer;
 }
@@ -193,12 +234,13 @@ namespace {
 template <typename T>
 std::optional<T> read_numeric_attribute(hid_t obj, const std::string& name) {
     if (H5Aexists(obj, name.c_str()) <= 0) return std::nullopt;
-    Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-    Handle type(H5Aget_type(attr.id()));
-    const H5T_class_t cls = H5Tget_class(type.id());
-    if (cls != H5T_INTEGER && cls != H5T_FLOAT) return std::nullopt;
+    constexpr bool integral = std::is_integral_v<T>;
+    Handle attr = open_scalar_attribute(obj, name, integral ? H5T_INTEGER : H5T_FLOAT, true,
+                                        integral ? "integer" : "number");
     T value{};
-    if (H5Aread(attr.id(), native_type<T>(), &value) < 0) return std::nullopt;
+    if (H5Aread(attr.id(), native_type<T>(), &value) < 0)
+        throw PixError("DATA-015", fmt::format("{} (attribute) cannot be read (truncated or damaged file)",
+                                               describe(obj, name)));
     return value;
 }
 }  // namespace
@@ -257,35 +299,131 @@ void AppendableDataset::append_raw(const void* data, std::size_t rows, hid_t mem
 }
 
 std::vector<hsize_t> shape(hid_t parent, const std::string& name) {
-    if (!exists(parent, name)) return {};
+    if (!exists(parent, name) || H5Oexists_by_name(parent, name.c_str(), H5P_DEFAULT) <= 0) return {};
+    H5O_info_t info;
+    if (H5Oget_info_by_name(parent, name.c_str(), &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+        return {};
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT));
     if (!ds.valid()) return {};
     Handle space(H5Dget_space(ds.id()));
-    const int rank = H5Sget_simple_extent_ndims(space.id());
+    const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.id()) : -1;
     if (rank <= 0) return {};
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
     return dims;
 }
 
+namespace {
+
+struct ArrayInfo {
+    std::vector<hsize_t> dims;
+    H5T_class_t element = H5T_NO_CLASS;
+};
+
+const char* class_name(H5T_class_t c) {
+    switch (c) {
+        case H5T_INTEGER:
+            return "integers";
+        case H5T_FLOAT:
+            return "floats";
+        case H5T_STRING:
+            return "strings";
+        case H5T_COMPOUND:
+            return "compound records";
+        default:
+            return "another HDF5 type";
+    }
+}
+
+const char* element_name(Element e) {
+    return e == Element::Integer ? "integers" : "numbers";
+}
+
+ArrayInfo inspect_array(hid_t parent, const std::string& name) {
+    H5O_info_t info;
+    if (!exists(parent, name) || H5Oexists_by_name(parent, name.c_str(), H5P_DEFAULT) <= 0 ||
+        H5Oget_info_by_name(parent, name.c_str(), &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+        throw PixError("DATA-011",
+                       fmt::format("{} is missing or not an array (dataset)", describe(parent, name)));
+    Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT));
+    Handle space(ds.valid() ? H5Dget_space(ds.id()) : -1);
+    Handle type(ds.valid() ? H5Dget_type(ds.id()) : -1);
+    const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.id()) : -1;
+    if (rank < 0 || !type.valid())
+        throw PixError("DATA-015",
+                       fmt::format("{} cannot be read (truncated or damaged file)", describe(parent, name)));
+    ArrayInfo out;
+    out.dims.resize(static_cast<std::size_t>(rank));
+    if (rank > 0) H5Sget_simple_extent_dims(space.id(), out.dims.data(), nullptr);
+    out.element = H5Tget_class(type.id());
+    return out;
+}
+
+void check_element(hid_t parent, const std::string& name, const ArrayInfo& a, Element element) {
+    const bool ok = a.element == H5T_INTEGER || (element == Element::Real && a.element == H5T_FLOAT);
+    if (!ok)
+        throw PixError("DATA-013", fmt::format("{} holds {}; expected {}", describe(parent, name),
+                                               class_name(a.element), element_name(element)));
+}
+
+std::string dims_text(const std::vector<hsize_t>& dims) {
+    return dims.empty() ? "a scalar" : fmt::format("[{}]", fmt::join(dims, " x "));
+}
+
+}  // namespace
+
+std::vector<hsize_t> require_array(hid_t parent, const std::string& name, int rank, Element element) {
+    const ArrayInfo a = inspect_array(parent, name);
+    if (a.dims.size() != static_cast<std::size_t>(rank))
+        throw PixError("DATA-012", fmt::format("{} is {}; expected a {}-dimensional array",
+                                               describe(parent, name), dims_text(a.dims), rank));
+    check_element(parent, name, a, element);
+    return a.dims;
+}
+
 template <typename T>
 void read_rows(hid_t parent, const std::string& name, std::size_t first, std::size_t count,
                std::vector<T>& out) {
-    Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset " + name));
-    Handle file_space(check(H5Dget_space(ds.id()), "file space"));
-    const int rank = H5Sget_simple_extent_ndims(file_space.id());
-    hsize_t dims[2] = {0, 1};
-    H5Sget_simple_extent_dims(file_space.id(), dims, nullptr);
-    const hsize_t columns = rank == 2 ? dims[1] : 1;
+    const ArrayInfo a = inspect_array(parent, name);
+    if (a.dims.size() != 1 && a.dims.size() != 2)
+        throw PixError("DATA-012", fmt::format("{} is {}; expected a table of one or two dimensions",
+                                               describe(parent, name), dims_text(a.dims)));
+    check_element(parent, name, a, std::is_integral_v<T> ? Element::Integer : Element::Real);
+    const int rank = static_cast<int>(a.dims.size());
+    const hsize_t rows = a.dims[0], columns = rank == 2 ? a.dims[1] : 1;
+    // Refuse reads past the end and any that would need more than 1 GiB of memory.
+    constexpr hsize_t kMaxBytes = hsize_t{1} << 30;
+    if (first > rows || count > rows - first ||
+        (columns != 0 && static_cast<hsize_t>(count) > kMaxBytes / sizeof(T) / columns))
+        throw PixError("DATA-014", fmt::format("{} is {}; cannot read rows {} to {}", describe(parent, name),
+                                               dims_text(a.dims), first, first + count));
+    out.resize(count * columns);
+    if (count == 0 || columns == 0) return;
+    const auto unreadable = [&] {
+        return PixError("DATA-015",
+                        fmt::format("{} cannot be read (truncated or damaged file)", describe(parent, name)));
+    };
+    Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT));
+    Handle file_space(ds.valid() ? H5Dget_space(ds.id()) : -1);
+    if (!file_space.valid()) throw unreadable();
     hsize_t start[2] = {first, 0};
     hsize_t cnt[2] = {count, columns};
-    out.resize(count * columns);
-    if (count == 0) return;
-    check_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, cnt, nullptr),
-                 "select rows");
-    Handle mem_space(check(H5Screate_simple(rank, cnt, nullptr), "memory space"));
-    check_status(H5Dread(ds.id(), native_type<T>(), mem_space.id(), file_space.id(), H5P_DEFAULT, out.data()),
-                 "read " + name);
+    if (H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, cnt, nullptr) < 0)
+        throw unreadable();
+    Handle mem_space(H5Screate_simple(rank, cnt, nullptr));
+    if (!mem_space.valid() ||
+        H5Dread(ds.id(), native_type<T>(), mem_space.id(), file_space.id(), H5P_DEFAULT, out.data()) < 0)
+        throw unreadable();
+}
+
+template <typename T>
+void read_vector(hid_t parent, const std::string& name, std::vector<T>& out, std::size_t max_rows) {
+    const auto dims =
+        require_array(parent, name, 1, std::is_integral_v<T> ? Element::Integer : Element::Real);
+    if (dims[0] > max_rows)
+        throw PixError("DATA-014", fmt::format("{} has {} values; expected at most {}",
+                                               describe(parent, name), dims[0], max_rows));
+    read_rows(parent, name, 0, static_cast<std::size_t>(dims[0]), out);
 }
 
 template <typename T>
@@ -317,6 +455,7 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
 
 #define PIXFORGE_H5_INSTANTIATE(T)                                                                    \
     template void read_rows<T>(hid_t, const std::string&, std::size_t, std::size_t, std::vector<T>&); \
+    template void read_vector<T>(hid_t, const std::string&, std::vector<T>&, std::size_t);            \
     template void write_vector<T>(hid_t, const std::string&, const std::vector<T>&, const std::string&);
 PIXFORGE_H5_INSTANTIATE(std::uint8_t)
 PIXFORGE_H5_INSTANTIATE(std::uint16_t)

@@ -47,6 +47,9 @@ bool exists(hid_t parent, const std::string& path);
 void write_attribute(hid_t obj, const std::string& name, const std::string& value);
 void write_attribute(hid_t obj, const std::string& name, double value);
 void write_attribute(hid_t obj, const std::string& name, std::int64_t value);
+// Attribute readers: std::nullopt when absent; DATA-016 when present but not one value of the
+// expected kind (an array, a string for a number, a float for an integer), DATA-015 when
+// unreadable.
 std::optional<std::string> read_string_attribute(hid_t obj, const std::string& name);
 std::optional<double> read_double_attribute(hid_t obj, const std::string& name);
 std::optional<std::int64_t> read_int_attribute(hid_t obj, const std::string& name);
@@ -78,13 +81,30 @@ class AppendableDataset {
     std::size_t rows_ = 0;
 };
 
-// Shape of a dataset: {rows} or {rows, columns}. Empty if absent.
+// Shape of a dataset: {rows} or {rows, columns} (any rank as stored). Empty if absent.
 std::vector<hsize_t> shape(hid_t parent, const std::string& name);
 
-// Reads rows [first, first + count) of a dataset into `out` (converted to T by HDF5).
+// What a reader expects an array to hold. Real accepts stored integers too; Integer refuses
+// floats, which would be truncated silently.
+enum class Element { Integer, Real };
+
+// Checks that `name` is an array of `rank` dimensions holding `element`s before anything is
+// read, and returns its dimensions. Throws DATA-011 (missing or not an array), DATA-012 (rank),
+// DATA-013 (element type), each naming the file and the array.
+std::vector<hsize_t> require_array(hid_t parent, const std::string& name, int rank, Element element);
+
+// Reads rows [first, first + count) of a rank-1 or rank-2 dataset into `out` (converted to T by
+// HDF5), after checking rank, element type (DATA-011..013) and the row range (DATA-014).
 template <typename T>
 void read_rows(hid_t parent, const std::string& name, std::size_t first, std::size_t count,
                std::vector<T>& out);
+
+// Reads a whole one-dimensional dataset of at most `max_rows` rows (same checks).
+template <typename T>
+void read_vector(hid_t parent, const std::string& name, std::vector<T>& out, std::size_t max_rows);
+
+// "file.h5: 'group/name'" for messages.
+std::string describe(hid_t obj, const std::string& name);
 
 // Writes a small, complete one-dimensional dataset (summaries, tables of results).
 template <typename T>

@@ -15,11 +15,21 @@ namespace {
 
 constexpr std::size_t kChunkRows = 4096;
 
-// Every per-window column: name, unit, and the HDF5 type it is stored as.
-const char* const kWindowColumns[][2] = {
-    {"energy_keV", "keV"}, {"collected_keV", "keV"}, {"t0_ns", "ns"},
-    {"line_index", ""},    {"n_pulses", ""},         {"pileup", ""},
+// Every per-window column the reader uses, and what its values must be.
+struct WindowColumn {
+    const char* name;
+    h5::Element element;
 };
+const WindowColumn kWindowColumns[] = {
+    {"energy_keV", h5::Element::Real},  {"collected_keV", h5::Element::Real},
+    {"t0_ns", h5::Element::Real},       {"line_index", h5::Element::Integer},
+    {"n_pulses", h5::Element::Integer}, {"pileup", h5::Element::Integer},
+};
+
+// Bounds a stored window length must lie in (the config allows far less).
+constexpr std::int64_t kMaxWindowSamples = 65536;
+// More test lines than any spectrum has: a larger array is damage, not data.
+constexpr std::size_t kMaxTestLines = 1024;
 
 }  // namespace
 
@@ -200,28 +210,36 @@ DatasetReader::DatasetReader(const std::string& path) : path_(path) {
     if (!window || !config)
         throw PixError("DATA-004", fmt::format("{}: attribute '{}' is missing", path,
                                                window ? "config" : "window_samples"));
+    if (*window < 1 || *window > kMaxWindowSamples)
+        throw PixError("DATA-004", fmt::format("{}: attribute 'window_samples' is {}; expected 1 to {}", path,
+                                               *window, kMaxWindowSamples));
     window_ = static_cast<int>(*window);
     config_ = *config;
     for (const auto& split : kSplits) {
-        const auto adc = h5::shape(root, split + "/adc");
-        if (adc.size() != 2 || adc[1] != static_cast<hsize_t>(window_))
+        if (h5::shape(root, split + "/adc").empty())
             throw PixError("DATA-004",
                            fmt::format("{}: '{}/adc' is missing or not [rows x {}] (truncated file?)", path,
                                        split, window_));
+        const auto adc = h5::require_array(root, split + "/adc", 2, h5::Element::Integer);
+        if (adc[1] != static_cast<hsize_t>(window_))
+            throw PixError("DATA-004", fmt::format("{}: '{}/adc' is [{} x {}]; expected [rows x {}] "
+                                                   "(window_samples)",
+                                                   path, split, adc[0], adc[1], window_));
         for (const auto& column : kWindowColumns) {
-            const auto shape = h5::shape(root, split + "/" + column[0]);
-            if (shape.size() != 1 || shape[0] != adc[0])
-                throw PixError(
-                    "DATA-004",
-                    fmt::format("{}: '{}/{}' has {} rows where '{}/adc' has {} (truncated "
-                                "or damaged file)",
-                                path, split, column[0], shape.empty() ? 0 : shape[0], split, adc[0]));
+            const std::string name = split + "/" + column.name;
+            if (h5::shape(root, name).empty())
+                throw PixError("DATA-004",
+                               fmt::format("{}: '{}' is missing (truncated or damaged file)", path, name));
+            const auto shape = h5::require_array(root, name, 1, column.element);
+            if (shape[0] != adc[0])
+                throw PixError("DATA-004",
+                               fmt::format("{}: '{}' has {} rows where '{}/adc' has {} (truncated "
+                                           "or damaged file)",
+                                           path, name, shape[0], split, adc[0]));
         }
     }
-    if (h5::exists(root, "test_lines_keV")) {
-        const auto n = h5::shape(root, "test_lines_keV");
-        h5::read_rows(root, "test_lines_keV", 0, n.empty() ? 0 : n[0], lines_keV_);
-    }
+    if (h5::exists(root, "test_lines_keV"))
+        h5::read_vector(root, "test_lines_keV", lines_keV_, kMaxTestLines);
 }
 
 std::size_t DatasetReader::rows(const std::string& split) const {

@@ -209,8 +209,7 @@ void write_study_report(const fs::path& dir) {
                 h5::Handle hist = h5::open_group(chain.id(), "histograms");
                 for (const char* name : {"energy_counts", "energy_edges", "latency_counts", "latency_edges"}) {
                     std::vector<double> values;
-                    const auto n = h5::shape(hist.id(), name).at(0);
-                    h5::read_rows(hist.id(), name, 0, n, values);
+                    h5::read_vector(hist.id(), name, values, std::size_t{1} << 20);
                     h5::write_vector(g.id(), name, values, std::string(name).find("energy_edges") != std::string::npos ? "keV" : "");
                 }
             }

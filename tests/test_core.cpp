@@ -2,10 +2,15 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/h5.hpp"
 #include "core/units.hpp"
+#include "h5_bad_files.hpp"
 #include "models/chain_params.hpp"
 #include "test_support.hpp"
 
@@ -60,6 +65,20 @@ BOOST_AUTO_TEST_CASE(defaults_resolve_and_round_trip) {
     for (const auto& spec : ConfigSchema::standard().params()) {
         const std::string name = spec.key.substr(spec.key.find('.') + 1);
         BOOST_TEST(resolved.find("\n" + name + " = ") != std::string::npos, spec.key);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(resolved_config_escapes_strings) {
+    // Quotes, backslashes, control characters and non-ASCII text must survive write -> load.
+    for (const std::string& value :
+         {std::string("a \"quoted\" name"), std::string("C:\\lib\\osu018.lib"), std::string("line1\nline2"),
+          std::string("tab\there"), std::string("\\\"\n\t\r\x01 \xC2\xB5m \xE2\x86\x92 end\\")}) {
+        // --set takes a value that is not TOML as the raw text.
+        const Config c = Config::parse("", "<test>", {"synthesis.liberty=" + value});
+        BOOST_TEST(c.text("synthesis.liberty") == value);
+        const Config again = Config::parse(c.resolved_toml(), "<resolved>");
+        BOOST_TEST(again.text("synthesis.liberty") == value);
+        BOOST_TEST(again.resolved_toml() == c.resolved_toml());
     }
 }
 
@@ -131,4 +150,85 @@ BOOST_AUTO_TEST_CASE(missing_file_and_bad_overrides) {
     BOOST_TEST(error_of([] {
                    Config::parse("", "f", {"adc.bits=3.5"});
                }).rfind("[ERROR CFG-004] --set: 'adc.bits'", 0) == 0);
+}
+
+namespace {
+// The error `f` throws has `id` and names every one of `names`.
+void check_error(const std::function<void()>& f, const std::string& id,
+                 const std::vector<std::string>& names) {
+    const std::string text = test::error_text(f);
+    BOOST_TEST(text.rfind(id + " ", 0) == 0, text);
+    for (const auto& n : names) BOOST_TEST(text.find(n) != std::string::npos, n + " not in: " + text);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(h5_table_reader_checks_rank_type_and_range) {
+    test::TempDir dir;
+    const std::string path = (dir.path() / "bad.h5").string();
+    {
+        h5::Handle f = h5::create_file(path);
+        h5::Handle g = h5::create_group(f.id(), "grp");
+        test::put_array(g.id(), "cube", H5T_NATIVE_DOUBLE, {2, 3, 4});
+        test::put_array(g.id(), "rank32", H5T_NATIVE_DOUBLE, std::vector<hsize_t>(32, 1));
+        test::put_array(f.id(), "scalar", H5T_NATIVE_DOUBLE, {});
+        test::put_string_array(f.id(), "names", 4);
+        test::put_array(f.id(), "reals", H5T_NATIVE_FLOAT, {3});
+        test::put_array(f.id(), "ints", H5T_NATIVE_INT16, {3, 2});
+        test::put_attribute(f.id(), "four_ints", H5T_NATIVE_INT64, {4});
+        test::put_attribute(f.id(), "real", H5T_NATIVE_DOUBLE, {});
+        test::put_attribute(f.id(), "int", H5T_NATIVE_INT64, {});
+        h5::write_attribute(f.id(), "text", std::string("abc"));
+        h5::write_strings(f.id(), "vlen_texts", {"a", "b"});
+    }
+    h5::Handle f = h5::open_file_readonly(path);
+    std::vector<double> d;
+    std::vector<std::int32_t> i;
+    // Rank 3 where a table is expected: overflowed a two-element array on the stack before.
+    check_error([&] { h5::read_rows(f.id(), "grp/cube", 0, 1, d); }, "DATA-012",
+                {path, "grp/cube", "[2 x 3 x 4]"});
+    check_error([&] { h5::read_rows(f.id(), "grp/rank32", 0, 1, d); }, "DATA-012", {path, "grp/rank32"});
+    check_error([&] { h5::read_rows(f.id(), "scalar", 0, 1, d); }, "DATA-012", {path, "scalar"});
+    check_error([&] { h5::read_rows(f.id(), "names", 0, 4, d); }, "DATA-013", {path, "names", "strings"});
+    check_error([&] { h5::read_rows(f.id(), "reals", 0, 3, i); }, "DATA-013",
+                {path, "reals", "floats", "integers"});
+    check_error([&] { h5::read_rows(f.id(), "ints", 2, 2, i); }, "DATA-014", {path, "ints", "[3 x 2]"});
+    check_error([&] { h5::read_rows(f.id(), "absent", 0, 1, d); }, "DATA-011", {path, "absent"});
+    check_error([&] { h5::read_rows(f.id(), "grp", 0, 1, d); }, "DATA-011", {path, "grp"});
+    check_error([&] { h5::read_vector(f.id(), "ints", i, 10); }, "DATA-012", {path, "ints"});
+    check_error([&] { h5::read_vector(f.id(), "reals", d, 2); }, "DATA-014", {path, "reals", "at most 2"});
+    check_error([&] { h5::require_array(f.id(), "vlen_texts", 1, h5::Element::Real); }, "DATA-013",
+                {"vlen_texts"});
+    // Attributes: one value of the right kind, or a message (an array overflowed the stack before).
+    check_error([&] { h5::read_int_attribute(f.id(), "four_ints"); }, "DATA-016",
+                {path, "four_ints", "4 value"});
+    check_error([&] { h5::read_int_attribute(f.id(), "real"); }, "DATA-016", {path, "'real'", "integer"});
+    check_error([&] { h5::read_int_attribute(f.id(), "text"); }, "DATA-016", {path, "'text'"});
+    check_error([&] { h5::read_string_attribute(f.id(), "int"); }, "DATA-016", {path, "'int'", "string"});
+    // What is right still reads.
+    h5::read_rows(f.id(), "reals", 0, 3, d);
+    BOOST_TEST(d.size() == 3u);
+    h5::read_rows(f.id(), "ints", 1, 2, i);
+    BOOST_TEST(i.size() == 4u);
+    BOOST_TEST(*h5::read_double_attribute(f.id(), "int") == 0.0);
+    BOOST_TEST(!h5::read_int_attribute(f.id(), "missing").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(h5_non_hdf5_and_truncated_files_are_refused) {
+    test::TempDir dir;
+    const auto text = dir.path() / "text.h5";
+    std::ofstream(text) << "plain text, not HDF5\n";
+    check_error([&] { h5::open_file_readonly(text.string()); }, "DATA-001", {text.string()});
+    const auto big = dir.path() / "big.h5";
+    {
+        h5::Handle f = h5::create_file(big.string());
+        h5::write_vector(f.id(), "values", std::vector<double>(100000, 1.5), "");
+    }
+    std::filesystem::resize_file(big, std::filesystem::file_size(big) / 2);
+    const std::string cut = test::error_text([&] {
+        h5::Handle f = h5::open_file_readonly(big.string());
+        std::vector<double> v;
+        h5::read_vector(f.id(), "values", v, 1000000);
+    });
+    BOOST_TEST((cut.rfind("DATA-001 ", 0) == 0 || cut.rfind("DATA-015 ", 0) == 0), cut);
+    BOOST_TEST(cut.find(big.string()) != std::string::npos, cut);
 }

@@ -6,12 +6,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "core/error.hpp"
 #include "core/h5.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "datasets/dataset_file.hpp"
 #include "datasets/metrics.hpp"
+#include "h5_bad_files.hpp"
 #include "models/spectrum.hpp"
 #include "test_support.hpp"
 
@@ -116,6 +118,77 @@ BOOST_AUTO_TEST_CASE(foreign_damaged_and_other_version_files_are_rejected) {
         r.read("test", 0, r.rows("test"), b);
     });
     BOOST_TEST((cut == "DATA-001" || cut == "DATA-004" || cut == "H5-001"), cut);
+}
+
+BOOST_AUTO_TEST_CASE(datasets_of_wrong_rank_type_or_length_are_rejected_by_name) {
+    SmallDataset d;
+    const auto dir = d.dir.path();
+    int n = 0;
+    // Copies the good dataset, applies `edit`, and checks that opening and reading the copy fails
+    // with `id` and a message naming the copy and `names`.
+    auto check = [&](const std::function<void(hid_t)>& edit, const std::string& id,
+                     const std::vector<std::string>& names) {
+        const auto p = dir / ("bad" + std::to_string(n++) + ".h5");
+        std::filesystem::copy_file(d.path, p);
+        {
+            h5::Handle f(H5Fopen(p.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+            edit(f.id());
+        }
+        const std::string text = test::error_text([&] {
+            datasets::DatasetReader r(p.string());
+            datasets::WindowBatch b;
+            r.read("test", 0, r.rows("test"), b);
+        });
+        BOOST_TEST(text.rfind(id + " ", 0) == 0, text);
+        for (const auto& name : names)
+            BOOST_TEST(text.find(name) != std::string::npos, name + " not in " + text);
+        BOOST_TEST(text.find(p.string()) != std::string::npos, text);
+    };
+    // Rank 3 where a list is expected: overflowed the stack before.
+    check(
+        [](hid_t f) {
+            test::put_array(f, "test_lines_keV", H5T_NATIVE_DOUBLE, {5, 2, 2});
+        },
+        "DATA-012", {"test_lines_keV", "[5 x 2 x 2]"});
+    check(
+        [](hid_t f) {
+            test::put_array(f, "train/adc", H5T_NATIVE_UINT16, {1200, 32, 2});
+        },
+        "DATA-012", {"train/adc"});
+    check([](hid_t f) { test::put_string_array(f, "test_lines_keV", 5); }, "DATA-013",
+          {"test_lines_keV", "strings"});
+    check([](hid_t f) { test::put_array(f, "test/line_index", H5T_NATIVE_FLOAT, {500}); }, "DATA-013",
+          {"test/line_index", "floats", "integers"});
+    check([](hid_t f) { test::put_string_array(f, "validation/energy_keV", 300); }, "DATA-013",
+          {"validation/energy_keV", "strings"});
+    check(
+        [](hid_t f) {
+            test::put_array(f, "train/adc", H5T_NATIVE_FLOAT, {1200, 32});
+        },
+        "DATA-013", {"train/adc", "floats"});
+    check([](hid_t f) { test::put_array(f, "test/t0_ns", H5T_NATIVE_FLOAT, {499}); }, "DATA-004",
+          {"test/t0_ns", "499 rows", "500"});
+    check(
+        [](hid_t f) {
+            test::put_array(f, "test/adc", H5T_NATIVE_UINT16, {500, 16});
+        },
+        "DATA-004", {"test/adc", "rows x 32"});
+    check([](hid_t f) { H5Ldelete(f, "test/pileup", H5P_DEFAULT); }, "DATA-004", {"test/pileup"});
+    check([](hid_t f) { test::put_array(f, "test_lines_keV", H5T_NATIVE_DOUBLE, {100000}); }, "DATA-014",
+          {"test_lines_keV", "at most"});
+    check([](hid_t f) { h5::write_attribute(f, "window_samples", std::int64_t{1} << 40); }, "DATA-004",
+          {"window_samples"});
+    check([](hid_t f) { test::put_attribute(f, "window_samples", H5T_NATIVE_INT64, {3}); }, "DATA-016",
+          {"window_samples", "3 value"});
+    check([](hid_t f) { h5::write_attribute(f, "window_samples", 32.5); }, "DATA-016",
+          {"window_samples", "integer"});
+    check([](hid_t f) { test::put_attribute(f, "schema", H5T_NATIVE_INT32, {}); }, "DATA-016",
+          {"schema", "string"});
+    check(
+        [](hid_t f) {
+            test::put_attribute(f, "config", H5T_NATIVE_INT64, {2, 2});
+        },
+        "DATA-016", {"config"});
 }
 
 BOOST_AUTO_TEST_CASE(gaussian_core_fit_recovers_sigma_under_background) {

@@ -5,9 +5,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "core/error.hpp"
 #include "core/h5.hpp"
+#include "h5_bad_files.hpp"
 #include "models/network/fixed_point.hpp"
 #include "models/network/integer_reference.hpp"
 #include "test_support.hpp"
@@ -170,4 +173,99 @@ BOOST_AUTO_TEST_CASE(bad_network_files_are_rejected) {
                })) == "NET-003");
     BOOST_TEST(load_error(tamper("nolayers.h5", [](hid_t f) { H5Ldelete(f, "layers", H5P_DEFAULT); })) ==
                "NET-003");
+}
+
+BOOST_AUTO_TEST_CASE(network_files_of_wrong_rank_type_or_length_are_rejected_by_name) {
+    test::TempDir dir;
+    const auto good = dir.path() / "good.h5";
+    save_network(tiny(), good.string(), "{}");
+    int n = 0;
+    auto check = [&](const std::function<void(hid_t)>& edit, const std::string& id,
+                     const std::vector<std::string>& names) {
+        const auto p = dir.path() / ("bad" + std::to_string(n++) + ".h5");
+        std::filesystem::copy_file(good, p);
+        {
+            h5::Handle f(H5Fopen(p.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+            edit(f.id());
+        }
+        const std::string text = test::error_text([&] { load_network(p.string()); });
+        BOOST_TEST(text.rfind(id + " ", 0) == 0, text);
+        BOOST_TEST(text.find(p.string()) != std::string::npos, text);
+        for (const auto& name : names)
+            BOOST_TEST(text.find(name) != std::string::npos, name + " not in " + text);
+    };
+    check(
+        [](hid_t f) {
+            test::put_array(f, "layers/0/weights", H5T_NATIVE_INT32, {4, 2, 1});
+        },
+        "DATA-012", {"layers/0/weights", "[4 x 2 x 1]"});
+    check([](hid_t f) { test::put_array(f, "layers/1/weights", H5T_NATIVE_FLOAT, {8}); }, "DATA-013",
+          {"layers/1/weights", "floats", "integers"});
+    check([](hid_t f) { test::put_string_array(f, "layers/0/bias", 2); }, "DATA-013",
+          {"layers/0/bias", "strings"});
+    check([](hid_t f) { test::put_array(f, "layers/0/weights", H5T_NATIVE_INT32, {1000}); }, "DATA-014",
+          {"layers/0/weights", "1000 values"});
+    check([](hid_t f) { test::put_array(f, "layers/0/weights", H5T_NATIVE_INT32, {3}); }, "NET-003",
+          {"weights"});
+    check([](hid_t f) { H5Ldelete(f, "layers/1/bias", H5P_DEFAULT); }, "NET-003", {"layers/1", "bias"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers");
+            h5::write_attribute(g.id(), "count", std::int64_t{0});
+        },
+        "NET-003", {"no layers"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers/0");
+            test::put_attribute(g.id(), "out_channels", H5T_NATIVE_INT64, {4});
+        },
+        "DATA-016", {"layers/0", "out_channels", "4 value"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers/0");
+            h5::write_attribute(g.id(), "in_channels", 2.0);
+        },
+        "DATA-016", {"layers/0", "in_channels", "integer"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers/0");
+            h5::write_attribute(g.id(), "in_channels", std::int64_t{1} << 40);
+        },
+        "NET-003", {"layers/0", "in_channels"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers/0");
+            h5::write_attribute(g.id(), "in_length", std::int64_t{100000});  // products would overflow int
+        },
+        "NET-003", {"100000"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers/0");
+            h5::write_attribute(g.id(), "kind", std::int64_t{1});
+        },
+        "DATA-016", {"layers/0", "kind", "string"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "layers/0");
+            h5::write_attribute(g.id(), "activation", std::string("tanh"));
+        },
+        "NET-003", {"layers/0", "activation", "tanh"});
+    check(
+        [](hid_t f) {
+            h5::Handle g = h5::open_group(f, "input");
+            h5::write_attribute(g.id(), "baseline_log2", std::int64_t{40});  // 1 << 40 in the reference
+        },
+        "NET-003", {"baseline_log2"});
+    check([](hid_t f) { test::put_attribute(f, "schema", H5T_NATIVE_INT64, {2}); }, "DATA-016", {"schema"});
+    // Truncated, and not HDF5 at all.
+    const auto cut = dir.path() / "cut.h5";
+    std::filesystem::copy_file(good, cut);
+    std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
+    const std::string text = test::error_text([&] { load_network(cut.string()); });
+    BOOST_TEST((text.rfind("DATA-001 ", 0) == 0 || text.rfind("DATA-015 ", 0) == 0 ||
+                text.rfind("NET-003 ", 0) == 0),
+               text);
+    BOOST_TEST(text.find(cut.string()) != std::string::npos, text);
+    std::ofstream(dir.path() / "text.h5") << "weights = [1, 2]\n";
+    BOOST_TEST(load_error((dir.path() / "text.h5").string()) == "DATA-001");
 }

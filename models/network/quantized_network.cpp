@@ -1,8 +1,10 @@
 #include "models/network/quantized_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -40,13 +42,34 @@ void QuantizedNetwork::derive_accumulator_widths() {
     }
 }
 
+namespace {
+// Far above any pixel network; they keep products of sizes and shifts inside their types.
+constexpr int kMaxDimension = 4096;
+constexpr int kMaxFrac = 30;
+}  // namespace
+
 void QuantizedNetwork::validate(const std::string& where) const {
     auto fail = [&](const std::string& what) {
         throw PixError("NET-003", where + ": inconsistent network: " + what);
     };
     if (input.length < 1 || input.first < 0) fail("input window is empty");
+    // Bounds first, so the geometry arithmetic below cannot overflow on a damaged file.
+    if (input.length > kMaxDimension || input.first > kMaxDimension)
+        fail(fmt::format("input window {}+{} beyond {} samples", input.first, input.length, kMaxDimension));
+    if (input.baseline_log2 < 0 || input.baseline_log2 > 16)
+        fail(fmt::format("baseline_log2 = {}, expected 0 to 16", input.baseline_log2));
     if (input.adc_bits < 2 || input.adc_bits > 16) fail(fmt::format("adc_bits = {}", input.adc_bits));
     if (layers.empty()) fail("no layers");
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const QuantLayer& l = layers[i];
+        for (int v : {l.in_channels, l.in_length, l.out_channels, l.out_length, l.kernel, l.stride})
+            if (v < 1 || v > kMaxDimension)
+                fail(fmt::format("layer {}: a size or stride of {}, expected 1 to {}", i, v, kMaxDimension));
+        for (int v : {l.weight_frac, l.in_frac, l.out_frac})
+            if (v < -kMaxFrac || v > kMaxFrac)
+                fail(fmt::format("layer {}: a fraction width of {} bits, expected -{} to {}", i, v, kMaxFrac,
+                                 kMaxFrac));
+    }
     int features = input.length, channels = 1;
     for (size_t i = 0; i < layers.size(); ++i) {
         const QuantLayer& l = layers[i];
@@ -72,6 +95,13 @@ void QuantizedNetwork::validate(const std::string& where) const {
             if (w < wr.lo || w > wr.hi)
                 fail(fmt::format("{}: weight {} does not fit {} bits", at, w, l.weight_bits));
         if (l.acc_bits > 62) fail(at + ": accumulator wider than 62 bits");
+        // An upper bound of the accumulator, so derive_accumulator_widths cannot overflow.
+        int tap_bits = 0;
+        while ((std::size_t{1} << tap_bits) < taps) ++tap_bits;
+        const int in_bits = i == 0 ? input_bits() : layers[i - 1].out_bits;
+        if (tap_bits + l.weight_bits + in_bits + 1 > 62)
+            fail(fmt::format("{}: {} taps of {}-bit weights on {}-bit inputs overflow a 62-bit accumulator",
+                             at, taps, l.weight_bits, in_bits));
         if ((i + 1 == layers.size()) != (l.activation == Activation::None))
             fail(at + ": only the output layer is linear");
         features = l.out_length;
@@ -183,6 +213,9 @@ QuantizedNetwork load_network(const std::string& path) {
     auto need_int = [&](hid_t obj, const std::string& name, const std::string& where) {
         const auto v = h5::read_int_attribute(obj, name);
         if (!v) throw PixError("NET-003", fmt::format("{}: {} lacks the attribute '{}'", path, where, name));
+        if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
+            throw PixError("NET-003", fmt::format("{}: {} attribute '{}' = {} does not fit a 32-bit integer",
+                                                  path, where, name, *v));
         return static_cast<int>(*v);
     };
     QuantizedNetwork net;
@@ -207,7 +240,12 @@ QuantizedNetwork load_network(const std::string& path) {
         const std::string kind = h5::read_string_attribute(g.id(), "kind").value_or("");
         const std::string act = h5::read_string_attribute(g.id(), "activation").value_or("");
         if (kind != "dense" && kind != "conv1d")
-            throw PixError("NET-003", fmt::format("{}: {} kind '{}'", path, where, kind));
+            throw PixError("NET-003", fmt::format("{}: {} attribute 'kind' is '{}'; expected dense or conv1d",
+                                                  path, where, kind));
+        if (act != "relu" && act != "clipped_relu" && act != "none")
+            throw PixError("NET-003", fmt::format("{}: {} attribute 'activation' is '{}'; expected relu, "
+                                                  "clipped_relu or none",
+                                                  path, where, act));
         l.kind = kind == "dense" ? LayerKind::Dense : LayerKind::Conv1d;
         l.activation = act == "relu"           ? Activation::Relu
                        : act == "clipped_relu" ? Activation::ClippedRelu
@@ -224,11 +262,16 @@ QuantizedNetwork load_network(const std::string& path) {
         l.out_bits = need_int(g.id(), "out_bits", where);
         l.out_frac = need_int(g.id(), "out_frac", where);
         l.acc_bits = need_int(g.id(), "acc_bits", where);
-        const auto ws = h5::shape(g.id(), "weights"), bs = h5::shape(g.id(), "bias");
-        if (ws.size() != 1 || bs.size() != 1)
-            throw PixError("NET-003", fmt::format("{}: {} lacks weights or bias", path, where));
-        h5::read_rows(g.id(), "weights", 0, ws[0], l.weights);
-        h5::read_rows(g.id(), "bias", 0, bs[0], l.bias);
+        for (const char* array : {"weights", "bias"})
+            if (h5::shape(g.id(), array).empty())
+                throw PixError("NET-003", fmt::format("{}: {} lacks the array '{}'", path, where, array));
+        // Read no more than the geometry needs: validate() below names a count that differs.
+        const std::size_t taps = static_cast<std::size_t>(std::clamp(l.in_channels, 0, kMaxDimension)) *
+                                 static_cast<std::size_t>(std::clamp(
+                                     l.kind == LayerKind::Dense ? l.in_length : l.kernel, 0, kMaxDimension));
+        const std::size_t outputs = static_cast<std::size_t>(std::clamp(l.out_channels, 0, kMaxDimension));
+        h5::read_vector(g.id(), "weights", l.weights, taps * outputs);
+        h5::read_vector(g.id(), "bias", l.bias, outputs);
         net.layers.push_back(std::move(l));
     }
     h5::Handle heads = h5::open_group(root, "heads");
