@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (fuzz/) in build-fuzz/ with clang and runs them.
+#   scripts/fuzz.sh [target|all] [seconds]     target: config units liberty dataset_file network_file h5_table
+#   scripts/fuzz.sh seeds                      regenerate the HDF5 seeds under fuzz/corpus/
+# Each run starts from the committed seeds in fuzz/corpus/<target>/ and keeps what it learns in
+# build-fuzz/corpus/<target>/; crash inputs land in build-fuzz/findings/<target>/.
+# Needs clang-14 and its libFuzzer runtime; on Debian 12, if clang cannot link -fsanitize=fuzzer:
+#   apt-get install -y clang-14 libclang-rt-14-dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:-all}
+seconds=${2:-180}
+targets=(config units liberty dataset_file network_file h5_table)
+if [[ $target != all && $target != seeds && ! " ${targets[*]} " =~ " $target " ]]; then
+    echo "unknown target '$target'; one of: ${targets[*]} all seeds" >&2
+    exit 2
+fi
+export CCACHE_BASEDIR=$PWD
+[ -f build-fuzz/build.ninja ] || cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPIXFORGE_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang
+if [[ $target == seeds ]]; then
+    cmake --build build-fuzz -j2 --target fuzz_make_seeds
+    build-fuzz/fuzz/fuzz_make_seeds fuzz/corpus
+    exit 0
+fi
+[[ $target == all ]] && run=("${targets[@]}") || run=("$target")
+cmake --build build-fuzz -j2 --target "${run[@]/#/fuzz_}"
+# The HDF5 C library prints nothing (the readers silence it); leaks are findings.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for t in "${run[@]}"; do
+    mkdir -p "build-fuzz/corpus/$t" "build-fuzz/findings/$t"
+    echo "== fuzz_$t for ${seconds}s"
+    build-fuzz/fuzz/fuzz_"$t" "build-fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
+        -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="build-fuzz/findings/$t/" 2>&1 | tee "build-fuzz/findings/$t.log" |
+        grep -E "^#[0-9]+ +(INITED|DONE)|stat::|ERROR|SUMMARY|Test unit written" || true
+done
