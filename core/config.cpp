@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -191,6 +192,30 @@ toml::table parse_toml(std::string_view text, const std::string& source) {
     }
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF), as TOML requires.
+bool valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const int extra = c < 0x80           ? 0
+                          : (c >> 5) == 0x6  ? 1
+                          : (c >> 4) == 0xE  ? 2
+                          : (c >> 3) == 0x1E ? 3
+                                             : -1;
+        if (extra < 0 || i + static_cast<std::size_t>(extra) >= text.size() + (extra == 0)) return false;
+        std::uint32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+        for (int k = 1; k <= extra; ++k) {
+            const auto cc = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < kMinimum[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += static_cast<std::size_t>(extra) + 1;
+    }
+    return true;
+}
+
 // "--set section.key=value": the value is read as TOML when it parses as such, else as a string,
 // so both `--set adc.bits=8` and `--set frontend.shaper_tau=30ns` work.
 void apply_override(const std::string& text, const ConfigSchema& schema,
@@ -208,6 +233,10 @@ void apply_override(const std::string& text, const ConfigSchema& schema,
     try {
         wrapper = toml::parse("v = " + value);
     } catch (const toml::parse_error&) {
+        // Taken as raw text: it must be UTF-8, or the resolved config saved with every output
+        // could not be read back.
+        if (!valid_utf8(value))
+            throw PixError("CFG-010", fmt::format("--set '{}': the value is not valid UTF-8 text", key));
         wrapper.insert("v", value);
     }
     store(*spec, convert(*spec, *wrapper.get("v"), Origin{"--set"}));

@@ -82,6 +82,20 @@ BOOST_AUTO_TEST_CASE(resolved_config_escapes_strings) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(set_refuses_text_that_is_not_utf8) {
+    // Found by fuzz/fuzz_config: a raw --set value with invalid UTF-8 made a resolved config that
+    // did not load back (fuzz/corpus/config/invalid_utf8_set).
+    for (const std::string bad : {"a\xff\xfe", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "x\xE2\x82"}) {
+        const std::string text =
+            test::error_text([&] { Config::parse("", "<test>", {"synthesis.liberty=" + bad}); });
+        BOOST_TEST(text.rfind("CFG-010 ", 0) == 0, text);
+        BOOST_TEST(text.find("synthesis.liberty") != std::string::npos, text);
+    }
+    const Config ok = Config::parse("", "<test>", {"synthesis.liberty=\xC2\xB5m \xF0\x9F\x98\x80"});
+    BOOST_TEST(Config::parse(ok.resolved_toml(), "<resolved>").text("synthesis.liberty") ==
+               "\xC2\xB5m \xF0\x9F\x98\x80");
+}
+
 BOOST_AUTO_TEST_CASE(bundled_configs_are_valid_and_round_trip) {
     for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "configs")) {
         const Config c = Config::load(entry.path());
@@ -231,4 +245,19 @@ BOOST_AUTO_TEST_CASE(h5_non_hdf5_and_truncated_files_are_refused) {
     });
     BOOST_TEST((cut.rfind("DATA-001 ", 0) == 0 || cut.rfind("DATA-015 ", 0) == 0), cut);
     BOOST_TEST(cut.find(big.string()) != std::string::npos, cut);
+}
+
+BOOST_AUTO_TEST_CASE(h5_corrupt_headers_found_by_fuzzing_are_refused) {
+    // fuzz/fuzz_h5_table and fuzz_network_file: headers that make HDF5 fail inside H5Fopen (one
+    // asks for a 12 GB block). Each must come back as a PixError naming the file.
+    for (const char* name : {"h5_table/huge_object_header.h5", "network_file/open_fails_in_hdf5.h5"}) {
+        const auto path = (test::source_dir() / "fuzz/corpus" / name).string();
+        const std::string text = test::error_text([&] {
+            h5::Handle f = h5::open_file_readonly(path);
+            std::vector<double> v;
+            h5::read_vector(f.id(), "table", v, 1024);
+        });
+        BOOST_TEST(text.rfind("DATA-0", 0) == 0, text);
+        BOOST_TEST(text.find(path) != std::string::npos, text);
+    }
 }
