@@ -34,7 +34,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in "${run[@]}"; do
     mkdir -p "build-fuzz/corpus/$t" "build-fuzz/findings/$t"
     echo "== fuzz_$t for ${seconds}s"
-    build-fuzz/fuzz/fuzz_"$t" "build-fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
+    # HDF5 1.10.8 itself crashes on some corrupt files (fuzz/hdf5_library_crashes/README.md):
+    # the HDF5 targets run in fork mode and go on after a crash; triage each artifact's stack.
+    keep_going=()
+    [[ $t == config || $t == units || $t == liberty ]] || keep_going=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
+    build-fuzz/fuzz/fuzz_"$t" "build-fuzz/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" "${keep_going[@]}" \
         -max_len=131072 -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=4096 -print_final_stats=1 \
         -artifact_prefix="build-fuzz/findings/$t/" 2>&1 | tee "build-fuzz/findings/$t.log" |
         grep -E "^#[0-9]+ +(INITED|DONE)|stat::|ERROR|SUMMARY|Test unit written" || true
