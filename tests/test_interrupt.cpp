@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(kill_9_leaves_nothing_partial_and_the_rerun_completes) {
         check_h5(study / "report.h5", "pixforge.codesign_report", "", must);
         for (const char* name : {"codesign.json", "baseline.json", "rate_sweep.json"})
             check_json(study / name, must);
-        BOOST_TEST(!must || results() == 2);
+        BOOST_TEST((!must || results() == 2));
         if (fs::exists(study / "trials"))
             for (const auto& t : fs::directory_iterator(study / "trials"))
                 check_json(t.path() / "metrics.json", false);
