@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/cli.hpp"
+#include "core/atomic_file.hpp"
 #include "core/config.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "models/chain_params.hpp"
@@ -25,8 +26,12 @@ Action add_dataset_command(CLI::App& cmd, const std::string& command_line) {
         "Schema: docs/dataset_schema.md (readable with h5py alone).");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         const Config config = Config::load(o->config.path, o->config.overrides);
-        const auto summary = datasets::build_dataset(
-            config, o->pulses, o->out, current_provenance(command_line), o->quiet ? nullptr : &err);
+        // The dataset writer renames its own temp file; this adds the fsync before the final name.
+        AtomicFile target(o->out);
+        const auto summary =
+            datasets::build_dataset(config, o->pulses, target.temp().string(),
+                                    current_provenance(command_line), o->quiet ? nullptr : &err);
+        target.commit();
         const datasets::SplitSizes sizes = datasets::split_sizes(config, summary.windows);
         out << fmt::format(
             "wrote {}: {} windows (train {}, validation {}, test {}){} in {:.2f} s\n", o->out,

@@ -11,13 +11,15 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cmd_optimize.hpp"
+#include "core/atomic_file.hpp"
 #include "core/config.hpp"
+#include "core/error.hpp"
 #include "core/provenance.hpp"
+#include "models/chain_params.hpp"
 #include "optimizer/codesign/trial_pipeline.hpp"
+#include "optimizer/pareto.hpp"
 #include "optimizer/study.hpp"
 #include "optimizer/study_report.hpp"
-#include "models/chain_params.hpp"
-#include "optimizer/pareto.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/verilog_writer.hpp"
@@ -76,7 +78,7 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
     const nlohmann::json summary{{"theory_pareto", chosen.size()}, {"synthesized", truth.size()},
                                  {"break_budgets", over_budget}, {"leave_true_front", truth.size() - kept},
                                  {"designs", rows}};
-    std::ofstream(study_dir / "theory_check.json") << summary.dump(2);
+    write_file_atomically(study_dir / "theory_check.json", summary.dump(2));
     out << fmt::format("\nTheory guidance checked with synthesis: of {} Pareto designs chosen by proxies, {} break a "
                        "budget (area {:.0f} um^2, power {:.0f} uW, timing) and {} leave the front once synthesized "
                        "(STUDY/theory_check.json)\n",
@@ -121,7 +123,27 @@ void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path
         }
         sweep["designs"].push_back(d);
     }
-    std::ofstream(study_dir / "rate_sweep.json") << sweep.dump(2);
+    write_file_atomically(study_dir / "rate_sweep.json", sweep.dump(2));
+}
+
+// STUDY/config.toml is what the trials' child processes read: the journaled config, written once.
+// The Study has checked this run's config against the journal; a config.toml edited by hand since
+// would make trials compute something else, so it is refused rather than overwritten.
+void keep_config_in_step(const fs::path& path, const optimizer::StudySpec& spec, bool resume) {
+    if (!resume || !fs::exists(path)) {  // a new study, or one killed before its config was written
+        write_file_atomically(path, spec.config);
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto changed = optimizer::config_differences(on_disk, spec.config, spec.may_change_on_resume);
+    if (!changed.empty())
+        throw PixError(
+            "STUDY-010",
+            fmt::format("{}: differs from the config the study's journal records ({}{}); "
+                        "restore it or start a new study",
+                        path.string(), changed.front(),
+                        changed.size() > 1 ? fmt::format(", and {} more", changed.size() - 1) : ""));
 }
 
 int optimize(const OptimizeOptions& o, const std::string& command_line, std::ostream& out, std::ostream& err) {
@@ -140,9 +162,9 @@ int optimize(const OptimizeOptions& o, const std::string& command_line, std::ost
                               options.objective_names(), codesign::CodesignOptions::constraint_names(),
                               options.reference, config.resolved_toml()};
     optimizer::Study study(study_dir, spec, space, o.resume, current_provenance(command_line));
+    keep_config_in_step(study_dir / "config.toml", spec, o.resume);
     // Everything the report needs to read the study later, written once.
     if (!fs::exists(study_dir / "codesign.json")) {
-        std::ofstream(study_dir / "config.toml") << config.resolved_toml();
         nlohmann::json setup{{"objectives", spec.objective_names}, {"constraints", spec.constraint_names},
                              {"reference", spec.reference},        {"guidance", o.guidance},
                              {"seed", spec.seed},                  {"area_budget_um2", options.area_budget_um2},
@@ -151,7 +173,7 @@ int optimize(const OptimizeOptions& o, const std::string& command_line, std::ost
             const auto lib = rtl::read_liberty(rtl::SynthesisOptions::from_config(config).liberty);
             setup["liberty"] = lib.path.string(), setup["liberty_hash"] = lib.content_hash();
         }
-        std::ofstream(study_dir / "codesign.json") << setup.dump(2);
+        write_file_atomically(study_dir / "codesign.json", setup.dump(2));
     }
     if (progress) *progress << "study dataset (cached by chain settings) ...\n";
     const fs::path dataset = codesign::study_dataset(config, cache, progress);
@@ -163,7 +185,7 @@ int optimize(const OptimizeOptions& o, const std::string& command_line, std::ost
             const auto j = codesign::simulate_child(executable, study_dir / "config.toml",
                                                     {"--classical", "optimal_filter"}, options.pulses,
                                                     options.simulate_timeout_s, work);
-            std::ofstream(study_dir / "baseline.json") << j.dump(2);
+            write_file_atomically(study_dir / "baseline.json", j.dump(2));
         } catch (const std::exception& e) {
             err << "warning: the classical baseline failed: " << e.what() << "\n";
         }
@@ -232,12 +254,16 @@ ExtraCommand optimize_command() {
                 auto o = std::make_shared<OptimizeOptions>();
                 o->config.add_to(cmd);
                 cmd.add_option("-o,--out", o->out, "study folder (journal, trials, report.h5)")->required();
-                cmd.add_flag("--resume", o->resume, "continue the study in --out (after a crash or kill -9)");
+                cmd.add_flag(
+                    "--resume", o->resume,
+                    "continue the study in --out (after a crash or kill -9) with the same config and --set "
+                    "values; only the budget (--budget, optimizer.evaluations) may change");
                 cmd.add_option("--guidance", o->guidance,
                                "synthesis (real area and power) | theory (proxies: parameter bits, BOPs)")
                     ->capture_default_str();
                 cmd.add_option("--workers", o->workers, "trials evaluated at once (default: the number of cores)");
-                cmd.add_option("--budget", o->budget, "trials in the study (default optimizer.evaluations)");
+                cmd.add_option("--budget", o->budget,
+                               "trials in the study (default optimizer.evaluations); may change on --resume");
                 cmd.add_option("--cache", o->cache, "cache of datasets, networks, builds and synthesis");
                 cmd.add_flag("-q,--quiet", o->quiet, "only the final summary");
                 cmd.add_flag("--jsonl", o->jsonl, "one JSON line per trial on stdout, for scripts");

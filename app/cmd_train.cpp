@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cmd_train.hpp"
+#include "core/atomic_file.hpp"
 #include "core/config.hpp"
 #include "core/provenance.hpp"
 #include "datasets/baseline_eval.hpp"
@@ -77,13 +78,15 @@ ExtraCommand train_command() {
                 const models::TrainingLog log = trainer.train();
                 const models::QuantizedNetwork net = trainer.export_network();
                 const Provenance p = current_provenance(command_line);
-                save_network(net, o->out,
+                AtomicFile target(o->out);  // save_network renames its own temp file, without fsync
+                save_network(net, target.temp().string(),
                              nlohmann::json{{"pixforge_version", p.pixforge_version},
                                             {"git_describe", p.git_describe},
                                             {"created_utc", p.created_utc},
                                             {"command_line", p.command_line},
                                             {"dataset", o->dataset}}
                                  .dump());
+                target.commit();
                 const Config chain_config = Config::parse(data.resolved_config(), o->dataset + ":/config");
                 const models::PixelChain chain(models::chain_params_from(chain_config));
                 datasets::BaselineReport report = datasets::evaluate_classical(data, chain, config);

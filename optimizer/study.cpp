@@ -4,12 +4,16 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <future>
 #include <fstream>
+#include <future>
+#include <map>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
 
@@ -18,30 +22,130 @@ namespace pixforge::optimizer {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Study::H5 {
-    h5::Handle file, group;
-    h5::AppendableDataset id, u, values, objectives, constraints, ok, seconds, hv;
-};
-
 namespace {
 
 constexpr const char* kJournal = "journal.jsonl";
 constexpr const char* kH5 = "study.h5";
 
+// Everything that decides which point a parameter's coordinate means.
+json definition_of(const DesignSpace& space, size_t i) {
+    const Parameter& p = space[i];
+    const char* kinds[] = {"continuous", "integer", "ordinal", "categorical"};
+    json d{{"kind", kinds[static_cast<int>(p.kind)]}};
+    if (p.kind == ParamKind::Continuous || p.kind == ParamKind::Integer)
+        d["min"] = p.low, d["max"] = p.high, d["log"] = p.log;
+    if (p.kind == ParamKind::Ordinal) d["values"] = p.values;
+    if (p.kind == ParamKind::Categorical) d["choices"] = p.choices;
+    if (p.parent >= 0) d["when"] = {{space[static_cast<size_t>(p.parent)].name, p.parent_values}};
+    return d;
+}
+
 json header_of(const StudySpec& spec, const DesignSpace& space) {
-    json params = json::array();
-    for (size_t i = 0; i < space.size(); ++i) params.push_back(space[i].name);
+    json params = json::array(), definitions = json::object();
+    for (size_t i = 0; i < space.size(); ++i) {
+        params.push_back(space[i].name);
+        definitions[space[i].name] = definition_of(space, i);
+    }
     return {{"study", "pixforge.study"},
             {"version", 1},
             {"strategy", spec.strategy},
             {"seed", spec.seed},
             {"parameters", params},
+            {"space", definitions},
             {"objectives", spec.objective_names},
             {"constraints", spec.constraint_names},
-            {"reference", spec.reference}};
+            {"reference", spec.reference},
+            {"config", spec.config}};
+}
+
+std::string shown(const json& value) {
+    return value.is_null() ? "(not recorded)" : value.dump();
+}
+
+// The header of an existing journal against this run's settings; the first difference refused.
+void check_resume(const fs::path& dir, const json& old_header, const json& now, const StudySpec& spec) {
+    for (const char* key : {"strategy", "seed", "parameters", "objectives", "constraints"})
+        if (old_header.value(key, json()) != now[key])
+            throw PixError("STUDY-003", fmt::format("{}: the study was started with {} = {}, now {} = {}; "
+                                                    "resume with the same settings",
+                                                    dir.string(), key, shown(old_header.value(key, json())),
+                                                    key, now[key].dump()));
+    const json old_space = old_header.value("space", json());
+    for (const auto& [name, definition] : now["space"].items()) {
+        const json before = old_space.is_object() ? old_space.value(name, json()) : json();
+        if (before != definition)
+            throw PixError("STUDY-007",
+                           fmt::format("{}: parameter [space.{}] was {}, now {}; a changed range or "
+                                       "choice list moves every journaled point: resume with the "
+                                       "original definition or start a new study",
+                                       dir.string(), name, shown(before), definition.dump()));
+    }
+    if (old_header.value("reference", json()) != now["reference"])
+        throw PixError(
+            "STUDY-008",
+            fmt::format("{}: the hypervolume reference point was {}, now {}; resume with the original "
+                        "codesign.reference or start a new study",
+                        dir.string(), shown(old_header.value("reference", json())), now["reference"].dump()));
+    const json old_config = old_header.value("config", json());
+    if (!old_config.is_string())
+        throw PixError("STUDY-009",
+                       fmt::format("{}: the journal does not record the config the study was started "
+                                   "with (an older pixforge); start a new study",
+                                   dir.string()));
+    const auto changed =
+        config_differences(old_config.get<std::string>(), spec.config, spec.may_change_on_resume);
+    if (!changed.empty())
+        throw PixError(
+            "STUDY-009",
+            fmt::format("{}: the config differs from the one the study was started with ({}{}); "
+                        "resume with the original config and --set values, or start a new study",
+                        dir.string(), changed.front(),
+                        changed.size() > 1 ? fmt::format(", and {} more", changed.size() - 1) : ""));
+}
+
+void flatten(const toml::table& table, const std::string& prefix, std::map<std::string, std::string>& out) {
+    for (const auto& [key, node] : table) {
+        const std::string name = prefix + std::string(key.str());
+        if (const toml::table* sub = node.as_table()) {
+            flatten(*sub, name + ".", out);
+        } else {
+            std::ostringstream text;
+            node.visit([&](const auto& n) { text << n; });
+            out[name] = text.str();
+        }
+    }
+}
+
+std::map<std::string, std::string> flat_config(const std::string& text, const char* which) {
+    std::map<std::string, std::string> out;
+    try {
+        flatten(toml::parse(text, std::string_view(which)), "", out);
+    } catch (const toml::parse_error& e) {
+        throw PixError("STUDY-009",
+                       fmt::format("the {} config is not valid TOML: {}", which, e.description()));
+    }
+    return out;
 }
 
 }  // namespace
+
+std::vector<std::string> config_differences(const std::string& old_toml, const std::string& new_toml,
+                                            const std::vector<std::string>& ignored) {
+    const auto before = flat_config(old_toml, "journaled"), now = flat_config(new_toml, "current");
+    std::map<std::string, std::pair<std::string, std::string>> changes;
+    for (const auto& [key, value] : before) {
+        const auto it = now.find(key);
+        const std::string after = it == now.end() ? "(absent)" : it->second;
+        if (after != value) changes[key] = {value, after};
+    }
+    for (const auto& [key, value] : now)
+        if (!before.count(key)) changes[key] = {"(absent)", value};
+    std::vector<std::string> out;
+    for (const auto& [key, values] : changes)
+        if (std::find(ignored.begin(), ignored.end(), key) == ignored.end())
+            out.push_back(fmt::format("{}: {} -> {}", key, values.first, values.second));
+    return out;
+}
 
 Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& space, bool resume,
              const Provenance& provenance)
@@ -74,13 +178,7 @@ Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& spac
             good_bytes += line.size() + 1;
             if (first) {
                 first = false;
-                for (const char* key : {"strategy", "seed", "parameters", "objectives", "constraints"})
-                    if (j.value(key, json()) != expected[key])
-                        throw PixError("STUDY-003",
-                                       fmt::format("{}: the study was started with {} = {}, now {} = {}; "
-                                                   "resume with the same settings",
-                                                   dir.string(), key, j.value(key, json()).dump(), key,
-                                                   expected[key].dump()));
+                check_resume(dir, j, expected, spec);
                 continue;
             }
             if (j.contains("proposed")) {
@@ -109,7 +207,12 @@ Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& spac
     if (journal_fd_ < 0)
         throw PixError("STUDY-005", fmt::format("{}: cannot write the journal", journal.string()));
     if (!resume) write_line(expected.dump());
-    rebuild_h5();
+    std::vector<Trial> so_far;
+    for (const auto& r : completed_) {
+        so_far.push_back(r.trial);
+        hypervolume_after_.push_back(optimizer::hypervolume(feasible_objectives(so_far), spec_.reference));
+    }
+    write_h5();
 }
 
 Study::~Study() {
@@ -154,90 +257,83 @@ void Study::record_result(const TrialRecord& r) {
     pending_.erase(
         std::remove_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.first == r.id; }),
         pending_.end());
-    append_h5(r);
+    hypervolume_after_.push_back(hypervolume());
+    write_h5();
 }
 
 double Study::hypervolume() const {
     return optimizer::hypervolume(feasible_objectives(history()), spec_.reference);
 }
 
-void Study::rebuild_h5() {
-    // Written beside, then renamed: the old file stays whole until the new one is.
-    h5_.reset();
-    const fs::path final_path = dir_ / kH5, temp = dir_ / (std::string(kH5) + ".partial");
+void Study::write_h5() const {
+    // Rewritten whole after each result and renamed into place: a kill -9 at any moment leaves
+    // the previous complete file (HDF5 appended in place can be left damaged).
+    AtomicFile target(dir_ / kH5);
     h5::silence_library_errors();
-    auto h = std::make_unique<H5>();
-    h->file = h5::create_file(temp.string());
-    const hid_t root = h->file.id();
-    h5::write_attribute(root, "schema", std::string("pixforge.study"));
-    h5::write_attribute(root, "schema_version", std::int64_t{1});
-    h5::write_provenance(root, provenance_, spec_.config, spec_.seed);
-    h5::write_attribute(root, "strategy", spec_.strategy);
-    std::vector<std::string> params;
-    for (size_t i = 0; i < space_.size(); ++i) params.push_back(space_[i].name);
-    h5::write_strings(root, "parameter_names", params);
-    h5::write_strings(root, "objective_names", spec_.objective_names);
-    h5::write_strings(root, "constraint_names", spec_.constraint_names);
-    h5::write_vector(root, "reference_point", spec_.reference, "");
-    h->group = h5::create_group(root, "trials");
-    const hid_t g = h->group.id();
-    const size_t p = space_.size(), m = spec_.objective_names.size(), c = spec_.constraint_names.size();
-    h->id = h5::AppendableDataset(g, "id", H5T_STD_I64LE, 0, 256, "");
-    h->u = h5::AppendableDataset(g, "u", H5T_IEEE_F64LE, p, 256, "unit cube");
-    h->values = h5::AppendableDataset(g, "values", H5T_IEEE_F64LE, p, 256, "");
-    h->objectives = h5::AppendableDataset(g, "objectives", H5T_IEEE_F64LE, m, 256, "");
-    if (c) h->constraints = h5::AppendableDataset(g, "constraints", H5T_IEEE_F64LE, c, 256, "");
-    h->ok = h5::AppendableDataset(g, "ok", H5T_STD_U8LE, 0, 256, "");
-    h->seconds = h5::AppendableDataset(g, "seconds", H5T_IEEE_F64LE, 0, 256, "s");
-    h->hv = h5::AppendableDataset(g, "hypervolume", H5T_IEEE_F64LE, 0, 256, "");
-    h5_ = std::move(h);
-    std::vector<TrialRecord> all = completed_;
-    completed_.clear();
-    for (const auto& r : all) {
-        completed_.push_back(r);
-        append_h5(r);
+    {
+        h5::Handle file = h5::create_file(target.temp().string());
+        const hid_t root = file.id();
+        h5::write_attribute(root, "schema", std::string("pixforge.study"));
+        h5::write_attribute(root, "schema_version", std::int64_t{1});
+        h5::write_provenance(root, provenance_, spec_.config, spec_.seed);
+        h5::write_attribute(root, "strategy", spec_.strategy);
+        std::vector<std::string> params;
+        for (size_t i = 0; i < space_.size(); ++i) params.push_back(space_[i].name);
+        h5::write_strings(root, "parameter_names", params);
+        h5::write_strings(root, "objective_names", spec_.objective_names);
+        h5::write_strings(root, "constraint_names", spec_.constraint_names);
+        h5::write_vector(root, "reference_point", spec_.reference, "");
+        h5::Handle group = h5::create_group(root, "trials");
+        const hid_t g = group.id();
+        const size_t p = space_.size(), m = spec_.objective_names.size(), c = spec_.constraint_names.size();
+        h5::AppendableDataset id(g, "id", H5T_STD_I64LE, 0, 256, ""),
+            u(g, "u", H5T_IEEE_F64LE, p, 256, "unit cube"), values(g, "values", H5T_IEEE_F64LE, p, 256, ""),
+            objectives(g, "objectives", H5T_IEEE_F64LE, m, 256, ""), ok(g, "ok", H5T_STD_U8LE, 0, 256, ""),
+            seconds(g, "seconds", H5T_IEEE_F64LE, 0, 256, "s"),
+            hv(g, "hypervolume", H5T_IEEE_F64LE, 0, 256, "");
+        h5::AppendableDataset constraints;
+        if (c) constraints = h5::AppendableDataset(g, "constraints", H5T_IEEE_F64LE, c, 256, "");
+        auto sized = [](Vector v, size_t n) {
+            v.resize(n, std::numeric_limits<double>::quiet_NaN());
+            return v;
+        };
+        for (size_t k = 0; k < completed_.size(); ++k) {
+            const TrialRecord& r = completed_[k];
+            std::vector<double> numeric;
+            for (size_t i = 0; i < p; ++i) numeric.push_back(space_.numeric_value(i, r.trial.u));
+            id.append(std::vector<std::int64_t>{r.id});
+            u.append(r.trial.u);
+            values.append(numeric);
+            objectives.append(sized(r.trial.ok ? r.trial.objectives : Vector{}, m));
+            if (c) constraints.append(sized(r.trial.ok ? r.trial.constraints : Vector{}, c));
+            ok.append(std::vector<std::uint8_t>{r.trial.ok ? std::uint8_t{1} : std::uint8_t{0}});
+            seconds.append(std::vector<double>{r.seconds});
+            hv.append(std::vector<double>{hypervolume_after_[k]});
+        }
     }
-    H5Fflush(h5_->file.id(), H5F_SCOPE_GLOBAL);
-    fs::rename(temp, final_path);
-}
-
-void Study::append_h5(const TrialRecord& r) {
-    const size_t m = spec_.objective_names.size(), c = spec_.constraint_names.size();
-    std::vector<double> values;
-    for (size_t i = 0; i < space_.size(); ++i) values.push_back(space_.numeric_value(i, r.trial.u));
-    auto sized = [](Vector v, size_t n) {
-        v.resize(n, std::numeric_limits<double>::quiet_NaN());
-        return v;
-    };
-    h5_->id.append(std::vector<std::int64_t>{r.id});
-    h5_->u.append(r.trial.u);
-    h5_->values.append(values);
-    h5_->objectives.append(sized(r.trial.ok ? r.trial.objectives : Vector{}, m));
-    if (c) h5_->constraints.append(sized(r.trial.ok ? r.trial.constraints : Vector{}, c));
-    h5_->ok.append(std::vector<std::uint8_t>{r.trial.ok ? std::uint8_t{1} : std::uint8_t{0}});
-    h5_->seconds.append(std::vector<double>{r.seconds});
-    h5_->hv.append(std::vector<double>{hypervolume()});
-    H5Fflush(h5_->file.id(), H5F_SCOPE_GLOBAL);
+    target.commit();
 }
 
 void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const Evaluator& evaluate,
                int budget, int batch, std::ostream* progress) {
     const auto start = std::chrono::steady_clock::now();
     run_study_parallel(
-        study, strategy, [&](std::int64_t, const std::vector<double>& u) { return evaluate(u); }, budget, batch, 1,
+        study, strategy, [&](std::int64_t, const std::vector<double>& u) { return evaluate(u); }, budget,
+        batch, 1,
         [&](const TrialRecord& r) {
             if (!progress) return;
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             const int done = static_cast<int>(study.completed().size());
             *progress << fmt::format("trial {:>4}/{} {} {} | HV {:.6g} | {:.1f} s\n", done, budget,
-                                     r.trial.ok ? "ok    " : "FAILED", space.describe(r.trial.u), study.hypervolume(),
-                                     elapsed)
+                                     r.trial.ok ? "ok    " : "FAILED", space.describe(r.trial.u),
+                                     study.hypervolume(), elapsed)
                       << std::flush;
         });
 }
 
-void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget, int batch,
-                        int workers, const std::function<void(const TrialRecord&)>& on_result) {
+void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget,
+                        int batch, int workers, const std::function<void(const TrialRecord&)>& on_result) {
     struct Running {
         std::int64_t id;
         std::vector<double> u;
@@ -286,7 +382,8 @@ void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& 
         // Record in completion order.
         while (!running.empty()) {
             for (size_t i = 0; i < running.size(); ++i) {
-                if (running[i].result.wait_for(std::chrono::milliseconds(20)) == std::future_status::timeout) continue;
+                if (running[i].result.wait_for(std::chrono::milliseconds(20)) == std::future_status::timeout)
+                    continue;
                 finish(running[i]);
                 running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
                 break;

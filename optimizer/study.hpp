@@ -6,8 +6,8 @@
 //                        are journaled before evaluation, so a resumed batch evaluates exactly
 //                        the points it had proposed. A torn last line is dropped on resume.
 //   STUDY/study.h5       the same trials for h5py (schema "pixforge.study", docs/study_schema.md),
-//                        appended and flushed per result; rebuilt from the journal on resume,
-//                        because an HDF5 file killed mid-write may be damaged.
+//                        rewritten beside and renamed into place after each result, so it is
+//                        always whole; rebuilt from the journal on resume.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +30,18 @@ struct StudySpec {
     std::uint64_t seed = 1;
     std::vector<std::string> objective_names, constraint_names;
     Vector reference;
-    std::string config;  // resolved run config, stored for provenance
+    // Resolved run config (TOML), journaled: a resume with any other value is refused (STUDY-009),
+    // except the keys below.
+    std::string config;
+    // The budget may grow or shrink on resume: it says when to stop, not what a trial computes.
+    // (optimize: optimizer.evaluations; bench-optimizer: evaluations.)
+    std::vector<std::string> may_change_on_resume{"optimizer.evaluations", "evaluations"};
 };
+
+// The keys of two TOML documents whose values differ (or that only one has), each as
+// "key: old -> new", ignoring `ignored` keys; empty when they agree. Throws STUDY-009 on bad TOML.
+std::vector<std::string> config_differences(const std::string& old_toml, const std::string& new_toml,
+                                            const std::vector<std::string>& ignored);
 
 struct TrialRecord {
     std::int64_t id = 0;
@@ -43,7 +53,8 @@ struct TrialRecord {
 class Study {
   public:
     // Creates STUDY (which must not hold a study yet), or with `resume` reopens it, checking that
-    // the strategy, seed, space and objectives match. Errors: STUDY-xxx.
+    // the strategy, seed, objectives (STUDY-003), parameter definitions (STUDY-007), reference
+    // point (STUDY-008) and config (STUDY-009) match the journal's header. Errors: STUDY-xxx.
     Study(const std::filesystem::path& dir, const StudySpec& spec, const DesignSpace& space, bool resume,
           const Provenance& provenance);
     ~Study();
@@ -59,8 +70,7 @@ class Study {
 
   private:
     void write_line(const std::string& line);
-    void rebuild_h5();
-    void append_h5(const TrialRecord& r);
+    void write_h5() const;
 
     std::filesystem::path dir_;
     StudySpec spec_;
@@ -70,8 +80,7 @@ class Study {
     std::int64_t next_id_ = 0;
     std::vector<TrialRecord> completed_;
     std::vector<std::pair<std::int64_t, std::vector<double>>> pending_;
-    struct H5;
-    std::unique_ptr<H5> h5_;
+    std::vector<double> hypervolume_after_;  // of the completed trials up to each one
 };
 
 // What evaluating one point gives; throw to record a failed trial (the study goes on).
@@ -87,7 +96,7 @@ void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const
 // recorded (by this thread, in the order they finish) before the next proposal, so the strategy
 // never proposes without knowing a trial it started. `on_result` follows each record.
 using TrialEvaluator = std::function<Evaluation(std::int64_t id, const std::vector<double>& u)>;
-void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget, int batch,
-                        int workers, const std::function<void(const TrialRecord&)>& on_result);
+void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget,
+                        int batch, int workers, const std::function<void(const TrialRecord&)>& on_result);
 
 }  // namespace pixforge::optimizer

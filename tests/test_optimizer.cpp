@@ -23,6 +23,7 @@
 
 using namespace pixforge;
 using namespace pixforge::optimizer;
+using fs_path = std::filesystem::path;
 
 BOOST_AUTO_TEST_CASE(hypervolume_of_simple_fronts) {
     BOOST_TEST(hypervolume({{1, 1}}, {2, 2}) == 1.0);
@@ -330,6 +331,49 @@ BOOST_AUTO_TEST_CASE(resume_after_a_crash_loses_and_duplicates_nothing) {
     BOOST_CHECK_THROW(run_branin_study(dir.path() / "crashed", 22, false, 4), PixError);
 }
 
+BOOST_AUTO_TEST_CASE(resume_refuses_a_changed_range_reference_or_config) {
+    test::TempDir dir;
+    const fs_path folder = dir.path() / "s";
+    const std::string config = "[optimizer]\nevaluations = 4\nbatch = 1\n[adc]\nbits = 10\n";
+    auto space_with = [](double high, std::vector<std::string> choices) {
+        DesignSpace space;
+        Parameter lr;
+        lr.name = "lr", lr.high = high;
+        space.add(lr);
+        Parameter t;
+        t.name = "template", t.kind = ParamKind::Categorical, t.choices = std::move(choices);
+        space.add(t);
+        return space;
+    };
+    const DesignSpace space = space_with(1.0, {"parallel", "folded"});
+    const StudySpec spec{"sobol", 1, {"a", "b"}, {}, {11, 11}, config};
+    { Study created(folder, spec, space, false, current_provenance("test")); }
+    auto resume_id = [&](const StudySpec& s, const DesignSpace& d) {
+        return test::error_id([&] { Study again(folder, s, d, true, current_provenance("test")); });
+    };
+    BOOST_TEST(resume_id(spec, space) == "none");
+    BOOST_TEST(resume_id(spec, space_with(2.0, {"parallel", "folded"})) == "STUDY-007");
+    BOOST_TEST(resume_id(spec, space_with(1.0, {"folded", "parallel"})) == "STUDY-007");
+    StudySpec other_reference = spec;
+    other_reference.reference = {11, 12};
+    BOOST_TEST(resume_id(other_reference, space) == "STUDY-008");
+    StudySpec other_config = spec;
+    other_config.config = "[optimizer]\nevaluations = 4\nbatch = 1\n[adc]\nbits = 8\n";
+    BOOST_TEST(resume_id(other_config, space) == "STUDY-009");
+    // The message names the key and both values.
+    try {
+        Study again(folder, other_config, space, true, current_provenance("test"));
+    } catch (const PixError& e) {
+        BOOST_TEST(std::string(e.what()).find("adc.bits: 10 -> 8") != std::string::npos, e.what());
+    }
+    // Only the budget may change.
+    StudySpec longer = spec;
+    longer.config = "[optimizer]\nevaluations = 40\nbatch = 1\n[adc]\nbits = 10\n";
+    BOOST_TEST(resume_id(longer, space) == "none");
+    longer.config += "[trigger]\nthreshold = 3\n";
+    BOOST_TEST(resume_id(longer, space) == "STUDY-009");
+}
+
 BOOST_AUTO_TEST_CASE(failed_evaluations_are_recorded_and_the_study_goes_on) {
     test::TempDir dir;
     const auto problem = make_problem("branin_currin");
@@ -374,16 +418,36 @@ BOOST_AUTO_TEST_CASE(design_space_lives_in_the_run_config) {
     BOOST_CHECK_THROW(Config::parse(text + "[optimiser]\nstrategy = \"x\"\n", "s.toml"), PixError);
 }
 
-BOOST_AUTO_TEST_CASE(four_objectives_use_parego_and_improve) {
+BOOST_AUTO_TEST_CASE(four_objectives_use_parego_and_beat_random_search) {
     const auto problem = make_problem("dtlz2", 6, 4);
     // The generalized maximum: 1.1^4 minus the unit 4-ball's orthant, pi^2 / 32.
     BOOST_TEST(problem->max_hypervolume() == std::pow(1.1, 4) - M_PI * M_PI / 32,
                boost::test_tools::tolerance(1e-12));
-    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-        const BenchmarkRun r = run_benchmark(*problem, "bayesian", 30, seed, {});
-        BOOST_TEST(r.hypervolume.back() > r.hypervolume[9], "seed " << seed);  // beyond the Sobol design
-        std::set<std::vector<double>> distinct;
-        for (const auto& t : r.trials) distinct.insert(t.u);
-        BOOST_TEST(distinct.size() == r.trials.size());
-    }
+    // Against random search with the same budget and seeds (measured: medians 0.536 vs 0.467,
+    // ParEGO ahead on 4 of 5 seeds). Runs are deterministic, so the margins cannot flake.
+    constexpr int kEvaluations = 50, kSeeds = 5;
+    auto final_hypervolumes = [&](const std::string& algo) {
+        std::vector<double> hv;
+        for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+            const BenchmarkRun r = run_benchmark(*problem, algo, kEvaluations, seed, {});
+            hv.push_back(r.hypervolume.back());
+            std::set<std::vector<double>> distinct;
+            for (const auto& t : r.trials) distinct.insert(t.u);
+            BOOST_TEST(distinct.size() == r.trials.size(), algo << " seed " << seed);
+        }
+        return hv;
+    };
+    const std::vector<double> parego = final_hypervolumes("bayesian"), random = final_hypervolumes("random");
+    int wins = 0;
+    for (int s = 0; s < kSeeds; ++s) wins += parego[static_cast<size_t>(s)] > random[static_cast<size_t>(s)];
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    BOOST_TEST_MESSAGE("DTLZ2 6-D, 4 objectives, "
+                       << kEvaluations << " evaluations: median hypervolume ParEGO " << median(parego)
+                       << ", random " << median(random) << "; ParEGO ahead on " << wins << " of " << kSeeds
+                       << " seeds");
+    BOOST_TEST(median(parego) > median(random) + 0.04);
+    BOOST_TEST(wins >= 4);
 }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "core/provenance.hpp"
@@ -46,12 +47,6 @@ std::string sections_of(const std::string& resolved, const std::vector<std::stri
 
 const std::vector<std::string> kChainSections{"run",   "sensor", "spectrum", "test_spectrum", "source", "frontend",
                                               "noise", "adc",    "trigger",  "labels",        "dataset"};
-
-void write_atomically(const fs::path& path, const std::string& text) {
-    const fs::path temp = path.string() + ".partial";
-    std::ofstream(temp) << text;
-    fs::rename(temp, path);
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -121,7 +116,7 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         std::vector<std::string> overrides = design.overrides;
         overrides.push_back("training.threads=1");  // trials train side by side
         const Config config = Config::parse(base_.resolved_toml(), base_.source() + " (resolved)", overrides);
-        write_atomically(dir / "config.toml", config.resolved_toml());
+        write_file_atomically(dir / "config.toml", config.resolved_toml());
 
         // ---- train (cached by dataset + network + training settings) ----
         stage = "train";
@@ -185,7 +180,7 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
             const rtl::Stimuli stimuli =
                 rtl::stream_stimuli(chain, rtl.samples, so.power_windows, so.clock_period_s, chain.params().seed);
             const rtl::PpaResult p = ppa_->evaluate(net, design.hardware, stimuli);
-            write_atomically(dir / "ppa.json", p.to_json().dump(2));
+            write_file_atomically(dir / "ppa.json", p.to_json().dump(2));
             if (!p.ok) throw TrialFailure(p.failed_stage, p.error);
             m["area_um2"] = p.area_um2, m["cells"] = p.cells, m["flip_flops"] = p.flip_flops;
             m["critical_path_ns"] = p.critical_path_s * 1e9, m["worst_slack_ns"] = p.worst_slack_s * 1e9;
@@ -220,11 +215,11 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         m["output_rate_per_s"] = chain["output_rate_per_s"];
     } catch (const TrialFailure& e) {
         m["failed_stage"] = e.stage, m["error"] = e.what(), m["seconds"] = seconds;
-        write_atomically(dir / "metrics.json", m.dump(2));
+        write_file_atomically(dir / "metrics.json", m.dump(2));
         throw;
     } catch (const std::exception& e) {
         m["failed_stage"] = stage, m["error"] = e.what(), m["seconds"] = seconds;
-        write_atomically(dir / "metrics.json", m.dump(2));
+        write_file_atomically(dir / "metrics.json", m.dump(2));
         throw TrialFailure(stage, e.what());
     }
     m["seconds"] = seconds;
@@ -245,7 +240,7 @@ optimizer::Evaluation TrialPipeline::objectives_of(nlohmann::json& m) const {
         e.constraints = {0.0, 0.0, 0.0, m["lost_events"].get<double>()};  // budgets unknowable without synthesis
     }
     m["objectives"] = e.objectives, m["constraints"] = e.constraints;
-    write_atomically(dir / "metrics.json", m.dump(2));
+    write_file_atomically(dir / "metrics.json", m.dump(2));
     return e;
 }
 
