@@ -31,7 +31,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double number_or_nan(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : NAN; }
+double number_or_nan(const nlohmann::json& j) {
+    return j.is_number() ? j.get<double>() : NAN;
+}
 
 struct SimulateOptions {
     ConfigOptions config;
@@ -56,7 +58,8 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
         run = tb::run_chain_classical(chain, config, options, o.classical);
     } else {
         const tb::LoadedCandidate c = tb::load_candidate_dir(
-            o.candidate, o.cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o.cache), chain.params());
+            o.candidate, o.cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o.cache),
+            chain.params());
         tb::ProcessorChoice choice;
         choice.library = c.library;
         choice.network = c.network;
@@ -84,7 +87,8 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
 // The same run in a child process (tb::run_simulate_child), its arguments rebuilt from the parsed
 // options (never from a re-split command line: paths and values may hold spaces); the parent
 // chooses the rate and the output.
-tb::ChildRun simulate_in_child(const SimulateOptions& o, const std::string& rate, const std::string& out, int run) {
+tb::ChildRun simulate_in_child(const SimulateOptions& o, const std::string& rate, const std::string& out,
+                               int run) {
     std::vector<std::string> argv{"/proc/self/exe", "simulate", "-c", o.config.path};
     for (const std::string& s : o.config.overrides) argv.insert(argv.end(), {"--set", s});
     if (!o.candidate.empty()) argv.insert(argv.end(), {"--candidate", o.candidate});
@@ -151,7 +155,8 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         std::vector<std::vector<double>> fwhm;
         std::vector<std::string> failed;
         out << fmt::format("{:>12} {:>12} {:>12} {:>8} {:>9} {:>9} {:>10}  FWHM per line, mean (eV)\n",
-                           "rate in /s", "triggers /s", "results /s", "dead %", "lost busy", "lost FIFO", "ToA ns");
+                           "rate in /s", "triggers /s", "results /s", "dead %", "lost busy", "lost FIFO",
+                           "ToA ns");
         for (size_t i = 0; i < rates.size(); ++i) {
             const std::string& rate = rates[i];
             const tb::ChildRun c = simulate_in_child(*o, rate, "", static_cast<int>(i));
@@ -168,12 +173,15 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
             toa.push_back(number_or_nan(s["toa_sigma_s"]) * 1e9);
             std::vector<double> f;
             std::string line;
-            for (const auto& l : s["lines"])
-                f.push_back(number_or_nan(l["fwhm_eV"])), line += fmt::format(" {:>10}", datasets::fitted_text(f.back(), "{:.0f}"));
+            for (const auto& l : s["lines"]) {
+                f.push_back(number_or_nan(l["fwhm_eV"]));
+                line += fmt::format(" {:>10}", datasets::fitted_text(f.back(), "{:.0f}"));
+            }
             fwhm.push_back(f);
             mean_fwhm.push_back(number_or_nan(s["energy_fwhm_mean_eV"]));
-            out << fmt::format("{:>12.4g} {:>12.4g} {:>12.4g} {:>8.2f} {:>9.0f} {:>9.0f} {:>10} {} {:>10}\n", in_rate.back(),
-                               trig_rate.back(), out_rate.back(), 100 * dead.back(), lost_busy.back(), lost_fifo.back(),
+            out << fmt::format("{:>12.4g} {:>12.4g} {:>12.4g} {:>8.2f} {:>9.0f} {:>9.0f} {:>10} {} {:>10}\n",
+                               in_rate.back(), trig_rate.back(), out_rate.back(), 100 * dead.back(),
+                               lost_busy.back(), lost_fifo.back(),
                                datasets::fitted_text(toa.back(), "{:.3f}"), line,
                                datasets::fitted_text(mean_fwhm.back(), "{:.0f}"));
             out.flush();

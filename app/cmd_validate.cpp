@@ -45,7 +45,9 @@ std::vector<std::string> figure_names() {
     return {"area_um2", "power_uW", "critical_path_ns", "energy_fwhm_eV_at_max_rate", "latency_ns"};
 }
 
-double number_or_nan(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : NAN; }
+double number_or_nan(const nlohmann::json& j) {
+    return j.is_number() ? j.get<double>() : NAN;
+}
 
 }  // namespace
 
@@ -67,7 +69,8 @@ Action add_validate_command(CLI::App& cmd) {
     cmd.footer("Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");
     return [o](std::ostream& out, std::ostream&) {
         const Config config = Config::load(o->config.path, o->config.overrides);
-        const nlohmann::json golden = o->golden.empty() ? nlohmann::json() : tb::load_golden(o->golden, figure_names());
+        const nlohmann::json golden =
+            o->golden.empty() ? nlohmann::json() : tb::load_golden(o->golden, figure_names());
         const fs::path cache = o->cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o->cache);
         const models::PixelChain chain(models::chain_params_from(config));
         const tb::LoadedCandidate c = tb::load_candidate_dir(o->candidate, cache, chain.params());
@@ -122,10 +125,11 @@ Action add_validate_command(CLI::App& cmd) {
         fs::create_directories(work);
         std::ofstream(work / "config.toml") << config.resolved_toml();
         const std::string rate = fmt::format("{:.6g}/s", config.real("validate.max_rate"));
-        const tb::ChildRun r = tb::run_simulate_child(
-            {fs::read_symlink("/proc/self/exe").string(), "simulate", "-c", (work / "config.toml").string(),
-             "--candidate", o->candidate, "-n", std::to_string(o->pulses), "--rate", rate, "--cache", cache.string()},
-            work, 3600);
+        const tb::ChildRun r =
+            tb::run_simulate_child({fs::read_symlink("/proc/self/exe").string(), "simulate", "-c",
+                                    (work / "config.toml").string(), "--candidate", o->candidate, "-n",
+                                    std::to_string(o->pulses), "--rate", rate, "--cache", cache.string()},
+                                   work, 3600);
         if (r.ok) {
             const nlohmann::json& chain_summary = r.summary;
             const double lost = chain_summary["lost_busy"].get<double>() + chain_summary["lost_fifo"].get<double>();
@@ -138,8 +142,8 @@ Action add_validate_command(CLI::App& cmd) {
             checks.push_back({"no loss at max rate", false, "the chain run failed: " + r.failure});
         }
         if (!golden.is_null()) {
-            const tb::RegressionResult reg =
-                tb::compare_to_golden(golden, figures, config.real("validate.regression_tolerance"), o->golden);
+            const tb::RegressionResult reg = tb::compare_to_golden(
+                golden, figures, config.real("validate.regression_tolerance"), o->golden);
             checks.push_back({"regression", reg.pass, reg.detail});
         }
         if (!o->write_golden.empty()) {
@@ -152,8 +156,9 @@ Action add_validate_command(CLI::App& cmd) {
         out << fmt::format("Pre-tapeout validation of {} ({}, {})\n", o->candidate, models::describe_layers(c.network),
                            c.hardware.name());
         if (figures.contains("energy_fwhm_eV_at_max_rate"))
-            out << fmt::format("  energy FWHM at max rate: {} (mean over lines)\n",
-                               datasets::fitted_text(number_or_nan(figures["energy_fwhm_eV_at_max_rate"]), "{:.0f} eV"));
+            out << fmt::format(
+                "  energy FWHM at max rate: {} (mean over lines)\n",
+                datasets::fitted_text(number_or_nan(figures["energy_fwhm_eV_at_max_rate"]), "{:.0f} eV"));
         bool all = true;
         for (const auto& k : checks) {
             out << fmt::format("  {:<26} {}  {}\n", k.name, k.pass ? "PASS" : "FAIL", k.detail);

@@ -56,8 +56,8 @@ TimingMetrics timing_metrics(const std::vector<double>& residuals_s);
 // is itself "not fitted" (NaN) when any line is. The optimizer needs a number: its objective
 // counts an unfitted line, or one wider than its energy, as 100 % of the line energy.
 struct LineResolution {
-    bool fitted = false;        // every line fitted
-    std::size_t unfitted = 0;   // lines without a fit
+    bool fitted = false;               // every line fitted
+    std::size_t unfitted = 0;          // lines without a fit
     double mean_fwhm_eV = kNotFitted;  // mean over lines, NaN unless fitted
     double objective_eV = kNotFitted;  // mean with the 100 % penalty, for the optimizer
 };

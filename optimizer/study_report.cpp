@@ -106,7 +106,9 @@ double number_or_nan(const json& object, const char* key) {
                                                            : std::numeric_limits<double>::quiet_NaN();
 }
 
-double metric(const Row& r, const char* key) { return number_or_nan(r.metrics, key); }
+double metric(const Row& r, const char* key) {
+    return number_or_nan(r.metrics, key);
+}
 
 std::string fitted_text(double value, const char* format) {
     return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : std::string("not fitted");
@@ -243,7 +245,8 @@ void write_study_report(const fs::path& dir) {
                 for (const auto& run : d["runs"]) {
                     if (run.contains("error")) continue;
                     in.push_back(run["input_rate_per_s"]), outr.push_back(run["output_rate_per_s"]);
-                    fwhm.push_back(number_or_nan(run, "energy_fwhm_mean_eV")), dead.push_back(run["dead_fraction"]);
+                    fwhm.push_back(number_or_nan(run, "energy_fwhm_mean_eV")),
+                        dead.push_back(run["dead_fraction"]);
                 }
                 h5::write_vector(g.id(), "input_rate", in, "1/s");
                 h5::write_vector(g.id(), "output_rate", outr, "1/s");
@@ -278,11 +281,12 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
                                best->metrics.value("design", std::string()));
     }
     out << fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]);
-    out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7}  {}\n", "trial", objectives[0], objectives[1],
-                       objectives[2], objectives[3], "ToA ns", "PU AUC", "design / network");
+    out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7}  {}\n", "trial", objectives[0],
+                       objectives[1], objectives[2], objectives[3], "ToA ns", "PU AUC", "design / network");
     for (std::size_t i : v.pareto) {
         const Row& r = v.rows[i];
-        const bool fitted = r.metrics.value("energy_fwhm_fitted", true);  // else the objective holds the penalty
+        const bool fitted =
+            r.metrics.value("energy_fwhm_fitted", true);  // else the objective holds the penalty
         out << fmt::format("  {:>5} {:>10} {:>11.0f} {:>10.0f} {:>10.1f} {:>10} {:>7.3f}  {} | {}\n", r.id,
                            fmt::format("{:.0f}{}", r.objectives[0], fitted ? "" : "*"), r.objectives[1],
                            r.objectives[2], r.objectives[3], fitted_text(metric(r, "toa_sigma_ns"), "{:.3f}"),
@@ -290,16 +294,19 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
                            r.metrics.value("network", std::string()));
     }
     bool any_penalty = false;
-    for (std::size_t i : v.pareto) any_penalty = any_penalty || !v.rows[i].metrics.value("energy_fwhm_fitted", true);
+    for (std::size_t i : v.pareto)
+        any_penalty = any_penalty || !v.rows[i].metrics.value("energy_fwhm_fitted", true);
     if (any_penalty)
-        out << "  * a line was not fitted: it counts as 100 % of its energy in this FWHM (the study's penalty)\n";
+        out << "  * a line was not fitted: it counts as 100 % of its energy in this FWHM (the study's "
+               "penalty)\n";
     if (v.baseline.is_object() && v.baseline.contains("lines")) {
-        out << fmt::format("\nClassical baseline in the same chain ({}): energy FWHM {} (mean over lines), ToA sigma {}, "
-                           "pile-up AUC {:.3f}, latency {:.1f} ns\n",
-                           v.baseline.value("processor", std::string("?")),
-                           fitted_text(number_or_nan(v.baseline, "energy_fwhm_mean_eV"), "{:.0f} eV"),
-                           fitted_text(number_or_nan(v.baseline, "toa_sigma_s") * 1e9, "{:.3f} ns"),
-                           number_or_nan(v.baseline, "pileup_auc"), number_or_nan(v.baseline, "latency_mean_s") * 1e9);
+        out << fmt::format(
+            "\nClassical baseline in the same chain ({}): energy FWHM {} (mean over lines), ToA sigma {}, "
+            "pile-up AUC {:.3f}, latency {:.1f} ns\n",
+            v.baseline.value("processor", std::string("?")),
+            fitted_text(number_or_nan(v.baseline, "energy_fwhm_mean_eV"), "{:.0f} eV"),
+            fitted_text(number_or_nan(v.baseline, "toa_sigma_s") * 1e9, "{:.3f} ns"),
+            number_or_nan(v.baseline, "pileup_auc"), number_or_nan(v.baseline, "latency_mean_s") * 1e9);
     }
 }
 

@@ -15,8 +15,12 @@ namespace {
 nlohmann::json summary(const ChainRun& run, const ChainMetrics& m) {
     nlohmann::json lines = nlohmann::json::array();
     for (const auto& l : m.lines)
-        lines.push_back({{"line_eV", l.line_eV}, {"entries", l.entries}, {"fitted", l.fitted}, {"fwhm_eV", l.fwhm_eV},
-                         {"fwhm_error_eV", l.fwhm_error_eV}, {"bias_eV", l.bias_eV}});
+        lines.push_back({{"line_eV", l.line_eV},
+                         {"entries", l.entries},
+                         {"fitted", l.fitted},
+                         {"fwhm_eV", l.fwhm_eV},
+                         {"fwhm_error_eV", l.fwhm_error_eV},
+                         {"bias_eV", l.bias_eV}});
     const datasets::LineResolution resolution = datasets::line_resolution(m.lines);
     return {{"processor", run.processor},
             {"pulses", m.pulses},
@@ -69,12 +73,15 @@ void print_chain_summary(const ChainRun& run, const ChainMetrics& m, std::ostrea
                        100 * m.dead_fraction, m.lost_busy, m.lost_fifo, run.fifo_max_occupancy, m.unmatched);
     out << "  energy FWHM per line:";
     for (const auto& l : m.lines)
-        out << fmt::format("  {:.2f} keV: {}", l.line_eV * 1e-3,
-                           l.fitted ? fmt::format("{:.0f}+-{:.0f} eV ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV)
-                                    : std::string("not fitted"));
-    out << fmt::format("; mean {}", datasets::fitted_text(datasets::line_resolution(m.lines).mean_fwhm_eV, "{:.0f} eV"));
+        out << fmt::format(
+            "  {:.2f} keV: {}", l.line_eV * 1e-3,
+            l.fitted ? fmt::format("{:.0f}+-{:.0f} eV ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV)
+                     : std::string("not fitted"));
+    out << fmt::format("; mean {}",
+                       datasets::fitted_text(datasets::line_resolution(m.lines).mean_fwhm_eV, "{:.0f} eV"));
     out << fmt::format("\n  ToA sigma {} ({} single pulses); pile-up AUC {:.3f}, TPR {:.1f} % at 1 % FPR\n",
-                       m.timing.fitted ? fmt::format("{:.3f}+-{:.3f} ns", m.timing.sigma_s * 1e9, m.timing.sigma_error_s * 1e9)
+                       m.timing.fitted ? fmt::format("{:.3f}+-{:.3f} ns", m.timing.sigma_s * 1e9,
+                                                     m.timing.sigma_error_s * 1e9)
                                        : std::string("not fitted"),
                        m.timing.entries, m.pileup.auc, 100 * m.pileup.tpr_at_1pct_fpr);
     out << fmt::format("  latency trigger -> result: mean {:.1f} ns, min {:.1f}, p99 {:.1f}, max {:.1f}\n",

@@ -22,7 +22,7 @@ struct RegressionResult {
 
 // Every golden figure must be in `figures` and within `tolerance` (relative) of it; a figure
 // missing from the run, or fitted in one and not in the other, fails.
-RegressionResult compare_to_golden(const nlohmann::json& golden, const nlohmann::json& figures, double tolerance,
-                                   const std::string& golden_name);
+RegressionResult compare_to_golden(const nlohmann::json& golden, const nlohmann::json& figures,
+                                   double tolerance, const std::string& golden_name);
 
 }  // namespace pixforge::tb

@@ -243,7 +243,9 @@ const fs::path& pixforge_binary() {
     return p;
 }
 
-std::string default_config() { return (test::source_dir() / "configs/default.toml").string(); }
+std::string default_config() {
+    return (test::source_dir() / "configs/default.toml").string();
+}
 
 struct Cli {
     int code;
@@ -265,7 +267,8 @@ fs::path candidate_folder(const fs::path& dir, int window) {
     models::NetShape shape;
     shape.hidden = {4};
     shape.weight_bits = 4;
-    const fs::path net = dir / ("net" + std::to_string(window) + ".h5"), out = dir / ("cand" + std::to_string(window));
+    const fs::path net = dir / ("net" + std::to_string(window) + ".h5"),
+                   out = dir / ("cand" + std::to_string(window));
     models::save_network(models::random_network(shape, 17, window), net.string(), "{}");
     const Cli r = run_pixforge({"rtl", "-n", net.string(), "-o", out.string()}, dir);
     BOOST_TEST_REQUIRE(r.code == 0, r.log);
@@ -280,9 +283,9 @@ BOOST_AUTO_TEST_CASE(a_candidate_for_another_window_or_adc_width_is_refused_befo
     const fs::path short_window = candidate_folder(dir.path(), 16), cache = dir.path() / "cache";
     // Built for 16 samples, run in the default 32-sample chain.
     for (const char* command : {"simulate", "validate"}) {
-        const Cli r = run_pixforge({command, "-c", default_config(), "--candidate", short_window.string(), "-n", "20",
-                                "--cache", cache.string()},
-                               dir.path());
+        const Cli r = run_pixforge({command, "-c", default_config(), "--candidate", short_window.string(),
+                                    "-n", "20", "--cache", cache.string()},
+                                   dir.path());
         BOOST_TEST(r.code == 2, command << ": " << r.log);
         BOOST_TEST(r.log.find("[ERROR SIM-005]") != std::string::npos, r.log);
         BOOST_TEST(r.log.find(short_window.string()) != std::string::npos, r.log);
@@ -292,16 +295,16 @@ BOOST_AUTO_TEST_CASE(a_candidate_for_another_window_or_adc_width_is_refused_befo
     // Built for 10-bit samples, run in an 8-bit chain.
     const fs::path ten_bits = candidate_folder(dir.path(), 32);
     const Cli narrow = run_pixforge({"simulate", "-c", default_config(), "--set", "adc.bits=8", "--candidate",
-                                 ten_bits.string(), "-n", "20", "--cache", cache.string()},
-                                dir.path());
+                                     ten_bits.string(), "-n", "20", "--cache", cache.string()},
+                                    dir.path());
     BOOST_TEST(narrow.code == 2, narrow.log);
     BOOST_TEST(narrow.log.find("[ERROR SIM-006]") != std::string::npos, narrow.log);
     BOOST_TEST(narrow.log.find("adc.bits = 10") != std::string::npos, narrow.log);
     BOOST_TEST(narrow.log.find("adc.bits = 8") != std::string::npos, narrow.log);
     // The same candidate in the chain it was built for runs.
-    const Cli fits = run_pixforge(
-        {"simulate", "-c", default_config(), "--candidate", ten_bits.string(), "-n", "20", "--cache", cache.string()},
-        dir.path());
+    const Cli fits = run_pixforge({"simulate", "-c", default_config(), "--candidate", ten_bits.string(), "-n",
+                                   "20", "--cache", cache.string()},
+                                  dir.path());
     BOOST_TEST(fits.code == 0, fits.log);
 }
 
@@ -312,22 +315,24 @@ BOOST_AUTO_TEST_CASE(simulate_passes_paths_and_values_with_spaces_and_rate_equal
     fs::create_directories(out);
     const std::string tau = "frontend.shaper_tau=30 ns";
     // 40 pulses over 5 lines: no peak can be fitted, which must show as such, never as 0 eV.
-    const Cli one = run_pixforge({"simulate", "-c", default_config(), "--classical", "max_sample", "-n", "40", "--set", tau,
-                              "-o", (out / "chain one.h5").string(), "--json"},
-                             dir.path());
+    const Cli one = run_pixforge({"simulate", "-c", default_config(), "--classical", "max_sample", "-n", "40",
+                                  "--set", tau, "-o", (out / "chain one.h5").string(), "--json"},
+                                 dir.path());
     BOOST_TEST_REQUIRE(one.code == 0, one.log);
     {
         h5::Handle f = h5::open_file_readonly((out / "chain one.h5").string());
-        BOOST_TEST(h5::read_string_attribute(f.id(), "config")->find("shaper_tau = \"30 ns\"") != std::string::npos);
+        BOOST_TEST(h5::read_string_attribute(f.id(), "config")->find("shaper_tau = \"30 ns\"") !=
+                   std::string::npos);
     }
     const nlohmann::json summary = nlohmann::json::parse(one.log.substr(one.log.find('{')));
     BOOST_TEST(summary["energy_fwhm_mean_eV"].is_null());
     BOOST_TEST(summary["energy_fwhm_fitted"] == false);
     for (const auto& line : summary["lines"]) BOOST_TEST(line["fwhm_eV"].is_null(), line.dump());
 
-    const Cli sweep = run_pixforge({"simulate", "-c", default_config(), "--classical", "max_sample", "-n", "40", "--set",
-                                tau, "--rate=1e6/s", "--sweep", "1e4/s,4e4/s", "-o", (out / "sweep.h5").string()},
-                               dir.path());
+    const Cli sweep =
+        run_pixforge({"simulate", "-c", default_config(), "--classical", "max_sample", "-n", "40", "--set",
+                      tau, "--rate=1e6/s", "--sweep", "1e4/s,4e4/s", "-o", (out / "sweep.h5").string()},
+                     dir.path());
     BOOST_TEST_REQUIRE(sweep.code == 0, sweep.log);
     BOOST_TEST(sweep.log.find("not fitted") != std::string::npos, sweep.log);
     h5::Handle f = h5::open_file_readonly((out / "sweep.h5").string());
@@ -379,12 +384,15 @@ BOOST_AUTO_TEST_CASE(a_golden_file_must_share_figures_and_every_golden_figure_is
     BOOST_TEST(test::error_id([&] { tb::load_golden(golden(""), figures); }) == "VAL-001");
     BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{area"), figures); }) == "VAL-002");
     BOOST_TEST(test::error_id([&] { tb::load_golden(golden("[1, 2]"), figures); }) == "VAL-002");
-    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{\"area_um2\": \"big\"}"), figures); }) == "VAL-002");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{\"area_um2\": \"big\"}"), figures); }) ==
+               "VAL-002");
     BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{}"), figures); }) == "VAL-003");
     BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{\"speed\": 3}"), figures); }) == "VAL-003");
-    const nlohmann::json g = tb::load_golden(golden("{\"area_um2\": 100, \"latency_ns\": null, \"speed\": 3}"), figures);
+    const nlohmann::json g =
+        tb::load_golden(golden("{\"area_um2\": 100, \"latency_ns\": null, \"speed\": 3}"), figures);
 
-    const auto within = tb::compare_to_golden({{"area_um2", 100}}, {{"area_um2", 102}, {"latency_ns", 5}}, 0.05, "g");
+    const auto within =
+        tb::compare_to_golden({{"area_um2", 100}}, {{"area_um2", 102}, {"latency_ns", 5}}, 0.05, "g");
     BOOST_TEST(within.pass, within.detail);
     const auto off = tb::compare_to_golden({{"area_um2", 100}}, {{"area_um2", 110}}, 0.05, "g");
     BOOST_TEST(!off.pass);
@@ -395,14 +403,15 @@ BOOST_AUTO_TEST_CASE(a_golden_file_must_share_figures_and_every_golden_figure_is
     const auto unfitted = tb::compare_to_golden({{"latency_ns", 5}}, {{"latency_ns", NAN}}, 0.05, "g");
     BOOST_TEST(!unfitted.pass);
     BOOST_TEST(unfitted.detail.find("not fitted") != std::string::npos, unfitted.detail);
-    const auto both_unfitted = tb::compare_to_golden({{"latency_ns", nullptr}}, {{"latency_ns", NAN}}, 0.05, "g");
+    const auto both_unfitted =
+        tb::compare_to_golden({{"latency_ns", nullptr}}, {{"latency_ns", NAN}}, 0.05, "g");
     BOOST_TEST(both_unfitted.pass, both_unfitted.detail);
 
     // The real command refuses an empty golden file before any work (exit 2).
     BOOST_TEST_REQUIRE(fs::exists(pixforge_binary()));
-    const Cli r = run_pixforge({"validate", "-c", default_config(), "--candidate", dir.path().string(), "--golden",
-                            golden("  \n").string()},
-                           dir.path());
+    const Cli r = run_pixforge({"validate", "-c", default_config(), "--candidate", dir.path().string(),
+                                "--golden", golden("  \n").string()},
+                               dir.path());
     BOOST_TEST(r.code == 2, r.log);
     BOOST_TEST(r.log.find("[ERROR VAL-001]") != std::string::npos, r.log);
 }
@@ -411,12 +420,14 @@ BOOST_AUTO_TEST_CASE(validate_runs_its_chain_with_the_overrides_and_fails_a_miss
     BOOST_TEST_REQUIRE(fs::exists(pixforge_binary()));
     test::TempDir dir;
     const fs::path candidate = candidate_folder(dir.path(), 32), golden = dir.path() / "golden.json";
-    std::ofstream(golden) << R"({"area_um2": 1e9, "energy_fwhm_eV_at_max_rate": 100, "figure_of_another_run": 1})";
+    std::ofstream(golden)
+        << R"({"area_um2": 1e9, "energy_fwhm_eV_at_max_rate": 100, "figure_of_another_run": 1})";
     // A one-deep FIFO on a slow link loses events at any rate: only if the chain sees the overrides.
-    const Cli r = run_pixforge({"validate", "-c", default_config(), "--candidate", candidate.string(), "--vectors", "200",
-                            "-n", "300", "--set", "readout.fifo_depth=1", "--set", "readout.link_rate=1e3/s", "--cache",
-                            (dir.path() / "cache").string(), "--golden", golden.string()},
-                           dir.path(), 900);
+    const Cli r =
+        run_pixforge({"validate", "-c", default_config(), "--candidate", candidate.string(), "--vectors",
+                      "200", "-n", "300", "--set", "readout.fifo_depth=1", "--set", "readout.link_rate=1e3/s",
+                      "--cache", (dir.path() / "cache").string(), "--golden", golden.string()},
+                     dir.path(), 900);
     BOOST_TEST(r.code == 1, r.log);
     const auto row = [&](const std::string& name) { return r.log.substr(r.log.find(name), 200); };
     BOOST_TEST_REQUIRE(r.log.find("no loss at max rate") != std::string::npos, r.log);

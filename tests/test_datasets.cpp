@@ -189,7 +189,8 @@ BOOST_AUTO_TEST_CASE(an_unfittable_peak_is_not_fitted_never_0_eV) {
     const auto wide = datasets::line_resolution({700.0, 5000.0}, {20000.0, 4000.0});
     BOOST_TEST(wide.fitted);
     BOOST_TEST(wide.mean_fwhm_eV == 2850.0, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(wide.objective_eV == 2350.0, boost::test_tools::tolerance(1e-12));  // 5000 > 4000: counted as 4000
+    BOOST_TEST(wide.objective_eV == 2350.0,
+               boost::test_tools::tolerance(1e-12));  // 5000 > 4000: counted as 4000
     const auto alone = datasets::line_resolution({fitted_line});
     BOOST_TEST(alone.fitted);
     BOOST_TEST(alone.mean_fwhm_eV == fitted_line.fwhm_eV);

@@ -209,8 +209,9 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         std::vector<nlohmann::json> per_line;  // null: not fitted
         for (const auto& l : chain["lines"]) per_line.push_back(l["fwhm_eV"]);
         m["fwhm_per_line_eV"] = per_line;
-        m["toa_sigma_ns"] = chain["toa_sigma_s"].is_number() ? nlohmann::json(chain["toa_sigma_s"].get<double>() * 1e9)
-                                                             : nlohmann::json();
+        m["toa_sigma_ns"] = chain["toa_sigma_s"].is_number()
+                                ? nlohmann::json(chain["toa_sigma_s"].get<double>() * 1e9)
+                                : nlohmann::json();
         m["pileup_auc"] = chain["pileup_auc"];
         m["latency_ns"] = chain["latency_mean_s"].get<double>() * 1e9;
         m["lost_events"] = chain["lost_busy"].get<double>() + chain["lost_fifo"].get<double>();
