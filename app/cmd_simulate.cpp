@@ -4,6 +4,7 @@
 // failed result with its log), unless --in-process.
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/h5.hpp"
 #include "core/process.hpp"
+#include "datasets/metrics.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "tb/candidate_dir.hpp"
@@ -28,6 +30,10 @@ namespace pixforge::app {
 namespace fs = std::filesystem;
 
 namespace {
+
+double number_or_nan(const nlohmann::json& j) {
+    return j.is_number() ? j.get<double>() : NAN;
+}
 
 struct SimulateOptions {
     ConfigOptions config;
@@ -52,7 +58,8 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
         run = tb::run_chain_classical(chain, config, options, o.classical);
     } else {
         const tb::LoadedCandidate c = tb::load_candidate_dir(
-            o.candidate, o.cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o.cache));
+            o.candidate, o.cache.empty() ? rtl::CandidateBuilder::default_cache() : fs::path(o.cache),
+            chain.params());
         tb::ProcessorChoice choice;
         choice.library = c.library;
         choice.network = c.network;
@@ -77,21 +84,21 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
     return 0;
 }
 
-// The same command in a child process (tb::run_simulate_child); its output is passed through.
-tb::ChildRun simulate_in_child(const std::vector<std::string>& args, const std::string& rate, const std::string& out,
-                               double timeout_s, int run) {
-    std::vector<std::string> argv{"/proc/self/exe"};
-    for (size_t i = 1; i < args.size(); ++i) {  // drop the sweep and output options; the parent sets them
-        if (args[i] == "--sweep" || args[i] == "--out" || args[i] == "-o" || args[i] == "--rate") {
-            ++i;
-            continue;
-        }
-        argv.push_back(args[i]);
-    }
+// The same run in a child process (tb::run_simulate_child), its arguments rebuilt from the parsed
+// options (never from a re-split command line: paths and values may hold spaces); the parent
+// chooses the rate and the output.
+tb::ChildRun simulate_in_child(const SimulateOptions& o, const std::string& rate, const std::string& out,
+                               int run) {
+    std::vector<std::string> argv{"/proc/self/exe", "simulate", "-c", o.config.path};
+    for (const std::string& s : o.config.overrides) argv.insert(argv.end(), {"--set", s});
+    if (!o.candidate.empty()) argv.insert(argv.end(), {"--candidate", o.candidate});
+    if (!o.classical.empty()) argv.insert(argv.end(), {"--classical", o.classical});
+    if (!o.cache.empty()) argv.insert(argv.end(), {"--cache", o.cache});
+    argv.insert(argv.end(), {"-n", std::to_string(o.pulses)});
     if (!rate.empty()) argv.insert(argv.end(), {"--rate", rate});
     if (!out.empty()) argv.insert(argv.end(), {"--out", out});
     const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", getpid()) / std::to_string(run);
-    return tb::run_simulate_child(argv, work, timeout_s);
+    return tb::run_simulate_child(argv, work, o.timeout_s);
 }
 
 }  // namespace
@@ -125,13 +132,8 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         "  pixforge simulate -c configs/default.toml --classical optimal_filter --sweep 1e4/s,1e5/s,1e6/s -o sweep.h5");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         if (o->in_process) return simulate_here(*o, command_line, out);
-        std::vector<std::string> args;
-        {
-            std::istringstream words(command_line);
-            for (std::string w; words >> w;) args.push_back(w);
-        }
         if (o->sweep.empty()) {
-            const tb::ChildRun c = simulate_in_child(args, o->rate, o->out, o->timeout_s, 0);
+            const tb::ChildRun c = simulate_in_child(*o, o->rate, o->out, 0);
             if (c.bad_input) {
                 err << c.failure;
                 return 2;
@@ -149,14 +151,15 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
             std::getline(s, r, ',');
             if (!r.empty()) rates.push_back(r);
         }
-        std::vector<double> in_rate, out_rate, trig_rate, dead, lost_busy, lost_fifo, toa;
+        std::vector<double> in_rate, out_rate, trig_rate, dead, lost_busy, lost_fifo, toa, mean_fwhm;
         std::vector<std::vector<double>> fwhm;
         std::vector<std::string> failed;
-        out << fmt::format("{:>12} {:>12} {:>12} {:>8} {:>9} {:>9} {:>9}  FWHM per line (eV)\n", "rate in /s",
-                           "triggers /s", "results /s", "dead %", "lost busy", "lost FIFO", "ToA ns");
+        out << fmt::format("{:>12} {:>12} {:>12} {:>8} {:>9} {:>9} {:>10}  FWHM per line, mean (eV)\n",
+                           "rate in /s", "triggers /s", "results /s", "dead %", "lost busy", "lost FIFO",
+                           "ToA ns");
         for (size_t i = 0; i < rates.size(); ++i) {
             const std::string& rate = rates[i];
-            const tb::ChildRun c = simulate_in_child(args, rate, "", o->timeout_s, static_cast<int>(i));
+            const tb::ChildRun c = simulate_in_child(*o, rate, "", static_cast<int>(i));
             if (!c.ok) {
                 out << fmt::format("{:>12} FAILED: {}\n", rate, c.failure);
                 failed.push_back(rate);
@@ -166,14 +169,21 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
             in_rate.push_back(s["input_rate_per_s"]), out_rate.push_back(s["output_rate_per_s"]);
             trig_rate.push_back(s["trigger_rate_per_s"]), dead.push_back(s["dead_fraction"]);
             lost_busy.push_back(s["lost_busy"]), lost_fifo.push_back(s["lost_fifo"]);
-            toa.push_back(s["toa_sigma_s"].get<double>() * 1e9);
+            // A figure that was not fitted is null in the summary: NaN here, "not fitted" in the table.
+            toa.push_back(number_or_nan(s["toa_sigma_s"]) * 1e9);
             std::vector<double> f;
             std::string line;
-            for (const auto& l : s["lines"]) f.push_back(l["fwhm_eV"]), line += fmt::format(" {:6.0f}", f.back());
+            for (const auto& l : s["lines"]) {
+                f.push_back(number_or_nan(l["fwhm_eV"]));
+                line += fmt::format(" {:>10}", datasets::fitted_text(f.back(), "{:.0f}"));
+            }
             fwhm.push_back(f);
-            out << fmt::format("{:>12.4g} {:>12.4g} {:>12.4g} {:>8.2f} {:>9.0f} {:>9.0f} {:>9.3f} {}\n", in_rate.back(),
-                               trig_rate.back(), out_rate.back(), 100 * dead.back(), lost_busy.back(), lost_fifo.back(),
-                               toa.back(), line);
+            mean_fwhm.push_back(number_or_nan(s["energy_fwhm_mean_eV"]));
+            out << fmt::format("{:>12.4g} {:>12.4g} {:>12.4g} {:>8.2f} {:>9.0f} {:>9.0f} {:>10} {} {:>10}\n",
+                               in_rate.back(), trig_rate.back(), out_rate.back(), 100 * dead.back(),
+                               lost_busy.back(), lost_fifo.back(),
+                               datasets::fitted_text(toa.back(), "{:.3f}"), line,
+                               datasets::fitted_text(mean_fwhm.back(), "{:.0f}"));
             out.flush();
         }
         if (!o->out.empty()) {
@@ -192,7 +202,8 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
                 h5::write_vector(g.id(), "dead_fraction", dead, "");
                 h5::write_vector(g.id(), "lost_busy", lost_busy, "");
                 h5::write_vector(g.id(), "lost_fifo", lost_fifo, "");
-                h5::write_vector(g.id(), "toa_sigma", toa, "ns");
+                h5::write_vector(g.id(), "toa_sigma", toa, "ns");  // NaN: not fitted
+                h5::write_vector(g.id(), "mean_fwhm", mean_fwhm, "eV");
                 for (size_t l = 0; !fwhm.empty() && l < fwhm.front().size(); ++l) {
                     std::vector<double> column;
                     for (const auto& row : fwhm) column.push_back(row[l]);

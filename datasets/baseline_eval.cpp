@@ -116,8 +116,9 @@ void print_baseline_table(const BaselineReport& r, std::ostream& out) {
         for (const auto& e : r.estimators) {
             out << fmt::format("{:<18}", e.name);
             for (const auto& l : e.lines)
-                out << fmt::format(
-                    "{:>24}", fmt::format("{:.0f}+-{:.0f} ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV));
+                out << fmt::format("{:>24}", l.fitted ? fmt::format("{:.0f}+-{:.0f} ({:+.0f})", l.fwhm_eV,
+                                                                    l.fwhm_error_eV, l.bias_eV)
+                                                      : std::string("not fitted"));
             out << "\n";
         }
         out << "\n";
@@ -125,11 +126,12 @@ void print_baseline_table(const BaselineReport& r, std::ostream& out) {
     out << fmt::format("{:<18}{:>14}{:>12}{:>12}{:>10}{:>14}{:>12}\n", "estimator", "ToA sigma ns",
                        "ToA rms ns", "outliers %", "PU AUC", "TPR@1%FPR %", "windows/s");
     for (const auto& e : r.estimators)
-        out << fmt::format(
-            "{:<18}{:>14}{:>12.3f}{:>12.2f}{:>10.3f}{:>14.1f}{:>12.3g}\n", e.name,
-            fmt::format("{:.3f}+-{:.3f}", e.timing.sigma_s * 1e9, e.timing.sigma_error_s * 1e9),
-            e.timing.rms_s * 1e9, 100 * e.timing.outlier_fraction, e.pileup.auc,
-            100 * e.pileup.tpr_at_1pct_fpr, e.windows_per_s);
+        out << fmt::format("{:<18}{:>14}{:>12.3f}{:>12}{:>10.3f}{:>14.1f}{:>12.3g}\n", e.name,
+                           e.timing.fitted ? fmt::format("{:.3f}+-{:.3f}", e.timing.sigma_s * 1e9,
+                                                         e.timing.sigma_error_s * 1e9)
+                                           : std::string("not fitted"),
+                           e.timing.rms_s * 1e9, fitted_text(100 * e.timing.outlier_fraction, "{:.2f}"),
+                           e.pileup.auc, 100 * e.pileup.tpr_at_1pct_fpr, e.windows_per_s);
 }
 
 std::string baseline_json(const BaselineReport& r) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include <fmt/format.h>
 #include <Eigen/Dense>
 
 namespace pixforge::datasets {
@@ -136,6 +137,7 @@ EnergyLineMetrics energy_line_metrics(const std::vector<double>& estimates_eV, d
     m.entries = estimates_eV.size();
     const GaussianFit fit = fit_gaussian_core(estimates_eV, TailSide::Low);
     if (!fit.ok) return m;
+    m.fitted = true;
     m.fwhm_eV = kFwhmPerSigma * fit.sigma;
     m.fwhm_error_eV = kFwhmPerSigma * fit.sigma_error;
     m.bias_eV = fit.mean - line_eV;
@@ -155,6 +157,7 @@ TimingMetrics timing_metrics(const std::vector<double>& residuals_s) {
     m.rms_s = std::sqrt(sum2 / static_cast<double>(residuals_s.size()));
     const GaussianFit fit = fit_gaussian_core(residuals_s, TailSide::None);
     if (!fit.ok) return m;
+    m.fitted = true;
     m.sigma_s = fit.sigma;
     m.sigma_error_s = fit.sigma_error;
     m.bias_s = fit.mean;
@@ -162,6 +165,34 @@ TimingMetrics timing_metrics(const std::vector<double>& residuals_s) {
                                         [&](double r) { return std::fabs(r - fit.mean) > 3 * fit.sigma; });
     m.outlier_fraction = static_cast<double>(outliers) / static_cast<double>(residuals_s.size());
     return m;
+}
+
+LineResolution line_resolution(const std::vector<double>& fwhm_eV, const std::vector<double>& line_eV) {
+    LineResolution r;
+    if (fwhm_eV.empty() || fwhm_eV.size() != line_eV.size()) return r;
+    double mean = 0, objective = 0;
+    for (std::size_t l = 0; l < fwhm_eV.size(); ++l) {
+        const double f = fwhm_eV[l], line = line_eV[l];
+        const bool fitted = std::isfinite(f);
+        r.unfitted += !fitted;
+        mean += f;
+        objective += fitted && f > 0 && f < line ? f : line;
+    }
+    const double n = static_cast<double>(fwhm_eV.size());
+    r.fitted = r.unfitted == 0;
+    r.mean_fwhm_eV = r.fitted ? mean / n : kNotFitted;
+    r.objective_eV = objective / n;
+    return r;
+}
+
+LineResolution line_resolution(const std::vector<EnergyLineMetrics>& lines) {
+    std::vector<double> fwhm, line;
+    for (const auto& l : lines) fwhm.push_back(l.fitted ? l.fwhm_eV : kNotFitted), line.push_back(l.line_eV);
+    return line_resolution(fwhm, line);
+}
+
+std::string fitted_text(double value, const char* format) {
+    return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : std::string("not fitted");
 }
 
 PileupMetrics pileup_metrics(const std::vector<double>& scores, const std::vector<bool>& labels) {

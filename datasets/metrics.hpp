@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
+#include <string>
 #include <vector>
 
 namespace pixforge::datasets {
@@ -24,23 +26,46 @@ struct GaussianFit {
 };
 GaussianFit fit_gaussian_core(const std::vector<double>& values, TailSide tail);
 
+// A peak that cannot be fitted is "not fitted": fitted = false and every fitted figure NaN (null
+// in JSON, NaN in HDF5, "not fitted" in text), never 0.
+inline constexpr double kNotFitted = std::numeric_limits<double>::quiet_NaN();
+
 struct EnergyLineMetrics {
     double line_eV = 0;
     std::size_t entries = 0;
-    double fwhm_eV = 0, fwhm_error_eV = 0;
-    double bias_eV = 0, bias_error_eV = 0;  // centroid minus line energy
-    double tail_fraction = 0;               // entries below centroid - 3 sigma
+    bool fitted = false;
+    double fwhm_eV = kNotFitted, fwhm_error_eV = kNotFitted;
+    double bias_eV = kNotFitted, bias_error_eV = kNotFitted;  // centroid minus line energy
+    double tail_fraction = kNotFitted;                        // entries below centroid - 3 sigma
 };
 EnergyLineMetrics energy_line_metrics(const std::vector<double>& estimates_eV, double line_eV);
 
 struct TimingMetrics {
     std::size_t entries = 0;
-    double sigma_s = 0, sigma_error_s = 0;  // Gaussian core
-    double bias_s = 0;
-    double rms_s = 0;
-    double outlier_fraction = 0;  // |residual - mean| > 3 sigma
+    bool fitted = false;
+    double sigma_s = kNotFitted, sigma_error_s = kNotFitted;  // Gaussian core
+    double bias_s = kNotFitted;
+    double rms_s = kNotFitted;             // of all residuals (no fit needed; NaN without any)
+    double outlier_fraction = kNotFitted;  // |residual - mean| > 3 sigma
 };
 TimingMetrics timing_metrics(const std::vector<double>& residuals_s);
+
+// THE rule for the energy resolution over several lines, which every user calls (chain summary,
+// validate, rate sweeps, the study's trials and classical baseline, the report): a line is
+// unfitted when its FWHM is not finite (NaN from a failed fit, null in JSON). The mean over lines
+// is itself "not fitted" (NaN) when any line is. The optimizer needs a number: its objective
+// counts an unfitted line, or one wider than its energy, as 100 % of the line energy.
+struct LineResolution {
+    bool fitted = false;               // every line fitted
+    std::size_t unfitted = 0;          // lines without a fit
+    double mean_fwhm_eV = kNotFitted;  // mean over lines, NaN unless fitted
+    double objective_eV = kNotFitted;  // mean with the 100 % penalty, for the optimizer
+};
+LineResolution line_resolution(const std::vector<double>& fwhm_eV, const std::vector<double>& line_eV);
+LineResolution line_resolution(const std::vector<EnergyLineMetrics>& lines);
+
+// `value` with `format` (fmt syntax, one argument), or "not fitted" when it is NaN.
+std::string fitted_text(double value, const char* format);
 
 struct PileupMetrics {
     std::size_t positives = 0, negatives = 0;

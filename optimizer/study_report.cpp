@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -99,9 +100,18 @@ std::string tool_version(const std::vector<std::string>& argv) {
     }
 }
 
+// A figure of a JSON object, NaN when it is missing or null (not fitted).
+double number_or_nan(const json& object, const char* key) {
+    return object.contains(key) && object[key].is_number() ? object[key].get<double>()
+                                                           : std::numeric_limits<double>::quiet_NaN();
+}
+
 double metric(const Row& r, const char* key) {
-    return r.metrics.contains(key) && r.metrics[key].is_number() ? r.metrics[key].get<double>()
-                                                                 : std::numeric_limits<double>::quiet_NaN();
+    return number_or_nan(r.metrics, key);
+}
+
+std::string fitted_text(double value, const char* format) {
+    return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : std::string("not fitted");
 }
 
 std::string read_text(const fs::path& p) {
@@ -175,6 +185,11 @@ void write_study_report(const fs::path& dir) {
             for (const Row& r : v.rows) col.push_back(metric(r, key));
             h5::write_vector(t.id(), key, col, unit);
         }
+        {  // 0: a line was not fitted and the FWHM objective holds the 100 % penalty for it
+            std::vector<std::int64_t> col;
+            for (const Row& r : v.rows) col.push_back(r.metrics.value("energy_fwhm_fitted", true) ? 1 : 0);
+            h5::write_vector(t.id(), "energy_fwhm_fitted", col, "");
+        }
         for (const char* s : {"train", "rtl", "synthesis", "simulate"}) {
             std::vector<double> col;
             for (const Row& r : v.rows)
@@ -228,14 +243,13 @@ void write_study_report(const fs::path& dir) {
                 std::vector<double> in, outr, fwhm, dead;
                 for (const auto& run : d["runs"]) {
                     if (run.contains("error")) continue;
-                    double f = 0;
-                    for (const auto& l : run["lines"]) f += l["fwhm_eV"].get<double>() / static_cast<double>(run["lines"].size());
                     in.push_back(run["input_rate_per_s"]), outr.push_back(run["output_rate_per_s"]);
-                    fwhm.push_back(f), dead.push_back(run["dead_fraction"]);
+                    fwhm.push_back(number_or_nan(run, "energy_fwhm_mean_eV")),
+                        dead.push_back(run["dead_fraction"]);
                 }
                 h5::write_vector(g.id(), "input_rate", in, "1/s");
                 h5::write_vector(g.id(), "output_rate", outr, "1/s");
-                h5::write_vector(g.id(), "mean_fwhm", fwhm, "eV");
+                h5::write_vector(g.id(), "mean_fwhm", fwhm, "eV");  // NaN: a line was not fitted
                 h5::write_vector(g.id(), "dead_fraction", dead, "");
             }
         }
@@ -266,23 +280,32 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
                                best->metrics.value("design", std::string()));
     }
     out << fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]);
-    out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>8} {:>7}  {}\n", "trial", objectives[0], objectives[1],
-                       objectives[2], objectives[3], "ToA ns", "PU AUC", "design / network");
+    out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7}  {}\n", "trial", objectives[0],
+                       objectives[1], objectives[2], objectives[3], "ToA ns", "PU AUC", "design / network");
     for (std::size_t i : v.pareto) {
         const Row& r = v.rows[i];
-        out << fmt::format("  {:>5} {:>10.0f} {:>11.0f} {:>10.0f} {:>10.1f} {:>8.3f} {:>7.3f}  {} | {}\n", r.id,
-                           r.objectives[0], r.objectives[1], r.objectives[2], r.objectives[3], metric(r, "toa_sigma_ns"),
+        const bool fitted =
+            r.metrics.value("energy_fwhm_fitted", true);  // else the objective holds the penalty
+        out << fmt::format("  {:>5} {:>10} {:>11.0f} {:>10.0f} {:>10.1f} {:>10} {:>7.3f}  {} | {}\n", r.id,
+                           fmt::format("{:.0f}{}", r.objectives[0], fitted ? "" : "*"), r.objectives[1],
+                           r.objectives[2], r.objectives[3], fitted_text(metric(r, "toa_sigma_ns"), "{:.3f}"),
                            metric(r, "pileup_auc"), r.metrics.value("design", std::string()),
                            r.metrics.value("network", std::string()));
     }
-    if (!v.baseline.is_null() && v.baseline.contains("lines")) {
-        double fwhm = 0;
-        for (const auto& l : v.baseline["lines"]) fwhm += l["fwhm_eV"].get<double>() / static_cast<double>(v.baseline["lines"].size());
-        out << fmt::format("\nClassical baseline in the same chain ({}): energy FWHM {:.0f} eV (mean over lines), ToA "
-                           "sigma {:.3f} ns, pile-up AUC {:.3f}, latency {:.1f} ns\n",
-                           v.baseline.value("processor", std::string("?")), fwhm,
-                           v.baseline["toa_sigma_s"].get<double>() * 1e9, v.baseline["pileup_auc"].get<double>(),
-                           v.baseline["latency_mean_s"].get<double>() * 1e9);
+    bool any_penalty = false;
+    for (std::size_t i : v.pareto)
+        any_penalty = any_penalty || !v.rows[i].metrics.value("energy_fwhm_fitted", true);
+    if (any_penalty)
+        out << "  * a line was not fitted: it counts as 100 % of its energy in this FWHM (the study's "
+               "penalty)\n";
+    if (v.baseline.is_object() && v.baseline.contains("lines")) {
+        out << fmt::format(
+            "\nClassical baseline in the same chain ({}): energy FWHM {} (mean over lines), ToA sigma {}, "
+            "pile-up AUC {:.3f}, latency {:.1f} ns\n",
+            v.baseline.value("processor", std::string("?")),
+            fitted_text(number_or_nan(v.baseline, "energy_fwhm_mean_eV"), "{:.0f} eV"),
+            fitted_text(number_or_nan(v.baseline, "toa_sigma_s") * 1e9, "{:.3f} ns"),
+            number_or_nan(v.baseline, "pileup_auc"), number_or_nan(v.baseline, "latency_mean_s") * 1e9);
     }
 }
 

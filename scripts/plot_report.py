@@ -10,6 +10,9 @@ Writes, as PNG and PDF in DIR (default: beside the report):
   spectra         measured energy spectra of the Pareto designs (full-chain simulation)
   rate_sweep      mean FWHM and output rate against input rate: the most accurate feasible
                   design and the classical optimal filter (when the study ran the sweep)
+A FWHM that was not fitted (null in JSON, NaN in HDF5) is drawn as such, never as 0: a cross
+labelled "not fitted" at the top of the resolution axis; a trial whose FWHM objective holds the
+100 % penalty for an unfitted line (trials/energy_fwhm_fitted = 0) is a hollow marker.
 Needs only Debian's python3-h5py and python3-matplotlib (use /usr/bin/python3).
 """
 import argparse
@@ -48,6 +51,7 @@ def main():
         feasible = t["feasible"][:].astype(bool)
         ok = t["ok"][:].astype(bool)
         ids = t["id"][:]
+        fitted = t["energy_fwhm_fitted"][:].astype(bool) if "energy_fwhm_fitted" in t else np.ones(len(ids), bool)
         obj = np.stack([t["objective_" + n][:] for n in names], axis=1)
         pareto_ids = set(f["pareto/id"][:].tolist())
         on_front = np.array([i in pareto_ids for i in ids])
@@ -66,8 +70,13 @@ def main():
 
     units = {"energy_fwhm_eV": "eV", "area_um2": "um^2", "power_uW": "uW", "latency_ns": "ns"}
     base = {}
+    base_unfitted = []  # baseline figures that were not fitted: named in the title, not drawn
     if baseline.get("lines"):
-        base["energy_fwhm_eV"] = float(np.mean([line["fwhm_eV"] for line in baseline["lines"]]))
+        # The chain summary's mean over lines (null when a line was not fitted), never recomputed here.
+        if baseline.get("energy_fwhm_mean_eV") is None:
+            base_unfitted.append("energy_fwhm_eV")
+        else:
+            base["energy_fwhm_eV"] = float(baseline["energy_fwhm_mean_eV"])
         base["latency_ns"] = baseline["latency_mean_s"] * 1e9
 
     n = len(names)
@@ -82,6 +91,9 @@ def main():
             ax.scatter(obj[ok & ~feasible, c], obj[ok & ~feasible, r], s=10, c="0.8", label="infeasible")
             ax.scatter(obj[feasible & ~on_front, c], obj[feasible & ~on_front, r], s=14, c="tab:blue", label="feasible")
             ax.scatter(obj[on_front, c], obj[on_front, r], s=30, c="tab:red", label="Pareto")
+            if "energy_fwhm_eV" in (names[r], names[c]) and (ok & ~fitted).any():
+                ax.scatter(obj[ok & ~fitted, c], obj[ok & ~fitted, r], s=60, facecolors="none", edgecolors="k",
+                           label="FWHM not fitted (100 % penalty)")
             if names[c] in base:
                 ax.axvline(base[names[c]], color="k", ls="--", lw=0.8)
             if names[r] in base:
@@ -91,7 +103,10 @@ def main():
             if c == 0:
                 ax.set_ylabel(f"{names[r]} [{units.get(names[r], '')}]")
     axes[0, 1].legend(fontsize=7)
-    fig.suptitle(f"Co-design study: {ok.sum()} trials, {feasible.sum()} feasible, {on_front.sum()} on the front")
+    title = f"Co-design study: {ok.sum()} trials, {feasible.sum()} feasible, {on_front.sum()} on the front"
+    if base_unfitted:
+        title += "\nclassical baseline (OF): energy FWHM not fitted"
+    fig.suptitle(title)
     fig.tight_layout()
     save(fig, out, "pareto_matrix")
 
@@ -119,11 +134,17 @@ def main():
 
 def plot_sweeps(sweeps, out):
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
+    finite = [v for _, _, _, fwhm in sweeps for v in fwhm if np.isfinite(v)]
+    top = max(finite) * 1.15 if finite else 1.0
     for name, rin, rout, fwhm in sweeps:
-        a.plot(rin, fwhm, marker="o", label=name)
+        line, = a.plot(rin, fwhm, marker="o", label=name)  # NaN (not fitted) leaves a gap
+        missing = ~np.isfinite(fwhm)
+        if missing.any():
+            a.scatter(rin[missing], np.full(missing.sum(), top), marker="x", s=50, color=line.get_color(),
+                      label=f"{name}: not fitted")
         b.plot(rin, rout, marker="o", label=name)
-    top = max(max(r) for _, r, _, _ in sweeps) if sweeps else 1
-    b.plot([0, top], [0, top], "k:", lw=0.8, label="no loss")
+    rmax = max(max(r) for _, r, _, _ in sweeps) if sweeps else 1
+    b.plot([0, rmax], [0, rmax], "k:", lw=0.8, label="no loss")
     for ax in (a, b):
         ax.set_xscale("log")
         ax.set_xlabel("input rate [1/s]")

@@ -1,15 +1,65 @@
 #include "tb/candidate_dir.hpp"
 
+#include <cmath>
 #include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace pixforge::tb {
 
-LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::filesystem::path& cache) {
+namespace {
+
+[[noreturn]] void refuse(const char* id, const std::string& where, const std::string& key,
+                         const std::string& mine, const std::string& chain) {
+    throw PixError(
+        id, fmt::format("{}: the candidate was built for {} = {}, the config has {} = {}; run it in the "
+                        "chain it was built for (--set {}={}) or rebuild it for this one",
+                        where, key, mine, key, chain, key, mine));
+}
+
+}  // namespace
+
+void check_candidate_fits_chain(const std::string& where, const models::QuantizedNetwork& net,
+                                const rtl::GeneratedRtl& rtl, const models::ChainParams& chain) {
+    // The chain the network was trained in, when it says (hand-made and random networks do not).
+    std::optional<models::ChainParams> trained;
+    if (!net.config.empty())
+        trained = models::chain_params_from(Config::parse(net.config, where + "/network.h5:/config"));
+    const int window = trained ? trained->trigger.window : rtl.samples;
+    if (window != chain.trigger.window || rtl.samples > chain.trigger.window)
+        refuse("SIM-005", where, "trigger.window", std::to_string(window),
+               std::to_string(chain.trigger.window));
+    if (rtl.sample_bits != chain.adc.bits)
+        refuse("SIM-006", where, "adc.bits", std::to_string(rtl.sample_bits), std::to_string(chain.adc.bits));
+    const int baseline_samples = net.input.baseline_log2 > 0 ? 1 << net.input.baseline_log2 : 0;
+    if (baseline_samples > chain.trigger.pre_trigger)
+        throw PixError("SIM-007",
+                       fmt::format("{}: the candidate averages its baseline over the first {} samples, but "
+                                   "the config has trigger.pre_trigger = {}: they must lie before the "
+                                   "trigger",
+                                   where, baseline_samples, chain.trigger.pre_trigger));
+    if (!trained) return;
+    if (trained->trigger.pre_trigger != chain.trigger.pre_trigger)
+        refuse("SIM-007", where, "trigger.pre_trigger", std::to_string(trained->trigger.pre_trigger),
+               std::to_string(chain.trigger.pre_trigger));
+    // A fixed pedestal is the code of the trained chain's baseline: another baseline shifts every energy.
+    const auto same = [](double a, double b) {
+        return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
+    };
+    if (net.input.baseline_log2 == 0 && (!same(trained->adc.baseline_e, chain.adc.baseline_e) ||
+                                         !same(trained->adc.full_scale_e, chain.adc.full_scale_e)))
+        refuse("SIM-007", where, "adc.baseline / adc.full_scale",
+               fmt::format("{:.6g} e- / {:.6g} e-", trained->adc.baseline_e, trained->adc.full_scale_e),
+               fmt::format("{:.6g} e- / {:.6g} e-", chain.adc.baseline_e, chain.adc.full_scale_e));
+}
+
+LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::filesystem::path& cache,
+                                   const models::ChainParams& chain) {
     const auto summary_path = dir / "summary.json", network_path = dir / "network.h5";
     for (const auto& p : {summary_path, network_path})
         if (!std::filesystem::exists(p))
@@ -32,6 +82,7 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
         throw PixError("SIM-003", fmt::format("{}: the Verilog was made from another network or pixforge version "
                                               "(RTL hash {} here, {} regenerated); rerun pixforge rtl",
                                               dir.string(), summary["rtl_hash"].get<std::string>(), c.rtl.rtl_hash()));
+    check_candidate_fits_chain(dir.string(), c.network, c.rtl, chain);
     c.library = rtl::CandidateBuilder(cache).build(c.rtl).library;
     return c;
 }

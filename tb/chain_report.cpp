@@ -15,8 +15,13 @@ namespace {
 nlohmann::json summary(const ChainRun& run, const ChainMetrics& m) {
     nlohmann::json lines = nlohmann::json::array();
     for (const auto& l : m.lines)
-        lines.push_back({{"line_eV", l.line_eV}, {"entries", l.entries}, {"fwhm_eV", l.fwhm_eV},
-                         {"fwhm_error_eV", l.fwhm_error_eV}, {"bias_eV", l.bias_eV}});
+        lines.push_back({{"line_eV", l.line_eV},
+                         {"entries", l.entries},
+                         {"fitted", l.fitted},
+                         {"fwhm_eV", l.fwhm_eV},
+                         {"fwhm_error_eV", l.fwhm_error_eV},
+                         {"bias_eV", l.bias_eV}});
+    const datasets::LineResolution resolution = datasets::line_resolution(m.lines);
     return {{"processor", run.processor},
             {"pulses", m.pulses},
             {"triggers", m.triggers},
@@ -31,6 +36,10 @@ nlohmann::json summary(const ChainRun& run, const ChainMetrics& m) {
             {"dead_fraction", m.dead_fraction},
             {"fifo_max_occupancy", run.fifo_max_occupancy},
             {"lines", lines},
+            {"energy_fwhm_mean_eV", resolution.mean_fwhm_eV},  // null unless every line is fitted
+            {"energy_fwhm_fitted", resolution.fitted},
+            {"energy_fwhm_objective_eV", resolution.objective_eV},
+            {"toa_fitted", m.timing.fitted},
             {"toa_sigma_s", m.timing.sigma_s},
             {"toa_sigma_error_s", m.timing.sigma_error_s},
             {"toa_entries", m.timing.entries},
@@ -64,11 +73,17 @@ void print_chain_summary(const ChainRun& run, const ChainMetrics& m, std::ostrea
                        100 * m.dead_fraction, m.lost_busy, m.lost_fifo, run.fifo_max_occupancy, m.unmatched);
     out << "  energy FWHM per line:";
     for (const auto& l : m.lines)
-        out << fmt::format("  {:.2f} keV: {:.0f}+-{:.0f} eV ({:+.0f})", l.line_eV * 1e-3, l.fwhm_eV, l.fwhm_error_eV,
-                           l.bias_eV);
-    out << fmt::format("\n  ToA sigma {:.3f}+-{:.3f} ns ({} single pulses); pile-up AUC {:.3f}, TPR {:.1f} % at 1 % FPR\n",
-                       m.timing.sigma_s * 1e9, m.timing.sigma_error_s * 1e9, m.timing.entries, m.pileup.auc,
-                       100 * m.pileup.tpr_at_1pct_fpr);
+        out << fmt::format(
+            "  {:.2f} keV: {}", l.line_eV * 1e-3,
+            l.fitted ? fmt::format("{:.0f}+-{:.0f} eV ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV)
+                     : std::string("not fitted"));
+    out << fmt::format("; mean {}",
+                       datasets::fitted_text(datasets::line_resolution(m.lines).mean_fwhm_eV, "{:.0f} eV"));
+    out << fmt::format("\n  ToA sigma {} ({} single pulses); pile-up AUC {:.3f}, TPR {:.1f} % at 1 % FPR\n",
+                       m.timing.fitted ? fmt::format("{:.3f}+-{:.3f} ns", m.timing.sigma_s * 1e9,
+                                                     m.timing.sigma_error_s * 1e9)
+                                       : std::string("not fitted"),
+                       m.timing.entries, m.pileup.auc, 100 * m.pileup.tpr_at_1pct_fpr);
     out << fmt::format("  latency trigger -> result: mean {:.1f} ns, min {:.1f}, p99 {:.1f}, max {:.1f}\n",
                        m.latency_mean_s * 1e9, m.latency_min_s * 1e9, m.latency_p99_s * 1e9, m.latency_max_s * 1e9);
     out << fmt::format("  simulation: {:.2f} s wall, {:.3g} pulses/s, {} ADC samples, {} of {} digital cycles simulated "
@@ -153,7 +168,7 @@ void write_chain_report(const std::string& path, const ChainRun& run, const Chai
         h5::write_vector(s.id(), "fwhm", fwhm, "eV");
         h5::write_vector(s.id(), "fwhm_error", fwhm_err, "eV");
         h5::write_vector(s.id(), "bias", bias, "eV");
-        for (const auto& [k, v] : numbers.items())
+        for (const auto& [k, v] : numbers.items())  // a figure that is not fitted stays NaN here
             if (v.is_number()) h5::write_attribute(s.id(), k, v.get<double>());
     }
     std::filesystem::rename(partial, path);

@@ -9,14 +9,19 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/config.hpp"
+#include "core/h5.hpp"
 #include "core/process.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
 #include "models/systemc/readout_sc.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "tb/chain_report.hpp"
 #include "tb/chain_testbench.hpp"
+#include "tb/golden_figures.hpp"
 #include "tb/scoreboard.hpp"
 #include "test_support.hpp"
 
@@ -227,4 +232,207 @@ BOOST_AUTO_TEST_CASE(a_failing_run_stays_in_its_child_process) {
     const std::string b = log_tail(dir.path() / "b.log", 5000);
     BOOST_TEST(b.find("SIM-004") != std::string::npos);
     BOOST_TEST(b.find("timed out") != std::string::npos);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path& pixforge_binary() {
+    static const fs::path p = PIXFORGE_BINARY_DIR "/bin/pixforge";
+    return p;
+}
+
+std::string default_config() {
+    return (test::source_dir() / "configs/default.toml").string();
+}
+
+struct Cli {
+    int code;
+    std::string log;
+};
+
+// The real binary, its stdout and stderr in one log.
+Cli run_pixforge(std::vector<std::string> args, const fs::path& dir, double timeout_s = 300) {
+    args.insert(args.begin(), pixforge_binary().string());
+    static int runs = 0;
+    const fs::path log = dir / ("run" + std::to_string(runs++) + ".log");
+    const ProcessResult r = run_process(args, log, timeout_s);
+    return {r.exited ? r.exit_code : -1, log_tail(log, 100000)};
+}
+
+// A candidate folder made by the real `pixforge rtl` from a random network of `window` samples
+// of 10 bits.
+fs::path candidate_folder(const fs::path& dir, int window) {
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 4;
+    const fs::path net = dir / ("net" + std::to_string(window) + ".h5"),
+                   out = dir / ("cand" + std::to_string(window));
+    models::save_network(models::random_network(shape, 17, window), net.string(), "{}");
+    const Cli r = run_pixforge({"rtl", "-n", net.string(), "-o", out.string()}, dir);
+    BOOST_TEST_REQUIRE(r.code == 0, r.log);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_candidate_for_another_window_or_adc_width_is_refused_before_simulating) {
+    BOOST_TEST_REQUIRE(fs::exists(pixforge_binary()));
+    test::TempDir dir;
+    const fs::path short_window = candidate_folder(dir.path(), 16), cache = dir.path() / "cache";
+    // Built for 16 samples, run in the default 32-sample chain.
+    for (const char* command : {"simulate", "validate"}) {
+        const Cli r = run_pixforge({command, "-c", default_config(), "--candidate", short_window.string(),
+                                    "-n", "20", "--cache", cache.string()},
+                                   dir.path());
+        BOOST_TEST(r.code == 2, command << ": " << r.log);
+        BOOST_TEST(r.log.find("[ERROR SIM-005]") != std::string::npos, r.log);
+        BOOST_TEST(r.log.find(short_window.string()) != std::string::npos, r.log);
+        BOOST_TEST(r.log.find("trigger.window = 16") != std::string::npos, r.log);
+        BOOST_TEST(r.log.find("trigger.window = 32") != std::string::npos, r.log);
+    }
+    // Built for 10-bit samples, run in an 8-bit chain.
+    const fs::path ten_bits = candidate_folder(dir.path(), 32);
+    const Cli narrow = run_pixforge({"simulate", "-c", default_config(), "--set", "adc.bits=8", "--candidate",
+                                     ten_bits.string(), "-n", "20", "--cache", cache.string()},
+                                    dir.path());
+    BOOST_TEST(narrow.code == 2, narrow.log);
+    BOOST_TEST(narrow.log.find("[ERROR SIM-006]") != std::string::npos, narrow.log);
+    BOOST_TEST(narrow.log.find("adc.bits = 10") != std::string::npos, narrow.log);
+    BOOST_TEST(narrow.log.find("adc.bits = 8") != std::string::npos, narrow.log);
+    // The same candidate in the chain it was built for runs.
+    const Cli fits = run_pixforge({"simulate", "-c", default_config(), "--candidate", ten_bits.string(), "-n",
+                                   "20", "--cache", cache.string()},
+                                  dir.path());
+    BOOST_TEST(fits.code == 0, fits.log);
+}
+
+BOOST_AUTO_TEST_CASE(simulate_passes_paths_and_values_with_spaces_and_rate_equals_to_its_child) {
+    BOOST_TEST_REQUIRE(fs::exists(pixforge_binary()));
+    test::TempDir dir;
+    const fs::path out = dir.path() / "out folder";
+    fs::create_directories(out);
+    const std::string tau = "frontend.shaper_tau=30 ns";
+    // 40 pulses over 5 lines: no peak can be fitted, which must show as such, never as 0 eV.
+    const Cli one = run_pixforge({"simulate", "-c", default_config(), "--classical", "max_sample", "-n", "40",
+                                  "--set", tau, "-o", (out / "chain one.h5").string(), "--json"},
+                                 dir.path());
+    BOOST_TEST_REQUIRE(one.code == 0, one.log);
+    {
+        h5::Handle f = h5::open_file_readonly((out / "chain one.h5").string());
+        BOOST_TEST(h5::read_string_attribute(f.id(), "config")->find("shaper_tau = \"30 ns\"") !=
+                   std::string::npos);
+    }
+    const nlohmann::json summary = nlohmann::json::parse(one.log.substr(one.log.find('{')));
+    BOOST_TEST(summary["energy_fwhm_mean_eV"].is_null());
+    BOOST_TEST(summary["energy_fwhm_fitted"] == false);
+    for (const auto& line : summary["lines"]) BOOST_TEST(line["fwhm_eV"].is_null(), line.dump());
+
+    const Cli sweep =
+        run_pixforge({"simulate", "-c", default_config(), "--classical", "max_sample", "-n", "40", "--set",
+                      tau, "--rate=1e6/s", "--sweep", "1e4/s,4e4/s", "-o", (out / "sweep.h5").string()},
+                     dir.path());
+    BOOST_TEST_REQUIRE(sweep.code == 0, sweep.log);
+    BOOST_TEST(sweep.log.find("not fitted") != std::string::npos, sweep.log);
+    h5::Handle f = h5::open_file_readonly((out / "sweep.h5").string());
+    h5::Handle g = h5::open_group(f.id(), "sweep");
+    std::vector<double> rate, fwhm;
+    h5::read_rows(g.id(), "input_rate", 0, 2, rate);
+    h5::read_rows(g.id(), "mean_fwhm", 0, 2, fwhm);
+    BOOST_TEST_MESSAGE("sweep input rates " << rate[0] << ", " << rate[1] << " /s");
+    BOOST_TEST(rate[0] > 0.5e4);  // the sweep's rates, not --rate=1e6/s
+    BOOST_TEST(rate[0] < 2e4);
+    BOOST_TEST(rate[1] > 2e4);
+    BOOST_TEST(rate[1] < 8e4);
+    for (double v : fwhm) BOOST_TEST(std::isnan(v));  // not fitted, not 0
+    BOOST_TEST(!fs::exists(out / "sweep.h5.partial"));
+}
+
+BOOST_AUTO_TEST_CASE(unfitted_lines_are_not_fitted_in_the_chain_summary) {
+    const Config config = config_with({});
+    const models::PixelChain chain(models::chain_params_from(config));
+    tb::ChainOptions options = tb::ChainOptions::from_config(config);
+    options.pulses = 40;
+    const tb::ChainRun run = tb::run_chain_classical(chain, config, options, "max_sample");
+    const tb::ChainMetrics m = tb::score_chain(run, chain);
+    const nlohmann::json j = nlohmann::json::parse(tb::chain_json(run, m, {}));
+    BOOST_TEST(j["energy_fwhm_mean_eV"].is_null());
+    BOOST_TEST(j["energy_fwhm_fitted"] == false);
+    double lines = 0;
+    for (const auto& l : j["lines"]) {
+        BOOST_TEST(l["fwhm_eV"].is_null());
+        BOOST_TEST(l["fitted"] == false);
+        lines += l["line_eV"].get<double>();
+    }
+    BOOST_TEST(j["energy_fwhm_objective_eV"].get<double>() == lines / 5, boost::test_tools::tolerance(1e-12));
+    std::ostringstream text;
+    tb::print_chain_summary(run, m, text);
+    BOOST_TEST(text.str().find("not fitted") != std::string::npos, text.str());
+    BOOST_TEST(text.str().find(" 0+-0 eV") == std::string::npos, text.str());
+}
+
+BOOST_AUTO_TEST_CASE(a_golden_file_must_share_figures_and_every_golden_figure_is_compared) {
+    test::TempDir dir;
+    const std::vector<std::string> figures{"area_um2", "latency_ns"};
+    const auto golden = [&](const std::string& text) {
+        const fs::path p = dir.path() / "g.json";
+        std::ofstream(p) << text;
+        return p;
+    };
+    BOOST_TEST(test::error_id([&] { tb::load_golden(dir.path() / "none.json", figures); }) == "VAL-001");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden(""), figures); }) == "VAL-001");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{area"), figures); }) == "VAL-002");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("[1, 2]"), figures); }) == "VAL-002");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{\"area_um2\": \"big\"}"), figures); }) ==
+               "VAL-002");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{}"), figures); }) == "VAL-003");
+    BOOST_TEST(test::error_id([&] { tb::load_golden(golden("{\"speed\": 3}"), figures); }) == "VAL-003");
+    const nlohmann::json g =
+        tb::load_golden(golden("{\"area_um2\": 100, \"latency_ns\": null, \"speed\": 3}"), figures);
+
+    const auto within =
+        tb::compare_to_golden({{"area_um2", 100}}, {{"area_um2", 102}, {"latency_ns", 5}}, 0.05, "g");
+    BOOST_TEST(within.pass, within.detail);
+    const auto off = tb::compare_to_golden({{"area_um2", 100}}, {{"area_um2", 110}}, 0.05, "g");
+    BOOST_TEST(!off.pass);
+    // A golden figure the run lacks fails; so does "not fitted" against a number.
+    const auto missing = tb::compare_to_golden(g, {{"area_um2", 100}, {"latency_ns", nullptr}}, 0.05, "g");
+    BOOST_TEST(!missing.pass);
+    BOOST_TEST(missing.detail.find("speed missing") != std::string::npos, missing.detail);
+    const auto unfitted = tb::compare_to_golden({{"latency_ns", 5}}, {{"latency_ns", NAN}}, 0.05, "g");
+    BOOST_TEST(!unfitted.pass);
+    BOOST_TEST(unfitted.detail.find("not fitted") != std::string::npos, unfitted.detail);
+    const auto both_unfitted =
+        tb::compare_to_golden({{"latency_ns", nullptr}}, {{"latency_ns", NAN}}, 0.05, "g");
+    BOOST_TEST(both_unfitted.pass, both_unfitted.detail);
+
+    // The real command refuses an empty golden file before any work (exit 2).
+    BOOST_TEST_REQUIRE(fs::exists(pixforge_binary()));
+    const Cli r = run_pixforge({"validate", "-c", default_config(), "--candidate", dir.path().string(),
+                                "--golden", golden("  \n").string()},
+                               dir.path());
+    BOOST_TEST(r.code == 2, r.log);
+    BOOST_TEST(r.log.find("[ERROR VAL-001]") != std::string::npos, r.log);
+}
+
+BOOST_AUTO_TEST_CASE(validate_runs_its_chain_with_the_overrides_and_fails_a_missing_golden_figure) {
+    BOOST_TEST_REQUIRE(fs::exists(pixforge_binary()));
+    test::TempDir dir;
+    const fs::path candidate = candidate_folder(dir.path(), 32), golden = dir.path() / "golden.json";
+    std::ofstream(golden)
+        << R"({"area_um2": 1e9, "energy_fwhm_eV_at_max_rate": 100, "figure_of_another_run": 1})";
+    // A one-deep FIFO on a slow link loses events at any rate: only if the chain sees the overrides.
+    const Cli r =
+        run_pixforge({"validate", "-c", default_config(), "--candidate", candidate.string(), "--vectors",
+                      "200", "-n", "300", "--set", "readout.fifo_depth=1", "--set", "readout.link_rate=1e3/s",
+                      "--cache", (dir.path() / "cache").string(), "--golden", golden.string()},
+                     dir.path(), 900);
+    BOOST_TEST(r.code == 1, r.log);
+    const auto row = [&](const std::string& name) { return r.log.substr(r.log.find(name), 200); };
+    BOOST_TEST_REQUIRE(r.log.find("no loss at max rate") != std::string::npos, r.log);
+    BOOST_TEST(row("no loss at max rate").find("FAIL") != std::string::npos, r.log);
+    BOOST_TEST(row("no loss at max rate").find("  0 lost") == std::string::npos, r.log);
+    BOOST_TEST(row("regression").find("FAIL") != std::string::npos, r.log);
+    BOOST_TEST(row("regression").find("figure_of_another_run missing") != std::string::npos, r.log);
 }

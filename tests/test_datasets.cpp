@@ -235,3 +235,38 @@ BOOST_AUTO_TEST_CASE(gaussian_core_fit_handles_discrete_estimates) {
                boost::test_tools::tolerance(0.05));
     BOOST_TEST(std::fabs(fit.mean - 12400) < 20.0);
 }
+
+BOOST_AUTO_TEST_CASE(an_unfittable_peak_is_not_fitted_never_0_eV) {
+    // Ten estimates: too few for a peak fit. The figures are "not fitted" (NaN), never 0 eV.
+    const std::vector<double> few{9900, 9950, 10000, 10010, 10020, 10030, 10050, 10100, 10120, 10200};
+    const auto line = datasets::energy_line_metrics(few, 10000);
+    BOOST_TEST(!line.fitted);
+    BOOST_TEST(std::isnan(line.fwhm_eV));
+    BOOST_TEST(std::isnan(line.bias_eV));
+    const auto timing = datasets::timing_metrics({1e-9, 2e-9, 3e-9});
+    BOOST_TEST(!timing.fitted);
+    BOOST_TEST(std::isnan(timing.sigma_s));
+
+    // The one rule for a mean over lines: any unfitted line makes the mean "not fitted"; the
+    // optimizer's objective counts it (and a peak wider than its line) as 100 % of the line.
+    Rng rng(3, "rule");
+    std::vector<double> good;
+    for (int i = 0; i < 20000; ++i) good.push_back(20000 + 200 * rng.normal());
+    const auto fitted_line = datasets::energy_line_metrics(good, 20000);
+    BOOST_TEST(fitted_line.fitted);
+    const auto both = datasets::line_resolution({fitted_line, line});
+    BOOST_TEST(!both.fitted);
+    BOOST_TEST(both.unfitted == 1u);
+    BOOST_TEST(std::isnan(both.mean_fwhm_eV));
+    BOOST_TEST(both.objective_eV == (fitted_line.fwhm_eV + 10000) / 2, boost::test_tools::tolerance(1e-12));
+    const auto wide = datasets::line_resolution({700.0, 5000.0}, {20000.0, 4000.0});
+    BOOST_TEST(wide.fitted);
+    BOOST_TEST(wide.mean_fwhm_eV == 2850.0, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(wide.objective_eV == 2350.0,
+               boost::test_tools::tolerance(1e-12));  // 5000 > 4000: counted as 4000
+    const auto alone = datasets::line_resolution({fitted_line});
+    BOOST_TEST(alone.fitted);
+    BOOST_TEST(alone.mean_fwhm_eV == fitted_line.fwhm_eV);
+    BOOST_TEST(datasets::fitted_text(both.mean_fwhm_eV, "{:.0f} eV") == "not fitted");
+    BOOST_TEST(datasets::fitted_text(2850.0, "{:.0f} eV") == "2850 eV");
+}

@@ -197,18 +197,16 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
                                                     {"--candidate", candidate_dir.string(), "--cache", cache_.string()},
                                                     options_.pulses, options_.simulate_timeout_s, dir);
         seconds["simulate"] = seconds_since(t);
-        double fwhm = 0;
-        std::vector<double> per_line;
-        for (const auto& l : chain["lines"]) {
-            // A line whose peak could not be fitted (or is wider than the line energy) counts as
-            // 100 % resolution: informative for the optimizer, not fatal for the trial.
-            const double raw = l["fwhm_eV"].get<double>(), line = l["line_eV"].get<double>();
-            const double f = std::isfinite(raw) && raw > 0 && raw < line ? raw : line;
-            per_line.push_back(f);
-            fwhm += f / static_cast<double>(chain["lines"].size());
-        }
-        m["energy_fwhm_eV"] = fwhm, m["fwhm_per_line_eV"] = per_line;
-        m["toa_sigma_ns"] = chain["toa_sigma_s"].get<double>() * 1e9;
+        // The one rule for unfitted lines (datasets::line_resolution, in the chain summary): the
+        // objective counts an unfitted or wider-than-the-line peak as 100 %; the flag says so.
+        m["energy_fwhm_eV"] = chain["energy_fwhm_objective_eV"];
+        m["energy_fwhm_fitted"] = chain["energy_fwhm_fitted"];
+        std::vector<nlohmann::json> per_line;  // null: not fitted
+        for (const auto& l : chain["lines"]) per_line.push_back(l["fwhm_eV"]);
+        m["fwhm_per_line_eV"] = per_line;
+        m["toa_sigma_ns"] = chain["toa_sigma_s"].is_number()
+                                ? nlohmann::json(chain["toa_sigma_s"].get<double>() * 1e9)
+                                : nlohmann::json();
         m["pileup_auc"] = chain["pileup_auc"];
         m["latency_ns"] = chain["latency_mean_s"].get<double>() * 1e9;
         m["lost_events"] = chain["lost_busy"].get<double>() + chain["lost_fifo"].get<double>();
