@@ -44,6 +44,7 @@ fs::path pixforge_binary() {
 struct Case {
     std::string name, id, pending, make;
     std::vector<std::string> argv, contains, must_not_exist;
+    bool fast = false;  // also in the fast subset (label "fast")
 };
 
 // Runs pixforge; returns the process result and its combined stdout + stderr.
@@ -428,7 +429,7 @@ std::vector<Case> load_cases() {
     for (const auto& c : manifest.at("cases"))
         cases.push_back({c.at("name").get<std::string>(), c.at("id").get<std::string>(),
                          c.value("pending", ""), c.value("make", ""), strings(c, "argv"),
-                         strings(c, "contains"), strings(c, "must_not_exist")});
+                         strings(c, "contains"), strings(c, "must_not_exist"), c.value("fast", false)});
     // Every config of tests/data/bad_configs, through a command that would write a file; the ID
     // comes from its golden error text, which test_core pins.
     const auto fixture_argv = manifest.at("bad_configs_argv").get<std::vector<std::string>>();
@@ -447,7 +448,8 @@ std::vector<Case> load_cases() {
                          "",
                          argv,
                          {f.filename().string()},
-                         {}});
+                         {},
+                         false});
     }
     return cases;
 }
@@ -525,7 +527,9 @@ bool register_cases() {
         std::set<std::string> names;
         for (const auto& c : cases) {
             if (!names.insert(c.name).second) throw std::runtime_error("duplicate case name " + c.name);
-            suite->add(boost::unit_test::make_test_case([c] { run_case(c); }, c.name, __FILE__, __LINE__));
+            auto* test = boost::unit_test::make_test_case([c] { run_case(c); }, c.name, __FILE__, __LINE__);
+            if (c.fast) test->add_label("fast");
+            suite->add(test);
         }
         // The corpus is meant to be broad: keep it from shrinking unnoticed.
         suite->add(boost::unit_test::make_test_case(
