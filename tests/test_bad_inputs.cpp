@@ -503,11 +503,12 @@ void run_case(const Case& c) {
     const ProcessResult& r = result.first;
     const std::string& output = result.second;
 
-    BOOST_TEST_INFO("case " << c.name << ": pixforge " << fmt::format("{}", fmt::join(argv, " ")) << "\n"
-                            << output);
-    BOOST_CHECK_MESSAGE(r.exited, "ended by " << r.describe());
-    BOOST_TEST(r.exit_code == 2);
-    BOOST_CHECK_MESSAGE(output.find("[ERROR " + c.id) != std::string::npos, "message ID " << c.id);
+    // Failures name the case; those of exit code and ID also show the command and its output.
+    const std::string shown = "pixforge " + fmt::format("{}", fmt::join(argv, " ")) + "\n" + output;
+    BOOST_CHECK_MESSAGE(r.exited, "ended by " << r.describe() << ": " << shown);
+    BOOST_CHECK_MESSAGE(r.exit_code == 2, "exit code " << r.exit_code << ", expected 2: " << shown);
+    BOOST_CHECK_MESSAGE(output.find("[ERROR " + c.id) != std::string::npos,
+                        "message ID " << c.id << " missing: " << shown);
     for (const auto& text : c.contains) {
         const std::string expected = substitute(text, values);
         BOOST_CHECK_MESSAGE(output.find(expected) != std::string::npos, "names '" << expected << "'");
