@@ -19,6 +19,39 @@ void ConfigOptions::add_to(CLI::App& command, bool required) {
         ->take_all();
 }
 
+namespace {
+
+// A command-line error as every other bad input: a message ID, the command, CLI11's text (it names
+// the option and the value) and where to look.
+std::string parse_error_message(CLI::App& app, const std::vector<std::string>& args,
+                                const CLI::ParseError& e) {
+    const char* id = "CLI-001";  // unknown command, option or extra argument
+    const std::string what = e.what();
+    if (dynamic_cast<const CLI::RequiredError*>(&e))  // an option group also reports too many this way
+        id = what.find("were given") != std::string::npos || what.find("at most") != std::string::npos
+                 ? "CLI-004"
+                 : "CLI-002";
+    if (dynamic_cast<const CLI::ConversionError*>(&e) || dynamic_cast<const CLI::ValidationError*>(&e) ||
+        dynamic_cast<const CLI::ArgumentMismatch*>(&e))
+        id = "CLI-003";
+    if (dynamic_cast<const CLI::RequiresError*>(&e) || dynamic_cast<const CLI::ExcludesError*>(&e))
+        id = "CLI-004";
+    const auto parsed = app.get_subcommands();
+    if (parsed.empty() && args.size() > 1 && !args[1].empty() && args[1][0] != '-') {
+        // CLI11 reports an unknown command as a missing one: name it, and the known ones.
+        std::vector<std::string> known;
+        const CLI::App& all = app;
+        for (const auto* sub : all.get_subcommands([](const CLI::App*) { return true; }))
+            known.push_back(sub->get_name());
+        return fmt::format("[ERROR CLI-001] pixforge: unknown command '{}'; expected one of: {}", args[1],
+                           fmt::join(known, ", "));
+    }
+    const std::string command = parsed.empty() ? "pixforge" : "pixforge " + parsed.front()->get_name();
+    return fmt::format("[ERROR {}] {}: {}; see '{} --help'", id, command, what, command);
+}
+
+}  // namespace
+
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
             const std::vector<ExtraCommand>& extra) {
     CLI::App app{
@@ -44,15 +77,21 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     c = add("rtl",
             "Verilog of a trained network for a hardware template; optionally its Verilated candidate");
     actions[c] = add_rtl_command(*c);
-    c = add("synth", "area, timing and power of a network on a hardware template: Yosys, OpenSTA, gate-level activity");
+    c = add(
+        "synth",
+        "area, timing and power of a network on a hardware template: Yosys, OpenSTA, gate-level activity");
     actions[c] = add_synth_command(*c);
-    c = add("simulate", "the SystemC full chain around a candidate network or a classical estimator, scored against truth");
+    c = add(
+        "simulate",
+        "the SystemC full chain around a candidate network or a classical estimator, scored against truth");
     actions[c] = add_simulate_command(*c, command_line);
     c = add("report", "summary of a co-design study: best per objective, Pareto set, against classical");
     actions[c] = add_report_command(*c);
-    c = add("validate", "pre-tapeout checklist of one candidate: equivalence, timing, budgets, max rate, regression");
+    c = add("validate",
+            "pre-tapeout checklist of one candidate: equivalence, timing, budgets, max rate, regression");
     actions[c] = add_validate_command(*c);
-    c = add("bench-synth", "time synthesis + STA + power, and rank-correlate theory proxies with synthesized PPA");
+    c = add("bench-synth",
+            "time synthesis + STA + power, and rank-correlate theory proxies with synthesized PPA");
     actions[c] = add_bench_synth_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");
     actions[c] = add_bench_optimizer_command(*c, command_line);
@@ -65,12 +104,15 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                                       args.rend() - 1);  // CLI11 wants them reversed, no argv[0]
     try {
         app.parse(reversed);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::Success& e) {  // --help, --version
         std::ostringstream o, er;
-        const int code = app.exit(e, o, er);
+        app.exit(e, o, er);
         out << o.str();
         err << er.str();
-        return code == 0 ? 0 : 2;
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        err << parse_error_message(app, args, e) << "\n";
+        return 2;
     }
     try {
         for (auto& [sub, action] : actions)

@@ -20,7 +20,8 @@ Action add_bench_dataset_command(CLI::App& cmd) {
     };
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
-    cmd.add_option("-n,--windows", o->windows, "windows to generate (default 200000)");
+    cmd.add_option("-n,--windows", o->windows, "windows to generate (default 200000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     return [o](std::ostream& out, std::ostream& err) {
         const Config config = Config::load(o->config.path, o->config.overrides);
         const auto setup_start = std::chrono::steady_clock::now();

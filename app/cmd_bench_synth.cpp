@@ -33,10 +33,12 @@ std::vector<double> ranks(const std::vector<double>& v) {
 double spearman(const std::vector<double>& a, const std::vector<double>& b) {
     const auto ra = ranks(a), rb = ranks(b);
     const double n = static_cast<double>(a.size());
-    const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n, mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+    const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n,
+                 mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
     double sab = 0, saa = 0, sbb = 0;
     for (size_t i = 0; i < a.size(); ++i)
-        sab += (ra[i] - ma) * (rb[i] - mb), saa += (ra[i] - ma) * (ra[i] - ma), sbb += (rb[i] - mb) * (rb[i] - mb);
+        sab += (ra[i] - ma) * (rb[i] - mb), saa += (ra[i] - ma) * (ra[i] - ma),
+            sbb += (rb[i] - mb) * (rb[i] - mb);
     return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0;
 }
 
@@ -50,10 +52,14 @@ Action add_bench_synth_command(CLI::App& cmd) {
     };
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd, false);
-    cmd.add_option("--designs", o->designs, "designs in the sweep (random networks over widths, bits, templates)")
-        ->capture_default_str();
-    cmd.add_option("--cache", o->cache, "cache (default $PIXFORGE_CACHE or ~/.cache/pixforge); a warm cache times nothing");
-    cmd.footer("Example:\n  pixforge bench-synth -c configs/default.toml --designs 20 --cache /tmp/bench-cache");
+    cmd.add_option("--designs", o->designs,
+                   "designs in the sweep (random networks over widths, bits, templates)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    cmd.add_option("--cache", o->cache,
+                   "cache (default $PIXFORGE_CACHE or ~/.cache/pixforge); a warm cache times nothing");
+    cmd.footer(
+        "Example:\n  pixforge bench-synth -c configs/default.toml --designs 20 --cache /tmp/bench-cache");
     return [o](std::ostream& out, std::ostream&) {
         const Config config = o->config.path.empty() ? Config::parse("", "<defaults>", o->config.overrides)
                                                      : Config::load(o->config.path, o->config.overrides);
@@ -65,7 +71,8 @@ Action add_bench_synth_command(CLI::App& cmd) {
         const std::vector<int> bits{2, 3, 4, 6};
         std::vector<double> macs, bops, pbits, area, power, delay;
         out << fmt::format("{:>3} {:<34} {:<12} {:>6} {:>7} {:>8} {:>11} {:>9} {:>9} {:>8}\n", "#", "network",
-                           "template", "MACs", "BOPs", "par.bits", "area um^2", "power uW", "delay ns", "wall s");
+                           "template", "MACs", "BOPs", "par.bits", "area um^2", "power uW", "delay ns",
+                           "wall s");
         for (int d = 0; d < o->designs; ++d) {
             models::NetShape shape;
             shape.hidden = widths[static_cast<size_t>(d) % widths.size()];
@@ -78,23 +85,26 @@ Action add_bench_synth_command(CLI::App& cmd) {
             if (d % 4 == 3) hw.kind = rtl::TemplateKind::Folded, hw.reuse = 2;
             if (d % 4 == 1) hw.pipeline = 2;
             const int samples = rtl::generate_verilog(net, hw).samples;
-            const auto stimuli = rtl::stream_stimuli(chain, samples, options.power_windows, options.clock_period_s, 7);
+            const auto stimuli =
+                rtl::stream_stimuli(chain, samples, options.power_windows, options.clock_period_s, 7);
             const rtl::PpaResult r = ppa.evaluate(net, hw, stimuli);
-            out << fmt::format("{:>3} {:<34} {:<12} {:>6} {:>7} {:>8} {:>11.0f} {:>9.1f} {:>9.3f} {:>8.2f}{}\n", d,
-                               models::describe_layers(net), hw.name(), r.macs, r.bops, r.parameter_bits, r.area_um2,
-                               r.total_W * 1e6, r.critical_path_s * 1e9, r.total_s,
-                               r.ok ? "" : "  FAILED " + r.failed_stage);
+            out << fmt::format(
+                "{:>3} {:<34} {:<12} {:>6} {:>7} {:>8} {:>11.0f} {:>9.1f} {:>9.3f} {:>8.2f}{}\n", d,
+                models::describe_layers(net), hw.name(), r.macs, r.bops, r.parameter_bits, r.area_um2,
+                r.total_W * 1e6, r.critical_path_s * 1e9, r.total_s,
+                r.ok ? "" : "  FAILED " + r.failed_stage);
             out.flush();
             if (!r.ok) continue;
             macs.push_back(static_cast<double>(r.macs)), bops.push_back(static_cast<double>(r.bops));
             pbits.push_back(static_cast<double>(r.parameter_bits));
             area.push_back(r.area_um2), power.push_back(r.total_W), delay.push_back(r.critical_path_s);
         }
-        out << fmt::format("\nSpearman rank correlation over {} designs (1 = the proxy ranks designs exactly as "
-                           "synthesis does)\n{:<16} {:>8} {:>8} {:>8}\n",
-                           area.size(), "proxy", "area", "power", "delay");
-        for (const auto& [name, proxy] : {std::pair{"MACs", &macs}, std::pair{"BOPs", &bops},
-                                          std::pair{"parameter bits", &pbits}})
+        out << fmt::format(
+            "\nSpearman rank correlation over {} designs (1 = the proxy ranks designs exactly as "
+            "synthesis does)\n{:<16} {:>8} {:>8} {:>8}\n",
+            area.size(), "proxy", "area", "power", "delay");
+        for (const auto& [name, proxy] :
+             {std::pair{"MACs", &macs}, std::pair{"BOPs", &bops}, std::pair{"parameter bits", &pbits}})
             out << fmt::format("{:<16} {:>8.3f} {:>8.3f} {:>8.3f}\n", name, spearman(*proxy, area),
                                spearman(*proxy, power), spearman(*proxy, delay));
         return 0;

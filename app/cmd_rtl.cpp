@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "app/cli.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 #include "models/network/integer_reference.hpp"
 #include "rtl_gen/candidate.hpp"
@@ -28,12 +29,18 @@ Action add_rtl_command(CLI::App& cmd) {
     cmd.add_option("-o,--out", o->out, "folder for the Verilog files and summary.json")->required();
     cmd.add_flag("--build", o->build, "also Verilate and compile the candidate library (cached by RTL hash)");
     cmd.add_option("--bench", o->bench,
-                   "with --build: simulate N random windows and print cycles/s and inferences/s");
+                   "with --build: simulate N random windows and print cycles/s and inferences/s")
+        ->check(CLI::NonNegativeNumber);
     cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
     cmd.footer(
         "Example:\n  pixforge rtl -n out/default/network.h5 -t folded -r 4 -o out/rtl --build --bench "
         "100000");
     return [o](std::ostream& out, std::ostream& err) {
+        if (std::filesystem::exists(o->out) && !std::filesystem::is_directory(o->out))
+            throw PixError("CLI-005",
+                           fmt::format("pixforge rtl: --out '{}' is a file; expected a folder (new or "
+                                       "holding an earlier candidate)",
+                                       o->out));
         const models::QuantizedNetwork net = models::load_network(o->net);
         const rtl::HardwareTemplate t = rtl::parse_template(o->kind, o->reuse, o->pipeline);
         const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, t);
