@@ -289,3 +289,22 @@ BOOST_AUTO_TEST_CASE(a_cache_path_with_shell_characters_builds_and_runs_nothing)
     BOOST_TEST(mismatches(c.run_batch(some.data(), 200, kWindow), reference(net, some)) == 0u);
     std::filesystem::remove(marker);
 }
+
+// A hung Verilator or compiler is killed: the build fails with RTL-012 naming the candidate and
+// the log, instead of hanging the caller.
+BOOST_AUTO_TEST_CASE(a_build_step_over_its_timeout_is_an_error_naming_the_candidate) {
+    test::TempDir dir;
+    // Runtime and precompiled header first, with the normal limit, so the candidate's own step is
+    // the one that runs out of time.
+    CandidateBuilder(dir.path()).build(generate_verilog(models::random_network(kShapes[1], 61), {}));
+    const GeneratedRtl rtl = generate_verilog(models::random_network(kShapes[1], 62), {});
+    try {
+        CandidateBuilder(dir.path(), 0.01).build(rtl);
+        BOOST_FAIL("a build with a 10 ms limit finished");
+    } catch (const PixError& e) {
+        const std::string message = e.what();
+        BOOST_TEST(e.id() == "RTL-012");
+        BOOST_TEST(message.find("Vpf" + rtl.rtl_hash()) != std::string::npos, message);
+        BOOST_TEST(message.find("verilator.log") != std::string::npos, message);
+    }
+}

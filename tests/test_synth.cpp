@@ -397,6 +397,7 @@ BOOST_AUTO_TEST_CASE(liberty_paths_with_spaces_and_tcl_brackets_reach_the_tools_
     o.liberty = bracketed;
     PpaEvaluator with_brackets(o, dir.path() / "cache2");
     const PpaResult b = with_brackets.evaluate(net, {}, stream);
+    BOOST_TEST_MESSAGE("liberty with a Tcl substitution: " << (b.ok ? "works" : b.error));
     BOOST_TEST((b.ok || b.error_id == "PPA-007"), b.error);
     if (b.ok) BOOST_TEST(b.area_um2 == r.area_um2);  // same cells, same result
 
@@ -443,4 +444,39 @@ BOOST_AUTO_TEST_CASE(two_workers_on_one_design_share_one_cache_entry) {
     BOOST_TEST(leftovers == 0);
     BOOST_TEST(fs::exists(fs::path(a.work_dir) / "result.json"));
     BOOST_TEST(fs::exists(fs::path(a.work_dir) / "netlist.v"));
+}
+
+// What a script cannot carry is refused with an ID naming the path or name and the character.
+BOOST_AUTO_TEST_CASE(unwritable_script_paths_and_names_are_refused) {
+    YosysJob y;
+    y.liberty = default_liberty();
+    y.sources = {"rtl/a \"quoted\".v"};
+    try {
+        yosys_script(y);
+        BOOST_FAIL("a source path with '\"' was written into the Yosys script");
+    } catch (const PixError& e) {
+        BOOST_TEST(e.id() == "PPA-007");
+        BOOST_TEST(std::string(e.what()).find("rtl/a \"quoted\".v") != std::string::npos, e.what());
+    }
+    y.sources = {"rtl/with space.v"};
+    BOOST_TEST(yosys_script(y).find("read_verilog \"rtl/with space.v\"") != std::string::npos);
+    y.liberty = "lib's;cells.lib";  // ABC splits on these even inside quotes
+    BOOST_TEST(test::error_id([&] { yosys_script(y); }) == "PPA-007");
+    y.liberty = default_liberty();
+    y.top = "top; shell rm -rf x";
+    BOOST_TEST(test::error_id([&] { yosys_script(y); }) == "PPA-008");
+    BOOST_TEST(test::error_id([] { check_synthesis_folder("/tmp/it's here"); }) == "PPA-007");
+    StaJob s;
+    s.liberty = "/tmp/a [exec touch x]/cells.lib";
+    s.netlist = "netlist.v";
+    try {
+        sta_script(s);
+        BOOST_FAIL("a Tcl command substitution was written into the OpenSTA script");
+    } catch (const PixError& e) {
+        BOOST_TEST(e.id() == "PPA-007");
+        BOOST_TEST(std::string(e.what()).find("' '") != std::string::npos, e.what());  // names the space
+    }
+    s.liberty = "cells.lib";
+    s.clock_port = "clk]; exec touch x; [list";
+    BOOST_TEST(test::error_id([&] { sta_script(s); }) == "PPA-008");
 }
