@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kVerilatorInclude = "/usr/share/verilator/include";
+constexpr const char* kVerilatorInclude = "/usr/share/verilator/include";
 constexpr int kBuilderVersion = 3;  // bump when the glue or the flags change (3: relative rpath)
 
 // Every candidate, its precompiled header and the runtime use exactly these flags.
@@ -29,8 +29,8 @@ std::vector<std::string> common_flags() {
             "-DVM_TRACE_FST=0",
             "-DVM_COVERAGE=0",
             "-DVM_SC=0",
-            "-I" + kVerilatorInclude,
-            "-I" + kVerilatorInclude + "/vltstd",
+            "-I" + std::string(kVerilatorInclude),
+            "-I" + std::string(kVerilatorInclude) + "/vltstd",
             "-Wno-attributes"};
 }
 
@@ -184,9 +184,10 @@ fs::path CandidateBuilder::runtime_library() {
     const fs::path lib = dir / "libpixforge_vlrt.so";
     if (fs::exists(lib)) return lib;
     const fs::path temp = make_private_folder(cache_, "runtime");
-    const auto argv = concat(concat(compiler_, common_flags()),
-                             {"-shared", "-o", "libpixforge_vlrt.so", kVerilatorInclude + "/verilated.cpp",
-                              kVerilatorInclude + "/verilated_threads.cpp", "-pthread"});
+    const auto argv =
+        concat(concat(compiler_, common_flags()),
+               {"-shared", "-o", "libpixforge_vlrt.so", std::string(kVerilatorInclude) + "/verilated.cpp",
+                std::string(kVerilatorInclude) + "/verilated_threads.cpp", "-pthread"});
     if (!run_step(argv, temp / "build.log", tool_timeout_s_, temp, "building the Verilator runtime"))
         throw PixError("RTL-011", fmt::format("building the Verilator runtime failed: {}; log: {}",
                                               read_file(temp / "build.log").substr(0, 400),
