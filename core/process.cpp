@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -24,8 +25,8 @@ std::string ProcessResult::describe() const {
     return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& log, double timeout_s,
-                          const std::filesystem::path& working_dir) {
+ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                          double timeout_s, const std::filesystem::path& working_dir) {
     if (argv.empty()) throw PixError("PIX-001", "run_process: empty command");
     const auto start = std::chrono::steady_clock::now();
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -50,7 +51,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
     setpgid(pid, pid);
     ProcessResult r;
     int status = 0;
-    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     auto pause = std::chrono::microseconds(200);
     while (true) {
         const pid_t done = waitpid(pid, &status, WNOHANG);
@@ -74,9 +77,28 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
     if (r.exited && r.exit_code == 127) {
         const std::string tail = log_tail(log, 300);
         if (tail.find("cannot execute") != std::string::npos)
-            throw PixError("PIX-001", fmt::format("{} is not installed or not on PATH ({})", argv.front(), tail));
+            throw PixError("PIX-001",
+                           fmt::format("{} is not installed or not on PATH ({})", argv.front(), tail));
     }
     return r;
+}
+
+std::filesystem::path find_executable(const std::string& name) {
+    namespace fs = std::filesystem;
+    auto runnable = [](const fs::path& p) {
+        std::error_code ec;
+        return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+    };
+    if (name.empty()) return {};
+    if (name.find('/') != std::string::npos) return runnable(name) ? fs::path(name) : fs::path();
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+        if (dir.empty()) continue;  // an empty entry means the working folder: never trusted
+        const fs::path candidate = fs::path(dir) / name;
+        if (runnable(candidate)) return candidate;
+    }
+    return {};
 }
 
 std::string log_tail(const std::filesystem::path& log, std::size_t max_chars) {

@@ -64,10 +64,12 @@ struct BuildResult {
 // Builds candidates into a content-addressed cache: <cache>/candidates/<hash>/libcandidate.so.
 // Concurrent builds of one hash each work in a private folder and rename it into place; the
 // loser of the race discards its copy. Verilator lint runs with -Wall and must be clean:
-// warnings and errors throw RTL-010 with the file and line.
+// warnings and errors throw RTL-010 with the file and line. Verilator and the compiler run from
+// argv lists in their own process groups; a step longer than `tool_timeout_s` is killed (RTL-012).
 class CandidateBuilder {
   public:
-    explicit CandidateBuilder(std::filesystem::path cache_dir);
+    static constexpr double kDefaultToolTimeout_s = 600;
+    explicit CandidateBuilder(std::filesystem::path cache_dir, double tool_timeout_s = kDefaultToolTimeout_s);
     BuildResult build(const GeneratedRtl& rtl);
     const std::filesystem::path& cache_dir() const { return cache_; }
     // Default cache: $PIXFORGE_CACHE, else $XDG_CACHE_HOME/pixforge, else ~/.cache/pixforge.
@@ -77,7 +79,9 @@ class CandidateBuilder {
     std::filesystem::path runtime_library();  // the shared Verilator runtime, built once
     std::filesystem::path precompiled_header();
 
-    std::filesystem::path cache_;
+    std::filesystem::path cache_;  // absolute
+    double tool_timeout_s_;
+    std::vector<std::string> compiler_;  // {"ccache", "g++"} or {"g++"}
 };
 
 }  // namespace pixforge::rtl

@@ -1,15 +1,14 @@
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/process.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/work_folder.hpp"
 
 namespace pixforge::rtl {
 
@@ -18,26 +17,41 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kVerilatorInclude = "/usr/share/verilator/include";
+constexpr int kBuilderVersion = 3;  // bump when the glue or the flags change (3: relative rpath)
+
 // Every candidate, its precompiled header and the runtime use exactly these flags.
-constexpr const char* kDefines = "-DVM_TRACE=0 -DVM_TRACE_VCD=0 -DVM_TRACE_FST=0 -DVM_COVERAGE=0 -DVM_SC=0";
-constexpr int kBuilderVersion = 2;  // bump when the glue or the flags change
-
-std::string compiler() {
-    static const std::string cxx = [] {
-        const bool ccache = std::system("command -v ccache > /dev/null 2>&1") == 0;
-        return std::string(ccache ? "ccache " : "") + "g++";
-    }();
-    return cxx;
+std::vector<std::string> common_flags() {
+    return {"-std=c++17",
+            "-O2",
+            "-fPIC",
+            "-DVM_TRACE=0",
+            "-DVM_TRACE_VCD=0",
+            "-DVM_TRACE_FST=0",
+            "-DVM_COVERAGE=0",
+            "-DVM_SC=0",
+            "-I" + std::string(kVerilatorInclude),
+            "-I" + std::string(kVerilatorInclude) + "/vltstd",
+            "-Wno-attributes"};
 }
 
-std::string common_flags() {
-    return fmt::format("-std=c++17 -O2 -fPIC {} -I{} -I{}/vltstd -Wno-attributes", kDefines,
-                       kVerilatorInclude, kVerilatorInclude);
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
 }
 
-// Runs a shell command with output to `log`; returns the exit status.
-int run(const std::string& command, const fs::path& log) {
-    return std::system(fmt::format("{} > '{}' 2>&1", command, log.string()).c_str());
+std::string runtime_folder_name() {
+    return fmt::format("runtime-v{}", kBuilderVersion);
+}
+
+// Runs one build step from an argv list in `cwd` (own process group, timeout). True when it
+// exited 0; RTL-012 when it ran out of time.
+bool run_step(const std::vector<std::string>& argv, const fs::path& log, double timeout_s,
+              const fs::path& cwd, const std::string& what) {
+    const ProcessResult r = run_process(argv, log, timeout_s, cwd);
+    if (r.timed_out)
+        throw PixError("RTL-012", fmt::format("{} {} (limit {:g} s); log: {}", what, r.describe(), timeout_s,
+                                              log.string()));
+    return r.exited && r.exit_code == 0;
 }
 
 std::string read_file(const fs::path& p) {
@@ -54,18 +68,6 @@ std::string first_diagnostic(const std::string& log) {
     while (std::getline(in, line))
         if (line.rfind("%Error", 0) == 0 || line.rfind("%Warning", 0) == 0) return line;
     return log.substr(0, 400);
-}
-
-// Moves a finished folder or file into place; when another process got there first, keeps theirs.
-void publish(const fs::path& temp, const fs::path& final_path) {
-    std::error_code ec;
-    fs::rename(temp, final_path, ec);
-    if (ec) fs::remove_all(temp);
-}
-
-fs::path private_temp(const fs::path& dir, const std::string& stem) {
-    return dir / fmt::format(".{}.tmp-{}-{}", stem, getpid(),
-                             std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
 std::string glue(const GeneratedRtl& rtl, const std::string& prefix) {
@@ -162,8 +164,12 @@ extern "C" __attribute__((visibility("default"))) const PixforgeCandidateApi* pi
 
 }  // namespace
 
-CandidateBuilder::CandidateBuilder(fs::path cache_dir) : cache_(std::move(cache_dir)) {
+CandidateBuilder::CandidateBuilder(fs::path cache_dir, double tool_timeout_s)
+    : cache_(fs::absolute(std::move(cache_dir))), tool_timeout_s_(tool_timeout_s) {
     fs::create_directories(cache_ / "candidates");
+    // ccache when installed: looked up on PATH directly, never through a shell.
+    compiler_ = find_executable("ccache").empty() ? std::vector<std::string>{"g++"}
+                                                  : std::vector<std::string>{"ccache", "g++"};
 }
 
 fs::path CandidateBuilder::default_cache() {
@@ -174,19 +180,19 @@ fs::path CandidateBuilder::default_cache() {
 }
 
 fs::path CandidateBuilder::runtime_library() {
-    const fs::path dir = cache_ / fmt::format("runtime-v{}", kBuilderVersion);
+    const fs::path dir = cache_ / runtime_folder_name();
     const fs::path lib = dir / "libpixforge_vlrt.so";
     if (fs::exists(lib)) return lib;
-    fs::create_directories(cache_);
-    const fs::path temp = private_temp(cache_, "runtime");
-    fs::create_directories(temp);
-    const std::string cmd = fmt::format(
-        "{} {} -shared -o '{}/libpixforge_vlrt.so' {}/verilated.cpp {}/verilated_threads.cpp -pthread",
-        compiler(), common_flags(), temp.string(), kVerilatorInclude, kVerilatorInclude);
-    if (run(cmd, temp / "build.log") != 0)
-        throw PixError("RTL-011", "building the Verilator runtime failed: " +
-                                      read_file(temp / "build.log").substr(0, 400));
-    publish(temp, dir);
+    const fs::path temp = make_private_folder(cache_, "runtime");
+    const auto argv =
+        concat(concat(compiler_, common_flags()),
+               {"-shared", "-o", "libpixforge_vlrt.so", std::string(kVerilatorInclude) + "/verilated.cpp",
+                std::string(kVerilatorInclude) + "/verilated_threads.cpp", "-pthread"});
+    if (!run_step(argv, temp / "build.log", tool_timeout_s_, temp, "building the Verilator runtime"))
+        throw PixError("RTL-011", fmt::format("building the Verilator runtime failed: {}; log: {}",
+                                              read_file(temp / "build.log").substr(0, 400),
+                                              (temp / "build.log").string()));
+    publish_folder(temp, dir);
     return lib;
 }
 
@@ -194,16 +200,16 @@ fs::path CandidateBuilder::precompiled_header() {
     const fs::path dir = cache_ / fmt::format("pch-v{}", kBuilderVersion);
     const fs::path header = dir / "pixforge_vl_pch.h";
     if (fs::exists(dir / "pixforge_vl_pch.h.gch")) return header;
-    const fs::path temp = private_temp(cache_, "pch");
-    fs::create_directories(temp);
+    const fs::path temp = make_private_folder(cache_, "pch");
     std::ofstream(temp / "pixforge_vl_pch.h") << "#include \"verilated.h\"\n";
-    const std::string cmd =
-        fmt::format("g++ {} -fvisibility=hidden -x c++-header '{}' -o '{}'", common_flags(),
-                    (temp / "pixforge_vl_pch.h").string(), (temp / "pixforge_vl_pch.h.gch").string());
-    if (run(cmd, temp / "build.log") != 0)
-        throw PixError("RTL-011", "building the precompiled header failed: " +
-                                      read_file(temp / "build.log").substr(0, 400));
-    publish(temp, dir);
+    const auto argv = concat(
+        concat({"g++"}, common_flags()),
+        {"-fvisibility=hidden", "-x", "c++-header", "pixforge_vl_pch.h", "-o", "pixforge_vl_pch.h.gch"});
+    if (!run_step(argv, temp / "build.log", tool_timeout_s_, temp, "building the precompiled header"))
+        throw PixError("RTL-011", fmt::format("building the precompiled header failed: {}; log: {}",
+                                              read_file(temp / "build.log").substr(0, 400),
+                                              (temp / "build.log").string()));
+    publish_folder(temp, dir);
     return header;
 }
 
@@ -221,20 +227,24 @@ BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
     }
     const fs::path runtime = runtime_library();
     const fs::path pch = precompiled_header();
-    const fs::path work = private_temp(cache_ / "candidates", hash);
+    const fs::path work = make_private_folder(cache_ / "candidates", hash);
     fs::create_directories(work / "rtl");
-    std::string sources;
+    // Tools run inside the work folder on relative names: the cache path (any characters) never
+    // reaches Verilator's generated code or a command line it could break.
+    std::vector<std::string> verilate = {"verilator",    "--cc",        "-Wall",  "-O3",      "--x-assign",
+                                         "fast",         "--x-initial", "fast",   "--prefix", result.prefix,
+                                         "--top-module", rtl.top,       "--Mdir", "obj"};
     for (const auto& f : rtl.files) {
         std::ofstream(work / "rtl" / f.name) << f.text;
-        sources += " '" + (work / "rtl" / f.name).string() + "'";
+        verilate.push_back("rtl/" + f.name);
     }
-    const std::string verilate = fmt::format(
-        "verilator --cc -Wall -O3 --x-assign fast --x-initial fast --prefix {} --top-module {} --Mdir '{}'{}",
-        result.prefix, rtl.top, (work / "obj").string(), sources);
-    if (run(verilate, work / "verilator.log") != 0) {
+    const std::string candidate = fmt::format("candidate {} ({})", result.prefix, work.string());
+    if (!run_step(verilate, work / "verilator.log", tool_timeout_s_, work, "Verilating " + candidate)) {
         // The folder stays for inspection: the diagnostic points into it.
-        throw PixError("RTL-010", "Verilator rejected the generated RTL (lint is -Wall, warnings fatal): " +
-                                      first_diagnostic(read_file(work / "verilator.log")));
+        throw PixError("RTL-010",
+                       fmt::format("Verilator rejected the generated RTL of {} (lint is -Wall, warnings "
+                                   "fatal): {}",
+                                   candidate, first_diagnostic(read_file(work / "verilator.log"))));
     }
     std::ofstream(work / "obj" / "glue.cpp") << glue(rtl, result.prefix);
     std::string unity;
@@ -243,19 +253,20 @@ BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
             unity += "#include \"" + e.path().filename().string() + "\"\n";
     unity += "#include \"glue.cpp\"\n";
     std::ofstream(work / "obj" / "unity.cpp") << unity;
-    const std::string compile = fmt::format(
-        "{} {} -fvisibility=hidden -Winvalid-pch -include '{}' -I'{}' -shared -o '{}' '{}' -L'{}' "
-        "-lpixforge_vlrt -Wl,-rpath,'{}' -pthread",
-        compiler(), common_flags(), pch.string(), (work / "obj").string(),
-        (work / "libcandidate.so").string(), (work / "obj" / "unity.cpp").string(),
-        runtime.parent_path().string(), runtime.parent_path().string());
-    if (run(compile, work / "compile.log") != 0) {
+    // The runtime is found relative to the library ($ORIGIN is <cache>/candidates/<hash>), so
+    // the cache path never enters the rpath, where ':' would split it.
+    const auto compile =
+        concat(concat(compiler_, common_flags()),
+               {"-fvisibility=hidden", "-Winvalid-pch", "-include", pch.string(), "-I.", "-shared", "-o",
+                "../libcandidate.so", "unity.cpp", "-L" + runtime.parent_path().string(), "-lpixforge_vlrt",
+                "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../../" + runtime_folder_name(), "-pthread"});
+    if (!run_step(compile, work / "compile.log", tool_timeout_s_, work / "obj", "compiling " + candidate)) {
         const std::string log = read_file(work / "compile.log");
         fs::remove_all(work);
-        throw PixError("RTL-011", "compiling the candidate failed: " + log.substr(0, 600));
+        throw PixError("RTL-011", fmt::format("compiling {} failed: {}", candidate, log.substr(0, 600)));
     }
     fs::remove_all(work / "obj");
-    publish(work, final_dir);
+    publish_folder(work, final_dir);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

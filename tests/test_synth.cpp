@@ -5,10 +5,12 @@
 #define BOOST_TEST_MODULE synth
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
+#include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -137,7 +139,8 @@ BOOST_AUTO_TEST_CASE(boolean_functions_of_every_osu_cell_match_their_truth_table
 BOOST_AUTO_TEST_CASE(bad_liberty_files_give_clear_errors) {
     test::TempDir dir;
     BOOST_TEST(test::error_id([&] { read_liberty(dir.path() / "missing.lib"); }) == "LIB-001");
-    std::ofstream(dir.path() / "open.lib") << "library(x) {\n  capacitive_load_unit (1,pf);\n  cell (A) {\n area : 1;\n";
+    std::ofstream(dir.path() / "open.lib")
+        << "library(x) {\n  capacitive_load_unit (1,pf);\n  cell (A) {\n area : 1;\n";
     try {
         read_liberty(dir.path() / "open.lib");
         BOOST_FAIL("an unterminated library was accepted");
@@ -154,12 +157,10 @@ BOOST_AUTO_TEST_CASE(bad_liberty_files_give_clear_errors) {
     BOOST_TEST(test::error_id([&] { SynthesisOptions::from_config(bad); }) == "LIB-001");
 }
 
-BOOST_AUTO_TEST_CASE(sky130_liberty_when_present) {
-    const auto sky = test::source_dir().parent_path() / "shared/pdk/sky130hd_tt.lib.gz";
-    if (!std::filesystem::exists(sky)) {
-        BOOST_TEST_MESSAGE("skipped: " << sky << " is absent");
-        return;
-    }
+// The project ships SKY130 hd (pdk/, Apache-2.0): the test reads that copy, never an outside one.
+BOOST_AUTO_TEST_CASE(sky130_liberty_shipped_with_the_project) {
+    const auto sky = test::source_dir() / "pdk/sky130hd_tt.lib.gz";
+    BOOST_REQUIRE_MESSAGE(std::filesystem::exists(sky), sky << " is missing: the project ships it in pdk/");
     const Liberty lib = read_liberty(sky);
     BOOST_TEST(lib.cells.size() > 300u);
     BOOST_TEST(lib.nominal_voltage_V == 1.8);
@@ -198,12 +199,13 @@ BOOST_AUTO_TEST_CASE(gate_simulator_toggles_equal_verilator_toggle_coverage) {
     // Verilator's model of the same netlist: cells from the liberty functions, Yosys' `_123_`
     // nets renamed (Verilator does not cover names starting with '_'), cell internals uncovered.
     const auto d = dir.path();
-    const std::string prep = fmt::format(
-        "cd '{0}' && yosys -q -p 'read_liberty {1}; write_verilog cells_raw.v' && "
-        "(echo '/*verilator coverage_off*/'; cat cells_raw.v) > cells.v && "
-        "sed -E 's/\\b_([0-9]+)_\\b/n\\1_/g' netlist.v > netlist_renamed.v",
-        d.string(), job.liberty.string());
-    BOOST_REQUIRE(std::system(prep.c_str()) == 0);
+    const ProcessResult cells = run_process(
+        {"yosys", "-q", "-p", "read_liberty \"" + job.liberty.string() + "\" ; write_verilog cells_raw.v"},
+        d / "cells.log", 300, d);
+    BOOST_REQUIRE_MESSAGE(cells.exited && cells.exit_code == 0, log_tail(d / "cells.log"));
+    std::ofstream(d / "cells.v") << "/*verilator coverage_off*/\n" << test::read_text(d / "cells_raw.v");
+    std::ofstream(d / "netlist_renamed.v")
+        << std::regex_replace(test::read_text(d / "netlist.v"), std::regex(R"(\b_([0-9]+)_\b)"), "n$1_");
     const int cycles = 3000;
     std::ofstream(d / "main.cpp") << fmt::format(R"(#include "Vpixforge_net.h"
 #include "verilated.h"
@@ -227,19 +229,19 @@ int main() {{
     ctx.coveragep()->write("coverage.dat");
 }}
 )",
-                                                  cycles);
+                                                 cycles);
     const ProcessResult build =
         run_process({"verilator", "--cc", "--exe", "--build", "-j", "2", "--coverage-toggle", "-Wno-fatal",
-                     "-Wno-lint", "-Wno-style", "--top-module", "pixforge_net", "cells.v", "netlist_renamed.v",
-                     "main.cpp", "-o", "sim"},
+                     "-Wno-lint", "-Wno-style", "--top-module", "pixforge_net", "cells.v",
+                     "netlist_renamed.v", "main.cpp", "-o", "sim"},
                     d / "verilator.log", 600, d);
     BOOST_REQUIRE_MESSAGE(build.exited && build.exit_code == 0, log_tail(d / "verilator.log"));
     const ProcessResult run = run_process({(d / "obj_dir/sim").string()}, d / "sim.log", 120, d);
     BOOST_REQUIRE(run.exited && run.exit_code == 0);
 
     GateSimulator gate(netlist, osu());
-    const int rst = gate.port_index("rst"), valid = gate.port_index("in_valid"), ready = gate.port_index("out_ready"),
-              samples = gate.port_index("in_samples");
+    const int rst = gate.port_index("rst"), valid = gate.port_index("in_valid"),
+              ready = gate.port_index("out_ready"), samples = gate.port_index("in_samples");
     std::uint64_t s = 12345;
     for (int c = 0; c < cycles; ++c) {
         s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -268,10 +270,12 @@ int main() {{
         const std::uint64_t ours = gate.toggles()[it->second], theirs = std::stoull(m[3]);
         equal += ours == theirs;
         ours_total += ours, theirs_total += theirs;
-        if (ours != theirs && compared - equal <= 5) BOOST_TEST_MESSAGE(name << ": ours " << ours << ", Verilator " << theirs);
+        if (ours != theirs && compared - equal <= 5)
+            BOOST_TEST_MESSAGE(name << ": ours " << ours << ", Verilator " << theirs);
     }
-    BOOST_TEST_MESSAGE(compared << " nets compared with Verilator's toggle coverage, " << equal << " equal; toggles "
-                                << ours_total << " (ours) vs " << theirs_total << " (Verilator)");
+    BOOST_TEST_MESSAGE(compared << " nets compared with Verilator's toggle coverage, " << equal
+                                << " equal; toggles " << ours_total << " (ours) vs " << theirs_total
+                                << " (Verilator)");
     BOOST_TEST(compared > static_cast<int>(netlist.nets()) / 2);
     // Known residue: a few percent of nets differ by two toggles (the power-up and reset cycles,
     // where Verilator's first evaluation and ours order the settling differently); activity over
@@ -292,7 +296,8 @@ BOOST_AUTO_TEST_CASE(ppa_trends_on_a_sweep) {
         const PpaResult r = ppa.evaluate(net, hw, st);
         BOOST_TEST_MESSAGE(hw.name() << " " << models::describe_layers(net) << ": " << r.area_um2 << " um^2, "
                                      << r.critical_path_s * 1e9 << " ns, " << r.total_W * 1e6 << " uW ("
-                                     << r.switching_W * 1e6 << " switching), " << r.total_s << " s " << r.error);
+                                     << r.switching_W * 1e6 << " switching), " << r.total_s << " s "
+                                     << r.error);
         BOOST_TEST(r.ok);
         BOOST_TEST(r.gate_equals_rtl);
         BOOST_TEST(r.output_mismatches == 0u);
@@ -344,7 +349,8 @@ BOOST_AUTO_TEST_CASE(tool_failures_are_reported_not_invented) {
     BOOST_TEST(r.area_um2 == 0.0);
     BOOST_TEST(r.total_W == 0.0);
     // OpenSTA: a netlist it cannot link.
-    std::ofstream(dir.path() / "bad_netlist.v") << "module pixforge_net(clk); input clk; NOCELL u1 (.A(clk)); endmodule\n";
+    std::ofstream(dir.path() / "bad_netlist.v")
+        << "module pixforge_net(clk); input clk; NOCELL u1 (.A(clk)); endmodule\n";
     StaJob sta;
     sta.liberty = default_liberty();
     sta.netlist = dir.path() / "bad_netlist.v";
@@ -355,4 +361,122 @@ BOOST_AUTO_TEST_CASE(tool_failures_are_reported_not_invented) {
     bad.liberty = dir.path() / "bad.lib";
     const std::string id = test::error_id([&] { PpaEvaluator(bad, dir.path() / "cache2"); });
     BOOST_TEST((id == "LIB-002" || id == "LIB-003"));
+}
+
+// A liberty in a folder whose name holds a space works end to end (Yosys, OpenSTA, power). One
+// whose name holds a Tcl command substitution either works or is refused with PPA-007, and the
+// command never runs: neither through the whole flow nor through OpenSTA alone.
+BOOST_AUTO_TEST_CASE(liberty_paths_with_spaces_and_tcl_brackets_reach_the_tools_unharmed) {
+    namespace fs = std::filesystem;
+    test::TempDir dir;
+    const fs::path marker = dir.path() / "PWNED";
+    std::string slashless = marker.string();  // a folder name cannot hold '/': Tcl makes it from '@'
+    std::replace(slashless.begin(), slashless.end(), '/', '@');
+    const fs::path spaced = dir.path() / "cells with space" / "osu018 stdcells.lib";
+    const fs::path bracketed = dir.path() /
+                               ("cells [exec touch [string map [list @ [format %c 47]] " + slashless + "]]") /
+                               "osu018.lib";
+    for (const fs::path& lib : {spaced, bracketed}) {
+        fs::create_directories(lib.parent_path());
+        fs::copy_file(default_liberty(), lib);
+    }
+    const auto net = small_network({2}, 3, 13);
+    const Stimuli stream = stimuli_at(2e5, 20, 6);
+
+    SynthesisOptions o = fast_options();
+    o.liberty = spaced;
+    PpaEvaluator with_space(o, dir.path() / "ppa cache");
+    const PpaResult r = with_space.evaluate(net, {}, stream);
+    BOOST_TEST_MESSAGE("liberty with a space: " << r.area_um2 << " um^2, " << r.critical_path_s * 1e9
+                                                << " ns " << r.error);
+    BOOST_TEST(r.ok, r.error);
+    BOOST_TEST(r.area_um2 > 0.0);
+    BOOST_TEST(r.critical_path_s > 0.0);
+    BOOST_TEST(r.gate_equals_rtl);
+
+    o.liberty = bracketed;
+    PpaEvaluator with_brackets(o, dir.path() / "cache2");
+    const PpaResult b = with_brackets.evaluate(net, {}, stream);
+    BOOST_TEST_MESSAGE("liberty with a Tcl substitution: " << (b.ok ? "works" : b.error));
+    BOOST_TEST((b.ok || b.error_id == "PPA-007"), b.error);
+    if (b.ok) BOOST_TEST(b.area_um2 == r.area_um2);  // same cells, same result
+
+    StaJob sta;
+    sta.liberty = bracketed;
+    sta.netlist = fs::path(r.work_dir) / "netlist.v";
+    try {
+        const StaResult t = run_sta(sta, dir.path() / "sta");
+        BOOST_TEST(t.critical_path_s > 0.0);
+    } catch (const PixError& e) {
+        BOOST_TEST(e.id() == "PPA-007", e.what());
+    }
+    BOOST_TEST(!fs::exists(marker));
+}
+
+// Two workers evaluating one design at once: each works in a private folder, the first to finish
+// publishes into the cache, and both report the same figures from one cache entry.
+BOOST_AUTO_TEST_CASE(two_workers_on_one_design_share_one_cache_entry) {
+    namespace fs = std::filesystem;
+    test::TempDir cache;
+    PpaEvaluator first(fast_options(), cache.path()), second(fast_options(), cache.path());
+    const auto net = small_network({3}, 3, 17);
+    const Stimuli stream = stimuli_at(2e5, 30, 6);
+    PpaResult a, b;
+    std::atomic<int> waiting{2};
+    auto worker = [&](PpaEvaluator& ppa, PpaResult& out) {
+        for (--waiting; waiting > 0;) std::this_thread::yield();  // start together
+        out = ppa.evaluate(net, {}, stream);
+    };
+    std::thread t1(worker, std::ref(first), std::ref(a)), t2(worker, std::ref(second), std::ref(b));
+    t1.join();
+    t2.join();
+    BOOST_TEST(a.ok, a.error);
+    BOOST_TEST(b.ok, b.error);
+    BOOST_TEST(a.cache_key == b.cache_key);
+    BOOST_TEST(a.area_um2 == b.area_um2);
+    BOOST_TEST(a.critical_path_s == b.critical_path_s);
+    BOOST_TEST(a.total_W == b.total_W);
+    BOOST_TEST(a.work_dir == b.work_dir);
+    int published = 0, leftovers = 0;
+    for (const auto& e : fs::directory_iterator(cache.path() / "ppa"))
+        (e.path().filename().string().front() == '.' ? leftovers : published) += 1;
+    BOOST_TEST(published == 1);
+    BOOST_TEST(leftovers == 0);
+    BOOST_TEST(fs::exists(fs::path(a.work_dir) / "result.json"));
+    BOOST_TEST(fs::exists(fs::path(a.work_dir) / "netlist.v"));
+}
+
+// What a script cannot carry is refused with an ID naming the path or name and the character.
+BOOST_AUTO_TEST_CASE(unwritable_script_paths_and_names_are_refused) {
+    YosysJob y;
+    y.liberty = default_liberty();
+    y.sources = {"rtl/a \"quoted\".v"};
+    try {
+        yosys_script(y);
+        BOOST_FAIL("a source path with '\"' was written into the Yosys script");
+    } catch (const PixError& e) {
+        BOOST_TEST(e.id() == "PPA-007");
+        BOOST_TEST(std::string(e.what()).find("rtl/a \"quoted\".v") != std::string::npos, e.what());
+    }
+    y.sources = {"rtl/with space.v"};
+    BOOST_TEST(yosys_script(y).find("read_verilog \"rtl/with space.v\"") != std::string::npos);
+    y.liberty = "lib's;cells.lib";  // ABC splits on these even inside quotes
+    BOOST_TEST(test::error_id([&] { yosys_script(y); }) == "PPA-007");
+    y.liberty = default_liberty();
+    y.top = "top; shell rm -rf x";
+    BOOST_TEST(test::error_id([&] { yosys_script(y); }) == "PPA-008");
+    BOOST_TEST(test::error_id([] { check_synthesis_folder("/tmp/it's here"); }) == "PPA-007");
+    StaJob s;
+    s.liberty = "/tmp/a [exec touch x]/cells.lib";
+    s.netlist = "netlist.v";
+    try {
+        sta_script(s);
+        BOOST_FAIL("a Tcl command substitution was written into the OpenSTA script");
+    } catch (const PixError& e) {
+        BOOST_TEST(e.id() == "PPA-007");
+        BOOST_TEST(std::string(e.what()).find("' '") != std::string::npos, e.what());  // names the space
+    }
+    s.liberty = "cells.lib";
+    s.clock_port = "clk]; exec touch x; [list";
+    BOOST_TEST(test::error_id([&] { sta_script(s); }) == "PPA-008");
 }

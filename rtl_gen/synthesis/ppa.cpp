@@ -1,7 +1,5 @@
 #include "rtl_gen/synthesis/ppa.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <fstream>
 
@@ -15,6 +13,7 @@
 #include "rtl_gen/synthesis/netlist.hpp"
 #include "rtl_gen/synthesis/power_model.hpp"
 #include "rtl_gen/verilog_writer.hpp"
+#include "rtl_gen/work_folder.hpp"
 
 namespace pixforge::rtl {
 
@@ -41,9 +40,11 @@ std::string weakest_inverter(const Liberty& lib) {
         }
         if (inputs != 1 || !out || cell.ff) continue;
         std::string f = out->function;
-        f.erase(std::remove_if(f.begin(), f.end(), [](char c) { return c == ' ' || c == '(' || c == ')'; }), f.end());
-        const std::string in = cell.pins.front().direction == LibertyPin::Direction::Input ? cell.pins.front().name
-                                                                                             : cell.pins.back().name;
+        f.erase(std::remove_if(f.begin(), f.end(), [](char c) { return c == ' ' || c == '(' || c == ')'; }),
+                f.end());
+        const std::string in = cell.pins.front().direction == LibertyPin::Direction::Input
+                                   ? cell.pins.front().name
+                                   : cell.pins.back().name;
         if ((f == "!" + in || f == in + "'") && cell.area < area) best = name, area = cell.area;
     }
     return best;
@@ -66,9 +67,10 @@ SynthesisOptions SynthesisOptions::from_config(const Config& config) {
     const std::string lib = config.text("synthesis.liberty");
     o.liberty = lib.empty() ? default_liberty() : fs::path(lib);
     if (!lib.empty() && !fs::exists(o.liberty))
-        throw PixError("LIB-001", fmt::format("{}: synthesis.liberty = \"{}\" does not exist (expected a .lib or "
-                                              ".lib.gz file)",
-                                              config.source(), lib));
+        throw PixError("LIB-001",
+                       fmt::format("{}: synthesis.liberty = \"{}\" does not exist (expected a .lib or "
+                                   ".lib.gz file)",
+                                   config.source(), lib));
     o.strategy = parse_strategy(config.text("synthesis.strategy"));
     o.clock_period_s = config.real("synthesis.clock_period");
     o.io_delay_s = config.real("synthesis.io_delay");
@@ -81,10 +83,13 @@ SynthesisOptions SynthesisOptions::from_config(const Config& config) {
 }
 
 PpaEvaluator::PpaEvaluator(SynthesisOptions options, fs::path cache_dir)
-    : options_(std::move(options)), cache_(std::move(cache_dir)), liberty_(read_liberty(options_.liberty)) {
+    : options_(std::move(options)),
+      cache_(fs::absolute(std::move(cache_dir))),
+      liberty_(read_liberty(options_.liberty)) {
     driving_cell_ = weakest_inverter(liberty_);
+    check_synthesis_folder(cache_);  // before any work: every candidate would fail the same way
     fs::create_directories(cache_ / "ppa");
-    tool_liberty_ = plain_liberty(liberty_, cache_);
+    tool_liberty_ = fs::absolute(plain_liberty(liberty_, cache_));
 }
 
 PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
@@ -104,8 +109,11 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     const models::NetworkProxies proxies = models::theory_proxies(net);
     r.macs = proxies.macs, r.bops = proxies.bops, r.parameter_bits = proxies.parameter_bits;
 
+    // The tools read the liberty through a link in the work folder: scripts and cache key then
+    // hold no path of the user's or the cache's, whatever characters those contain.
+    const fs::path liberty_link = "cells.lib";
     YosysJob yosys;
-    yosys.liberty = tool_liberty_;
+    yosys.liberty = liberty_link;
     yosys.strategy = options_.strategy;
     yosys.clock_period_s = options_.clock_period_s;
     yosys.driving_cell = driving_cell_;
@@ -113,7 +121,7 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     yosys.timeout_s = options_.yosys_timeout_s;
     for (const auto& f : rtl.files) yosys.sources.push_back(fs::path("rtl") / f.name);
     StaJob sta;
-    sta.liberty = tool_liberty_;
+    sta.liberty = liberty_link;
     sta.clock_period_s = options_.clock_period_s;
     sta.io_delay_s = options_.io_delay_s;
     sta.output_load_F = options_.output_load_F;
@@ -139,10 +147,11 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         cached.total_s = seconds_since(start);
         return cached;
     }
-    const fs::path work = cache_ / "ppa" / fmt::format(".{}.tmp-{}", r.cache_key, getpid());
-    fs::remove_all(work);
+    // A private folder per run: another worker on the same key has its own, and the first to
+    // finish publishes (work_folder.hpp).
+    const fs::path work = make_private_folder(cache_ / "ppa", r.cache_key);
+    fs::create_symlink(tool_liberty_, work / liberty_link);
     write_rtl(rtl, (work / "rtl").string());
-    sta.netlist = work / "netlist.v";
     r.work_dir = work.string();
 
     std::string stage = "synthesis";
@@ -156,7 +165,8 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         stage = "timing";
         const StaResult t = run_sta(sta, work);
         r.sta_s = t.seconds;
-        r.worst_slack_s = t.worst_slack_s, r.critical_path_s = t.critical_path_s, r.max_clock_Hz = t.max_clock_Hz;
+        r.worst_slack_s = t.worst_slack_s, r.critical_path_s = t.critical_path_s,
+        r.max_clock_Hz = t.max_clock_Hz;
         r.timing_met = t.worst_slack_s >= 0;
 
         stage = "power";
@@ -176,7 +186,8 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
             gate.set_input(in_valid, 0, 1, valid);
             gate.set_input(out_ready, 0, 1, ready);
             if (valid)
-                for (int s = 0; s < rtl.samples; ++s) gate.set_input(in_samples, s * rtl.sample_bits, rtl.sample_bits, samples[s]);
+                for (int s = 0; s < rtl.samples; ++s)
+                    gate.set_input(in_samples, s * rtl.sample_bits, rtl.sample_bits, samples[s]);
             gate.settle();
             took = gate.output(in_ready, 0, 1) != 0;
             const bool gate_valid = gate.output(out_valid, 0, 1) != 0;
@@ -185,7 +196,8 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
                 bool same = c.in_ready == took && c.out_valid == gate_valid;
                 for (int o = 0; same && gate_valid && o < rtl.outputs; ++o) {
                     const std::uint64_t raw = gate.output(out_data, o * rtl.output_bits, rtl.output_bits);
-                    const auto value = static_cast<std::int64_t>(raw << (64 - rtl.output_bits)) >> (64 - rtl.output_bits);
+                    const auto value =
+                        static_cast<std::int64_t>(raw << (64 - rtl.output_bits)) >> (64 - rtl.output_bits);
                     same = value == c.outputs[static_cast<size_t>(o)];
                 }
                 r.output_mismatches += !same;
@@ -202,18 +214,21 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         conditions.clock_period_s = options_.clock_period_s;
         conditions.output_load_F = options_.output_load_F;
         conditions.input_transition_s = options_.input_transition_s;
-        const PowerReport p = estimate_power(netlist, liberty_, gate.toggles(), gate.clock_net(), gate.cycles(), conditions);
+        const PowerReport p =
+            estimate_power(netlist, liberty_, gate.toggles(), gate.clock_net(), gate.cycles(), conditions);
         r.leakage_W = p.leakage_W, r.internal_W = p.internal_W, r.switching_W = p.switching_W;
         r.clock_W = p.clock_W, r.total_W = p.total_W(), r.mean_toggle_rate = p.mean_toggle_rate;
-        r.energy_per_inference_J = r.power_windows ? r.total_W * static_cast<double>(r.power_cycles) *
-                                                         options_.clock_period_s / static_cast<double>(r.power_windows)
-                                                   : 0;
+        r.energy_per_inference_J = r.power_windows
+                                       ? r.total_W * static_cast<double>(r.power_cycles) *
+                                             options_.clock_period_s / static_cast<double>(r.power_windows)
+                                       : 0;
         r.power_s = seconds_since(power_start);
         r.gate_equals_rtl = r.output_mismatches == 0;
         if (!r.gate_equals_rtl) {
             stage = "equivalence";
-            throw PixError("PPA-006", fmt::format("the gate-level netlist differs from the RTL in {} of {} cycles",
-                                                  r.output_mismatches, simulated));
+            throw PixError("PPA-006",
+                           fmt::format("the gate-level netlist differs from the RTL in {} of {} cycles",
+                                       r.output_mismatches, simulated));
         }
         r.ok = true;
     } catch (const PixError& e) {
@@ -223,13 +238,19 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         r.error_id = e.id();
     }
     r.total_s = seconds_since(start);
-    std::ofstream(work / "result.json") << r.to_json().dump(2) << "\n";
+    if (r.ok) r.work_dir = final_dir.string();  // where the files are once published
+    {
+        std::ofstream out(work / "result.json");
+        out << r.to_json().dump(2) << "\n";
+        if (!out) throw PixError("PIX-002", fmt::format("cannot write {}", (work / "result.json").string()));
+    }
     if (!r.ok) return r;  // left in place for inspection, never reused
-    std::error_code ec;
-    fs::rename(work, final_dir, ec);
-    if (ec) fs::remove_all(work);  // another process published the same key first
-    r.work_dir = final_dir.string();
-    return r;
+    if (publish_folder(work, final_dir)) return r;
+    // Another worker published this key first: use its result, so every caller sees one figure.
+    std::ifstream in(final_dir / "result.json");
+    PpaResult winner = PpaResult::from_json(nlohmann::json::parse(in));
+    winner.total_s = r.total_s;
+    return winner;
 }
 
 nlohmann::json PpaResult::to_json() const {
@@ -287,9 +308,11 @@ PpaResult PpaResult::from_json(const nlohmann::json& j) {
     get("rtl_hash", r.rtl_hash), get("network_hash", r.network_hash), get("template", r.template_name);
     get("liberty", r.liberty), get("liberty_hash", r.liberty_hash), get("strategy", r.strategy);
     get("cache_key", r.cache_key), get("area_um2", r.area_um2), get("cells", r.cells);
-    get("flip_flops", r.flip_flops), get("cell_counts", r.cell_counts), get("clock_period_s", r.clock_period_s);
+    get("flip_flops", r.flip_flops), get("cell_counts", r.cell_counts),
+        get("clock_period_s", r.clock_period_s);
     get("worst_slack_s", r.worst_slack_s), get("critical_path_s", r.critical_path_s);
-    get("max_clock_Hz", r.max_clock_Hz), get("timing_met", r.timing_met), get("latency_cycles", r.latency_cycles);
+    get("max_clock_Hz", r.max_clock_Hz), get("timing_met", r.timing_met),
+        get("latency_cycles", r.latency_cycles);
     get("initiation_interval", r.initiation_interval), get("leakage_W", r.leakage_W);
     get("internal_W", r.internal_W), get("switching_W", r.switching_W), get("clock_W", r.clock_W);
     get("total_W", r.total_W), get("energy_per_inference_J", r.energy_per_inference_J);

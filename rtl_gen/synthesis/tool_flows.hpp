@@ -5,7 +5,12 @@
 //   OpenSTA: one clock on `clk`, input and output delays, a load on the outputs; worst setup
 //            slack and the critical path. No activity is read (this OpenSTA has no VCD/SAIF).
 // Failures throw PPA-001 (Yosys) or PPA-002 (OpenSTA) with the log's last lines and its path;
-// PPA-003 on timeout.
+// PPA-003 on timeout. Both tools run inside the work folder, so relative paths in a job are
+// relative to it. Paths are written into the scripts in a form that cannot substitute or split:
+// Yosys gets double-quoted words, OpenSTA plain words; a file whose path the tool cannot carry
+// is linked into the work folder under a plain name, and what still cannot be written (a source
+// path with '"', a work folder ABC cannot read) is refused with PPA-007; top, clock and cell
+// names must be plain identifiers (PPA-008).
 #pragma once
 
 #include <filesystem>
@@ -25,7 +30,7 @@ struct YosysJob {
     std::string top = "pixforge_net";
     std::filesystem::path liberty;
     AbcStrategy strategy = AbcStrategy::Balanced;
-    double clock_period_s = 10e-9;  // the delay target of the delay strategy
+    double clock_period_s = 10e-9;       // the delay target of the delay strategy
     std::string driving_cell = "INVX1";  // the cell assumed to drive the inputs
     double abc_load = 0.01;              // output load, liberty capacitance units
     double timeout_s = 1800;
@@ -39,12 +44,15 @@ struct YosysResult {
     double seconds = 0;
 };
 
+// PPA-007 when Yosys' ABC could not read files inside `dir` (a work or cache folder).
+void check_synthesis_folder(const std::filesystem::path& dir);
+
 // The Yosys script for a job, run inside the work folder (public: it is part of the cache key).
 std::string yosys_script(const YosysJob& job);
 YosysResult run_yosys(const YosysJob& job, const std::filesystem::path& work_dir);
 
 struct StaJob {
-    std::filesystem::path netlist, liberty;
+    std::filesystem::path netlist, liberty;  // absolute, or relative to the work folder
     std::string top = "pixforge_net", clock_port = "clk";
     double clock_period_s = 10e-9, io_delay_s = 0, output_load_F = 10e-15;
     double time_unit_s = 1e-9, capacitance_unit_F = 1e-12;  // of the liberty
