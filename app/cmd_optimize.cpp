@@ -140,10 +140,9 @@ void keep_config_in_step(const fs::path& path, const optimizer::StudySpec& spec,
     if (!changed.empty())
         throw PixError(
             "STUDY-010",
-            fmt::format("{}: differs from the config the study's journal records ({}{}); "
+            fmt::format("{}: differs from the config the study's journal records ({}); "
                         "restore it or start a new study",
-                        path.string(), changed.front(),
-                        changed.size() > 1 ? fmt::format(", and {} more", changed.size() - 1) : ""));
+                        path.string(), optimizer::summarize_differences(changed)));
 }
 
 int optimize(const OptimizeOptions& o, const std::string& command_line, std::ostream& out, std::ostream& err) {

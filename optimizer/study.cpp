@@ -95,12 +95,10 @@ void check_resume(const fs::path& dir, const json& old_header, const json& now, 
     const auto changed =
         config_differences(old_config.get<std::string>(), spec.config, spec.may_change_on_resume);
     if (!changed.empty())
-        throw PixError(
-            "STUDY-009",
-            fmt::format("{}: the config differs from the one the study was started with ({}{}); "
-                        "resume with the original config and --set values, or start a new study",
-                        dir.string(), changed.front(),
-                        changed.size() > 1 ? fmt::format(", and {} more", changed.size() - 1) : ""));
+        throw PixError("STUDY-009",
+                       fmt::format("{}: the config differs from the one the study was started with ({}); "
+                                   "resume with the original config and --set values, or start a new study",
+                                   dir.string(), summarize_differences(changed)));
 }
 
 void flatten(const toml::table& table, const std::string& prefix, std::map<std::string, std::string>& out) {
@@ -145,6 +143,12 @@ std::vector<std::string> config_differences(const std::string& old_toml, const s
         if (std::find(ignored.begin(), ignored.end(), key) == ignored.end())
             out.push_back(fmt::format("{}: {} -> {}", key, values.first, values.second));
     return out;
+}
+
+std::string summarize_differences(const std::vector<std::string>& differences) {
+    if (differences.empty()) return "no differences";
+    if (differences.size() == 1) return differences.front();
+    return fmt::format("{}, and {} more", differences.front(), differences.size() - 1);
 }
 
 Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& space, bool resume,

@@ -43,6 +43,9 @@ struct StudySpec {
 std::vector<std::string> config_differences(const std::string& old_toml, const std::string& new_toml,
                                             const std::vector<std::string>& ignored);
 
+// "first difference, and N more": how a refusal names what changed without a wall of text.
+std::string summarize_differences(const std::vector<std::string>& differences);
+
 struct TrialRecord {
     std::int64_t id = 0;
     Trial trial;
