@@ -252,6 +252,7 @@ BOOST_AUTO_TEST_CASE(h5_corrupt_headers_found_by_fuzzing_are_refused) {
     // asks for a 12 GB block). Each must come back as a PixError naming the file.
     for (const char* name : {"h5_table/huge_object_header.h5", "network_file/open_fails_in_hdf5.h5"}) {
         const auto path = (test::source_dir() / "fuzz/corpus" / name).string();
+        BOOST_REQUIRE_MESSAGE(std::filesystem::exists(path), path << " is missing from the checkout");
         const std::string text = test::error_text([&] {
             h5::Handle f = h5::open_file_readonly(path);
             std::vector<double> v;
