@@ -19,7 +19,9 @@ Action add_dataset_command(CLI::App& cmd, const std::string& command_line) {
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
     cmd.add_option("-o,--out", o->out, "output HDF5 file (written atomically)")->required();
-    cmd.add_option("--pulses", o->pulses, "labelled windows in all splits (overrides dataset.windows)");
+    // Checked before conversion: CLI11 reads "-5" into an unsigned as 2^64 - 5.
+    cmd.add_option("--pulses", o->pulses, "labelled windows in all splits (overrides dataset.windows)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     cmd.add_flag("-q,--quiet", o->quiet, "no progress lines");
     cmd.footer(
         "Example:\n  pixforge dataset -c configs/default.toml -o out/d0.h5 --pulses 100000\n"

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "core/atomic_file.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
@@ -65,16 +66,19 @@ int simulate_here(const SimulateOptions& o, const std::string& command_line, std
         choice.network = c.network;
         choice.template_name = c.hardware.name();
         choice.latency_cycles = c.rtl.timing.latency;
-        identity = {{"candidate", o.candidate},      {"network_hash", c.network.content_hash()},
-                    {"rtl_hash", c.rtl.rtl_hash()},  {"template", c.hardware.name()},
-                    {"library", c.library.string()}, {"latency_cycles", std::to_string(c.rtl.timing.latency)},
+        identity = {{"candidate", o.candidate},
+                    {"network_hash", c.network.content_hash()},
+                    {"rtl_hash", c.rtl.rtl_hash()},
+                    {"template", c.hardware.name()},
+                    {"library", c.library.string()},
+                    {"latency_cycles", std::to_string(c.rtl.timing.latency)},
                     {"network", models::describe_layers(c.network)}};
         run = tb::run_chain(chain, options, choice);
     }
     const tb::ChainMetrics metrics = tb::score_chain(run, chain);
     if (!o.out.empty())
-        tb::write_chain_report(o.out, run, metrics, identity, current_provenance(command_line), config.resolved_toml(),
-                               options.seed);
+        tb::write_chain_report(o.out, run, metrics, identity, current_provenance(command_line),
+                               config.resolved_toml(), options.seed);
     const std::string json = tb::chain_json(run, metrics, identity);
     if (!o.json_file.empty()) std::ofstream(o.json_file) << json << "\n";
     if (o.json)
@@ -97,8 +101,38 @@ tb::ChildRun simulate_in_child(const SimulateOptions& o, const std::string& rate
     argv.insert(argv.end(), {"-n", std::to_string(o.pulses)});
     if (!rate.empty()) argv.insert(argv.end(), {"--rate", rate});
     if (!out.empty()) argv.insert(argv.end(), {"--out", out});
-    const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", getpid()) / std::to_string(run);
+    const fs::path work =
+        fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", getpid()) / std::to_string(run);
     return tb::run_simulate_child(argv, work, o.timeout_s);
+}
+
+// The --sweep rates, each checked as source.rate with the whole config before any child runs, so a
+// bad rate is refused (CFG-005, naming it) instead of failing in every child.
+std::vector<std::string> sweep_rates(const SimulateOptions& o) {
+    std::vector<std::string> rates;
+    for (std::stringstream s(o.sweep); s.good();) {
+        std::string r;
+        std::getline(s, r, ',');
+        if (!r.empty()) rates.push_back(r);
+    }
+    if (rates.empty())
+        throw PixError("CLI-003", fmt::format("pixforge simulate: --sweep '{}' names no rate; expected "
+                                              "comma-separated rates such as 1e4/s,1e5/s",
+                                              o.sweep));
+    Config::load(o.config.path, o.config.overrides);  // its own errors, unprefixed
+    for (const std::string& rate : rates) {
+        std::vector<std::string> overrides = o.config.overrides;
+        overrides.push_back("source.rate=\"" + rate + "\"");
+        try {
+            Config::load(o.config.path, overrides);
+        } catch (const PixError& e) {
+            const std::string what = e.what(), prefix = "[ERROR " + e.id() + "] ";
+            throw PixError(e.id(),
+                           fmt::format("--sweep rate '{}': {}", rate,
+                                       what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what));
+        }
+    }
+    return rates;
 }
 
 }  // namespace
@@ -108,28 +142,38 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
     o->config.add_to(cmd);
     auto* processor = cmd.add_option_group("processor", "what takes the processor slot");
     processor->add_option("--candidate", o->candidate, "candidate folder from pixforge rtl -o DIR");
-    processor->add_option("--classical", o->classical,
-                          "classical estimator instead: max_sample, parabolic_peak, trapezoid, optimal_filter, cfd, "
-                          "leading_edge, pileup_inspector");
+    processor->add_option(
+        "--classical", o->classical,
+        "classical estimator instead: max_sample, parabolic_peak, trapezoid, optimal_filter, cfd, "
+        "leading_edge, pileup_inspector");
     processor->require_option(1);
-    cmd.add_option("-n,--pulses", o->pulses, "photons in the stream")->capture_default_str();
+    // Checked before conversion: CLI11 reads "-5" into an unsigned as 2^64 - 5.
+    cmd.add_option("-n,--pulses", o->pulses, "photons in the stream")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     cmd.add_option("--rate", o->rate, "photon rate, overrides source.rate (e.g. 1e6/s)");
-    cmd.add_option("--sweep", o->sweep, "comma-separated rates (e.g. 1e4/s,1e5/s,1e6/s): one run each, report of "
-                                        "resolution and output rate against input rate");
+    cmd.add_option("--sweep", o->sweep,
+                   "comma-separated rates (e.g. 1e4/s,1e5/s,1e6/s): one run each, report of "
+                   "resolution and output rate against input rate");
     cmd.add_option("-o,--out", o->out, "HDF5 report (docs/chain_report.md)");
     cmd.add_flag("--json", o->json, "print the summary as JSON");
     cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
-    cmd.add_option("--timeout", o->timeout_s, "wall-clock limit of one run, s")->capture_default_str();
-    cmd.add_flag("--in-process", o->in_process, "run in this process (no crash isolation; used by the child)");
+    cmd.add_option("--timeout", o->timeout_s, "wall-clock limit of one run, s")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd.add_flag("--in-process", o->in_process,
+                 "run in this process (no crash isolation; used by the child)");
     cmd.add_option("--json-file", o->json_file, "also write the JSON summary to this file")->group("");
     cmd.footer(
         "The chain: Poisson photons -> CSA + shaper + noise -> ADC -> self-trigger (dead time) -> processor\n"
-        "(the Verilated network cycle by cycle, or a classical estimator) -> output FIFO + link -> scoreboard.\n"
+        "(the Verilated network cycle by cycle, or a classical estimator) -> output FIFO + link -> "
+        "scoreboard.\n"
         "[readout] keys: fifo_depth, link_rate, input_buffer, classical_latency; the processor clock is\n"
         "synthesis.clock_period. Examples:\n"
         "  pixforge rtl -n out/default/network.h5 -t parallel -o out/cand --build\n"
         "  pixforge simulate -c configs/default.toml --candidate out/cand -n 100000 -o out/chain.h5\n"
-        "  pixforge simulate -c configs/default.toml --classical optimal_filter --sweep 1e4/s,1e5/s,1e6/s -o sweep.h5");
+        "  pixforge simulate -c configs/default.toml --classical optimal_filter --sweep 1e4/s,1e5/s,1e6/s -o "
+        "sweep.h5");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         if (o->in_process) return simulate_here(*o, command_line, out);
         if (o->sweep.empty()) {
@@ -145,12 +189,7 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
             out << (o->json ? c.summary.dump(2) + "\n" : log_tail(c.log, 100000));
             return 0;
         }
-        std::vector<std::string> rates;
-        for (std::stringstream s(o->sweep); s.good();) {
-            std::string r;
-            std::getline(s, r, ',');
-            if (!r.empty()) rates.push_back(r);
-        }
+        const std::vector<std::string> rates = sweep_rates(*o);
         std::vector<double> in_rate, out_rate, trig_rate, dead, lost_busy, lost_fifo, toa, mean_fwhm;
         std::vector<std::vector<double>> fwhm;
         std::vector<std::string> failed;
@@ -160,6 +199,10 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         for (size_t i = 0; i < rates.size(); ++i) {
             const std::string& rate = rates[i];
             const tb::ChildRun c = simulate_in_child(*o, rate, "", static_cast<int>(i));
+            if (c.bad_input) {  // refused for every rate alike: no report of nothing
+                err << c.failure;
+                return 2;
+            }
             if (!c.ok) {
                 out << fmt::format("{:>12} FAILED: {}\n", rate, c.failure);
                 failed.push_back(rate);
@@ -187,9 +230,9 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
             out.flush();
         }
         if (!o->out.empty()) {
-            const std::string partial = o->out + ".partial";
+            AtomicFile target(o->out);
             {
-                h5::Handle file = h5::create_file(partial);
+                h5::Handle file = h5::create_file(target.temp().string());
                 h5::write_attribute(file.id(), "schema", std::string("pixforge.chain_sweep"));
                 h5::write_attribute(file.id(), "schema_version", std::int64_t{1});
                 const Config config = Config::load(o->config.path, o->config.overrides);
@@ -211,7 +254,7 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
                 }
                 h5::write_strings(g.id(), "failed_rates", failed);
             }
-            fs::rename(partial, o->out);
+            target.commit();
         }
         return failed.empty() ? 0 : 1;
     };

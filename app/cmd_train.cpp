@@ -1,5 +1,7 @@
 // pixforge train: quantization-aware training, export to the integer IR, and test metrics beside
 // the classical estimators (same table, same units as pixforge baseline).
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include "app/cmd_train.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config.hpp"
+#include "core/error.hpp"
 #include "core/provenance.hpp"
 #include "datasets/baseline_eval.hpp"
 #include "models/chain_params.hpp"
@@ -48,6 +51,37 @@ void print_side_by_side(const datasets::BaselineReport& r, size_t classical, std
     }
 }
 
+// The network records this run's config as the chain it was trained for (a candidate is later held
+// against it: SIM-005..007), so that chain must be the one the dataset's windows come from.
+void require_dataset_chain(const Config& config, const datasets::DatasetReader& data) {
+    const models::ChainParams mine = models::chain_params_from(config);
+    const models::ChainParams made =
+        models::chain_params_from(Config::parse(data.resolved_config(), data.path() + ":/config"));
+    auto refuse = [&](const char* key, const std::string& dataset_value, const std::string& config_value) {
+        throw PixError(
+            "DATA-005",
+            fmt::format("{}: the dataset was made with {} = {}, the config has {} = {}; train with "
+                        "the config the dataset was made with (--set {}={}) or regenerate the dataset",
+                        data.path(), key, dataset_value, key, config_value, key, dataset_value));
+    };
+    const auto same = [](double a, double b) {
+        return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
+    };
+    if (mine.trigger.window != data.window())
+        refuse("trigger.window", std::to_string(data.window()), std::to_string(mine.trigger.window));
+    if (mine.trigger.pre_trigger != made.trigger.pre_trigger)
+        refuse("trigger.pre_trigger", std::to_string(made.trigger.pre_trigger),
+               std::to_string(mine.trigger.pre_trigger));
+    if (mine.adc.bits != made.adc.bits)
+        refuse("adc.bits", std::to_string(made.adc.bits), std::to_string(mine.adc.bits));
+    if (!same(mine.adc.baseline_e, made.adc.baseline_e))
+        refuse("adc.baseline", fmt::format("{:.6g} e-", made.adc.baseline_e),
+               fmt::format("{:.6g} e-", mine.adc.baseline_e));
+    if (!same(mine.adc.full_scale_e, made.adc.full_scale_e))
+        refuse("adc.full_scale", fmt::format("{:.6g} e-", made.adc.full_scale_e),
+               fmt::format("{:.6g} e-", mine.adc.full_scale_e));
+}
+
 }  // namespace
 
 ExtraCommand train_command() {
@@ -74,6 +108,7 @@ ExtraCommand train_command() {
             return [o, command_line](std::ostream& out, std::ostream& err) {
                 const Config config = Config::load(o->config.path, o->config.overrides);
                 const datasets::DatasetReader data(o->dataset);
+                require_dataset_chain(config, data);
                 models::NetworkTrainer trainer(config, data, o->quiet ? nullptr : &err);
                 const models::TrainingLog log = trainer.train();
                 const models::QuantizedNetwork net = trainer.export_network();

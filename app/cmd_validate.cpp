@@ -61,12 +61,17 @@ Action add_validate_command(CLI::App& cmd) {
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
     cmd.add_option("--candidate", o->candidate, "candidate folder from pixforge rtl -o DIR")->required();
-    cmd.add_option("--vectors", o->vectors, "equivalence vectors (windows), at least 1e5 for sign-off")->capture_default_str();
-    cmd.add_option("-n,--pulses", o->pulses, "photons in the maximum-rate chain run")->capture_default_str();
+    cmd.add_option("--vectors", o->vectors, "equivalence vectors (windows), at least 1e5 for sign-off")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000000));
+    cmd.add_option("-n,--pulses", o->pulses, "photons in the maximum-rate chain run")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     cmd.add_option("--golden", o->golden, "golden JSON of an earlier validate run to compare against");
     cmd.add_option("--write-golden", o->write_golden, "write this run's figures as a golden JSON");
     cmd.add_option("--cache", o->cache, "cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
-    cmd.footer("Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");
+    cmd.footer(
+        "Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");
     return [o](std::ostream& out, std::ostream&) {
         const Config config = Config::load(o->config.path, o->config.overrides);
         const nlohmann::json golden =
@@ -78,12 +83,13 @@ Action add_validate_command(CLI::App& cmd) {
         nlohmann::json figures;
 
         // Vectors: realistic windows from the scenario's stream, offered back to back (II cycles).
-        const int n = std::max(1, o->vectors);
-        rtl::Stimuli stimuli = rtl::stream_stimuli(chain, c.rtl.samples, n, config.real("synthesis.clock_period"),
-                                                   chain.params().seed + 17);
+        const int n = o->vectors;
+        rtl::Stimuli stimuli = rtl::stream_stimuli(
+            chain, c.rtl.samples, n, config.real("synthesis.clock_period"), chain.params().seed + 17);
         for (int i = 0; i < n; ++i)
             stimuli.windows[static_cast<size_t>(i)].ready_cycle =
-                2 + static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(c.rtl.timing.initiation_interval);
+                2 +
+                static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(c.rtl.timing.initiation_interval);
         {  // RTL against the integer reference
             rtl::Candidate rtl_model(c.library);
             rtl_model.reset();
@@ -95,30 +101,38 @@ Action add_validate_command(CLI::App& cmd) {
             std::size_t bad = 0;
             for (std::size_t i = 0; i < stimuli.windows.size(); ++i) {
                 reference.run(stimuli.windows[i].samples.data(), expected);
-                for (std::size_t k = 0; k < expected.size(); ++k) bad += expected[k] != outputs[i * expected.size() + k];
+                for (std::size_t k = 0; k < expected.size(); ++k)
+                    bad += expected[k] != outputs[i * expected.size() + k];
             }
-            checks.push_back({"RTL = integer reference", bad == 0, fmt::format("{} windows, {} differing words", n, bad)});
+            checks.push_back(
+                {"RTL = integer reference", bad == 0, fmt::format("{} windows, {} differing words", n, bad)});
         }
         rtl::SynthesisOptions so = rtl::SynthesisOptions::from_config(config);
         rtl::PpaEvaluator ppa(so, cache);
         const rtl::PpaResult eq = ppa.evaluate(c.network, c.hardware, stimuli);
-        checks.push_back({"gate level = RTL", eq.ok && eq.gate_equals_rtl,
-                          eq.ok ? fmt::format("{} cycles, {} mismatching", eq.simulated_cycles, eq.output_mismatches)
-                                : eq.error});
+        checks.push_back(
+            {"gate level = RTL", eq.ok && eq.gate_equals_rtl,
+             eq.ok ? fmt::format("{} cycles, {} mismatching", eq.simulated_cycles, eq.output_mismatches)
+                   : eq.error});
         // PPA at the scenario's own rate (the equivalence run above is back to back).
-        const rtl::Stimuli stream = rtl::stream_stimuli(chain, c.rtl.samples, so.power_windows, so.clock_period_s, chain.params().seed);
+        const rtl::Stimuli stream = rtl::stream_stimuli(chain, c.rtl.samples, so.power_windows,
+                                                        so.clock_period_s, chain.params().seed);
         const rtl::PpaResult p = ppa.evaluate(c.network, c.hardware, stream);
         const double margin = config.real("validate.timing_margin");
-        checks.push_back({"timing", p.ok && p.worst_slack_s >= margin * so.clock_period_s,
-                          fmt::format("worst slack {:.3f} ns at {:.3f} ns, required >= {:.3f} ns ({:.0f} % margin)",
-                                      p.worst_slack_s * 1e9, so.clock_period_s * 1e9, margin * so.clock_period_s * 1e9,
-                                      100 * margin)});
-        const double area_budget = config.real("codesign.area_budget_um2"), power_budget = config.real("codesign.power_budget_uW");
+        checks.push_back(
+            {"timing", p.ok && p.worst_slack_s >= margin * so.clock_period_s,
+             fmt::format("worst slack {:.3f} ns at {:.3f} ns, required >= {:.3f} ns ({:.0f} % margin)",
+                         p.worst_slack_s * 1e9, so.clock_period_s * 1e9, margin * so.clock_period_s * 1e9,
+                         100 * margin)});
+        const double area_budget = config.real("codesign.area_budget_um2"),
+                     power_budget = config.real("codesign.power_budget_uW");
         checks.push_back({"area budget", p.ok && p.area_um2 <= area_budget,
                           fmt::format("{:.0f} um^2 of {:.0f}", p.area_um2, area_budget)});
         checks.push_back({"power budget", p.ok && p.total_W * 1e6 <= power_budget,
-                          fmt::format("{:.1f} uW of {:.1f} at {:.3g}/s", p.total_W * 1e6, power_budget, chain.params().rate_per_s)});
-        figures["area_um2"] = p.area_um2, figures["power_uW"] = p.total_W * 1e6, figures["critical_path_ns"] = p.critical_path_s * 1e9;
+                          fmt::format("{:.1f} uW of {:.1f} at {:.3g}/s", p.total_W * 1e6, power_budget,
+                                      chain.params().rate_per_s)});
+        figures["area_um2"] = p.area_um2, figures["power_uW"] = p.total_W * 1e6,
+        figures["critical_path_ns"] = p.critical_path_s * 1e9;
 
         // The full chain at the maximum specified rate, in a child process, with this very config.
         const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-validate-{}", ::getpid());
@@ -132,9 +146,11 @@ Action add_validate_command(CLI::App& cmd) {
                                    work, 3600);
         if (r.ok) {
             const nlohmann::json& chain_summary = r.summary;
-            const double lost = chain_summary["lost_busy"].get<double>() + chain_summary["lost_fifo"].get<double>();
+            const double lost =
+                chain_summary["lost_busy"].get<double>() + chain_summary["lost_fifo"].get<double>();
             checks.push_back({"no loss at max rate", lost == 0,
-                              fmt::format("{} lost of {} triggers at {}", lost, chain_summary["triggers"].get<double>(), rate)});
+                              fmt::format("{} lost of {} triggers at {}", lost,
+                                          chain_summary["triggers"].get<double>(), rate)});
             // Mean over lines by the one rule (datasets::line_resolution): null when a line is not fitted.
             figures["energy_fwhm_eV_at_max_rate"] = number_or_nan(chain_summary["energy_fwhm_mean_eV"]);
             figures["latency_ns"] = chain_summary["latency_mean_s"].get<double>() * 1e9;
@@ -153,8 +169,8 @@ Action add_validate_command(CLI::App& cmd) {
         }
         fs::remove_all(work);
 
-        out << fmt::format("Pre-tapeout validation of {} ({}, {})\n", o->candidate, models::describe_layers(c.network),
-                           c.hardware.name());
+        out << fmt::format("Pre-tapeout validation of {} ({}, {})\n", o->candidate,
+                           models::describe_layers(c.network), c.hardware.name());
         if (figures.contains("energy_fwhm_eV_at_max_rate"))
             out << fmt::format(
                 "  energy FWHM at max rate: {} (mean over lines)\n",

@@ -89,9 +89,20 @@ BaselineReport evaluate_classical(const DatasetReader& dataset, const models::Pi
     if (context.length != dataset.window())
         throw PixError("DATA-005", fmt::format("{}: windows have {} samples but the chain has {}",
                                                dataset.path(), dataset.window(), context.length));
+    // Scores of no windows would be written as results (NaN FWHM, AUC 0.5): refuse them instead.
+    if (report.test_windows == 0)
+        throw PixError("DATA-004",
+                       fmt::format("{}: the 'test' split has no rows; expected test windows to score "
+                                   "(regenerate the dataset with more --pulses)",
+                                   dataset.path()));
     auto estimators = models::make_classical_estimators(context, estimator_config);
     const CalibrationSet cal = calibration_set(dataset);
     report.calibration_windows = cal.energy_eV.size();
+    if (cal.energy_eV.empty())
+        throw PixError("DATA-004",
+                       fmt::format("{}: the 'train' split has no single-pulse window to calibrate the "
+                                   "estimators on (regenerate the dataset with more --pulses)",
+                                   dataset.path()));
     const auto w = static_cast<std::size_t>(context.length);
     for (auto& est : estimators) {
         std::vector<models::CalibrationSample> samples;

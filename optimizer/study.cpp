@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -125,6 +126,74 @@ std::map<std::string, std::string> flat_config(const std::string& text, const ch
     return out;
 }
 
+// One line of the journal, for typed reads: STUDY-004 naming the file, the line and the key.
+struct JournalLine {
+    fs::path file;
+    std::size_t line_number;
+
+    [[noreturn]] void refuse(const std::string& key, const char* expected, const json& found) const {
+        throw PixError("STUDY-004",
+                       fmt::format("{} line {}: {}{} where pixforge writes {}; the journal is damaged or "
+                                   "not pixforge's: start a new study",
+                                   file.string(), line_number, key.empty() ? "" : "'" + key + "' is ",
+                                   found.is_null() ? std::string("missing") : found.dump(), expected));
+    }
+    static json at(const json& line, const char* key) { return line.value(key, json()); }
+    std::int64_t integer(const json& line, const char* key) const {
+        const json v = at(line, key);
+        if (!v.is_number_integer()) refuse(key, "an integer", v);
+        return v.get<std::int64_t>();
+    }
+    double number(const json& line, const char* key) const {
+        const json v = at(line, key);
+        if (!v.is_number()) refuse(key, "a number", v);
+        return v.get<double>();
+    }
+    bool boolean(const json& line, const char* key) const {
+        const json v = at(line, key);
+        if (!v.is_boolean()) refuse(key, "true or false", v);
+        return v.get<bool>();
+    }
+    std::string text(const json& line, const char* key) const {
+        const json v = at(line, key);
+        if (!v.is_string()) refuse(key, "text", v);
+        return v.get<std::string>();
+    }
+    // null stands for a figure that was not fitted (NaN).
+    std::vector<double> numbers(const json& line, const char* key) const {
+        const json v = at(line, key);
+        if (!v.is_array()) refuse(key, "an array of numbers", v);
+        std::vector<double> out;
+        for (const json& x : v) {
+            if (!x.is_number() && !x.is_null()) refuse(key, "an array of numbers", v);
+            out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
+        }
+        return out;
+    }
+};
+
+// Every journaled point has one coordinate per parameter, every succeeded trial one value per
+// objective and constraint: the strategy and the hypervolume index them without checking.
+void check_sizes(const fs::path& journal,
+                 const std::vector<std::pair<std::int64_t, std::vector<double>>>& pending,
+                 const std::vector<TrialRecord>& completed, std::size_t parameters, const StudySpec& spec) {
+    auto refuse = [&](std::int64_t id, const char* what, std::size_t n, std::size_t expected) {
+        throw PixError("STUDY-004", fmt::format("{}: trial {} has {} {} where the study has {}; the journal "
+                                                "is damaged: start a new study",
+                                                journal.string(), id, n, what, expected));
+    };
+    for (const auto& [id, u] : pending)
+        if (u.size() != parameters) refuse(id, "coordinates 'u'", u.size(), parameters);
+    for (const TrialRecord& r : completed) {
+        if (r.trial.u.size() != parameters) refuse(r.id, "coordinates 'u'", r.trial.u.size(), parameters);
+        if (!r.trial.ok) continue;
+        if (r.trial.objectives.size() != spec.objective_names.size())
+            refuse(r.id, "'objectives'", r.trial.objectives.size(), spec.objective_names.size());
+        if (r.trial.constraints.size() != spec.constraint_names.size())
+            refuse(r.id, "'constraints'", r.trial.constraints.size(), spec.constraint_names.size());
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> config_differences(const std::string& old_toml, const std::string& new_toml,
@@ -170,7 +239,8 @@ Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& spac
         std::ifstream in(journal, std::ios::binary);
         std::string line;
         std::uintmax_t good_bytes = 0;
-        bool first = true;
+        std::size_t number = 0;
+        json header;
         while (std::getline(in, line)) {
             if (in.eof()) break;  // no newline: a torn last write
             json j;
@@ -180,31 +250,38 @@ Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& spac
                 break;  // a torn line can only be the last one: everything after it is dropped
             }
             good_bytes += line.size() + 1;
-            if (first) {
-                first = false;
-                check_resume(dir, j, expected, spec);
+            const JournalLine at{journal, ++number};
+            if (number == 1) {
+                if (!j.is_object() || j.value("study", json()) != "pixforge.study")
+                    throw PixError("STUDY-004", fmt::format("{}: line 1 is not a pixforge study header",
+                                                            journal.string()));
+                header = j;
                 continue;
             }
+            if (!j.is_object()) at.refuse("", "a JSON object", j);
             if (j.contains("proposed")) {
-                pending_.emplace_back(j["proposed"].get<std::int64_t>(), j["u"].get<std::vector<double>>());
-                next_id_ = std::max(next_id_, j["proposed"].get<std::int64_t>() + 1);
+                pending_.emplace_back(at.integer(j, "proposed"), at.numbers(j, "u"));
+                next_id_ = std::max(next_id_, pending_.back().first + 1);
             } else if (j.contains("result")) {
                 TrialRecord r;
-                r.id = j["result"].get<std::int64_t>();
-                r.trial.u = j["u"].get<std::vector<double>>();
-                r.trial.ok = j["ok"].get<bool>();
-                r.trial.objectives = j["objectives"].get<Vector>();
-                r.trial.constraints = j["constraints"].get<Vector>();
-                r.seconds = j["seconds"].get<double>();
-                r.error = j.value("error", "");
+                r.id = at.integer(j, "result");
+                r.trial.u = at.numbers(j, "u");
+                r.trial.ok = at.boolean(j, "ok");
+                r.trial.objectives = at.numbers(j, "objectives");
+                r.trial.constraints = at.numbers(j, "constraints");
+                r.seconds = at.number(j, "seconds");
+                r.error = j.contains("error") ? at.text(j, "error") : "";
                 completed_.push_back(r);
                 pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                               [&](const auto& p) { return p.first == r.id; }),
                                pending_.end());
             }
         }
-        if (first)
+        if (number == 0)
             throw PixError("STUDY-004", fmt::format("{}: {} has no header line", dir.string(), kJournal));
+        // Readable first, then the same study: only now can point sizes be held against the space.
+        check_resume(dir, header, expected, spec);
+        check_sizes(journal, pending_, completed_, space.size(), spec);
         fs::resize_file(journal, good_bytes);  // drop a torn tail before appending
     }
     journal_fd_ = ::open(journal.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

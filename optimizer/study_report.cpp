@@ -36,8 +36,9 @@ struct Row {
 
 struct StudyView {
     json setup;  // codesign.json: objectives, constraints, reference, guidance, budgets
-    std::vector<Row> rows;  // journal order
-    std::vector<std::size_t> pareto;  // indices into rows
+    std::vector<std::string> objectives, constraints;  // its names, checked
+    std::vector<Row> rows;                             // journal order
+    std::vector<std::size_t> pareto;                   // indices into rows
     std::vector<double> hv_trace;
     json baseline;
 };
@@ -48,25 +49,103 @@ json read_json(const fs::path& p) {
     return json::parse(in, nullptr, false);
 }
 
+// A key of a study file read with its type checked: `id` naming `where` (the file, and the line of
+// a journal) and the key otherwise.
+struct TypedReader {
+    const char* id;
+    std::string where;
+
+    [[noreturn]] void refuse(const char* key, const char* expected, const json& found) const {
+        throw PixError(
+            id, fmt::format("{}: '{}' is {} where pixforge optimize writes {}; the study is damaged "
+                            "or not pixforge's",
+                            where, key, found.is_null() ? std::string("missing") : found.dump(), expected));
+    }
+    json at(const json& object, const char* key) const { return object.value(key, json()); }
+    std::int64_t integer(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_number_integer()) refuse(key, "an integer", v);
+        return v.get<std::int64_t>();
+    }
+    double number(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_number()) refuse(key, "a number", v);
+        return v.get<double>();
+    }
+    bool boolean(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_boolean()) refuse(key, "true or false", v);
+        return v.get<bool>();
+    }
+    // null stands for a figure that was not fitted (NaN).
+    Vector numbers(const json& object, const char* key, std::size_t size) const {
+        const json v = at(object, key);
+        if (!v.is_array()) refuse(key, "an array of numbers", v);
+        Vector out;
+        for (const json& x : v) {
+            if (!x.is_number() && !x.is_null()) refuse(key, "an array of numbers", v);
+            out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
+        }
+        if (size != kAnySize && out.size() != size) refuse(key, fmt::format("{} values", size).c_str(), v);
+        return out;
+    }
+    std::vector<std::string> texts(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_array()) refuse(key, "an array of names", v);
+        std::vector<std::string> out;
+        for (const json& x : v) {
+            if (!x.is_string()) refuse(key, "an array of names", v);
+            out.push_back(x.get<std::string>());
+        }
+        return out;
+    }
+    // A key pixforge may leave out, of the type it writes when present.
+    void optional_text(const json& object, const char* key) const {
+        if (object.contains(key) && !object[key].is_string()) refuse(key, "text", object[key]);
+    }
+    static constexpr std::size_t kAnySize = std::numeric_limits<std::size_t>::max();
+};
+
 StudyView load(const fs::path& dir) {
     StudyView v;
     v.setup = read_json(dir / "codesign.json");
     if (v.setup.is_discarded() || v.setup.is_null())
-        throw PixError("STUDY-006", fmt::format("{}: not a co-design study (no codesign.json); run pixforge optimize", dir.string()));
+        throw PixError(
+            "STUDY-006",
+            fmt::format("{}: not a co-design study (no codesign.json); run pixforge optimize", dir.string()));
+    const TypedReader setup{"STUDY-006", (dir / "codesign.json").string()};
+    if (!v.setup.is_object())
+        throw PixError("STUDY-006",
+                       fmt::format("{}: holds a JSON {}; expected the object pixforge optimize writes",
+                                   setup.where, v.setup.type_name()));
+    const Vector reference = setup.numbers(v.setup, "reference", TypedReader::kAnySize);
+    v.objectives = setup.texts(v.setup, "objectives");
+    v.constraints = setup.texts(v.setup, "constraints");
+    if (v.objectives.size() != 4)  // accuracy, two costs and latency: the summary prints all four
+        setup.refuse("objectives", "the four co-design objectives", v.setup["objectives"]);
+    if (reference.size() != v.objectives.size())
+        setup.refuse("reference", "one value per objective", v.setup["reference"]);
+    if (v.setup.contains("seed") && !v.setup["seed"].is_number_unsigned())
+        setup.refuse("seed", "an unsigned integer", v.setup["seed"]);
+    for (const char* key : {"guidance", "liberty", "liberty_hash"}) setup.optional_text(v.setup, key);
     v.baseline = read_json(dir / "baseline.json");
     std::ifstream in(dir / "journal.jsonl");
     std::string line;
-    const Vector reference = v.setup["reference"].get<Vector>();
     std::vector<Vector> feasible_points;
-    while (std::getline(in, line)) {
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
         const json j = json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.contains("result")) continue;
+        if (j.is_discarded() || !j.is_object() || !j.contains("result")) continue;
+        const TypedReader journal{"STUDY-004",
+                                  fmt::format("{} line {}", (dir / "journal.jsonl").string(), number)};
         Row r;
-        r.id = j["result"];
-        r.ok = j["ok"];
-        r.objectives = j["objectives"].get<Vector>();
-        r.constraints = j["constraints"].get<Vector>();
-        r.seconds = j["seconds"];
+        r.id = journal.integer(j, "result");
+        r.ok = journal.boolean(j, "ok");
+        // A failed trial's objectives are meaningless (and may be empty); a succeeded one's are indexed.
+        r.objectives = journal.numbers(j, "objectives", r.ok ? v.objectives.size() : TypedReader::kAnySize);
+        r.constraints =
+            journal.numbers(j, "constraints", r.ok ? v.constraints.size() : TypedReader::kAnySize);
+        r.seconds = journal.number(j, "seconds");
+        journal.optional_text(j, "error");
         r.error = j.value("error", "");
         r.feasible = r.ok;
         for (double c : r.constraints) r.feasible = r.feasible && c <= 0;
@@ -81,8 +160,9 @@ StudyView load(const fs::path& dir) {
     for (std::size_t i = 0; i < v.rows.size(); ++i)
         if (v.rows[i].feasible) points.push_back(v.rows[i].objectives), index.push_back(i);
     for (std::size_t k : pareto_indices(points)) v.pareto.push_back(index[k]);
-    std::sort(v.pareto.begin(), v.pareto.end(),
-              [&](std::size_t a, std::size_t b) { return v.rows[a].objectives[0] < v.rows[b].objectives[0]; });
+    std::sort(v.pareto.begin(), v.pareto.end(), [&](std::size_t a, std::size_t b) {
+        return v.rows[a].objectives[0] < v.rows[b].objectives[0];
+    });
     return v;
 }
 
@@ -147,7 +227,8 @@ void write_study_report(const fs::path& dir) {
         std::vector<double> seconds;
         std::vector<std::string> design, stage, error, network;
         for (const Row& r : v.rows) {
-            id.push_back(r.id), ok.push_back(r.ok), feasible.push_back(r.feasible), seconds.push_back(r.seconds);
+            id.push_back(r.id), ok.push_back(r.ok), feasible.push_back(r.feasible),
+                seconds.push_back(r.seconds);
             design.push_back(r.metrics.value("design", std::string()));
             network.push_back(r.metrics.value("network", std::string()));
             stage.push_back(r.metrics.value("failed_stage", std::string()));
@@ -161,25 +242,38 @@ void write_study_report(const fs::path& dir) {
         h5::write_strings(t.id(), "network", network);
         h5::write_strings(t.id(), "failed_stage", stage);
         h5::write_strings(t.id(), "error", error);
-        const auto objectives = v.setup["objectives"].get<std::vector<std::string>>();
-        const auto constraints = v.setup["constraints"].get<std::vector<std::string>>();
+        const auto& objectives = v.objectives;
+        const auto& constraints = v.constraints;
         for (std::size_t k = 0; k < objectives.size(); ++k) {
             std::vector<double> col;
-            for (const Row& r : v.rows) col.push_back(r.ok ? r.objectives[k] : std::numeric_limits<double>::quiet_NaN());
+            for (const Row& r : v.rows)
+                col.push_back(r.ok ? r.objectives[k] : std::numeric_limits<double>::quiet_NaN());
             h5::write_vector(t.id(), "objective_" + objectives[k], col, "");
         }
         for (std::size_t k = 0; k < constraints.size(); ++k) {
             std::vector<double> col;
-            for (const Row& r : v.rows) col.push_back(r.ok ? r.constraints[k] : std::numeric_limits<double>::quiet_NaN());
+            for (const Row& r : v.rows)
+                col.push_back(r.ok ? r.constraints[k] : std::numeric_limits<double>::quiet_NaN());
             h5::write_vector(t.id(), "constraint_" + constraints[k], col, "");
         }
-        const std::vector<std::pair<const char*, const char*>> metrics{
-            {"energy_fwhm_eV", "eV"},   {"toa_sigma_ns", "ns"},       {"pileup_auc", ""},
-            {"latency_ns", "ns"},       {"lost_events", ""},          {"area_um2", "um^2"},
-            {"cells", ""},              {"flip_flops", ""},           {"critical_path_ns", "ns"},
-            {"worst_slack_ns", "ns"},   {"max_clock_MHz", "MHz"},     {"power_uW", "uW"},
-            {"clock_power_uW", "uW"},   {"energy_per_inference_pJ", "pJ"}, {"macs", ""},
-            {"bops", ""},               {"parameter_bits", ""},       {"latency_cycles", "cycles"}};
+        const std::vector<std::pair<const char*, const char*>> metrics{{"energy_fwhm_eV", "eV"},
+                                                                       {"toa_sigma_ns", "ns"},
+                                                                       {"pileup_auc", ""},
+                                                                       {"latency_ns", "ns"},
+                                                                       {"lost_events", ""},
+                                                                       {"area_um2", "um^2"},
+                                                                       {"cells", ""},
+                                                                       {"flip_flops", ""},
+                                                                       {"critical_path_ns", "ns"},
+                                                                       {"worst_slack_ns", "ns"},
+                                                                       {"max_clock_MHz", "MHz"},
+                                                                       {"power_uW", "uW"},
+                                                                       {"clock_power_uW", "uW"},
+                                                                       {"energy_per_inference_pJ", "pJ"},
+                                                                       {"macs", ""},
+                                                                       {"bops", ""},
+                                                                       {"parameter_bits", ""},
+                                                                       {"latency_cycles", "cycles"}};
         for (const auto& [key, unit] : metrics) {
             std::vector<double> col;
             for (const Row& r : v.rows) col.push_back(metric(r, key));
@@ -214,18 +308,23 @@ void write_study_report(const fs::path& dir) {
             h5::write_attribute(g.id(), "netlist_file", r.metrics.value("netlist", std::string()));
             std::vector<std::string> names, texts;
             for (const auto& e : fs::directory_iterator(trial / "candidate"))
-                if (e.path().extension() == ".v") names.push_back(e.path().filename().string()), texts.push_back(read_text(e.path()));
+                if (e.path().extension() == ".v")
+                    names.push_back(e.path().filename().string()), texts.push_back(read_text(e.path()));
             h5::write_strings(g.id(), "rtl_files", names);
             h5::write_strings(g.id(), "rtl_text", texts);
             if (!r.metrics.value("netlist", std::string()).empty())
-                h5::write_strings(g.id(), "netlist_text", {read_text(r.metrics["netlist"].get<std::string>())});
+                h5::write_strings(g.id(), "netlist_text",
+                                  {read_text(r.metrics["netlist"].get<std::string>())});
             if (fs::exists(trial / "chain.h5")) {  // the simulation's spectrum and latency histograms
                 h5::Handle chain = h5::open_file_readonly((trial / "chain.h5").string());
                 h5::Handle hist = h5::open_group(chain.id(), "histograms");
-                for (const char* name : {"energy_counts", "energy_edges", "latency_counts", "latency_edges"}) {
+                for (const char* name :
+                     {"energy_counts", "energy_edges", "latency_counts", "latency_edges"}) {
                     std::vector<double> values;
                     h5::read_vector(hist.id(), name, values, std::size_t{1} << 20);
-                    h5::write_vector(g.id(), name, values, std::string(name).find("energy_edges") != std::string::npos ? "keV" : "");
+                    h5::write_vector(
+                        g.id(), name, values,
+                        std::string(name).find("energy_edges") != std::string::npos ? "keV" : "");
                 }
             }
         }
@@ -259,13 +358,14 @@ void write_study_report(const fs::path& dir) {
 
 void print_study_summary(const fs::path& dir, std::ostream& out) {
     const StudyView v = load(dir);
-    const auto objectives = v.setup["objectives"].get<std::vector<std::string>>();
+    const auto& objectives = v.objectives;
     std::size_t ok = 0, feasible = 0;
     for (const Row& r : v.rows) ok += r.ok, feasible += r.feasible;
-    out << fmt::format("Study {}: {} trials, {} succeeded, {} feasible, {} on the Pareto front, hypervolume {:.6g} "
-                       "(guidance {})\n",
-                       dir.string(), v.rows.size(), ok, feasible, v.pareto.size(),
-                       v.hv_trace.empty() ? 0.0 : v.hv_trace.back(), v.setup.value("guidance", std::string("?")));
+    out << fmt::format(
+        "Study {}: {} trials, {} succeeded, {} feasible, {} on the Pareto front, hypervolume {:.6g} "
+        "(guidance {})\n",
+        dir.string(), v.rows.size(), ok, feasible, v.pareto.size(),
+        v.hv_trace.empty() ? 0.0 : v.hv_trace.back(), v.setup.value("guidance", std::string("?")));
     std::map<std::string, std::size_t> failures;
     for (const Row& r : v.rows)
         if (!r.ok) ++failures[r.metrics.value("failed_stage", std::string("unknown"))];
@@ -276,8 +376,8 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
         for (const Row& r : v.rows)
             if (r.feasible && (!best || r.objectives[k] < best->objectives[k])) best = &r;
         if (best)
-            out << fmt::format("  {:<16} {:>12.5g}  trial {:>3}  {}\n", objectives[k], best->objectives[k], best->id,
-                               best->metrics.value("design", std::string()));
+            out << fmt::format("  {:<16} {:>12.5g}  trial {:>3}  {}\n", objectives[k], best->objectives[k],
+                               best->id, best->metrics.value("design", std::string()));
     }
     out << fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]);
     out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7}  {}\n", "trial", objectives[0],

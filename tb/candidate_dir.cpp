@@ -22,6 +22,18 @@ namespace {
                         where, key, mine, key, chain, key, mine));
 }
 
+// A text value of summary.json; SIM-003 naming the file and the key when it is absent or not text.
+std::string text_key(const nlohmann::json& summary, const char* key, const std::filesystem::path& file) {
+    const auto it = summary.find(key);
+    if (it == summary.end())
+        throw PixError("SIM-003", fmt::format("{}: no \"{}\" key; rerun pixforge rtl", file.string(), key));
+    if (!it->is_string())
+        throw PixError("SIM-003",
+                       fmt::format("{}: \"{}\" is the {} {}; expected text as pixforge rtl writes it",
+                                   file.string(), key, it->type_name(), it->dump()));
+    return it->get<std::string>();
+}
+
 }  // namespace
 
 void check_candidate_fits_chain(const std::string& where, const models::QuantizedNetwork& net,
@@ -63,9 +75,10 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
     const auto summary_path = dir / "summary.json", network_path = dir / "network.h5";
     for (const auto& p : {summary_path, network_path})
         if (!std::filesystem::exists(p))
-            throw PixError("SIM-003", fmt::format("{}: not a candidate folder: {} is missing (expected the output of "
-                                                  "pixforge rtl -n net.h5 -t T -o {})",
-                                                  dir.string(), p.filename().string(), dir.string()));
+            throw PixError("SIM-003",
+                           fmt::format("{}: not a candidate folder: {} is missing (expected the output of "
+                                       "pixforge rtl -n net.h5 -t T -o {})",
+                                       dir.string(), p.filename().string(), dir.string()));
     std::ifstream in(summary_path);
     nlohmann::json summary;
     try {
@@ -73,15 +86,19 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
     } catch (const std::exception& e) {
         throw PixError("SIM-003", fmt::format("{}: unreadable JSON: {}", summary_path.string(), e.what()));
     }
-    if (!summary.contains("template") || !summary.contains("rtl_hash"))
-        throw PixError("SIM-003", summary_path.string() + ": no \"template\" or \"rtl_hash\" key");
-    LoadedCandidate c{models::load_network(network_path.string()),
-                      rtl::parse_template_name(summary["template"].get<std::string>()), {}, {}};
+    if (!summary.is_object())
+        throw PixError("SIM-003", fmt::format("{}: holds a JSON {}; expected the object pixforge rtl writes",
+                                              summary_path.string(), summary.type_name()));
+    const std::string template_name = text_key(summary, "template", summary_path);
+    const std::string rtl_hash = text_key(summary, "rtl_hash", summary_path);
+    LoadedCandidate c{
+        models::load_network(network_path.string()), rtl::parse_template_name(template_name), {}, {}};
     c.rtl = rtl::generate_verilog(c.network, c.hardware);
-    if (c.rtl.rtl_hash() != summary["rtl_hash"].get<std::string>())
-        throw PixError("SIM-003", fmt::format("{}: the Verilog was made from another network or pixforge version "
-                                              "(RTL hash {} here, {} regenerated); rerun pixforge rtl",
-                                              dir.string(), summary["rtl_hash"].get<std::string>(), c.rtl.rtl_hash()));
+    if (c.rtl.rtl_hash() != rtl_hash)
+        throw PixError("SIM-003",
+                       fmt::format("{}: the Verilog was made from another network or pixforge version "
+                                   "(RTL hash {} here, {} regenerated); rerun pixforge rtl",
+                                   dir.string(), rtl_hash, c.rtl.rtl_hash()));
     check_candidate_fits_chain(dir.string(), c.network, c.rtl, chain);
     c.library = rtl::CandidateBuilder(cache).build(c.rtl).library;
     return c;

@@ -70,6 +70,7 @@ void save_small_network(const fs::path& path, int length, int adc_bits) {
     shape.activation_bits = 4;
     models::QuantizedNetwork net = models::random_network(shape, 7, length);
     net.input.adc_bits = adc_bits;
+    net.derive_accumulator_widths();  // wider samples need wider accumulators
     models::save_network(net, path.string(), "{}");
 }
 
@@ -89,7 +90,7 @@ const ValidInputs& valid_inputs() {
                          v->dir.path() / "dataset.log");
         if (!r.exited || r.exit_code != 0) throw std::runtime_error("pixforge dataset failed: " + log);
         v->network = v->dir.path() / "network.h5";
-        save_small_network(v->network, 16, 10);
+        save_small_network(v->network, 32, 10);  // the default chain's window and ADC width
         v->candidate = v->dir.path() / "candidate";
         make_candidate(v->network, v->candidate);
         return v;
@@ -355,7 +356,7 @@ std::map<std::string, Generator> generators() {
     };
     g["candidate_adc_bits_other"] = [](const ValidInputs&, const fs::path& m) {
         const fs::path net = m.string() + "-network.h5";
-        save_small_network(net, 16, 12);
+        save_small_network(net, 32, 12);
         make_candidate(net, m);
     };
 
@@ -371,7 +372,10 @@ std::map<std::string, Generator> generators() {
     };
     g["study_journal_bad_types"] = [](const ValidInputs&, const fs::path& m) {
         fs::create_directories(m);
-        write_text(m / "codesign.json", R"({"reference": [1, 2, 3, 4]})");
+        // A complete codesign.json, so the journal line is what is refused.
+        write_text(m / "codesign.json",
+                   R"({"objectives": ["energy_fwhm_eV", "area_um2", "power_uW", "latency_ns"],)"
+                   R"( "constraints": ["lost_events"], "reference": [1, 2, 3, 4]})");
         write_text(m / "journal.jsonl",
                    "{\"study\": \"pixforge.study\"}\n{\"result\": \"seven\", \"ok\": 1}\n");
     };
