@@ -409,9 +409,11 @@ std::map<std::string, Generator> generators() {
     };
     g["config_in_spaced_folder"] =
         in_folder(test::tests_dir() / "data/bad_configs/unknown_key.toml", "my configs");
-    const fs::path osu = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
-    g["liberty_in_spaced_folder"] = in_folder(osu, "my lib");
-    g["liberty_in_tcl_folder"] = in_folder(osu, "lib [exec touch {tmp}/INJECTED]");
+    // A broken liberty in such folders: refused by name, nothing evaluated. (A valid liberty there
+    // synthesizes: test_synth/liberty_paths_with_spaces_and_tcl_brackets_reach_the_tools_unharmed.)
+    const fs::path broken_liberty = test::tests_dir() / "data/bad_inputs/liberty/bad_syntax.lib";
+    g["liberty_in_spaced_folder"] = in_folder(broken_liberty, "my lib");
+    g["liberty_in_tcl_folder"] = in_folder(broken_liberty, "lib [exec touch {tmp}/INJECTED]");
 
     // Golden files of validate.
     g["json_empty_object"] = [](const ValidInputs&, const fs::path& m) { write_text(m, "{}\n"); };
