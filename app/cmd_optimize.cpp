@@ -151,11 +151,10 @@ void keep_config_in_step(const fs::path& path, const optimizer::StudySpec& spec,
     const std::string on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto changed = optimizer::config_differences(on_disk, spec.config, spec.may_change_on_resume);
     if (!changed.empty())
-        throw PixError(
-            "STUDY-010",
-            fmt::format("{}: differs from the config the study's journal records ({}); "
-                        "restore it or start a new study",
-                        path.string(), optimizer::summarize_differences(changed)));
+        throw PixError("STUDY-010",
+                       fmt::format("{}: differs from the config the study's journal records ({}); "
+                                   "restore it or start a new study",
+                                   path.string(), optimizer::summarize_differences(changed)));
 }
 
 int optimize(const OptimizeOptions& o, const std::string& command_line, std::ostream& out,

@@ -11,7 +11,9 @@ Action add_report_command(CLI::App& cmd) {
     auto rebuild = std::make_shared<bool>(false);
     cmd.add_option("study", *dir, "study folder from pixforge optimize")->required();
     cmd.add_flag("--rebuild", *rebuild, "also rewrite STUDY/report.h5 from the journal and the trials");
-    cmd.footer("Example:\n  pixforge report out/study\n  /usr/bin/python3 scripts/plot_report.py out/study/report.h5");
+    cmd.footer(
+        "Example:\n  pixforge report out/study\n  /usr/bin/python3 scripts/plot_report.py "
+        "out/study/report.h5");
     return [dir, rebuild](std::ostream& out, std::ostream&) {
         if (*rebuild) optimizer::write_study_report(*dir);
         optimizer::print_study_summary(*dir, out);

@@ -155,7 +155,7 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
     cmd.add_option("--sweep", o->sweep,
                    "comma-separated rates (e.g. 1e4/s,1e5/s,1e6/s): one run each, report of "
                    "resolution and output rate against input rate");
-    cmd.add_option("-o,--out", o->out, "HDF5 report (docs/chain_report.md)");
+    cmd.add_option("-o,--out", o->out, "HDF5 report (docs/chain.md)");
     cmd.add_flag("--json", o->json, "print the summary as JSON");
     cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
     cmd.add_option("--timeout", o->timeout_s, "wall-clock limit of one run, s")

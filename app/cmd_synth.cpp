@@ -14,35 +14,40 @@ namespace pixforge::app {
 namespace {
 
 void print_ppa(const rtl::PpaResult& r, std::ostream& out) {
-    out << fmt::format("PPA of network {} on {} ({}, strategy {}{})\n", r.network_hash, r.template_name, r.liberty,
-                       r.strategy, r.cached ? ", cached" : "");
+    out << fmt::format("PPA of network {} on {} ({}, strategy {}{})\n", r.network_hash, r.template_name,
+                       r.liberty, r.strategy, r.cached ? ", cached" : "");
     if (!r.ok) {
         out << fmt::format("FAILED at {}: {}\n", r.failed_stage, r.error);
         return;
     }
     const double ns = 1e9, uw = 1e6;
-    out << fmt::format("  area                {:12.0f} um^2  ({:.4f} mm^2), {} cells, {} flip-flops\n", r.area_um2,
-                       r.area_um2 * 1e-6, r.cells, r.flip_flops);
+    out << fmt::format("  area                {:12.0f} um^2  ({:.4f} mm^2), {} cells, {} flip-flops\n",
+                       r.area_um2, r.area_um2 * 1e-6, r.cells, r.flip_flops);
     out << fmt::format("  clock               {:12.3f} ns    ({:.1f} MHz)\n", r.clock_period_s * ns,
                        1e-6 / r.clock_period_s);
-    out << fmt::format("  critical path       {:12.3f} ns    (max clock {:.1f} MHz), worst slack {:.3f} ns: {}\n",
-                       r.critical_path_s * ns, r.max_clock_Hz * 1e-6, r.worst_slack_s * ns,
-                       r.timing_met ? "timing met" : "VIOLATED");
+    out << fmt::format(
+        "  critical path       {:12.3f} ns    (max clock {:.1f} MHz), worst slack {:.3f} ns: {}\n",
+        r.critical_path_s * ns, r.max_clock_Hz * 1e-6, r.worst_slack_s * ns,
+        r.timing_met ? "timing met" : "VIOLATED");
     out << fmt::format("  latency             {:12d} cycles ({:.1f} ns), initiation interval {} cycles\n",
                        r.latency_cycles, r.latency_cycles * r.clock_period_s * ns, r.initiation_interval);
-    out << fmt::format("  power, total        {:12.3f} uW    (leakage {:.3f}, logic internal {:.3f}, logic switching {:.3f}, "
-                       "clock {:.3f})\n",
-                       r.total_W * uw, r.leakage_W * uw, r.internal_W * uw, r.switching_W * uw, r.clock_W * uw);
-    out << fmt::format("  energy / inference  {:12.3f} pJ    ({} windows over {:.1f} us, {} of {} cycles simulated, "
-                       "{:.4f} toggles/net/cycle)\n",
-                       r.energy_per_inference_J * 1e12, r.power_windows, r.power_cycles * r.clock_period_s * 1e6,
-                       r.simulated_cycles, r.power_cycles, r.mean_toggle_rate);
-    out << fmt::format("  gate level = RTL    {:>12}       ({} mismatching cycles)\n", r.gate_equals_rtl ? "yes" : "NO",
-                       r.output_mismatches);
+    out << fmt::format(
+        "  power, total        {:12.3f} uW    (leakage {:.3f}, logic internal {:.3f}, logic switching "
+        "{:.3f}, "
+        "clock {:.3f})\n",
+        r.total_W * uw, r.leakage_W * uw, r.internal_W * uw, r.switching_W * uw, r.clock_W * uw);
+    out << fmt::format(
+        "  energy / inference  {:12.3f} pJ    ({} windows over {:.1f} us, {} of {} cycles simulated, "
+        "{:.4f} toggles/net/cycle)\n",
+        r.energy_per_inference_J * 1e12, r.power_windows, r.power_cycles * r.clock_period_s * 1e6,
+        r.simulated_cycles, r.power_cycles, r.mean_toggle_rate);
+    out << fmt::format("  gate level = RTL    {:>12}       ({} mismatching cycles)\n",
+                       r.gate_equals_rtl ? "yes" : "NO", r.output_mismatches);
     out << fmt::format("  theory proxies      {:12d} MACs, {} BOPs, {} parameter bits\n", r.macs, r.bops,
                        r.parameter_bits);
-    out << fmt::format("  wall time           {:12.2f} s     (Yosys {:.2f}, OpenSTA {:.2f}, power + equivalence {:.2f})\n",
-                       r.total_s, r.yosys_s, r.sta_s, r.power_s);
+    out << fmt::format(
+        "  wall time           {:12.2f} s     (Yosys {:.2f}, OpenSTA {:.2f}, power + equivalence {:.2f})\n",
+        r.total_s, r.yosys_s, r.sta_s, r.power_s);
     out << fmt::format("  files               {}\n", r.work_dir);
 }
 
@@ -59,9 +64,12 @@ Action add_synth_command(CLI::App& cmd) {
     o->config.add_to(cmd);
     cmd.add_option("-n,--net", o->net, "trained network (from pixforge train)")->required();
     cmd.add_option("-t,--template", o->kind, "parallel | folded")->capture_default_str();
-    cmd.add_option("-r,--reuse", o->reuse, "folded: cycles each multiplier is reused per layer")->capture_default_str();
-    cmd.add_option("-p,--pipeline", o->pipeline, "parallel: register stages per layer (1 or 2)")->capture_default_str();
-    cmd.add_option("--cache", o->cache, "cache of builds and PPA results (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
+    cmd.add_option("-r,--reuse", o->reuse, "folded: cycles each multiplier is reused per layer")
+        ->capture_default_str();
+    cmd.add_option("-p,--pipeline", o->pipeline, "parallel: register stages per layer (1 or 2)")
+        ->capture_default_str();
+    cmd.add_option("--cache", o->cache,
+                   "cache of builds and PPA results (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
     cmd.add_flag("--json", o->json, "print the result as JSON");
     cmd.footer(
         "[synthesis] keys of the config choose the liberty (default: Debian's OSU 0.18 um), the ABC\n"
@@ -78,8 +86,8 @@ Action add_synth_command(CLI::App& cmd) {
         const rtl::HardwareTemplate hw = rtl::parse_template(o->kind, o->reuse, o->pipeline);
         const models::PixelChain chain(models::chain_params_from(config));
         const int samples = rtl::generate_verilog(net, hw).samples;
-        const rtl::Stimuli stimuli =
-            rtl::stream_stimuli(chain, samples, options.power_windows, options.clock_period_s, chain.params().seed);
+        const rtl::Stimuli stimuli = rtl::stream_stimuli(chain, samples, options.power_windows,
+                                                         options.clock_period_s, chain.params().seed);
         rtl::PpaEvaluator evaluator(options, o->cache.empty() ? rtl::CandidateBuilder::default_cache()
                                                               : std::filesystem::path(o->cache));
         const rtl::PpaResult r = evaluator.evaluate(net, hw, stimuli);

@@ -43,7 +43,8 @@ ParamSpec choice(std::string key, std::vector<std::string> choices, std::string 
 }
 
 ParamSpec text(std::string key, std::string def, std::string what) {
-    ParamSpec p = real(std::move(key), Dimension::Dimensionless, "\"" + def + "\"", -kInf, kInf, std::move(what));
+    ParamSpec p =
+        real(std::move(key), Dimension::Dimensionless, "\"" + def + "\"", -kInf, kInf, std::move(what));
     p.type = ParamType::Text;
     return p;
 }
@@ -165,14 +166,18 @@ ConfigSchema build_standard() {
                "length of the continuous ADC stream stored beside the windows (0 = none)"));
 
     s.add(integer("network.window_first", "0", 0, 4095, "first window sample fed to the network"));
-    s.add(integer("network.window_length", "0", 0, 4096, "samples fed to the network (0 = to the end of the window)"));
+    s.add(integer("network.window_length", "0", 0, 4096,
+                  "samples fed to the network (0 = to the end of the window)"));
     s.add(integer("network.baseline_log2", "2", 0, 10,
                   "baseline = mean of the first 2^k samples, by shift (0 = subtract the fixed pedestal)"));
-    s.add(integer("network.conv_channels", "0", 0, 64, "channels of a 1-D convolution front layer (0 = none)"));
+    s.add(
+        integer("network.conv_channels", "0", 0, 64, "channels of a 1-D convolution front layer (0 = none)"));
     s.add(integer("network.conv_kernel", "3", 1, 64, "kernel of the convolution front layer"));
     s.add(integer("network.conv_stride", "1", 1, 64, "stride of the convolution front layer"));
-    s.add(list("network.hidden", Dimension::Dimensionless, "[16, 8]", 1, "widths of the hidden dense layers"));
-    s.add(choice("network.activation", {"relu", "clipped_relu"}, "hidden activation (clipped_relu clips at 1.0)"));
+    s.add(
+        list("network.hidden", Dimension::Dimensionless, "[16, 8]", 1, "widths of the hidden dense layers"));
+    s.add(choice("network.activation", {"relu", "clipped_relu"},
+                 "hidden activation (clipped_relu clips at 1.0)"));
     s.add(list("network.weight_bits", Dimension::Dimensionless, "[8]", 2,
                "weight bits: one value for every layer, or one per layer"));
     s.add(list("network.activation_bits", Dimension::Dimensionless, "[8]", 2,
@@ -185,12 +190,16 @@ ConfigSchema build_standard() {
     s.add(integer("training.epochs", "40", 1, 10000, "maximum training epochs"));
     s.add(integer("training.batch_size", "256", 1, 1e6, "mini-batch size"));
     s.add(real("training.learning_rate", Dimension::Dimensionless, "0.003", 1e-7, 1, "Adam learning rate"));
-    s.add(integer("training.patience", "6", 1, 1000, "epochs without validation improvement before stopping"));
+    s.add(
+        integer("training.patience", "6", 1, 1000, "epochs without validation improvement before stopping"));
     s.add(integer("training.threads", "2", 1, 256, "LibTorch threads"));
-    s.add(real("training.weight_energy", Dimension::Dimensionless, "1", 0, 1e6, "loss weight of the energy head"));
+    s.add(real("training.weight_energy", Dimension::Dimensionless, "1", 0, 1e6,
+               "loss weight of the energy head"));
     s.add(real("training.weight_toa", Dimension::Dimensionless, "1", 0, 1e6, "loss weight of the ToA head"));
-    s.add(real("training.weight_pileup", Dimension::Dimensionless, "0.5", 0, 1e6, "loss weight of the pile-up head"));
-    s.add(flag("training.quantization_aware", "true", "train with fake quantization (false: float, then quantize)"));
+    s.add(real("training.weight_pileup", Dimension::Dimensionless, "0.5", 0, 1e6,
+               "loss weight of the pile-up head"));
+    s.add(flag("training.quantization_aware", "true",
+               "train with fake quantization (false: float, then quantize)"));
     s.add(integer("training.max_windows", "0", 0, 1e10, "training windows used (0 = all)"));
 
     s.add(choice("optimizer.strategy", {"bayesian", "sobol", "random", "nsga2"},
@@ -199,16 +208,23 @@ ConfigSchema build_standard() {
     s.add(integer("optimizer.batch", "2", 1, 1000, "proposals evaluated in parallel per round"));
     s.add(integer("optimizer.initial_points", "10", 1, 1e6, "Sobol design before the model-based search"));
     s.add(integer("optimizer.candidates", "1024", 16, 1e6, "Sobol candidates per acquisition optimization"));
-    s.add(text("synthesis.liberty", "", "cell library, .lib or .lib.gz (empty = Debian's OSU 0.18 um, qflow-tech-osu018)"));
+    s.add(text("synthesis.liberty", "",
+               "cell library, .lib or .lib.gz (empty = Debian's OSU 0.18 um, qflow-tech-osu018)"));
     s.add(choice("synthesis.strategy", {"balanced", "area", "delay", "fast"},
-                 "ABC mapping: balanced (Yosys default), area, delay (buffering and sizing), fast (abc -fast, screening)"));
-    s.add(real("synthesis.clock_period", Dimension::Time, "\"10ns\"", 1e-11, 1e-3, "digital clock period of the in-pixel logic"));
-    s.add(real("synthesis.io_delay", Dimension::Time, "\"0ns\"", 0, 1e-3, "input and output delay outside the block, for STA"));
-    s.add(real("synthesis.output_load", Dimension::Capacitance, "\"10fF\"", 0, 1e-9, "load on every output port"));
+                 "ABC mapping: balanced (Yosys default), area, delay (buffering and sizing), fast (abc "
+                 "-fast, screening)"));
+    s.add(real("synthesis.clock_period", Dimension::Time, "\"10ns\"", 1e-11, 1e-3,
+               "digital clock period of the in-pixel logic"));
+    s.add(real("synthesis.io_delay", Dimension::Time, "\"0ns\"", 0, 1e-3,
+               "input and output delay outside the block, for STA"));
+    s.add(real("synthesis.output_load", Dimension::Capacitance, "\"10fF\"", 0, 1e-9,
+               "load on every output port"));
     s.add(real("synthesis.input_transition", Dimension::Time, "\"100ps\"", 1e-13, 1e-8,
                "nominal input transition for internal-power lookups"));
-    s.add(real("synthesis.yosys_timeout", Dimension::Time, "\"1800s\"", 1, 1e6, "wall-clock limit of one Yosys run"));
-    s.add(real("synthesis.sta_timeout", Dimension::Time, "\"300s\"", 1, 1e6, "wall-clock limit of one OpenSTA run"));
+    s.add(real("synthesis.yosys_timeout", Dimension::Time, "\"1800s\"", 1, 1e6,
+               "wall-clock limit of one Yosys run"));
+    s.add(real("synthesis.sta_timeout", Dimension::Time, "\"300s\"", 1, 1e6,
+               "wall-clock limit of one OpenSTA run"));
     s.add(integer("synthesis.power_windows", "400", 1, 1e8,
                   "triggered windows of the pulse stream simulated at gate level for power and equivalence"));
 
@@ -221,11 +237,14 @@ ConfigSchema build_standard() {
     s.add(list("codesign.theory_reference", Dimension::Dimensionless, "[3000, 20000, 200000, 2000]", -1e300,
                "hypervolume reference under theory guidance: FWHM eV, parameter bits, BOPs, latency ns"));
     s.add(integer("codesign.pulses", "20000", 100, 1e9, "photons in each trial's full-chain simulation"));
-    s.add(integer("codesign.check_windows", "2000", 1, 1e8, "test windows of each trial's RTL-vs-reference check"));
-    s.add(list("codesign.sweep_rates", Dimension::Rate, "[\"1e5/s\", \"5e5/s\", \"2e6/s\"]", 1e-3,
-               "rates of the resolution-vs-rate runs of the best design and the classical baseline (empty = none)"));
+    s.add(integer("codesign.check_windows", "2000", 1, 1e8,
+                  "test windows of each trial's RTL-vs-reference check"));
+    s.add(list(
+        "codesign.sweep_rates", Dimension::Rate, "[\"1e5/s\", \"5e5/s\", \"2e6/s\"]", 1e-3,
+        "rates of the resolution-vs-rate runs of the best design and the classical baseline (empty = none)"));
     s.add(integer("codesign.sweep_pulses", "5000", 100, 1e9, "photons per rate in those runs"));
-    s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6, "wall-clock limit of a trial's chain simulation"));
+    s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6,
+               "wall-clock limit of a trial's chain simulation"));
     s.add(real("validate.timing_margin", Dimension::Dimensionless, "0.1", 0, 0.99,
                "pixforge validate: required worst slack, as a fraction of the clock period"));
     s.add(real("validate.max_rate", Dimension::Rate, "\"1e6/s\"", 1, 1e10,
@@ -233,8 +252,10 @@ ConfigSchema build_standard() {
     s.add(real("validate.regression_tolerance", Dimension::Dimensionless, "0.05", 0, 10,
                "pixforge validate --golden: allowed relative change of each figure"));
     s.add(integer("readout.fifo_depth", "16", 1, 1e6, "results the pixel's output FIFO holds"));
-    s.add(real("readout.link_rate", Dimension::Rate, "\"1e7/s\"", 1, 1e12, "results per second the readout link sends"));
-    s.add(integer("readout.input_buffer", "1", 1, 1e6, "captured windows that can wait for a busy processor"));
+    s.add(real("readout.link_rate", Dimension::Rate, "\"1e7/s\"", 1, 1e12,
+               "results per second the readout link sends"));
+    s.add(
+        integer("readout.input_buffer", "1", 1, 1e6, "captured windows that can wait for a busy processor"));
     s.add(integer("readout.classical_latency", "2", 0, 1e6,
                   "clock cycles from a window to its result, classical estimators in the chain"));
 

@@ -27,7 +27,8 @@ std::uint16_t Adc::convert(double signal_e) const {
         return static_cast<std::uint16_t>(it - transitions_.begin());
     }
     if (!(x > -0.5)) return 0;  // also catches NaN
-    return static_cast<std::uint16_t>(std::min(static_cast<double>(max_code_), x + 0.5));  // truncation = floor here
+    return static_cast<std::uint16_t>(
+        std::min(static_cast<double>(max_code_), x + 0.5));  // truncation = floor here
 }
 
 }  // namespace pixforge::models

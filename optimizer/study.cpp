@@ -17,6 +17,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
+#include "optimizer/typed_json.hpp"
 
 namespace pixforge::optimizer {
 
@@ -126,52 +127,6 @@ std::map<std::string, std::string> flat_config(const std::string& text, const ch
     return out;
 }
 
-// One line of the journal, for typed reads: STUDY-004 naming the file, the line and the key.
-struct JournalLine {
-    fs::path file;
-    std::size_t line_number;
-
-    [[noreturn]] void refuse(const std::string& key, const char* expected, const json& found) const {
-        throw PixError("STUDY-004",
-                       fmt::format("{} line {}: {}{} where pixforge writes {}; the journal is damaged or "
-                                   "not pixforge's: start a new study",
-                                   file.string(), line_number, key.empty() ? "" : "'" + key + "' is ",
-                                   found.is_null() ? std::string("missing") : found.dump(), expected));
-    }
-    static json at(const json& line, const char* key) { return line.value(key, json()); }
-    std::int64_t integer(const json& line, const char* key) const {
-        const json v = at(line, key);
-        if (!v.is_number_integer()) refuse(key, "an integer", v);
-        return v.get<std::int64_t>();
-    }
-    double number(const json& line, const char* key) const {
-        const json v = at(line, key);
-        if (!v.is_number()) refuse(key, "a number", v);
-        return v.get<double>();
-    }
-    bool boolean(const json& line, const char* key) const {
-        const json v = at(line, key);
-        if (!v.is_boolean()) refuse(key, "true or false", v);
-        return v.get<bool>();
-    }
-    std::string text(const json& line, const char* key) const {
-        const json v = at(line, key);
-        if (!v.is_string()) refuse(key, "text", v);
-        return v.get<std::string>();
-    }
-    // null stands for a figure that was not fitted (NaN).
-    std::vector<double> numbers(const json& line, const char* key) const {
-        const json v = at(line, key);
-        if (!v.is_array()) refuse(key, "an array of numbers", v);
-        std::vector<double> out;
-        for (const json& x : v) {
-            if (!x.is_number() && !x.is_null()) refuse(key, "an array of numbers", v);
-            out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
-        }
-        return out;
-    }
-};
-
 // Every journaled point has one coordinate per parameter, every succeeded trial one value per
 // objective and constraint: the strategy and the hypervolume index them without checking.
 void check_sizes(const fs::path& journal,
@@ -250,7 +205,8 @@ Study::Study(const fs::path& dir, const StudySpec& spec, const DesignSpace& spac
                 break;  // a torn line can only be the last one: everything after it is dropped
             }
             good_bytes += line.size() + 1;
-            const JournalLine at{journal, ++number};
+            const TypedJson at{"STUDY-004", fmt::format("{} line {}", journal.string(), ++number),
+                               "start a new study"};
             if (number == 1) {
                 if (!j.is_object() || j.value("study", json()) != "pixforge.study")
                     throw PixError("STUDY-004", fmt::format("{}: line 1 is not a pixforge study header",

@@ -17,6 +17,7 @@
 #include "core/process.hpp"
 #include "core/provenance.hpp"
 #include "optimizer/pareto.hpp"
+#include "optimizer/typed_json.hpp"
 
 namespace pixforge::optimizer {
 
@@ -49,63 +50,6 @@ json read_json(const fs::path& p) {
     return json::parse(in, nullptr, false);
 }
 
-// A key of a study file read with its type checked: `id` naming `where` (the file, and the line of
-// a journal) and the key otherwise.
-struct TypedReader {
-    const char* id;
-    std::string where;
-
-    [[noreturn]] void refuse(const char* key, const char* expected, const json& found) const {
-        throw PixError(
-            id, fmt::format("{}: '{}' is {} where pixforge optimize writes {}; the study is damaged "
-                            "or not pixforge's",
-                            where, key, found.is_null() ? std::string("missing") : found.dump(), expected));
-    }
-    json at(const json& object, const char* key) const { return object.value(key, json()); }
-    std::int64_t integer(const json& object, const char* key) const {
-        const json v = at(object, key);
-        if (!v.is_number_integer()) refuse(key, "an integer", v);
-        return v.get<std::int64_t>();
-    }
-    double number(const json& object, const char* key) const {
-        const json v = at(object, key);
-        if (!v.is_number()) refuse(key, "a number", v);
-        return v.get<double>();
-    }
-    bool boolean(const json& object, const char* key) const {
-        const json v = at(object, key);
-        if (!v.is_boolean()) refuse(key, "true or false", v);
-        return v.get<bool>();
-    }
-    // null stands for a figure that was not fitted (NaN).
-    Vector numbers(const json& object, const char* key, std::size_t size) const {
-        const json v = at(object, key);
-        if (!v.is_array()) refuse(key, "an array of numbers", v);
-        Vector out;
-        for (const json& x : v) {
-            if (!x.is_number() && !x.is_null()) refuse(key, "an array of numbers", v);
-            out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
-        }
-        if (size != kAnySize && out.size() != size) refuse(key, fmt::format("{} values", size).c_str(), v);
-        return out;
-    }
-    std::vector<std::string> texts(const json& object, const char* key) const {
-        const json v = at(object, key);
-        if (!v.is_array()) refuse(key, "an array of names", v);
-        std::vector<std::string> out;
-        for (const json& x : v) {
-            if (!x.is_string()) refuse(key, "an array of names", v);
-            out.push_back(x.get<std::string>());
-        }
-        return out;
-    }
-    // A key pixforge may leave out, of the type it writes when present.
-    void optional_text(const json& object, const char* key) const {
-        if (object.contains(key) && !object[key].is_string()) refuse(key, "text", object[key]);
-    }
-    static constexpr std::size_t kAnySize = std::numeric_limits<std::size_t>::max();
-};
-
 StudyView load(const fs::path& dir) {
     StudyView v;
     v.setup = read_json(dir / "codesign.json");
@@ -113,12 +57,12 @@ StudyView load(const fs::path& dir) {
         throw PixError(
             "STUDY-006",
             fmt::format("{}: not a co-design study (no codesign.json); run pixforge optimize", dir.string()));
-    const TypedReader setup{"STUDY-006", (dir / "codesign.json").string()};
+    const TypedJson setup{"STUDY-006", (dir / "codesign.json").string(), "run pixforge optimize again"};
     if (!v.setup.is_object())
         throw PixError("STUDY-006",
                        fmt::format("{}: holds a JSON {}; expected the object pixforge optimize writes",
                                    setup.where, v.setup.type_name()));
-    const Vector reference = setup.numbers(v.setup, "reference", TypedReader::kAnySize);
+    const Vector reference = setup.numbers(v.setup, "reference", TypedJson::kAnySize);
     v.objectives = setup.texts(v.setup, "objectives");
     v.constraints = setup.texts(v.setup, "constraints");
     if (v.objectives.size() != 4)  // accuracy, two costs and latency: the summary prints all four
@@ -135,15 +79,15 @@ StudyView load(const fs::path& dir) {
     for (std::size_t number = 1; std::getline(in, line); ++number) {
         const json j = json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object() || !j.contains("result")) continue;
-        const TypedReader journal{"STUDY-004",
-                                  fmt::format("{} line {}", (dir / "journal.jsonl").string(), number)};
+        const TypedJson journal{"STUDY-004",
+                                fmt::format("{} line {}", (dir / "journal.jsonl").string(), number),
+                                "start a new study"};
         Row r;
         r.id = journal.integer(j, "result");
         r.ok = journal.boolean(j, "ok");
         // A failed trial's objectives are meaningless (and may be empty); a succeeded one's are indexed.
-        r.objectives = journal.numbers(j, "objectives", r.ok ? v.objectives.size() : TypedReader::kAnySize);
-        r.constraints =
-            journal.numbers(j, "constraints", r.ok ? v.constraints.size() : TypedReader::kAnySize);
+        r.objectives = journal.numbers(j, "objectives", r.ok ? v.objectives.size() : TypedJson::kAnySize);
+        r.constraints = journal.numbers(j, "constraints", r.ok ? v.constraints.size() : TypedJson::kAnySize);
         r.seconds = journal.number(j, "seconds");
         journal.optional_text(j, "error");
         r.error = j.value("error", "");

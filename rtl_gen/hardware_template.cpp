@@ -73,7 +73,8 @@ HardwareTemplate parse_template_name(const std::string& name) {
         if (kind == "parallel" && tag == 'p') return parse_template(kind, 1, value);
         if (kind == "folded" && tag == 'r') return parse_template(kind, value, 1);
     }
-    throw PixError("RTL-001", fmt::format("template name '{}' is not of the form parallel_p<P> or folded_r<R>", name));
+    throw PixError("RTL-001",
+                   fmt::format("template name '{}' is not of the form parallel_p<P> or folded_r<R>", name));
 }
 
 }  // namespace pixforge::rtl

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git clang-format
   libsystemc-dev verilator iverilog
   libeigen3-dev libhdf5-dev zlib1g-dev libboost-test-dev
   libtorch-dev

@@ -64,13 +64,14 @@ std::string chain_json(const ChainRun& run, const ChainMetrics& m, const Identit
 }
 
 void print_chain_summary(const ChainRun& run, const ChainMetrics& m, std::ostream& out) {
-    out << fmt::format("Full chain with {}: {} pulses over {:.3f} ms ({:.3g}/s in), {} triggers, {} results delivered "
-                       "({:.3g}/s out)\n",
-                       run.processor, m.pulses, run.duration_s * 1e3, m.input_rate, m.triggers, m.delivered,
-                       m.output_rate);
-    out << fmt::format("  dead time {:.2f} %, lost: {} processor busy, {} FIFO full (max occupancy {}), {} triggers "
-                       "without a pulse\n",
-                       100 * m.dead_fraction, m.lost_busy, m.lost_fifo, run.fifo_max_occupancy, m.unmatched);
+    out << fmt::format(
+        "Full chain with {}: {} pulses over {:.3f} ms ({:.3g}/s in), {} triggers, {} results delivered "
+        "({:.3g}/s out)\n",
+        run.processor, m.pulses, run.duration_s * 1e3, m.input_rate, m.triggers, m.delivered, m.output_rate);
+    out << fmt::format(
+        "  dead time {:.2f} %, lost: {} processor busy, {} FIFO full (max occupancy {}), {} triggers "
+        "without a pulse\n",
+        100 * m.dead_fraction, m.lost_busy, m.lost_fifo, run.fifo_max_occupancy, m.unmatched);
     out << "  energy FWHM per line:";
     for (const auto& l : m.lines)
         out << fmt::format(
@@ -85,15 +86,18 @@ void print_chain_summary(const ChainRun& run, const ChainMetrics& m, std::ostrea
                                        : std::string("not fitted"),
                        m.timing.entries, m.pileup.auc, 100 * m.pileup.tpr_at_1pct_fpr);
     out << fmt::format("  latency trigger -> result: mean {:.1f} ns, min {:.1f}, p99 {:.1f}, max {:.1f}\n",
-                       m.latency_mean_s * 1e9, m.latency_min_s * 1e9, m.latency_p99_s * 1e9, m.latency_max_s * 1e9);
-    out << fmt::format("  simulation: {:.2f} s wall, {:.3g} pulses/s, {} ADC samples, {} of {} digital cycles simulated "
-                       "({:.3g} cycles/s)\n",
-                       run.wall_s, static_cast<double>(m.pulses) / run.wall_s, run.adc_samples, run.cycles_simulated,
-                       run.cycles_covered, static_cast<double>(run.cycles_simulated) / run.wall_s);
+                       m.latency_mean_s * 1e9, m.latency_min_s * 1e9, m.latency_p99_s * 1e9,
+                       m.latency_max_s * 1e9);
+    out << fmt::format(
+        "  simulation: {:.2f} s wall, {:.3g} pulses/s, {} ADC samples, {} of {} digital cycles simulated "
+        "({:.3g} cycles/s)\n",
+        run.wall_s, static_cast<double>(m.pulses) / run.wall_s, run.adc_samples, run.cycles_simulated,
+        run.cycles_covered, static_cast<double>(run.cycles_simulated) / run.wall_s);
 }
 
-void write_chain_report(const std::string& path, const ChainRun& run, const ChainMetrics& m, const Identity& identity,
-                        const Provenance& provenance, const std::string& resolved_config, std::uint64_t seed) {
+void write_chain_report(const std::string& path, const ChainRun& run, const ChainMetrics& m,
+                        const Identity& identity, const Provenance& provenance,
+                        const std::string& resolved_config, std::uint64_t seed) {
     const std::string partial = path + ".partial";
     {
         h5::Handle file = h5::create_file(partial);
@@ -105,15 +109,16 @@ void write_chain_report(const std::string& path, const ChainRun& run, const Chai
 
         h5::Handle ev = h5::create_group(file.id(), "events");
         const size_t n = run.results.size();
-        std::vector<double> start(n), trigger(n), accepted(n), result(n), delivered(n), energy(n), toa(n), score(n),
-            latency(n), true_energy(n), true_collected(n), true_t0(n);
+        std::vector<double> start(n), trigger(n), accepted(n), result(n), delivered(n), energy(n), toa(n),
+            score(n), latency(n), true_energy(n), true_collected(n), true_t0(n);
         std::vector<std::int64_t> line(n), pileup(n), npulses(n), primary(n);
         for (size_t i = 0; i < n; ++i) {
             const auto& r = run.results[i];
             const auto& e = m.events[i];
             start[i] = r.start_s * 1e9, trigger[i] = r.trigger_s * 1e9, accepted[i] = r.accepted_s * 1e9;
             result[i] = r.result_s * 1e9, delivered[i] = r.delivered_s * 1e9;
-            energy[i] = r.estimate.energy_eV * 1e-3, toa[i] = r.estimate.time_s * 1e9, score[i] = r.estimate.pileup_score;
+            energy[i] = r.estimate.energy_eV * 1e-3, toa[i] = r.estimate.time_s * 1e9,
+            score[i] = r.estimate.pileup_score;
             latency[i] = e.latency_s * 1e9;
             primary[i] = e.primary, pileup[i] = e.pileup, npulses[i] = e.n_pulses;
             if (e.primary >= 0) {
@@ -163,7 +168,8 @@ void write_chain_report(const std::string& path, const ChainRun& run, const Chai
         const nlohmann::json numbers = summary(run, m);
         h5::write_attribute(s.id(), "json", numbers.dump());
         std::vector<double> fwhm, fwhm_err, bias;
-        for (const auto& l : m.lines) fwhm.push_back(l.fwhm_eV), fwhm_err.push_back(l.fwhm_error_eV), bias.push_back(l.bias_eV);
+        for (const auto& l : m.lines)
+            fwhm.push_back(l.fwhm_eV), fwhm_err.push_back(l.fwhm_error_eV), bias.push_back(l.bias_eV);
         h5::write_vector(s.id(), "line_energy", m.lines_eV, "eV");
         h5::write_vector(s.id(), "fwhm", fwhm, "eV");
         h5::write_vector(s.id(), "fwhm_error", fwhm_err, "eV");

@@ -17,7 +17,9 @@
 #include "models/window_generator.hpp"
 
 // libsystemc's own main() refers to sc_main; pixforge drives the kernel itself (run_chain).
-int sc_main(int, char*[]) { return 0; }
+int sc_main(int, char*[]) {
+    return 0;
+}
 
 namespace pixforge::tb {
 
@@ -26,10 +28,13 @@ namespace {
 // A classical estimator together with the window context it refers to.
 class OwnedClassical : public models::PulseEstimator {
   public:
-    OwnedClassical(std::unique_ptr<models::WindowContext> context, std::unique_ptr<models::ClassicalEstimator> estimator)
+    OwnedClassical(std::unique_ptr<models::WindowContext> context,
+                   std::unique_ptr<models::ClassicalEstimator> estimator)
         : context_(std::move(context)), estimator_(std::move(estimator)) {}
     const std::string& name() const override { return estimator_->name(); }
-    models::Estimate estimate(const std::uint16_t* window) const override { return estimator_->estimate(window); }
+    models::Estimate estimate(const std::uint16_t* window) const override {
+        return estimator_->estimate(window);
+    }
 
   private:
     std::unique_ptr<models::WindowContext> context_;
@@ -61,8 +66,9 @@ ChainOptions ChainOptions::from_config(const Config& config) {
     return o;
 }
 
-std::unique_ptr<models::PulseEstimator> calibrated_classical(const models::PixelChain& chain, const Config& config,
-                                                             const std::string& name, std::uint64_t seed) {
+std::unique_ptr<models::PulseEstimator> calibrated_classical(const models::PixelChain& chain,
+                                                             const Config& config, const std::string& name,
+                                                             std::uint64_t seed) {
     auto context = std::make_unique<models::WindowContext>(chain);
     auto all = models::make_classical_estimators(*context, config);
     std::unique_ptr<models::ClassicalEstimator> chosen;
@@ -71,10 +77,13 @@ std::unique_ptr<models::PulseEstimator> calibrated_classical(const models::Pixel
         known += (known.empty() ? "" : ", ") + e->name();
         if (e->name() == name) chosen = std::move(e);
     }
-    if (!chosen) throw PixError("SIM-002", fmt::format("classical estimator '{}' is unknown; expected one of: {}", name, known));
+    if (!chosen)
+        throw PixError("SIM-002",
+                       fmt::format("classical estimator '{}' is unknown; expected one of: {}", name, known));
     // Calibrate on single-pulse windows of the training spectrum, as `pixforge baseline` does.
     const models::EnergySpectrum spectrum(chain.params().spectrum);
-    models::WindowGenerator generator(chain, spectrum, chain.params().rate_per_s, Rng(seed, "chain calibration"));
+    models::WindowGenerator generator(chain, spectrum, chain.params().rate_per_s,
+                                      Rng(seed, "chain calibration"));
     std::vector<models::CalibrationSample> samples;
     models::LabelledWindow w;
     while (samples.size() < 20000) {
@@ -97,7 +106,8 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     Rng rng(o.seed, "chain");
 
     auto* source = new sc::PulseSourceSc(
-        "source", models::PulseSource(chain, spectrum, chain.params().rate_per_s, Rng(rng.next(), "chain.arrivals")),
+        "source",
+        models::PulseSource(chain, spectrum, chain.params().rate_per_s, Rng(rng.next(), "chain.arrivals")),
         o.pulses, [&](const models::Pulse& p) {
             run.truth.push_back({p.t0_s, p.deposit.energy_eV, p.deposit.collected_e * eps, p.line_index});
         });
@@ -108,7 +118,8 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     auto* adc = new sc::AdcSc("adc", chain, Rng(rng.next(), "chain.adc"), o.adc_block, [source, tail, &o] {
         return source->emitted() >= o.pulses ? source->last_arrival_s() + tail : 1e300;
     });
-    auto* trigger = new sc::TriggerSc("trigger", chain, [adc](std::int64_t k) { return adc->sample_time(k); });
+    auto* trigger =
+        new sc::TriggerSc("trigger", chain, [adc](std::int64_t k) { return adc->sample_time(k); });
     auto* readout = new sc::ReadoutSc("readout", o.fifo_depth, o.link_rate_per_s,
                                       [&](const sc::PulseResult& r) { run.results.push_back(r); });
     sc::ProcessorSc* host = nullptr;
@@ -116,8 +127,8 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
         host = new sc::ClassicalHostSc("processor", o.clock_period_s, *classical, o.classical_latency);
     } else {
         if (!processor.network) throw PixError("SIM-001", "run_chain: no network and no classical estimator");
-        host = new sc::NnHostSc("processor", o.clock_period_s, processor.library, *processor.network, o.input_buffer,
-                                adc->block_done, adc->finished);
+        host = new sc::NnHostSc("processor", o.clock_period_s, processor.library, *processor.network,
+                                o.input_buffer, adc->block_done, adc->finished);
     }
     source->to_frontend.bind(frontend->pulses);
     adc->to_frontend.bind(frontend->sampling);
@@ -144,8 +155,8 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     return run;
 }
 
-ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config, const ChainOptions& options,
-                             const std::string& name) {
+ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config,
+                             const ChainOptions& options, const std::string& name) {
     const auto estimator = calibrated_classical(chain, config, name, options.seed);
     ProcessorChoice choice;
     choice.classical = name;

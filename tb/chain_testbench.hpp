@@ -25,21 +25,21 @@ struct ChainOptions {
     std::uint64_t pulses = 100000;
     double clock_period_s = 10e-9;  // digital clock of the processor
     int fifo_depth = 16;
-    double link_rate_per_s = 1e7;   // results per second on the readout link
-    int input_buffer = 1;           // windows waiting for a busy network
-    int classical_latency = 2;      // cycles from offer to result, classical estimators
-    int adc_block = 1024;           // samples per ADC transaction (temporal decoupling)
+    double link_rate_per_s = 1e7;  // results per second on the readout link
+    int input_buffer = 1;          // windows waiting for a busy network
+    int classical_latency = 2;     // cycles from offer to result, classical estimators
+    int adc_block = 1024;          // samples per ADC transaction (temporal decoupling)
     std::uint64_t seed = 1;
     static ChainOptions from_config(const Config& config);  // [readout] and synthesis.clock_period
 };
 
 // What takes the processor slot.
 struct ProcessorChoice {
-    std::string classical;                  // estimator name, or empty for a network
-    std::filesystem::path library;          // Verilated candidate (rtl::CandidateBuilder)
+    std::string classical;          // estimator name, or empty for a network
+    std::filesystem::path library;  // Verilated candidate (rtl::CandidateBuilder)
     std::optional<models::QuantizedNetwork> network;
     std::string template_name;
-    int latency_cycles = 0;                 // the template's formula, for the report
+    int latency_cycles = 0;  // the template's formula, for the report
 };
 
 struct TruthPulse {
@@ -48,10 +48,10 @@ struct TruthPulse {
 };
 
 struct ChainRun {
-    std::vector<TruthPulse> truth;          // every arrival, in time order
-    std::vector<sc::PulseResult> results;   // every delivered result, in time order
+    std::vector<TruthPulse> truth;         // every arrival, in time order
+    std::vector<sc::PulseResult> results;  // every delivered result, in time order
     std::uint64_t triggers = 0, edges_in_dead_time = 0, lost_busy = 0, lost_fifo = 0;
-    std::uint64_t processed = 0;            // results the processor emitted (delivered + lost_fifo)
+    std::uint64_t processed = 0;  // results the processor emitted (delivered + lost_fifo)
     std::size_t fifo_max_occupancy = 0;
     double duration_s = 0, dead_s = 0;
     std::uint64_t adc_samples = 0, cycles_simulated = 0, cycles_covered = 0;
@@ -61,15 +61,16 @@ struct ChainRun {
 
 // Calibrated classical estimator for the chain (single-pulse windows of the training spectrum);
 // SIM-002 for an unknown name (the message lists the known ones).
-std::unique_ptr<models::PulseEstimator> calibrated_classical(const models::PixelChain& chain, const Config& config,
-                                                             const std::string& name, std::uint64_t seed);
+std::unique_ptr<models::PulseEstimator> calibrated_classical(const models::PixelChain& chain,
+                                                             const Config& config, const std::string& name,
+                                                             std::uint64_t seed);
 
-ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& options, const ProcessorChoice& processor,
-                   const models::PulseEstimator* classical = nullptr);
+ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& options,
+                   const ProcessorChoice& processor, const models::PulseEstimator* classical = nullptr);
 
 // The chain with the classical estimator `name` in the processor slot, calibrated first
 // (calibrated_classical with the options' seed).
-ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config, const ChainOptions& options,
-                             const std::string& name);
+ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config,
+                             const ChainOptions& options, const std::string& name);
 
 }  // namespace pixforge::tb

@@ -44,7 +44,8 @@ ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
         labels.push_back(e.pileup);
         m.events.push_back(e);
     }
-    for (size_t l = 0; l < per_line.size(); ++l) m.lines.push_back(datasets::energy_line_metrics(per_line[l], m.lines_eV[l]));
+    for (size_t l = 0; l < per_line.size(); ++l)
+        m.lines.push_back(datasets::energy_line_metrics(per_line[l], m.lines_eV[l]));
     m.timing = datasets::timing_metrics(residuals);
     m.pileup = datasets::pileup_metrics(scores, labels);
     m.pulses = run.truth.size();
@@ -63,7 +64,8 @@ ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
         m.latency_min_s = latencies.front();
         m.latency_max_s = latencies.back();
         m.latency_p99_s = latencies[static_cast<size_t>(0.99 * static_cast<double>(latencies.size() - 1))];
-        m.latency_mean_s = std::accumulate(latencies.begin(), latencies.end(), 0.0) / static_cast<double>(latencies.size());
+        m.latency_mean_s =
+            std::accumulate(latencies.begin(), latencies.end(), 0.0) / static_cast<double>(latencies.size());
     }
     return m;
 }

@@ -13,10 +13,10 @@
 namespace pixforge::tb {
 
 struct ScoredEvent {
-    int primary = -1;          // index into ChainRun::truth, -1 for a trigger without a pulse
+    int primary = -1;  // index into ChainRun::truth, -1 for a trigger without a pulse
     bool pileup = false;
-    int n_pulses = 0;          // arrivals inside the window
-    double latency_s = 0;      // result - trigger sample
+    int n_pulses = 0;              // arrivals inside the window
+    double latency_s = 0;          // result - trigger sample
     double pulse_to_result_s = 0;  // result - primary arrival
 };
 

@@ -8,7 +8,8 @@
 
 namespace pixforge::tb {
 
-ChildRun run_simulate_child(std::vector<std::string> argv, const std::filesystem::path& work_dir, double timeout_s) {
+ChildRun run_simulate_child(std::vector<std::string> argv, const std::filesystem::path& work_dir,
+                            double timeout_s) {
     std::filesystem::create_directories(work_dir);
     const auto json = work_dir / "chain.json";
     std::filesystem::remove(json);  // a summary left by an earlier run must not pass for this one
@@ -24,8 +25,8 @@ ChildRun run_simulate_child(std::vector<std::string> argv, const std::filesystem
         c.bad_input = true;
         c.failure = log_tail(c.log, 2000);
     } else {
-        c.failure = fmt::format("the simulation child process failed ({}; log {}): {}", r.describe(), c.log.string(),
-                                log_tail(c.log, 800));
+        c.failure = fmt::format("the simulation child process failed ({}; log {}): {}", r.describe(),
+                                c.log.string(), log_tail(c.log, 800));
     }
     return c;
 }

@@ -13,14 +13,15 @@ namespace pixforge::tb {
 
 struct ChildRun {
     bool ok = false;
-    bool bad_input = false;       // the child refused the command (exit 2): `failure` is its message
-    nlohmann::json summary;       // the chain summary, when ok
-    std::string failure;          // what went wrong, with the log's tail
-    std::filesystem::path log;    // the child's stdout and stderr
+    bool bad_input = false;     // the child refused the command (exit 2): `failure` is its message
+    nlohmann::json summary;     // the chain summary, when ok
+    std::string failure;        // what went wrong, with the log's tail
+    std::filesystem::path log;  // the child's stdout and stderr
 };
 
 // `argv`: the child's command line, executable first ("... simulate -c F --candidate DIR ...");
 // --in-process and --json-file are added here.
-ChildRun run_simulate_child(std::vector<std::string> argv, const std::filesystem::path& work_dir, double timeout_s);
+ChildRun run_simulate_child(std::vector<std::string> argv, const std::filesystem::path& work_dir,
+                            double timeout_s);
 
 }  // namespace pixforge::tb

@@ -35,9 +35,11 @@ Config config_with(std::vector<std::string> overrides) {
 
 // Quiet, sharp pulses well above threshold: every arrival outside the dead time triggers.
 std::vector<std::string> clean_pulses() {
-    return {"noise.enabled=false",          "sensor.current_shape=\"delta\"", "sensor.charge_sharing=false",
-            "spectrum.min=10keV",           "spectrum.max=12keV",            "frontend.shaper_tau=10ns",
-            "frontend.rise_time=1ns",       "adc.jitter=0ps",                "adc.random_phase=false"};
+    return {"noise.enabled=false",         "sensor.current_shape=\"delta\"",
+            "sensor.charge_sharing=false", "spectrum.min=10keV",
+            "spectrum.max=12keV",          "frontend.shaper_tau=10ns",
+            "frontend.rise_time=1ns",      "adc.jitter=0ps",
+            "adc.random_phase=false"};
 }
 
 struct Candidate {
@@ -108,21 +110,23 @@ BOOST_AUTO_TEST_CASE(latency_is_the_template_formula_plus_the_trigger_delay) {
     const tb::ChainRun nn = tb::run_chain(chain, options, network_choice());
     const tb::ChainMetrics m = tb::score_chain(nn, chain);
     const double expected = trigger_delay + candidate().rtl.timing.latency * clock;
-    BOOST_TEST_MESSAGE("network latency " << m.latency_min_s * 1e9 << " .. " << m.latency_max_s * 1e9 << " ns, formula "
-                                          << expected * 1e9 << " ns");
+    BOOST_TEST_MESSAGE("network latency " << m.latency_min_s * 1e9 << " .. " << m.latency_max_s * 1e9
+                                          << " ns, formula " << expected * 1e9 << " ns");
     BOOST_TEST(m.latency_min_s == expected, boost::test_tools::tolerance(1e-9));
     BOOST_TEST(m.latency_max_s == expected, boost::test_tools::tolerance(1e-9));
 
     const tb::ChainRun cl = tb::run_chain_classical(chain, config, options, "max_sample");
     const tb::ChainMetrics mc = tb::score_chain(cl, chain);
-    BOOST_TEST(mc.latency_max_s == trigger_delay + options.classical_latency * clock, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(mc.latency_max_s == trigger_delay + options.classical_latency * clock,
+               boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_CASE(classical_chain_throughput_follows_the_dead_time_formula) {
     const double rate = 5e5, dead = 2e-6;
     for (const char* policy : {"nonparalyzable", "paralyzable"}) {
         std::vector<std::string> o = clean_pulses();
-        o.insert(o.end(), {"source.rate=5e5/s", "trigger.dead_time=2us", std::string("trigger.policy=") + policy});
+        o.insert(o.end(),
+                 {"source.rate=5e5/s", "trigger.dead_time=2us", std::string("trigger.policy=") + policy});
         const Config config = config_with(o);
         const models::PixelChain chain(models::chain_params_from(config));
         tb::ChainOptions options = tb::ChainOptions::from_config(config);
@@ -131,8 +135,9 @@ BOOST_AUTO_TEST_CASE(classical_chain_throughput_follows_the_dead_time_formula) {
         const tb::ChainMetrics m = tb::score_chain(run, chain);
         const double expected =
             std::string(policy) == "paralyzable" ? rate * std::exp(-rate * dead) : rate / (1 + rate * dead);
-        BOOST_TEST_MESSAGE(policy << ": input " << m.input_rate << " /s, output " << m.output_rate << " /s, formula "
-                                  << m.input_rate * expected / rate << " /s; " << run.wall_s << " s");
+        BOOST_TEST_MESSAGE(policy << ": input " << m.input_rate << " /s, output " << m.output_rate
+                                  << " /s, formula " << m.input_rate * expected / rate << " /s; "
+                                  << run.wall_s << " s");
         // The formula at the measured input rate (Poisson fluctuation of the arrivals removed).
         const double n = m.input_rate;
         const double formula =
@@ -149,7 +154,9 @@ struct ReadoutHarness : sc_core::sc_module {
     tlm_utils::simple_initiator_socket<ReadoutHarness> out{"out"};
     std::vector<double> times;
     SC_HAS_PROCESS(ReadoutHarness);
-    ReadoutHarness(sc_core::sc_module_name n, std::vector<double> t) : sc_module(n), times(std::move(t)) { SC_THREAD(run); }
+    ReadoutHarness(sc_core::sc_module_name n, std::vector<double> t) : sc_module(n), times(std::move(t)) {
+        SC_THREAD(run);
+    }
     void run() {
         for (double t : times) {
             sc::PulseResult r;
@@ -171,14 +178,16 @@ BOOST_AUTO_TEST_CASE(a_small_fifo_loses_exactly_what_it_cannot_hold) {
     for (int i = 0; i < 40; ++i) times.push_back(1e-6 * i);
     std::vector<sc::PulseResult> delivered;
     auto* harness = new ReadoutHarness("harness", times);
-    auto* readout = new sc::ReadoutSc("readout", 2, 4e5, [&](const sc::PulseResult& r) { delivered.push_back(r); });
+    auto* readout =
+        new sc::ReadoutSc("readout", 2, 4e5, [&](const sc::PulseResult& r) { delivered.push_back(r); });
     harness->out.bind(readout->results);
     sc_core::sc_start();
     readout->flush();
     std::vector<double> departures;
     std::uint64_t expected_lost = 0;
     for (double t : times) {
-        const auto queued = std::count_if(departures.begin(), departures.end(), [&](double d) { return d > t; });
+        const auto queued =
+            std::count_if(departures.begin(), departures.end(), [&](double d) { return d > t; });
         if (queued >= 2) {
             ++expected_lost;
             continue;
@@ -189,7 +198,8 @@ BOOST_AUTO_TEST_CASE(a_small_fifo_loses_exactly_what_it_cannot_hold) {
     BOOST_TEST(readout->lost() == expected_lost);
     BOOST_TEST(expected_lost > 10u);  // the case does exercise losses
     BOOST_TEST(delivered.size() + readout->lost() == times.size());
-    for (size_t i = 0; i < delivered.size(); ++i) BOOST_TEST(delivered[i].delivered_s == departures[i], boost::test_tools::tolerance(1e-12));
+    for (size_t i = 0; i < delivered.size(); ++i)
+        BOOST_TEST(delivered[i].delivered_s == departures[i], boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(fifo_losses_in_the_chain_are_counted_not_hidden) {
@@ -216,17 +226,19 @@ BOOST_AUTO_TEST_CASE(a_failing_run_stays_in_its_child_process) {
     test::TempDir dir;
     // A candidate folder without its network: bad input, reported as the child found it (exit 2).
     std::filesystem::create_directories(dir.path() / "empty");
-    ProcessResult r = run_process({pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/default.toml").string(),
-                                   "--candidate", (dir.path() / "empty").string(), "-n", "10"},
-                                  dir.path() / "a.log", 120);
+    ProcessResult r = run_process(
+        {pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/default.toml").string(),
+         "--candidate", (dir.path() / "empty").string(), "-n", "10"},
+        dir.path() / "a.log", 120);
     BOOST_TEST(r.exited);
     BOOST_TEST(r.exit_code == 2);
     const std::string a = log_tail(dir.path() / "a.log", 5000);
     BOOST_TEST(a.find("SIM-003") != std::string::npos);
     // A run that cannot finish in time is stopped and reported, not waited for.
-    r = run_process({pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/default.toml").string(),
-                     "--classical", "max_sample", "-n", "100000000", "--timeout", "2"},
-                    dir.path() / "b.log", 120);
+    r = run_process(
+        {pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/default.toml").string(),
+         "--classical", "max_sample", "-n", "100000000", "--timeout", "2"},
+        dir.path() / "b.log", 120);
     BOOST_TEST(r.exit_code == 1);
     BOOST_TEST(r.seconds < 60.0);
     const std::string b = log_tail(dir.path() / "b.log", 5000);

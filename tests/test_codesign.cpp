@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <set>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -31,7 +31,8 @@ const fs::path kPixforge = PIXFORGE_BINARY_DIR "/bin/pixforge";
 fs::path write_small_study_config(const fs::path& dir, const std::string& extra = "") {
     std::ifstream in(test::source_dir() / "configs/default.toml");
     std::string text, line;
-    while (std::getline(in, line) && line.rfind("# ---- the default co-design study", 0) != 0) text += line + "\n";
+    while (std::getline(in, line) && line.rfind("# ---- the default co-design study", 0) != 0)
+        text += line + "\n";
     text += R"(
 [network]
 window_first = 4
@@ -100,12 +101,13 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
         setpgid(0, 0);
         const int fd = ::open((dir.path() / "first.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 1), dup2(fd, 2);
-        execl(kPixforge.c_str(), kPixforge.c_str(), "optimize", "-c", config.c_str(), "-o", study.c_str(), "--cache",
-              cache.c_str(), "--workers", "1", static_cast<char*>(nullptr));
+        execl(kPixforge.c_str(), kPixforge.c_str(), "optimize", "-c", config.c_str(), "-o", study.c_str(),
+              "--cache", cache.c_str(), "--workers", "1", static_cast<char*>(nullptr));
         _exit(127);
     }
     const auto start = std::chrono::steady_clock::now();
-    while (journal_results(study).empty() && std::chrono::steady_clock::now() - start < std::chrono::minutes(10))
+    while (journal_results(study).empty() &&
+           std::chrono::steady_clock::now() - start < std::chrono::minutes(10))
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     kill(-pid, SIGKILL);
     int status = 0;
@@ -119,8 +121,8 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     const auto stamp = fs::last_write_time(metrics);
 
     int code = -1;
-    const std::string log = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache", cache.string(),
-                                 "--workers", "1", "--resume"},
+    const std::string log = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
+                                 cache.string(), "--workers", "1", "--resume"},
                                 dir.path() / "resume.log", &code);
     BOOST_TEST_MESSAGE(log);
     BOOST_TEST(code == 0);
@@ -128,8 +130,8 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     BOOST_TEST(after.size() == 3u);
     std::set<std::int64_t> ids;
     for (const auto& r : after) ids.insert(r["result"].get<std::int64_t>());
-    BOOST_TEST(ids.size() == 3u);                             // no trial recorded twice
-    BOOST_TEST((fs::last_write_time(metrics) == stamp));      // the finished trial was not recomputed
+    BOOST_TEST(ids.size() == 3u);                         // no trial recorded twice
+    BOOST_TEST((fs::last_write_time(metrics) == stamp));  // the finished trial was not recomputed
     BOOST_TEST(log.find("resuming: " + std::to_string(before.size()) + " trials done") != std::string::npos);
 
     // The report: every trial, its metrics, the Pareto set; and the printed summary.
@@ -152,21 +154,25 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     // The pre-tapeout checklist on a trial's candidate; then against its own golden figures, and
     // against a clock it cannot meet.
     const std::string candidate = (study / "trials" / std::to_string(first) / "candidate").string();
-    const std::vector<std::string> validate{"validate", "-c", config.string(), "--candidate", candidate,
-                                            "--vectors", "500", "-n", "800", "--cache", cache.string()};
+    const std::vector<std::string> validate{"validate", "-c",        config.string(), "--candidate",
+                                            candidate,  "--vectors", "500",           "-n",
+                                            "800",      "--cache",   cache.string()};
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> v = validate;
         v.insert(v.end(), extra.begin(), extra.end());
         return v;
     };
-    const std::string v1 = run(with({"--write-golden", (dir.path() / "golden.json").string()}), dir.path() / "v1.log", &code);
+    const std::string v1 =
+        run(with({"--write-golden", (dir.path() / "golden.json").string()}), dir.path() / "v1.log", &code);
     BOOST_TEST_MESSAGE(v1);
     BOOST_TEST(v1.find("RTL = integer reference    PASS") != std::string::npos);
     BOOST_TEST(v1.find("gate level = RTL           PASS") != std::string::npos);
     BOOST_TEST(v1.find("no loss at max rate        PASS") != std::string::npos);
-    const std::string v2 = run(with({"--golden", (dir.path() / "golden.json").string()}), dir.path() / "v2.log", &code);
+    const std::string v2 =
+        run(with({"--golden", (dir.path() / "golden.json").string()}), dir.path() / "v2.log", &code);
     BOOST_TEST(v2.find("regression                 PASS") != std::string::npos);
-    const std::string v3 = run(with({"--set", "synthesis.clock_period=\"1ns\""}), dir.path() / "v3.log", &code);
+    const std::string v3 =
+        run(with({"--set", "synthesis.clock_period=\"1ns\""}), dir.path() / "v3.log", &code);
     BOOST_TEST(code == 1);
     BOOST_TEST(v3.find("timing                     FAIL") != std::string::npos);
     BOOST_TEST(v3.find("VALIDATION FAILED") != std::string::npos);
@@ -178,25 +184,27 @@ BOOST_AUTO_TEST_CASE(failing_trials_are_recorded_with_their_stage_and_the_study_
     const fs::path config = write_small_study_config(dir.path(), "");
     const fs::path study = dir.path() / "study";
     int code = -1;
-    const std::string log = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
-                                 (dir.path() / "cache").string(), "--budget", "2", "--set",
-                                 "synthesis.yosys_timeout=\"0.001s\""},
-                                dir.path() / "log", &code);
+    const std::string log =
+        run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
+             (dir.path() / "cache").string(), "--budget", "2", "--set", "synthesis.yosys_timeout=\"0.001s\""},
+            dir.path() / "log", &code);
     // 0.001 s is below the schema's minimum: bad input is refused before anything runs.
     BOOST_TEST(code == 2);
     BOOST_TEST(log.find("CFG-006") != std::string::npos);
     BOOST_TEST(!fs::exists(study / "journal.jsonl"));
-    const std::string log2 = run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
-                                  (dir.path() / "cache").string(), "--budget", "2", "--set",
-                                  "synthesis.yosys_timeout=\"1s\"", "--set", "synthesis.strategy=\"balanced\""},
-                                 dir.path() / "log2", &code);
+    const std::string log2 =
+        run({"optimize", "-c", config.string(), "-o", study.string(), "--cache",
+             (dir.path() / "cache").string(), "--budget", "2", "--set", "synthesis.yosys_timeout=\"1s\"",
+             "--set", "synthesis.strategy=\"balanced\""},
+            dir.path() / "log2", &code);
     BOOST_TEST_MESSAGE(log2);
     BOOST_TEST(code == 0);
     const auto results = journal_results(study);
     BOOST_TEST(results.size() == 2u);
     std::size_t failed_at_synthesis = 0;
     for (const auto& r : results) {
-        const auto m = nlohmann::json::parse(std::ifstream(study / "trials" / std::to_string(r["result"].get<int>()) / "metrics.json"));
+        const auto m = nlohmann::json::parse(
+            std::ifstream(study / "trials" / std::to_string(r["result"].get<int>()) / "metrics.json"));
         if (!r["ok"].get<bool>()) {
             failed_at_synthesis += m["failed_stage"] == "synthesis";
             BOOST_TEST(m["error"].get<std::string>().find("PPA-003") != std::string::npos);

@@ -4,8 +4,14 @@ namespace pixforge::sc {
 
 AdcSc::AdcSc(sc_core::sc_module_name name, const models::PixelChain& chain, Rng rng, int block_samples,
              std::function<double()> stop_s)
-    : sc_module(name), to_frontend("to_frontend"), to_trigger("to_trigger"), chain_(chain), rng_(std::move(rng)),
-      block_(block_samples), stop_s_(std::move(stop_s)), period_s_(chain.sample_period()) {
+    : sc_module(name),
+      to_frontend("to_frontend"),
+      to_trigger("to_trigger"),
+      chain_(chain),
+      rng_(std::move(rng)),
+      block_(block_samples),
+      stop_s_(std::move(stop_s)),
+      period_s_(chain.sample_period()) {
     phase_s_ = chain.params().adc.random_phase ? rng_.uniform() * period_s_ : 0.0;
     SC_HAS_PROCESS(AdcSc);
     SC_THREAD(run);
@@ -27,7 +33,8 @@ void AdcSc::run() {
         block.first_sample = next_sample_;
         block.codes.resize(static_cast<size_t>(block_));
         for (int i = 0; i < block_; ++i)
-            block.codes[static_cast<size_t>(i)] = chain_.adc().convert(pedestal + request.signal_e[static_cast<size_t>(i)]);
+            block.codes[static_cast<size_t>(i)] =
+                chain_.adc().convert(pedestal + request.signal_e[static_cast<size_t>(i)]);
         transport(to_trigger, block);
         next_sample_ += block_;
         block_done.notify(sc_core::SC_ZERO_TIME);

@@ -3,8 +3,13 @@
 namespace pixforge::sc {
 
 AnalogFrontEndSc::AnalogFrontEndSc(sc_core::sc_module_name name, const models::PixelChain& chain, Rng rng)
-    : sc_module(name), pulses("pulses"), sampling("sampling"), chain_(chain), rng_(std::move(rng)),
-      noise_(chain.noise().stream(rng_)), reach_s_(chain.frontend().length() + chain.sensor().max_drift_time()) {
+    : sc_module(name),
+      pulses("pulses"),
+      sampling("sampling"),
+      chain_(chain),
+      rng_(std::move(rng)),
+      noise_(chain.noise().stream(rng_)),
+      reach_s_(chain.frontend().length() + chain.sensor().max_drift_time()) {
     pulses.register_b_transport(this, &AnalogFrontEndSc::on_pulse);
     sampling.register_b_transport(this, &AnalogFrontEndSc::on_sample);
 }

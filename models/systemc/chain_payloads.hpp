@@ -17,13 +17,13 @@ namespace pixforge::sc {
 
 // ADC -> analog front end: the analog value at each sample time (read transaction).
 struct SampleRequest {
-    std::vector<double> times_s;     // in
-    std::vector<double> signal_e;    // out: pulses + noise, peak-normalised electrons, no pedestal
+    std::vector<double> times_s;   // in
+    std::vector<double> signal_e;  // out: pulses + noise, peak-normalised electrons, no pedestal
 };
 
 // ADC -> trigger: consecutive ADC codes.
 struct CodeBlock {
-    std::int64_t first_sample = 0;   // index of codes[0] in the stream
+    std::int64_t first_sample = 0;  // index of codes[0] in the stream
     std::vector<std::uint16_t> codes;
 };
 
@@ -69,6 +69,8 @@ T& payload_of(tlm::tlm_generic_payload& gp) {
     return *reinterpret_cast<T*>(gp.get_data_ptr());
 }
 
-inline sc_core::sc_time seconds(double s) { return sc_core::sc_time(s, sc_core::SC_SEC); }
+inline sc_core::sc_time seconds(double s) {
+    return sc_core::sc_time(s, sc_core::SC_SEC);
+}
 
 }  // namespace pixforge::sc

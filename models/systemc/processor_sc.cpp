@@ -9,15 +9,21 @@ ProcessorSc::ProcessorSc(sc_core::sc_module_name name, double clock_period_s)
     windows.register_b_transport(this, &ProcessorSc::on_window);
 }
 
-void ProcessorSc::on_window(tlm::tlm_generic_payload& gp, sc_core::sc_time&) { accept(payload_of<CapturedWindow>(gp)); }
+void ProcessorSc::on_window(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
+    accept(payload_of<CapturedWindow>(gp));
+}
 
 // ---- network -------------------------------------------------------------------------------------
 
 NnHostSc::NnHostSc(sc_core::sc_module_name name, double clock_period_s, const std::filesystem::path& library,
                    const models::QuantizedNetwork& net, int buffer, sc_core::sc_event& time_advanced,
                    const bool& input_finished)
-    : ProcessorSc(name, clock_period_s), candidate_(library), reference_(net), buffer_(static_cast<std::size_t>(buffer)),
-      time_advanced_(time_advanced), input_finished_(input_finished) {
+    : ProcessorSc(name, clock_period_s),
+      candidate_(library),
+      reference_(net),
+      buffer_(static_cast<std::size_t>(buffer)),
+      time_advanced_(time_advanced),
+      input_finished_(input_finished) {
     samples_ = candidate_.samples();
     idle_samples_.assign(static_cast<size_t>(samples_), 0);
     candidate_.reset();
@@ -41,7 +47,8 @@ void NnHostSc::step_cycle() {
         arriving_.pop_front();
     }
     const bool offer = !waiting_.empty();
-    const rtl::Candidate::Cycle c = candidate_.step(offer, offer ? waiting_.front().adc.data() : idle_samples_.data(), true);
+    const rtl::Candidate::Cycle c =
+        candidate_.step(offer, offer ? waiting_.front().adc.data() : idle_samples_.data(), true);
     const double now = static_cast<double>(cycle_) * clock_s_;
     if (c.out_valid && !in_flight_.empty()) {  // results leave in order
         PulseResult r = std::move(in_flight_.front());
@@ -78,7 +85,8 @@ void NnHostSc::run() {
         const auto horizon = static_cast<std::uint64_t>(sc_core::sc_time_stamp().to_seconds() / clock_s_);
         while (busy()) {
             // Skip the idle stretch before the next window: nothing in flight, no state changes.
-            if (in_flight_.empty() && waiting_.empty()) cycle_ = std::max(cycle_, offer_cycle(arriving_.front().ready_s));
+            if (in_flight_.empty() && waiting_.empty())
+                cycle_ = std::max(cycle_, offer_cycle(arriving_.front().ready_s));
             if (cycle_ > horizon && !input_finished_) break;
             step_cycle();
         }

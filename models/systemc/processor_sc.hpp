@@ -25,7 +25,7 @@ namespace pixforge::sc {
 
 class ProcessorSc : public sc_core::sc_module {
   public:
-    tlm_utils::simple_target_socket<ProcessorSc> windows;         // CapturedWindow writes
+    tlm_utils::simple_target_socket<ProcessorSc> windows;        // CapturedWindow writes
     tlm_utils::simple_initiator_socket<ProcessorSc> to_readout;  // PulseResult writes
 
     ProcessorSc(sc_core::sc_module_name name, double clock_period_s);
@@ -79,8 +79,8 @@ class NnHostSc : public ProcessorSc {
 
 class ClassicalHostSc : public ProcessorSc {
   public:
-    ClassicalHostSc(sc_core::sc_module_name name, double clock_period_s, const models::PulseEstimator& estimator,
-                    int latency_cycles);
+    ClassicalHostSc(sc_core::sc_module_name name, double clock_period_s,
+                    const models::PulseEstimator& estimator, int latency_cycles);
 
   private:
     void accept(const CapturedWindow& w) override;

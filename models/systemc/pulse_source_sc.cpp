@@ -6,7 +6,11 @@ namespace pixforge::sc {
 
 PulseSourceSc::PulseSourceSc(sc_core::sc_module_name name, models::PulseSource source, std::uint64_t pulses,
                              std::function<void(const models::Pulse&)> truth)
-    : sc_module(name), to_frontend("to_frontend"), source_(std::move(source)), pulses_(pulses), truth_(std::move(truth)) {
+    : sc_module(name),
+      to_frontend("to_frontend"),
+      source_(std::move(source)),
+      pulses_(pulses),
+      truth_(std::move(truth)) {
     SC_HAS_PROCESS(PulseSourceSc);
     SC_THREAD(run);
 }

@@ -6,7 +6,10 @@ namespace pixforge::sc {
 
 ReadoutSc::ReadoutSc(sc_core::sc_module_name name, int depth, double link_rate_per_s,
                      std::function<void(const PulseResult&)> delivered)
-    : sc_module(name), results("results"), depth_(static_cast<std::size_t>(depth)), send_s_(1.0 / link_rate_per_s),
+    : sc_module(name),
+      results("results"),
+      depth_(static_cast<std::size_t>(depth)),
+      send_s_(1.0 / link_rate_per_s),
       delivered_(std::move(delivered)) {
     results.register_b_transport(this, &ReadoutSc::on_result);
 }

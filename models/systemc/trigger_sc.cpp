@@ -6,16 +6,24 @@ namespace pixforge::sc {
 
 TriggerSc::TriggerSc(sc_core::sc_module_name name, const models::PixelChain& chain,
                      std::function<double(std::int64_t)> sample_time)
-    : sc_module(name), codes("codes"), to_host("to_host"), chain_(chain), time_of_(std::move(sample_time)),
-      window_(chain.params().trigger.window), pre_(chain.params().trigger.pre_trigger),
-      threshold_(chain.threshold_codes()), pedestal_(chain.adc().baseline_code()),
-      dead_time_(chain.params().trigger.dead_time_s), policy_(chain.params().trigger.policy) {
+    : sc_module(name),
+      codes("codes"),
+      to_host("to_host"),
+      chain_(chain),
+      time_of_(std::move(sample_time)),
+      window_(chain.params().trigger.window),
+      pre_(chain.params().trigger.pre_trigger),
+      threshold_(chain.threshold_codes()),
+      pedestal_(chain.adc().baseline_code()),
+      dead_time_(chain.params().trigger.dead_time_s),
+      policy_(chain.params().trigger.policy) {
     codes.register_b_transport(this, &TriggerSc::on_codes);
 }
 
 void TriggerSc::on_codes(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
     const CodeBlock& b = payload_of<CodeBlock>(gp);
-    for (size_t i = 0; i < b.codes.size(); ++i) sample(b.first_sample + static_cast<std::int64_t>(i), b.codes[i]);
+    for (size_t i = 0; i < b.codes.size(); ++i)
+        sample(b.first_sample + static_cast<std::int64_t>(i), b.codes[i]);
 }
 
 void TriggerSc::sample(std::int64_t k, std::uint16_t code) {

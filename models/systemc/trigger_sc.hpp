@@ -20,10 +20,11 @@ namespace pixforge::sc {
 
 class TriggerSc : public sc_core::sc_module {
   public:
-    tlm_utils::simple_target_socket<TriggerSc> codes;        // CodeBlock writes from the ADC
+    tlm_utils::simple_target_socket<TriggerSc> codes;       // CodeBlock writes from the ADC
     tlm_utils::simple_initiator_socket<TriggerSc> to_host;  // CapturedWindow writes
 
-    TriggerSc(sc_core::sc_module_name name, const models::PixelChain& chain, std::function<double(std::int64_t)> sample_time);
+    TriggerSc(sc_core::sc_module_name name, const models::PixelChain& chain,
+              std::function<double(std::int64_t)> sample_time);
 
     std::uint64_t triggers() const { return triggers_; }
     std::uint64_t edges_in_dead_time() const { return dead_edges_; }
@@ -43,7 +44,7 @@ class TriggerSc : public sc_core::sc_module {
         CapturedWindow w;
         std::int64_t last_sample;
     };
-    std::deque<Open> open_;  // windows still filling
+    std::deque<Open> open_;       // windows still filling
     bool previous_above_ = true;  // no edge on the very first sample
     std::int64_t dead_until_sample_ = 0;
     bool was_armed_ = true;

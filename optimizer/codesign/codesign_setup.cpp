@@ -17,12 +17,14 @@ CodesignOptions CodesignOptions::from_config(const Config& config, Guidance guid
     o.guidance = guidance;
     o.area_budget_um2 = config.real("codesign.area_budget_um2");
     o.power_budget_uW = config.real("codesign.power_budget_uW");
-    o.reference = config.reals(guidance == Guidance::Synthesis ? "codesign.reference" : "codesign.theory_reference");
+    o.reference =
+        config.reals(guidance == Guidance::Synthesis ? "codesign.reference" : "codesign.theory_reference");
     if (o.reference.size() != 4)
-        throw PixError("OPT-002", fmt::format("{}: codesign.{} has {} values; expected 4, one per objective ({})",
-                                              config.source(),
-                                              guidance == Guidance::Synthesis ? "reference" : "theory_reference",
-                                              o.reference.size(), fmt::join(o.objective_names(), ", ")));
+        throw PixError(
+            "OPT-002",
+            fmt::format("{}: codesign.{} has {} values; expected 4, one per objective ({})", config.source(),
+                        guidance == Guidance::Synthesis ? "reference" : "theory_reference",
+                        o.reference.size(), fmt::join(o.objective_names(), ", ")));
     o.pulses = static_cast<std::uint64_t>(config.integer("codesign.pulses"));
     o.check_windows = static_cast<int>(config.integer("codesign.check_windows"));
     o.simulate_timeout_s = config.real("codesign.simulate_timeout");
@@ -61,12 +63,14 @@ TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<dou
             pipeline = value;
         } else if (name.find('.') != std::string::npos) {
             const bool number = space[i].kind != optimizer::ParamKind::Categorical;
-            d.overrides.push_back(number ? fmt::format("{}={}", name, text) : fmt::format("{}=\"{}\"", name, text));
+            d.overrides.push_back(number ? fmt::format("{}={}", name, text)
+                                         : fmt::format("{}=\"{}\"", name, text));
         } else {
-            throw PixError("OPT-003", fmt::format("[space.{}]: not a known co-design parameter (hidden_width, "
-                                                  "hidden_layers, weight_bits, activation_bits, template, reuse, "
-                                                  "pipeline) nor a config key such as network.window_length",
-                                                  name));
+            throw PixError("OPT-003",
+                           fmt::format("[space.{}]: not a known co-design parameter (hidden_width, "
+                                       "hidden_layers, weight_bits, activation_bits, template, reuse, "
+                                       "pipeline) nor a config key such as network.window_length",
+                                       name));
         }
     }
     if (width > 0) {

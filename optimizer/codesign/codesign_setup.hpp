@@ -43,7 +43,7 @@ Guidance parse_guidance(const std::string& name);  // OPT-001 for anything else
 struct TrialDesign {
     std::vector<std::string> overrides;  // --set style, applied on top of the study's config
     rtl::HardwareTemplate hardware;
-    std::string description;             // "hidden_width=8, template=folded, reuse=4"
+    std::string description;  // "hidden_width=8, template=folded, reuse=4"
 };
 
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u);

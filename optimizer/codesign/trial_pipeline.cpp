@@ -45,8 +45,9 @@ std::string sections_of(const std::string& resolved, const std::vector<std::stri
     return out;
 }
 
-const std::vector<std::string> kChainSections{"run",   "sensor", "spectrum", "test_spectrum", "source", "frontend",
-                                              "noise", "adc",    "trigger",  "labels",        "dataset"};
+const std::vector<std::string> kChainSections{"run",     "sensor",   "spectrum", "test_spectrum",
+                                              "source",  "frontend", "noise",    "adc",
+                                              "trigger", "labels",   "dataset"};
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -60,16 +61,23 @@ fs::path study_dataset(const Config& config, const fs::path& cache, std::ostream
     if (fs::exists(path)) return path;
     fs::create_directories(path.parent_path());
     const fs::path temp = path.string() + fmt::format(".{}.building.h5", getpid());
-    datasets::build_dataset(config, 0, temp.string(), current_provenance("pixforge optimize (study dataset)"), progress);
+    datasets::build_dataset(config, 0, temp.string(), current_provenance("pixforge optimize (study dataset)"),
+                            progress);
     fs::rename(temp, path);
     return path;
 }
 
 nlohmann::json simulate_child(const fs::path& executable, const fs::path& config_file,
-                              const std::vector<std::string>& processor_args, std::uint64_t pulses, double timeout_s,
-                              const fs::path& work_dir) {
-    std::vector<std::string> argv{executable.string(), "simulate", "-c", config_file.string(), "-n",
-                                  std::to_string(pulses), "-o", (work_dir / "chain.h5").string()};
+                              const std::vector<std::string>& processor_args, std::uint64_t pulses,
+                              double timeout_s, const fs::path& work_dir) {
+    std::vector<std::string> argv{executable.string(),
+                                  "simulate",
+                                  "-c",
+                                  config_file.string(),
+                                  "-n",
+                                  std::to_string(pulses),
+                                  "-o",
+                                  (work_dir / "chain.h5").string()};
     argv.insert(argv.end(), processor_args.begin(), processor_args.end());
     tb::ChildRun r = tb::run_simulate_child(argv, work_dir, timeout_s);
     if (!r.ok) throw TrialFailure("simulate", r.failure);
@@ -78,8 +86,13 @@ nlohmann::json simulate_child(const fs::path& executable, const fs::path& config
 
 TrialPipeline::TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
                              fs::path study_dir, fs::path cache_dir, fs::path dataset, fs::path executable)
-    : base_(base), space_(space), options_(std::move(options)), study_(std::move(study_dir)),
-      cache_(std::move(cache_dir)), dataset_(std::move(dataset)), executable_(std::move(executable)) {
+    : base_(base),
+      space_(space),
+      options_(std::move(options)),
+      study_(std::move(study_dir)),
+      cache_(std::move(cache_dir)),
+      dataset_(std::move(dataset)),
+      executable_(std::move(executable)) {
     if (options_.guidance == Guidance::Synthesis)
         ppa_ = std::make_unique<rtl::PpaEvaluator>(rtl::SynthesisOptions::from_config(base_), cache_);
 }
@@ -122,7 +135,10 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         stage = "train";
         auto t = std::chrono::steady_clock::now();
         const std::string net_key =
-            ContentHash().add(dataset_.filename().string()).add(sections_of(config.resolved_toml(), {"run", "network", "training"})).hex();
+            ContentHash()
+                .add(dataset_.filename().string())
+                .add(sections_of(config.resolved_toml(), {"run", "network", "training"}))
+                .hex();
         const fs::path net_path = cache_ / "networks" / (net_key + ".h5");
         if (!fs::exists(net_path)) {
             fs::create_directories(net_path.parent_path());
@@ -130,7 +146,8 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
             models::NetworkTrainer trainer(config, data, nullptr);
             trainer.train();
             const fs::path temp = net_path.string() + fmt::format(".{}-{}.h5", getpid(), id);
-            models::save_network(trainer.export_network(), temp.string(), "{\"made_by\": \"pixforge optimize\"}");
+            models::save_network(trainer.export_network(), temp.string(),
+                                 "{\"made_by\": \"pixforge optimize\"}");
             fs::rename(temp, net_path);
         }
         const models::QuantizedNetwork net = models::load_network(net_path.string());
@@ -151,7 +168,8 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         {
             const datasets::DatasetReader data(dataset_.string());
             datasets::WindowBatch batch;
-            const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
+            const std::size_t n =
+                std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
             data.read("test", 0, n, batch);
             rtl::Candidate candidate(build.library);
             candidate.reset();
@@ -161,10 +179,13 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
             std::size_t bad = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 reference.run(batch.adc.data() + i * static_cast<std::size_t>(batch.window), expected);
-                for (std::size_t k = 0; k < expected.size(); ++k) bad += expected[k] != outputs[i * expected.size() + k];
+                for (std::size_t k = 0; k < expected.size(); ++k)
+                    bad += expected[k] != outputs[i * expected.size() + k];
             }
             m["rtl_check_windows"] = n;
-            if (bad) throw TrialFailure("rtl", fmt::format("{} output words differ from the integer reference", bad));
+            if (bad)
+                throw TrialFailure("rtl",
+                                   fmt::format("{} output words differ from the integer reference", bad));
         }
         m["rtl_hash"] = rtl.rtl_hash();
         m["latency_cycles"] = rtl.timing.latency;
@@ -177,15 +198,16 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
             t = std::chrono::steady_clock::now();
             const models::PixelChain chain(models::chain_params_from(config));
             const auto& so = ppa_->options();
-            const rtl::Stimuli stimuli =
-                rtl::stream_stimuli(chain, rtl.samples, so.power_windows, so.clock_period_s, chain.params().seed);
+            const rtl::Stimuli stimuli = rtl::stream_stimuli(chain, rtl.samples, so.power_windows,
+                                                             so.clock_period_s, chain.params().seed);
             const rtl::PpaResult p = ppa_->evaluate(net, design.hardware, stimuli);
             write_file_atomically(dir / "ppa.json", p.to_json().dump(2));
             if (!p.ok) throw TrialFailure(p.failed_stage, p.error);
             m["area_um2"] = p.area_um2, m["cells"] = p.cells, m["flip_flops"] = p.flip_flops;
             m["critical_path_ns"] = p.critical_path_s * 1e9, m["worst_slack_ns"] = p.worst_slack_s * 1e9;
             m["max_clock_MHz"] = p.max_clock_Hz * 1e-6, m["power_uW"] = p.total_W * 1e6;
-            m["clock_power_uW"] = p.clock_W * 1e6, m["energy_per_inference_pJ"] = p.energy_per_inference_J * 1e12;
+            m["clock_power_uW"] = p.clock_W * 1e6,
+            m["energy_per_inference_pJ"] = p.energy_per_inference_J * 1e12;
             m["netlist"] = (fs::path(p.work_dir) / "netlist.v").string();
             seconds["synthesis"] = seconds_since(t);
         }
@@ -193,9 +215,10 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         // ---- the full chain ----
         stage = "simulate";
         t = std::chrono::steady_clock::now();
-        const nlohmann::json chain = simulate_child(executable_, dir / "config.toml",
-                                                    {"--candidate", candidate_dir.string(), "--cache", cache_.string()},
-                                                    options_.pulses, options_.simulate_timeout_s, dir);
+        const nlohmann::json chain =
+            simulate_child(executable_, dir / "config.toml",
+                           {"--candidate", candidate_dir.string(), "--cache", cache_.string()},
+                           options_.pulses, options_.simulate_timeout_s, dir);
         seconds["simulate"] = seconds_since(t);
         // The one rule for unfitted lines (datasets::line_resolution, in the chain summary): the
         // objective counts an unfitted or wider-than-the-line peak as 100 %; the flag says so.
@@ -231,11 +254,12 @@ optimizer::Evaluation TrialPipeline::objectives_of(nlohmann::json& m) const {
     if (options_.guidance == Guidance::Synthesis) {
         e.objectives = {m["energy_fwhm_eV"], m["area_um2"], m["power_uW"], m["latency_ns"]};
         e.constraints = {m["area_um2"].get<double>() - options_.area_budget_um2,
-                         m["power_uW"].get<double>() - options_.power_budget_uW, -m["worst_slack_ns"].get<double>(),
-                         m["lost_events"].get<double>()};
+                         m["power_uW"].get<double>() - options_.power_budget_uW,
+                         -m["worst_slack_ns"].get<double>(), m["lost_events"].get<double>()};
     } else {
         e.objectives = {m["energy_fwhm_eV"], m["parameter_bits"], m["bops"], m["latency_ns"]};
-        e.constraints = {0.0, 0.0, 0.0, m["lost_events"].get<double>()};  // budgets unknowable without synthesis
+        e.constraints = {0.0, 0.0, 0.0,
+                         m["lost_events"].get<double>()};  // budgets unknowable without synthesis
     }
     m["objectives"] = e.objectives, m["constraints"] = e.constraints;
     write_file_atomically(dir / "metrics.json", m.dump(2));

@@ -26,7 +26,8 @@
 namespace pixforge::codesign {
 
 struct TrialFailure : std::runtime_error {
-    TrialFailure(std::string stage_, const std::string& what) : std::runtime_error(stage_ + ": " + what), stage(std::move(stage_)) {}
+    TrialFailure(std::string stage_, const std::string& what)
+        : std::runtime_error(stage_ + ": " + what), stage(std::move(stage_)) {}
     std::string stage;
 };
 
@@ -34,8 +35,8 @@ class TrialPipeline {
   public:
     // `base` is the study's config; `dataset` the labelled dataset every trial trains on.
     TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
-                  std::filesystem::path study_dir, std::filesystem::path cache_dir, std::filesystem::path dataset,
-                  std::filesystem::path executable);
+                  std::filesystem::path study_dir, std::filesystem::path cache_dir,
+                  std::filesystem::path dataset, std::filesystem::path executable);
 
     // Thread-safe: trials run concurrently.
     optimizer::Evaluation evaluate(std::int64_t id, const std::vector<double>& u) const;
@@ -54,12 +55,14 @@ class TrialPipeline {
 };
 
 // The dataset a study trains on, built once per chain config into <cache>/datasets/ (content hash).
-std::filesystem::path study_dataset(const Config& config, const std::filesystem::path& cache, std::ostream* progress);
+std::filesystem::path study_dataset(const Config& config, const std::filesystem::path& cache,
+                                    std::ostream* progress);
 
 // A chain simulation in a child process (tb::run_simulate_child, also writing chain.h5): the JSON
 // summary, or TrialFailure("simulate") with the log's tail.
-nlohmann::json simulate_child(const std::filesystem::path& executable, const std::filesystem::path& config_file,
-                              const std::vector<std::string>& processor_args, std::uint64_t pulses, double timeout_s,
-                              const std::filesystem::path& work_dir);
+nlohmann::json simulate_child(const std::filesystem::path& executable,
+                              const std::filesystem::path& config_file,
+                              const std::vector<std::string>& processor_args, std::uint64_t pulses,
+                              double timeout_s, const std::filesystem::path& work_dir);
 
 }  // namespace pixforge::codesign

@@ -25,8 +25,8 @@ class ExpressionParser {
   private:
     using Op = BooleanFunction::Op;
     [[noreturn]] void fail(const std::string& what) const {
-        throw PixError("LIB-005", fmt::format("{}: cannot read the function \"{}\" at column {}: {}", where_, text_,
-                                              pos_ + 1, what));
+        throw PixError("LIB-005", fmt::format("{}: cannot read the function \"{}\" at column {}: {}", where_,
+                                              text_, pos_ + 1, what));
     }
     void skip() {
         while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -116,11 +116,13 @@ BooleanFunction::BooleanFunction(const std::string& expression, const std::vecto
     ExpressionParser(expression, variables, where, *this).parse();
     int depth = 0, deepest = 0;
     for (const Step& s : program_) {
-        depth += (s.op == Op::Push || s.op == Op::Const0 || s.op == Op::Const1) ? 1 : (s.op == Op::Not ? 0 : -1);
+        depth +=
+            (s.op == Op::Push || s.op == Op::Const0 || s.op == Op::Const1) ? 1 : (s.op == Op::Not ? 0 : -1);
         deepest = std::max(deepest, depth);
     }
     if (deepest > 64 || depth != 1)
-        throw PixError("LIB-005", fmt::format("{}: the function \"{}\" is too deep to evaluate", where, expression));
+        throw PixError("LIB-005",
+                       fmt::format("{}: the function \"{}\" is too deep to evaluate", where, expression));
 }
 
 bool BooleanFunction::eval(const std::uint8_t* values, const std::uint32_t* index) const {
@@ -128,13 +130,27 @@ bool BooleanFunction::eval(const std::uint8_t* values, const std::uint32_t* inde
     int top = 0;
     for (const Step& s : program_) {
         switch (s.op) {
-            case Op::Push: stack[top++] = values[index[s.operand]]; break;
-            case Op::Const0: stack[top++] = 0; break;
-            case Op::Const1: stack[top++] = 1; break;
-            case Op::Not: stack[top - 1] ^= 1; break;
-            case Op::And: --top, stack[top - 1] &= stack[top]; break;
-            case Op::Or: --top, stack[top - 1] |= stack[top]; break;
-            case Op::Xor: --top, stack[top - 1] ^= stack[top]; break;
+            case Op::Push:
+                stack[top++] = values[index[s.operand]];
+                break;
+            case Op::Const0:
+                stack[top++] = 0;
+                break;
+            case Op::Const1:
+                stack[top++] = 1;
+                break;
+            case Op::Not:
+                stack[top - 1] ^= 1;
+                break;
+            case Op::And:
+                --top, stack[top - 1] &= stack[top];
+                break;
+            case Op::Or:
+                --top, stack[top - 1] |= stack[top];
+                break;
+            case Op::Xor:
+                --top, stack[top - 1] ^= stack[top];
+                break;
         }
     }
     return stack[0] != 0;

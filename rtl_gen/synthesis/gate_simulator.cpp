@@ -19,7 +19,8 @@ namespace {
 GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, const std::string& clock_port)
     : netlist_(netlist) {
     const NetlistPort& clock = netlist.port(clock_port);
-    if (clock.bits.size() != 1) throw PixError("NET-102", "the clock port '" + clock_port + "' is not one bit");
+    if (clock.bits.size() != 1)
+        throw PixError("NET-102", "the clock port '" + clock_port + "' is not one bit");
     clock_net_ = clock.bits.front();
     std::uint32_t next_value = static_cast<std::uint32_t>(netlist.nets());
     std::vector<int> driver(netlist.nets(), -1);  // combinational cell driving each net
@@ -36,7 +37,8 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
         }
         std::vector<std::uint32_t> operands;
         for (const auto& p : lc.pins) {
-            auto it = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == p.name; });
+            auto it = std::find_if(nc.pins.begin(), nc.pins.end(),
+                                   [&](const auto& c) { return c.first == p.name; });
             operands.push_back(it == nc.pins.end() ? Netlist::kConst0 : it->second);
         }
         if (lc.ff) operands.push_back(state), operands.push_back(state_inverted);
@@ -57,14 +59,20 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
         // A flip-flop's outputs read only its state: D and CLK are no combinational inputs.
         for (const auto& o : cell.outputs)
             for (int v : o.function.used_variables())
-                if (std::find(cell.inputs.begin(), cell.inputs.end(), operands[static_cast<size_t>(v)]) == cell.inputs.end())
+                if (std::find(cell.inputs.begin(), cell.inputs.end(), operands[static_cast<size_t>(v)]) ==
+                    cell.inputs.end())
                     cell.inputs.push_back(operands[static_cast<size_t>(v)]);
         if (lc.ff) {
             const FlipFlop& f = *lc.ff;
-            auto clk = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == f.clocked_on; });
+            auto clk = std::find_if(nc.pins.begin(), nc.pins.end(),
+                                    [&](const auto& c) { return c.first == f.clocked_on; });
             if (clk == nc.pins.end() || clk->second != clock_net_)
-                unsupported(nc, fmt::format("clocked_on \"{}\" is not the rising clock port '{}'", f.clocked_on, clock_port));
-            Ff ff{operands, BooleanFunction(f.next_state, vars, where + " next_state"), {}, {}, state, state_inverted, {}};
+                unsupported(nc, fmt::format("clocked_on \"{}\" is not the rising clock port '{}'",
+                                            f.clocked_on, clock_port));
+            Ff ff{operands, BooleanFunction(f.next_state, vars, where + " next_state"),
+                  {},       {},
+                  state,    state_inverted,
+                  {}};
             if (!f.clear.empty()) ff.clear.emplace_back(f.clear, vars, where + " clear");
             if (!f.preset.empty()) ff.preset.emplace_back(f.preset, vars, where + " preset");
             ffs_.push_back(std::move(ff));
@@ -96,13 +104,15 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
                 if (v >= netlist.nets() || driver[v] < 0) continue;
                 const auto d = static_cast<std::uint32_t>(driver[v]);
                 if (state[d] == 1)
-                    throw PixError("NET-104", fmt::format("combinational loop through cell {}", netlist.cells[d].instance));
+                    throw PixError("NET-104", fmt::format("combinational loop through cell {}",
+                                                          netlist.cells[d].instance));
                 if (state[d] == 0) state[d] = 1, stack.push_back({d, 0});
                 continue;
             }
             int level = 0;
             for (std::uint32_t v : cells_[c].inputs)
-                if (v < netlist.nets() && driver[v] >= 0) level = std::max(level, cells_[static_cast<size_t>(driver[v])].level + 1);
+                if (v < netlist.nets() && driver[v] >= 0)
+                    level = std::max(level, cells_[static_cast<size_t>(driver[v])].level + 1);
             cells_[c].level = level;
             max_level = std::max(max_level, level);
             state[c] = 2;
@@ -140,7 +150,8 @@ void GateSimulator::propagate() {
         for (size_t i = 0; i < level.size(); ++i) {
             const Cell& cell = cells_[level[i]];
             queued_[level[i]] = 0;
-            for (const Output& o : cell.outputs) write(o.net, o.function.eval(values_.data(), cell.operands.data()));
+            for (const Output& o : cell.outputs)
+                write(o.net, o.function.eval(values_.data(), cell.operands.data()));
         }
         level.clear();
     }
@@ -148,17 +159,21 @@ void GateSimulator::propagate() {
 
 void GateSimulator::set_input(int port, int lsb, int width, std::uint64_t value) {
     const auto& bits = netlist_.ports[static_cast<size_t>(port)].bits;
-    for (int b = 0; b < width; ++b) write(bits[static_cast<size_t>(lsb + b)], static_cast<std::uint8_t>((value >> b) & 1u));
+    for (int b = 0; b < width; ++b)
+        write(bits[static_cast<size_t>(lsb + b)], static_cast<std::uint8_t>((value >> b) & 1u));
 }
 
 std::uint64_t GateSimulator::output(int port, int lsb, int width) const {
     const auto& bits = netlist_.ports[static_cast<size_t>(port)].bits;
     std::uint64_t v = 0;
-    for (int b = 0; b < width; ++b) v |= static_cast<std::uint64_t>(values_[bits[static_cast<size_t>(lsb + b)]]) << b;
+    for (int b = 0; b < width; ++b)
+        v |= static_cast<std::uint64_t>(values_[bits[static_cast<size_t>(lsb + b)]]) << b;
     return v;
 }
 
-void GateSimulator::settle() { propagate(); }
+void GateSimulator::settle() {
+    propagate();
+}
 
 void GateSimulator::clock_edge() {
     ++cycles_;
@@ -167,8 +182,10 @@ void GateSimulator::clock_edge() {
     for (size_t i = 0; i < ffs_.size(); ++i) {
         const Ff& f = ffs_[i];
         bool v = f.next_state.eval(values_.data(), f.operands.data());
-        if (!f.clear.empty() && f.clear.front().eval(values_.data(), f.operands.data())) v = false;
-        else if (!f.preset.empty() && f.preset.front().eval(values_.data(), f.operands.data())) v = true;
+        if (!f.clear.empty() && f.clear.front().eval(values_.data(), f.operands.data()))
+            v = false;
+        else if (!f.preset.empty() && f.preset.front().eval(values_.data(), f.operands.data()))
+            v = true;
         next[i] = v;
     }
     for (size_t i = 0; i < ffs_.size(); ++i) {

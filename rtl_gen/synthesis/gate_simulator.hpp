@@ -41,7 +41,7 @@ class GateSimulator {
     // identical, so it need not be simulated.
     bool take_quiet();
 
-    std::uint64_t cycles() const { return cycles_; }  // clock edges, simulated or quiet
+    std::uint64_t cycles() const { return cycles_; }                        // clock edges, simulated or quiet
     const std::vector<std::uint64_t>& toggles() const { return toggles_; }  // per net (clock: 0)
     std::uint32_t clock_net() const { return clock_net_; }
     std::size_t flip_flops() const { return ffs_.size(); }
@@ -51,7 +51,7 @@ class GateSimulator {
         BooleanFunction function;
         std::uint32_t net;
     };
-    struct Cell {  // combinational
+    struct Cell {                             // combinational
         std::vector<std::uint32_t> operands;  // values index of each function variable
         std::vector<std::uint32_t> inputs;    // the operands the outputs depend on
         std::vector<Output> outputs;
@@ -72,7 +72,7 @@ class GateSimulator {
     std::vector<std::uint64_t> toggles_;
     std::vector<Cell> cells_;
     std::vector<Ff> ffs_;
-    std::vector<std::vector<std::uint32_t>> fanout_;  // net -> combinational cells
+    std::vector<std::vector<std::uint32_t>> fanout_;   // net -> combinational cells
     std::vector<std::vector<std::uint32_t>> pending_;  // per level
     std::vector<std::uint8_t> queued_;
     std::vector<std::uint8_t> next_state_;  // flip-flop inputs sampled at the edge

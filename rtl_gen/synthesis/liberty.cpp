@@ -105,10 +105,13 @@ class Parser {
         if (text_[pos_] == '"') {
             std::string s;
             for (++pos_; pos_ < text_.size() && text_[pos_] != '"'; ++pos_) {
-                if (text_[pos_] == '\\' && pos_ + 1 < text_.size() && (text_[pos_ + 1] == '\n' || text_[pos_ + 1] == '\r'))
+                if (text_[pos_] == '\\' && pos_ + 1 < text_.size() &&
+                    (text_[pos_ + 1] == '\n' || text_[pos_ + 1] == '\r'))
                     continue;
-                if (text_[pos_] == '\n') ++line_;
-                else s += text_[pos_];
+                if (text_[pos_] == '\n')
+                    ++line_;
+                else
+                    s += text_[pos_];
             }
             if (pos_ >= text_.size()) fail("unterminated string");
             ++pos_;
@@ -130,7 +133,8 @@ class Parser {
             // Some libraries write expressions unquoted: keep words up to the ';' or line end.
             while (true) {
                 skip_space_same_line();
-                if (pos_ >= text_.size() || text_[pos_] == ';' || text_[pos_] == '\n' || text_[pos_] == '}') break;
+                if (pos_ >= text_.size() || text_[pos_] == ';' || text_[pos_] == '\n' || text_[pos_] == '}')
+                    break;
                 value += " " + token();
             }
             if (peek() == ';') ++pos_;
@@ -148,7 +152,8 @@ class Parser {
                 Group g;
                 g.type = name, g.args = std::move(args), g.line = line;
                 while (peek() != '}') {
-                    if (pos_ >= text_.size()) fail(fmt::format("group '{}' opened at line {} is not closed", name, line));
+                    if (pos_ >= text_.size())
+                        fail(fmt::format("group '{}' opened at line {} is not closed", name, line));
                     parse_statement(g);
                 }
                 ++pos_;
@@ -162,7 +167,8 @@ class Parser {
         }
     }
     void skip_space_same_line() {
-        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r')) ++pos_;
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r'))
+            ++pos_;
     }
 
     std::string text_, file_;
@@ -173,8 +179,9 @@ class Parser {
 std::string read_possibly_gzipped(const fs::path& path) {
     gzFile f = gzopen(path.c_str(), "rb");  // reads plain files transparently too
     if (!f)
-        throw PixError("LIB-001", fmt::format("{}: cannot open the liberty file (expected a readable .lib or .lib.gz)",
-                                              path.string()));
+        throw PixError("LIB-001",
+                       fmt::format("{}: cannot open the liberty file (expected a readable .lib or .lib.gz)",
+                                   path.string()));
     std::string text;
     char buffer[1 << 16];
     int n = 0;
@@ -207,7 +214,8 @@ std::vector<double> number_list(const std::vector<std::string>& items, const std
             p = end;
         }
         while (*p == ' ' || *p == '\t') ++p;
-        if (*p) throw PixError("LIB-002", fmt::format("{}:{}: '{}' is not a list of numbers", file, line, item));
+        if (*p)
+            throw PixError("LIB-002", fmt::format("{}:{}: '{}' is not a list of numbers", file, line, item));
     }
     return out;
 }
@@ -221,7 +229,8 @@ double unit_scale(const std::string& text, const std::string& base, const std::s
         {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"m", 1e-3}, {"", 1}, {"k", 1e3}};
     for (const auto& [p, s] : prefixes)
         if (u == p + base) return mult * s;
-    throw PixError("LIB-003", fmt::format("{}: unit '{}' is not understood (expected e.g. 1n{})", file, text, base));
+    throw PixError("LIB-003",
+                   fmt::format("{}: unit '{}' is not understood (expected e.g. 1n{})", file, text, base));
 }
 
 struct TemplateAxes {
@@ -229,7 +238,9 @@ struct TemplateAxes {
     std::vector<double> index_1, index_2;
 };
 
-bool is_slew(const std::string& v) { return v.find("transition") != std::string::npos; }
+bool is_slew(const std::string& v) {
+    return v.find("transition") != std::string::npos;
+}
 
 PowerTable power_table(const Group& g, const std::map<std::string, TemplateAxes>& templates,
                        const std::string& file) {
@@ -257,23 +268,29 @@ PowerTable power_table(const Group& g, const std::map<std::string, TemplateAxes>
             for (size_t c = 0; c < cols; ++c) v[c * rows + r] = t.values[r * cols + c];
         t.values = std::move(v);
     }
-    const size_t expected = std::max<size_t>(1, t.load_index.size()) * std::max<size_t>(1, t.slew_index.size());
+    const size_t expected =
+        std::max<size_t>(1, t.load_index.size()) * std::max<size_t>(1, t.slew_index.size());
     if (t.values.size() != expected && !(t.values.size() == 1))
-        throw PixError("LIB-003", fmt::format("{}:{}: power table has {} values for a {} x {} index", file, g.line,
-                                              t.values.size(), t.load_index.size(), t.slew_index.size()));
+        throw PixError("LIB-003",
+                       fmt::format("{}:{}: power table has {} values for a {} x {} index", file, g.line,
+                                   t.values.size(), t.load_index.size(), t.slew_index.size()));
     if (t.values.size() == 1) t.load_index.clear(), t.slew_index.clear();
     return t;
 }
 
-LibertyPin read_pin(const Group& g, const std::string& name, const std::map<std::string, TemplateAxes>& templates,
-                    const std::string& file) {
+LibertyPin read_pin(const Group& g, const std::string& name,
+                    const std::map<std::string, TemplateAxes>& templates, const std::string& file) {
     LibertyPin p;
     p.name = name;
     if (auto* d = g.attr("direction")) {
-        if (*d == "input") p.direction = LibertyPin::Direction::Input;
-        else if (*d == "output") p.direction = LibertyPin::Direction::Output;
-        else if (*d == "inout") p.direction = LibertyPin::Direction::Inout;
-        else p.direction = LibertyPin::Direction::Internal;
+        if (*d == "input")
+            p.direction = LibertyPin::Direction::Input;
+        else if (*d == "output")
+            p.direction = LibertyPin::Direction::Output;
+        else if (*d == "inout")
+            p.direction = LibertyPin::Direction::Inout;
+        else
+            p.direction = LibertyPin::Direction::Internal;
     }
     if (auto* c = g.attr("capacitance")) p.capacitance = number(*c, file, g.line, "capacitance");
     if (auto* f = g.attr("function")) p.function = *f;
@@ -292,7 +309,8 @@ LibertyPin read_pin(const Group& g, const std::string& name, const std::map<std:
     return p;
 }
 
-LibertyCell read_cell(const Group& g, const std::map<std::string, TemplateAxes>& templates, const std::string& file) {
+LibertyCell read_cell(const Group& g, const std::map<std::string, TemplateAxes>& templates,
+                      const std::string& file) {
     LibertyCell c;
     c.name = g.args.empty() ? "" : g.args.front();
     if (auto* a = g.attr("area")) c.area = number(*a, file, g.line, "area");
@@ -367,8 +385,9 @@ const LibertyPin* LibertyCell::pin(const std::string& n) const {
 const LibertyCell& Liberty::cell(const std::string& n) const {
     auto it = cells.find(n);
     if (it == cells.end())
-        throw PixError("LIB-004", fmt::format("{}: the netlist uses cell '{}', which the library does not define",
-                                              path.string(), n));
+        throw PixError("LIB-004",
+                       fmt::format("{}: the netlist uses cell '{}', which the library does not define",
+                                   path.string(), n));
     return it->second;
 }
 
@@ -386,11 +405,13 @@ Liberty read_liberty(const fs::path& path) {
     if (auto* c = root.complex_attr("capacitive_load_unit"); c && c->size() == 2) {
         std::string u = (*c)[1];
         std::transform(u.begin(), u.end(), u.begin(), [](unsigned char ch) { return std::tolower(ch); });
-        lib.capacitance_unit_F = number((*c)[0], file, root.line, "capacitive_load_unit") * unit_scale(u, "f", file);
+        lib.capacitance_unit_F =
+            number((*c)[0], file, root.line, "capacitive_load_unit") * unit_scale(u, "f", file);
     } else {
         throw PixError("LIB-003", file + ": the library has no capacitive_load_unit (needed for power)");
     }
-    if (auto* v = root.attr("nom_voltage")) lib.nominal_voltage_V = number(*v, file, root.line, "nom_voltage");
+    if (auto* v = root.attr("nom_voltage"))
+        lib.nominal_voltage_V = number(*v, file, root.line, "nom_voltage");
     std::map<std::string, TemplateAxes> templates;
     for (const auto& g : root.groups) {
         if (g.type == "operating_conditions" && lib.nominal_voltage_V == 0)
@@ -411,7 +432,8 @@ Liberty read_liberty(const fs::path& path) {
         }
     if (lib.cells.empty()) throw PixError("LIB-003", file + ": the library defines no cells");
     if (lib.nominal_voltage_V <= 0)
-        throw PixError("LIB-003", file + ": the library gives no nom_voltage or operating voltage (needed for power)");
+        throw PixError("LIB-003",
+                       file + ": the library gives no nom_voltage or operating voltage (needed for power)");
     return lib;
 }
 
@@ -424,7 +446,8 @@ fs::path plain_liberty(const Liberty& lib, const fs::path& cache_dir) {
     {
         std::ofstream out(temp, std::ios::binary);
         out << read_possibly_gzipped(lib.path);
-        if (!out) throw PixError("LIB-001", fmt::format("cannot write the decompressed liberty {}", temp.string()));
+        if (!out)
+            throw PixError("LIB-001", fmt::format("cannot write the decompressed liberty {}", temp.string()));
     }
     fs::rename(temp, plain);
     return plain;
@@ -433,9 +456,10 @@ fs::path plain_liberty(const Liberty& lib, const fs::path& cache_dir) {
 fs::path default_liberty() {
     const fs::path osu = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
     if (fs::exists(osu)) return osu;
-    throw PixError("LIB-001", fmt::format("{} is missing: install it with 'apt-get install qflow-tech-osu018', "
-                                          "or set synthesis.liberty to a .lib or .lib.gz file",
-                                          osu.string()));
+    throw PixError("LIB-001",
+                   fmt::format("{} is missing: install it with 'apt-get install qflow-tech-osu018', "
+                               "or set synthesis.liberty to a .lib or .lib.gz file",
+                               osu.string()));
 }
 
 }  // namespace pixforge::rtl

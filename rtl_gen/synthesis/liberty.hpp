@@ -14,35 +14,35 @@ namespace pixforge::rtl {
 
 // One NLDM table, in library units; indices mapped to (load capacitance, input transition).
 struct PowerTable {
-    std::vector<double> load_index, slew_index;  // empty when the table does not depend on it
-    std::vector<double> values;                  // row-major [load][slew] (or 1-D)
+    std::vector<double> load_index, slew_index;     // empty when the table does not depend on it
+    std::vector<double> values;                     // row-major [load][slew] (or 1-D)
     double lookup(double load, double slew) const;  // bilinear, linear extrapolation at the edges
 };
 
 struct InternalPower {
-    std::string related_pin;                 // empty for a pin's own (passive) power
-    std::optional<PowerTable> rise, fall;    // energy per transition, library energy units
+    std::string related_pin;                        // empty for a pin's own (passive) power
+    std::optional<PowerTable> rise, fall;           // energy per transition, library energy units
     double energy(double load, double slew) const;  // mean of rise and fall
 };
 
 struct LibertyPin {
     std::string name;
     enum class Direction { Input, Output, Inout, Internal } direction = Direction::Input;
-    double capacitance = 0;           // library capacitance units
-    std::string function;             // Liberty Boolean expression (outputs)
+    double capacitance = 0;  // library capacitance units
+    std::string function;    // Liberty Boolean expression (outputs)
     bool clock = false;
     std::vector<InternalPower> internal_power;
 };
 
-struct FlipFlop {                     // a Liberty ff group
+struct FlipFlop {                       // a Liberty ff group
     std::string state, state_inverted;  // variable names (IQ, IQN)
     std::string next_state, clocked_on, clear, preset;
 };
 
 struct LibertyCell {
     std::string name;
-    double area = 0;                  // library area units (um^2 for the libraries we ship)
-    double leakage = 0;               // library leakage units
+    double area = 0;     // library area units (um^2 for the libraries we ship)
+    double leakage = 0;  // library leakage units
     std::vector<LibertyPin> pins;
     std::optional<FlipFlop> ff;
     bool latch = false, statetable = false;

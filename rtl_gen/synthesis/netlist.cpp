@@ -40,8 +40,8 @@ std::vector<Token> tokenize(const std::string& s) {
             i = j;
         } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '\'') {
             size_t j = i;
-            while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '$' ||
-                                    s[j] == '\''))
+            while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
+                                    s[j] == '$' || s[j] == '\''))
                 ++j;
             out.push_back({s.substr(i, j - i), line});
             i = j;
@@ -55,7 +55,8 @@ std::vector<Token> tokenize(const std::string& s) {
 
 class NetlistReader {
   public:
-    NetlistReader(std::vector<Token> tokens, std::string file) : t_(std::move(tokens)), file_(std::move(file)) {
+    NetlistReader(std::vector<Token> tokens, std::string file)
+        : t_(std::move(tokens)), file_(std::move(file)) {
         parent_ = {0, 1};
         net_names_ = {"1'b0", "1'b1"};
     }
@@ -80,7 +81,8 @@ class NetlistReader {
                 expect("=");
                 const auto rhs = expression();
                 expect(";");
-                if (lhs.size() != rhs.size()) fail(fmt::format("assign of {} bits from {} bits", lhs.size(), rhs.size()));
+                if (lhs.size() != rhs.size())
+                    fail(fmt::format("assign of {} bits from {} bits", lhs.size(), rhs.size()));
                 for (size_t b = 0; b < lhs.size(); ++b) merge(lhs[b], rhs[b]);
             } else {
                 instance(word);
@@ -156,7 +158,8 @@ class NetlistReader {
             if (s.bits.empty()) {
                 s.msb = msb, s.lsb = lsb, s.vector = vec;
                 const int lo = std::min(msb, lsb), hi = std::max(msb, lsb);
-                for (int b = lo; b <= hi; ++b) s.bits.push_back(new_net(vec ? fmt::format("{}[{}]", name, b) : name));
+                for (int b = lo; b <= hi; ++b)
+                    s.bits.push_back(new_net(vec ? fmt::format("{}[{}]", name, b) : name));
             }
             if (kind == "input" || kind == "output" || kind == "inout") directions_[name] = kind;
             if (peek() != ",") break;
@@ -192,7 +195,8 @@ class NetlistReader {
         const std::string word = next();
         if (const size_t q = word.find('\''); q != std::string::npos) {  // sized constant, e.g. 8'h0f
             const int width = std::atoi(word.substr(0, q).c_str());
-            const char base = static_cast<char>(std::tolower(static_cast<unsigned char>(q + 1 < word.size() ? word[q + 1] : 'x')));
+            const char base = static_cast<char>(
+                std::tolower(static_cast<unsigned char>(q + 1 < word.size() ? word[q + 1] : 'x')));
             std::string digits = word.substr(q + 2);
             // Yosys writes don't-care bits (undriven or unused) as x: they simulate as 0. Should a
             // don't-care ever reach an output, the check against the RTL reports it.
@@ -202,7 +206,8 @@ class NetlistReader {
             if (radix == 0 || width <= 0 || width > 64 || digits.empty())
                 fail(fmt::format("constant '{}' is not a sized value", word));
             const unsigned long long v = std::stoull(digits, nullptr, radix);
-            for (int b = 0; b < width; ++b) out.push_back(((v >> b) & 1u) ? Netlist::kConst1 : Netlist::kConst0);
+            for (int b = 0; b < width; ++b)
+                out.push_back(((v >> b) & 1u) ? Netlist::kConst1 : Netlist::kConst0);
             return out;
         }
         auto it = signals_.find(word);
@@ -243,7 +248,8 @@ class NetlistReader {
             expect("(");
             if (peek() != ")") {
                 const auto bits = expression();
-                if (bits.size() != 1) fail(fmt::format("pin {} of {} connects {} bits", pin, c.instance, bits.size()));
+                if (bits.size() != 1)
+                    fail(fmt::format("pin {} of {} connects {} bits", pin, c.instance, bits.size()));
                 c.pins.emplace_back(pin, bits.front());
             }
             expect(")");
@@ -270,7 +276,8 @@ class NetlistReader {
         for (const auto& [name, signal] : signals_) {
             const int lo = std::min(signal.msb, signal.lsb);
             for (size_t b = 0; b < signal.bits.size(); ++b)
-                nl_.names[signal.vector ? fmt::format("{}[{}]", name, lo + static_cast<int>(b)) : name] = id[signal.bits[b]];
+                nl_.names[signal.vector ? fmt::format("{}[{}]", name, lo + static_cast<int>(b)) : name] =
+                    id[signal.bits[b]];
         }
         for (const auto& name : order) {
             auto d = directions_.find(name);

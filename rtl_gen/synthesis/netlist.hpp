@@ -27,7 +27,7 @@ struct NetlistCell {
 struct Netlist {
     static constexpr std::uint32_t kConst0 = 0, kConst1 = 1;
     std::string module;
-    std::vector<std::string> net_names;  // one name per net (the first seen)
+    std::vector<std::string> net_names;                    // one name per net (the first seen)
     std::unordered_map<std::string, std::uint32_t> names;  // every bit name ("a[3]", "n"), aliases too
     std::vector<NetlistPort> ports;
     std::vector<NetlistCell> cells;

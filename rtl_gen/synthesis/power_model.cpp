@@ -4,8 +4,9 @@
 
 namespace pixforge::rtl {
 
-PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty, const std::vector<std::uint64_t>& toggles,
-                           std::uint32_t clock_net, std::uint64_t cycles, const PowerConditions& c) {
+PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
+                           const std::vector<std::uint64_t>& toggles, std::uint32_t clock_net,
+                           std::uint64_t cycles, const PowerConditions& c) {
     if (cycles == 0) throw PixError("PPA-005", "power needs at least one simulated clock cycle");
     PowerReport r;
     r.cycles = cycles;

@@ -38,7 +38,8 @@ struct PowerConditions {
     double input_transition_s = 100e-12;
 };
 
-PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty, const std::vector<std::uint64_t>& toggles,
-                           std::uint32_t clock_net, std::uint64_t cycles, const PowerConditions& conditions);
+PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
+                           const std::vector<std::uint64_t>& toggles, std::uint32_t clock_net,
+                           std::uint64_t cycles, const PowerConditions& conditions);
 
 }  // namespace pixforge::rtl

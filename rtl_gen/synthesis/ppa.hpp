@@ -69,7 +69,8 @@ class PpaEvaluator {
     PpaEvaluator(SynthesisOptions options, std::filesystem::path cache_dir);
 
     // Never throws for a candidate's own failure: the result says which stage failed and why.
-    PpaResult evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw, const Stimuli& stimuli);
+    PpaResult evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                       const Stimuli& stimuli);
 
     const SynthesisOptions& options() const { return options_; }
     const Liberty& liberty() const { return liberty_; }

@@ -22,8 +22,10 @@ Stimuli stream_stimuli(const models::PixelChain& chain, int samples, int count, 
         generator.next(w);
         const double last_sample = w.start_s + static_cast<double>(w.adc.size() - 1) * adc_period;
         StimulusWindow sw;
-        sw.ready_cycle = static_cast<std::uint64_t>(std::ceil(last_sample / clock_period_s)) + 2;  // after reset
-        sw.samples.assign(w.adc.begin(), w.adc.begin() + std::min<long>(samples, static_cast<long>(w.adc.size())));
+        sw.ready_cycle =
+            static_cast<std::uint64_t>(std::ceil(last_sample / clock_period_s)) + 2;  // after reset
+        sw.samples.assign(w.adc.begin(),
+                          w.adc.begin() + std::min<long>(samples, static_cast<long>(w.adc.size())));
         sw.samples.resize(static_cast<size_t>(samples), sw.samples.empty() ? 0 : sw.samples.back());
         s.windows.push_back(std::move(sw));
     }

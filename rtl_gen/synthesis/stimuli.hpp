@@ -12,12 +12,12 @@
 namespace pixforge::rtl {
 
 struct StimulusWindow {
-    std::uint64_t ready_cycle = 0;          // first cycle the window may be offered (in_valid)
-    std::vector<std::uint16_t> samples;     // the first `samples` ADC codes of the window
+    std::uint64_t ready_cycle = 0;       // first cycle the window may be offered (in_valid)
+    std::vector<std::uint16_t> samples;  // the first `samples` ADC codes of the window
 };
 
 struct Stimuli {
-    std::vector<StimulusWindow> windows;   // in time order
+    std::vector<StimulusWindow> windows;  // in time order
     double clock_period_s = 0;
     std::uint64_t seed = 0;
 };

@@ -1,0 +1,85 @@
+// Typed reads of the JSON files a study keeps (journal lines, codesign.json): each key is checked
+// for the type pixforge writes, and anything else is refused with one message ID that names the
+// file (and line), the key, what was found and what was expected. Resume and the report share it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace pixforge::optimizer {
+
+struct TypedJson {
+    static constexpr std::size_t kAnySize = std::numeric_limits<std::size_t>::max();
+
+    const char* id;      // the message ID of a refusal
+    std::string where;   // "FILE" or "FILE line N"
+    std::string remedy;  // what the user can do, e.g. "start a new study"
+
+    using json = nlohmann::json;
+
+    // An empty key refuses the whole object.
+    [[noreturn]] void refuse(const std::string& key, const std::string& expected, const json& found) const {
+        throw PixError(
+            id, fmt::format("{}: {}{} where pixforge writes {}; the study is damaged or not "
+                            "pixforge's: {}",
+                            where, key.empty() ? "" : "'" + key + "' is ",
+                            found.is_null() ? std::string("missing") : found.dump(), expected, remedy));
+    }
+    static json at(const json& object, const char* key) { return object.value(key, json()); }
+    std::int64_t integer(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_number_integer()) refuse(key, "an integer", v);
+        return v.get<std::int64_t>();
+    }
+    double number(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_number()) refuse(key, "a number", v);
+        return v.get<double>();
+    }
+    bool boolean(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_boolean()) refuse(key, "true or false", v);
+        return v.get<bool>();
+    }
+    std::string text(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_string()) refuse(key, "text", v);
+        return v.get<std::string>();
+    }
+    // A key pixforge may leave out, of the type it writes when present.
+    void optional_text(const json& object, const char* key) const {
+        if (object.contains(key) && !object[key].is_string()) refuse(key, "text", object[key]);
+    }
+    // null stands for a figure that was not fitted (NaN).
+    std::vector<double> numbers(const json& object, const char* key, std::size_t size = kAnySize) const {
+        const json v = at(object, key);
+        if (!v.is_array()) refuse(key, "an array of numbers", v);
+        std::vector<double> out;
+        for (const json& x : v) {
+            if (!x.is_number() && !x.is_null()) refuse(key, "an array of numbers", v);
+            out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
+        }
+        if (size != kAnySize && out.size() != size) refuse(key, fmt::format("{} values", size), v);
+        return out;
+    }
+    std::vector<std::string> texts(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_array()) refuse(key, "an array of names", v);
+        std::vector<std::string> out;
+        for (const json& x : v) {
+            if (!x.is_string()) refuse(key, "an array of names", v);
+            out.push_back(x.get<std::string>());
+        }
+        return out;
+    }
+};
+
+}  // namespace pixforge::optimizer
