@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "core/atomic_file.hpp"
 #include "core/config.hpp"
 #include "core/random.hpp"
 #include "datasets/dataset_file.hpp"
@@ -162,11 +163,7 @@ Action add_validate_command(CLI::App& cmd) {
                 golden, figures, config.real("validate.regression_tolerance"), o->golden);
             checks.push_back({"regression", reg.pass, reg.detail});
         }
-        if (!o->write_golden.empty()) {
-            const std::string partial = o->write_golden + ".partial";
-            std::ofstream(partial) << figures.dump(2) << "\n";
-            fs::rename(partial, o->write_golden);
-        }
+        if (!o->write_golden.empty()) write_file_atomically(o->write_golden, figures.dump(2) + "\n");
         fs::remove_all(work);
 
         out << fmt::format("Pre-tapeout validation of {} ({}, {})\n", o->candidate,
