@@ -42,7 +42,7 @@ std::string parse_error_message(CLI::App& app, const std::vector<std::string>& a
         std::vector<std::string> known;
         const CLI::App& all = app;
         for (const auto* sub : all.get_subcommands([](const CLI::App*) { return true; }))
-            known.push_back(sub->get_name());
+            if (!sub->get_group().empty()) known.push_back(sub->get_name());  // hidden ones aside
         return fmt::format("[ERROR CLI-001] pixforge: unknown command '{}'; expected one of: {}", args[1],
                            fmt::join(known, ", "));
     }
@@ -85,6 +85,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         "simulate",
         "the SystemC full chain around a candidate network or a classical estimator, scored against truth");
     actions[c] = add_simulate_command(*c, command_line);
+    c = add("chain-job", "the isolated child of a chain run (tb::ChainRunner); not for users");
+    c->group("");  // hidden from --help
+    actions[c] = add_chain_job_command(*c);
     c = add("report", "summary of a co-design study: best per objective, Pareto set, against classical");
     actions[c] = add_report_command(*c);
     c = add("validate",

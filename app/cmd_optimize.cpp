@@ -23,6 +23,8 @@
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/verilog_writer.hpp"
+#include "tb/chain_job.hpp"
+#include "tb/rate_sweep.hpp"
 
 namespace pixforge::app {
 
@@ -96,45 +98,38 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
 }
 
 // Resolution and throughput against rate for the study's most accurate feasible design and the
-// classical baseline (one child process per rate), kept in STUDY/rate_sweep.json for the report.
+// classical baseline (tb::run_rate_sweep), kept in STUDY/rate_sweep.json for the report.
 void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path& cache,
-                 const fs::path& executable, double timeout_s, std::ostream* progress) {
+                 const tb::ChainRunner& runner, std::ostream* progress) {
     const std::vector<double> rates = config.reals("codesign.sweep_rates");
     if (rates.empty() || fs::exists(study_dir / "rate_sweep.json")) return;
     std::int64_t best = -1;
     double best_fwhm = 1e300;
     for (const auto& m : codesign::TrialPipeline::feasible_metrics(study_dir))
         if (m["energy_fwhm_eV"].get<double>() < best_fwhm) best = m["id"], best_fwhm = m["energy_fwhm_eV"];
-    nlohmann::json sweep{{"rates_per_s", rates}, {"designs", nlohmann::json::array()}};
+    std::vector<std::string> rate_texts;
+    for (double r : rates) rate_texts.push_back(fmt::format("{:.6g}/s", r));
+    tb::ChainJob job;
+    job.config = study_dir / "config.toml";
+    job.cache = cache;
+    job.pulses = static_cast<std::uint64_t>(config.integer("codesign.sweep_pulses"));
+    job.provenance_command = "pixforge optimize (rate sweep)";
     struct Subject {
         std::string name, folder;
-        std::vector<std::string> args;
+        fs::path candidate;
+        std::string classical;
     };
-    std::vector<Subject> who{{"classical optimal_filter", "classical", {"--classical", "optimal_filter"}}};
+    std::vector<Subject> who{{"classical optimal_filter", "classical", {}, "optimal_filter"}};
     if (best >= 0)
-        who.insert(who.begin(),
-                   {fmt::format("trial {}", best),
-                    fmt::format("trial-{}", best),
-                    {"--candidate", (study_dir / "trials" / std::to_string(best) / "candidate").string(),
-                     "--cache", cache.string()}});
-    const auto pulses = static_cast<std::uint64_t>(config.integer("codesign.sweep_pulses"));
-    for (const auto& [name, folder, args] : who) {
-        nlohmann::json d{{"name", name}, {"runs", nlohmann::json::array()}};
-        for (size_t i = 0; i < rates.size(); ++i) {
-            if (progress) *progress << fmt::format("rate sweep: {} at {:.3g}/s ...\n", name, rates[i]);
-            const fs::path work = study_dir / "rate_sweep" / fmt::format("{}-{}", folder, i);
-            fs::create_directories(work);
-            std::vector<std::string> a = args;
-            a.insert(a.end(), {"--rate", fmt::format("{:.6g}/s", rates[i])});
-            try {
-                const auto j = codesign::simulate_child(executable, study_dir / "config.toml", a, pulses,
-                                                        timeout_s, work);
-                d["runs"].push_back(j);
-            } catch (const std::exception& e) {
-                d["runs"].push_back({{"error", e.what()}});
-            }
-        }
-        sweep["designs"].push_back(d);
+        who.insert(who.begin(), {fmt::format("trial {}", best), fmt::format("trial-{}", best),
+                                 study_dir / "trials" / std::to_string(best) / "candidate", ""});
+    nlohmann::json sweep{{"rates_per_s", rates}, {"designs", nlohmann::json::array()}};
+    for (const auto& s : who) {
+        if (progress) *progress << fmt::format("rate sweep: {} at {} rates ...\n", s.name, rates.size());
+        job.candidate = s.candidate, job.classical = s.classical;
+        const tb::RateSweep r = tb::run_rate_sweep(runner, job, s.name, rate_texts,
+                                                   study_dir / "rate_sweep" / s.folder, progress);
+        sweep["designs"].push_back(r.to_json());
     }
     write_file_atomically(study_dir / "rate_sweep.json", sweep.dump(2));
 }
@@ -195,20 +190,21 @@ int optimize(const OptimizeOptions& o, const std::string& command_line, std::ost
         }
         write_file_atomically(study_dir / "codesign.json", setup.dump(2));
     }
+    const tb::ChainRunner runner(executable, options.simulate_timeout_s);
     if (progress) *progress << "study dataset (cached by chain settings) ...\n";
     const fs::path dataset = codesign::study_dataset(config, cache, progress);
     if (!fs::exists(study_dir / "baseline.json")) {  // the classical reference in the same chain
         if (progress) *progress << "classical baseline: optimal filter in the same chain ...\n";
-        try {
-            const fs::path work = study_dir / "baseline";
-            fs::create_directories(work);
-            const auto j = codesign::simulate_child(executable, study_dir / "config.toml",
-                                                    {"--classical", "optimal_filter"}, options.pulses,
-                                                    options.simulate_timeout_s, work);
-            write_file_atomically(study_dir / "baseline.json", j.dump(2));
-        } catch (const std::exception& e) {
-            err << "warning: the classical baseline failed: " << e.what() << "\n";
-        }
+        tb::ChainJob job;
+        job.config = study_dir / "config.toml";
+        job.classical = "optimal_filter";
+        job.pulses = options.pulses;
+        job.provenance_command = "pixforge optimize (classical baseline)";
+        const tb::IsolatedRun r = runner.run(job, study_dir / "baseline");
+        if (r.ok)
+            write_file_atomically(study_dir / "baseline.json", r.summary->to_json().dump(2));
+        else
+            err << "warning: the classical baseline failed: " << r.failure << "\n";
     }
     const codesign::TrialPipeline pipeline(config, space, options, study_dir, cache, dataset, executable);
     const auto strategy =
@@ -268,7 +264,7 @@ int optimize(const OptimizeOptions& o, const std::string& command_line, std::ost
                           << std::flush;
             }
         });
-    sweep_rates(config, study_dir, cache, executable, options.simulate_timeout_s, progress);
+    sweep_rates(config, study_dir, cache, runner, progress);
     optimizer::write_study_report(study_dir);
     if (!o.jsonl) optimizer::print_study_summary(study_dir, out);
     if (guidance == codesign::Guidance::Theory) check_theory_front(config, study_dir, cache, out);

@@ -1,6 +1,5 @@
 // pixforge rtl: Verilog for a trained network and a hardware template; optionally the Verilated
 // candidate library and its speed.
-#include <chrono>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -8,8 +7,8 @@
 #include "app/cli.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "models/network/integer_reference.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/reference_check.hpp"
 
 namespace pixforge::app {
 
@@ -60,28 +59,19 @@ Action add_rtl_command(CLI::App& cmd) {
                            b.seconds);
         if (o->bench <= 0) return 0;
         rtl::Candidate c(b.library);
-        c.reset();
         const int window = rtl.samples;
         std::vector<std::uint16_t> w(static_cast<size_t>(o->bench) * static_cast<size_t>(window));
         Rng rng(1, "rtl bench");
         for (auto& x : w) x = static_cast<std::uint16_t>(rng.next() % (1u << net.input.adc_bits));
-        std::uint64_t cycles = 0;
-        const auto start = std::chrono::steady_clock::now();
-        const auto results = c.run_batch(w.data(), static_cast<size_t>(o->bench), window, &cycles);
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const models::IntegerReference ref(net);
-        std::vector<std::int64_t> expected;
-        std::size_t bad = 0;
-        for (int i = 0; i < o->bench; ++i) {
-            ref.run(&w[static_cast<size_t>(i) * static_cast<size_t>(window)], expected);
-            for (size_t k = 0; k < expected.size(); ++k)
-                bad += expected[k] != results[static_cast<size_t>(i) * expected.size() + k];
-        }
+        const rtl::ReferenceCheck check =
+            rtl::check_against_reference(c, net, w.data(), static_cast<size_t>(o->bench), window);
+        const double s = check.rtl_seconds;
         out << fmt::format(
             "simulated {} inferences in {} cycles, {:.3f} s: {:.3g} cycles/s, {:.3g} inferences/s; "
             "{} mismatches against the integer reference\n",
-            o->bench, cycles, s, cycles / s, o->bench / s, bad);
-        return bad == 0 ? 0 : 1;
+            o->bench, check.cycles, s, static_cast<double>(check.cycles) / s, o->bench / s,
+            check.differing_words);
+        return check.equal() ? 0 : 1;
     };
 }
 

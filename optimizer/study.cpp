@@ -17,7 +17,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
-#include "optimizer/typed_json.hpp"
+#include "core/typed_json.hpp"
 
 namespace pixforge::optimizer {
 

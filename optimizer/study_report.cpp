@@ -16,8 +16,8 @@
 #include "core/h5.hpp"
 #include "core/process.hpp"
 #include "core/provenance.hpp"
+#include "core/typed_json.hpp"
 #include "optimizer/pareto.hpp"
-#include "optimizer/typed_json.hpp"
 
 namespace pixforge::optimizer {
 
@@ -284,8 +284,9 @@ void write_study_report(const fs::path& dir) {
                 h5::Handle g = h5::create_group(rs.id(), std::to_string(k++));
                 h5::write_attribute(g.id(), "name", d["name"].get<std::string>());
                 std::vector<double> in, outr, fwhm, dead;
-                for (const auto& run : d["runs"]) {
-                    if (run.contains("error")) continue;
+                for (const auto& entry : d["runs"]) {
+                    if (!entry.contains("summary")) continue;  // failed at this rate
+                    const json& run = entry["summary"];
                     in.push_back(run["input_rate_per_s"]), outr.push_back(run["output_rate_per_s"]);
                     fwhm.push_back(number_or_nan(run, "energy_fwhm_mean_eV")),
                         dead.push_back(run["dead_fraction"]);

@@ -6,106 +6,22 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.hpp"
 #include "core/h5.hpp"
 
 namespace pixforge::tb {
 
-namespace {
-
-nlohmann::json summary(const ChainRun& run, const ChainMetrics& m) {
-    nlohmann::json lines = nlohmann::json::array();
-    for (const auto& l : m.lines)
-        lines.push_back({{"line_eV", l.line_eV},
-                         {"entries", l.entries},
-                         {"fitted", l.fitted},
-                         {"fwhm_eV", l.fwhm_eV},
-                         {"fwhm_error_eV", l.fwhm_error_eV},
-                         {"bias_eV", l.bias_eV}});
-    const datasets::LineResolution resolution = datasets::line_resolution(m.lines);
-    return {{"processor", run.processor},
-            {"pulses", m.pulses},
-            {"triggers", m.triggers},
-            {"delivered", m.delivered},
-            {"lost_busy", m.lost_busy},
-            {"lost_fifo", m.lost_fifo},
-            {"unmatched_triggers", m.unmatched},
-            {"duration_s", run.duration_s},
-            {"input_rate_per_s", m.input_rate},
-            {"trigger_rate_per_s", m.trigger_rate},
-            {"output_rate_per_s", m.output_rate},
-            {"dead_fraction", m.dead_fraction},
-            {"fifo_max_occupancy", run.fifo_max_occupancy},
-            {"lines", lines},
-            {"energy_fwhm_mean_eV", resolution.mean_fwhm_eV},  // null unless every line is fitted
-            {"energy_fwhm_fitted", resolution.fitted},
-            {"energy_fwhm_objective_eV", resolution.objective_eV},
-            {"toa_fitted", m.timing.fitted},
-            {"toa_sigma_s", m.timing.sigma_s},
-            {"toa_sigma_error_s", m.timing.sigma_error_s},
-            {"toa_entries", m.timing.entries},
-            {"pileup_auc", m.pileup.auc},
-            {"pileup_tpr_at_1pct_fpr", m.pileup.tpr_at_1pct_fpr},
-            {"latency_mean_s", m.latency_mean_s},
-            {"latency_min_s", m.latency_min_s},
-            {"latency_max_s", m.latency_max_s},
-            {"latency_p99_s", m.latency_p99_s},
-            {"adc_samples", run.adc_samples},
-            {"cycles_simulated", run.cycles_simulated},
-            {"cycles_covered", run.cycles_covered},
-            {"wall_s", run.wall_s}};
-}
-
-}  // namespace
-
-std::string chain_json(const ChainRun& run, const ChainMetrics& m, const Identity& identity) {
-    nlohmann::json j = summary(run, m);
-    j["identity"] = identity;
-    return j.dump(2);
-}
-
-void print_chain_summary(const ChainRun& run, const ChainMetrics& m, std::ostream& out) {
-    out << fmt::format(
-        "Full chain with {}: {} pulses over {:.3f} ms ({:.3g}/s in), {} triggers, {} results delivered "
-        "({:.3g}/s out)\n",
-        run.processor, m.pulses, run.duration_s * 1e3, m.input_rate, m.triggers, m.delivered, m.output_rate);
-    out << fmt::format(
-        "  dead time {:.2f} %, lost: {} processor busy, {} FIFO full (max occupancy {}), {} triggers "
-        "without a pulse\n",
-        100 * m.dead_fraction, m.lost_busy, m.lost_fifo, run.fifo_max_occupancy, m.unmatched);
-    out << "  energy FWHM per line:";
-    for (const auto& l : m.lines)
-        out << fmt::format(
-            "  {:.2f} keV: {}", l.line_eV * 1e-3,
-            l.fitted ? fmt::format("{:.0f}+-{:.0f} eV ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV)
-                     : std::string("not fitted"));
-    out << fmt::format("; mean {}",
-                       datasets::fitted_text(datasets::line_resolution(m.lines).mean_fwhm_eV, "{:.0f} eV"));
-    out << fmt::format("\n  ToA sigma {} ({} single pulses); pile-up AUC {:.3f}, TPR {:.1f} % at 1 % FPR\n",
-                       m.timing.fitted ? fmt::format("{:.3f}+-{:.3f} ns", m.timing.sigma_s * 1e9,
-                                                     m.timing.sigma_error_s * 1e9)
-                                       : std::string("not fitted"),
-                       m.timing.entries, m.pileup.auc, 100 * m.pileup.tpr_at_1pct_fpr);
-    out << fmt::format("  latency trigger -> result: mean {:.1f} ns, min {:.1f}, p99 {:.1f}, max {:.1f}\n",
-                       m.latency_mean_s * 1e9, m.latency_min_s * 1e9, m.latency_p99_s * 1e9,
-                       m.latency_max_s * 1e9);
-    out << fmt::format(
-        "  simulation: {:.2f} s wall, {:.3g} pulses/s, {} ADC samples, {} of {} digital cycles simulated "
-        "({:.3g} cycles/s)\n",
-        run.wall_s, static_cast<double>(m.pulses) / run.wall_s, run.adc_samples, run.cycles_simulated,
-        run.cycles_covered, static_cast<double>(run.cycles_simulated) / run.wall_s);
-}
-
 void write_chain_report(const std::string& path, const ChainRun& run, const ChainMetrics& m,
-                        const Identity& identity, const Provenance& provenance,
+                        const ChainSummary& summary, const Provenance& provenance,
                         const std::string& resolved_config, std::uint64_t seed) {
-    const std::string partial = path + ".partial";
+    AtomicFile target(path);
     {
-        h5::Handle file = h5::create_file(partial);
+        h5::Handle file = h5::create_file(target.temp().string());
         h5::write_attribute(file.id(), "schema", std::string("pixforge.chain_report"));
         h5::write_attribute(file.id(), "schema_version", std::int64_t{1});
         h5::write_provenance(file.id(), provenance, resolved_config, seed);
         h5::Handle id = h5::create_group(file.id(), "processor");
-        for (const auto& [k, v] : identity) h5::write_attribute(id.id(), k, v);
+        for (const auto& [k, v] : summary.identity) h5::write_attribute(id.id(), k, v);
 
         h5::Handle ev = h5::create_group(file.id(), "events");
         const size_t n = run.results.size();
@@ -165,7 +81,8 @@ void write_chain_report(const std::string& path, const ChainRun& run, const Chai
         h5::write_vector(hist.id(), "latency_edges", ledges, "ns");
 
         h5::Handle s = h5::create_group(file.id(), "summary");
-        const nlohmann::json numbers = summary(run, m);
+        nlohmann::json numbers = summary.to_json();
+        numbers.erase("identity");
         h5::write_attribute(s.id(), "json", numbers.dump());
         std::vector<double> fwhm, fwhm_err, bias;
         for (const auto& l : m.lines)
@@ -177,7 +94,7 @@ void write_chain_report(const std::string& path, const ChainRun& run, const Chai
         for (const auto& [k, v] : numbers.items())  // a figure that is not fitted stays NaN here
             if (v.is_number()) h5::write_attribute(s.id(), k, v.get<double>());
     }
-    std::filesystem::rename(partial, path);
+    target.commit();
 }
 
 }  // namespace pixforge::tb

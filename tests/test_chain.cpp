@@ -19,7 +19,9 @@
 #include "models/network/random_network.hpp"
 #include "models/systemc/readout_sc.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "tb/chain_job.hpp"
 #include "tb/chain_report.hpp"
+#include "tb/chain_summary.hpp"
 #include "tb/chain_testbench.hpp"
 #include "tb/golden_figures.hpp"
 #include "tb/scoreboard.hpp"
@@ -368,7 +370,8 @@ BOOST_AUTO_TEST_CASE(unfitted_lines_are_not_fitted_in_the_chain_summary) {
     options.pulses = 40;
     const tb::ChainRun run = tb::run_chain_classical(chain, config, options, "max_sample");
     const tb::ChainMetrics m = tb::score_chain(run, chain);
-    const nlohmann::json j = nlohmann::json::parse(tb::chain_json(run, m, {}));
+    const tb::ChainSummary summary = tb::ChainSummary::of(run, m);
+    const nlohmann::json j = nlohmann::json::parse(summary.to_json().dump());
     BOOST_TEST(j["energy_fwhm_mean_eV"].is_null());
     BOOST_TEST(j["energy_fwhm_fitted"] == false);
     double lines = 0;
@@ -379,9 +382,26 @@ BOOST_AUTO_TEST_CASE(unfitted_lines_are_not_fitted_in_the_chain_summary) {
     }
     BOOST_TEST(j["energy_fwhm_objective_eV"].get<double>() == lines / 5, boost::test_tools::tolerance(1e-12));
     std::ostringstream text;
-    tb::print_chain_summary(run, m, text);
+    tb::print_chain_summary(summary, text);
     BOOST_TEST(text.str().find("not fitted") != std::string::npos, text.str());
     BOOST_TEST(text.str().find(" 0+-0 eV") == std::string::npos, text.str());
+
+    // Through JSON and back (what the isolated runner hands over), the unfitted stay unfitted.
+    const tb::ChainSummary back = tb::ChainSummary::from_json(j, "test");
+    BOOST_TEST(!back.resolution().fitted);
+    BOOST_TEST(std::isnan(back.resolution().mean_fwhm_eV));
+    BOOST_TEST(back.resolution().objective_eV == summary.resolution().objective_eV,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(back.triggers == summary.triggers);
+    BOOST_TEST(back.lost_events() == summary.lost_busy + summary.lost_fifo);
+    nlohmann::json broken = j;
+    broken["lost_busy"] = "many";
+    BOOST_TEST(test::error_id([&] { tb::ChainSummary::from_json(broken, "x.json"); }) == "SIM-008");
+    broken = j;
+    broken.erase("lines");
+    BOOST_TEST(test::error_id([&] { tb::ChainSummary::from_json(broken, "x.json"); }) == "SIM-008");
+    BOOST_TEST(test::error_id([&] { tb::ChainJob::from_json(nlohmann::json::array(), "job.json"); }) ==
+               "SIM-009");
 }
 
 BOOST_AUTO_TEST_CASE(a_golden_file_must_share_figures_and_every_golden_figure_is_compared) {

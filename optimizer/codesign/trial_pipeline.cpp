@@ -19,9 +19,10 @@
 #include "models/network/integer_reference.hpp"
 #include "models/training/network_trainer.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/reference_check.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/verilog_writer.hpp"
-#include "tb/simulate_child.hpp"
+#include "tb/chain_job.hpp"
 
 namespace pixforge::codesign {
 
@@ -65,23 +66,6 @@ fs::path study_dataset(const Config& config, const fs::path& cache, std::ostream
                             progress);
     fs::rename(temp, path);
     return path;
-}
-
-nlohmann::json simulate_child(const fs::path& executable, const fs::path& config_file,
-                              const std::vector<std::string>& processor_args, std::uint64_t pulses,
-                              double timeout_s, const fs::path& work_dir) {
-    std::vector<std::string> argv{executable.string(),
-                                  "simulate",
-                                  "-c",
-                                  config_file.string(),
-                                  "-n",
-                                  std::to_string(pulses),
-                                  "-o",
-                                  (work_dir / "chain.h5").string()};
-    argv.insert(argv.end(), processor_args.begin(), processor_args.end());
-    tb::ChildRun r = tb::run_simulate_child(argv, work_dir, timeout_s);
-    if (!r.ok) throw TrialFailure("simulate", r.failure);
-    return std::move(r.summary);
 }
 
 TrialPipeline::TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
@@ -172,20 +156,12 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
                 std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
             data.read("test", 0, n, batch);
             rtl::Candidate candidate(build.library);
-            candidate.reset();
-            const auto outputs = candidate.run_batch(batch.adc.data(), n, batch.window);
-            const models::IntegerReference reference(net);
-            std::vector<std::int64_t> expected;
-            std::size_t bad = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-                reference.run(batch.adc.data() + i * static_cast<std::size_t>(batch.window), expected);
-                for (std::size_t k = 0; k < expected.size(); ++k)
-                    bad += expected[k] != outputs[i * expected.size() + k];
-            }
+            const rtl::ReferenceCheck check =
+                rtl::check_against_reference(candidate, net, batch.adc.data(), n, batch.window);
             m["rtl_check_windows"] = n;
-            if (bad)
-                throw TrialFailure("rtl",
-                                   fmt::format("{} output words differ from the integer reference", bad));
+            if (!check.equal())
+                throw TrialFailure("rtl", fmt::format("{} output words differ from the integer reference",
+                                                      check.differing_words));
         }
         m["rtl_hash"] = rtl.rtl_hash();
         m["latency_cycles"] = rtl.timing.latency;
@@ -215,25 +191,30 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         // ---- the full chain ----
         stage = "simulate";
         t = std::chrono::steady_clock::now();
-        const nlohmann::json chain =
-            simulate_child(executable_, dir / "config.toml",
-                           {"--candidate", candidate_dir.string(), "--cache", cache_.string()},
-                           options_.pulses, options_.simulate_timeout_s, dir);
+        tb::ChainJob job;
+        job.config = dir / "config.toml";
+        job.candidate = candidate_dir;
+        job.cache = cache_;
+        job.pulses = options_.pulses;
+        job.report = dir / "chain.h5";
+        job.provenance_command = fmt::format("pixforge optimize (trial {})", id);
+        const tb::IsolatedRun run = tb::ChainRunner(executable_, options_.simulate_timeout_s).run(job, dir);
+        if (!run.ok) throw TrialFailure("simulate", run.failure);
+        const tb::ChainSummary& chain = *run.summary;
         seconds["simulate"] = seconds_since(t);
-        // The one rule for unfitted lines (datasets::line_resolution, in the chain summary): the
-        // objective counts an unfitted or wider-than-the-line peak as 100 %; the flag says so.
-        m["energy_fwhm_eV"] = chain["energy_fwhm_objective_eV"];
-        m["energy_fwhm_fitted"] = chain["energy_fwhm_fitted"];
-        std::vector<nlohmann::json> per_line;  // null: not fitted
-        for (const auto& l : chain["lines"]) per_line.push_back(l["fwhm_eV"]);
+        // The one rule for unfitted lines (tb::ChainSummary::resolution): the objective counts an
+        // unfitted or wider-than-the-line peak as 100 %; the flag says so.
+        const datasets::LineResolution resolution = chain.resolution();
+        m["energy_fwhm_eV"] = resolution.objective_eV;
+        m["energy_fwhm_fitted"] = resolution.fitted;
+        std::vector<double> per_line;  // NaN (null in JSON): not fitted
+        for (const auto& l : chain.lines) per_line.push_back(l.fwhm_eV);
         m["fwhm_per_line_eV"] = per_line;
-        m["toa_sigma_ns"] = chain["toa_sigma_s"].is_number()
-                                ? nlohmann::json(chain["toa_sigma_s"].get<double>() * 1e9)
-                                : nlohmann::json();
-        m["pileup_auc"] = chain["pileup_auc"];
-        m["latency_ns"] = chain["latency_mean_s"].get<double>() * 1e9;
-        m["lost_events"] = chain["lost_busy"].get<double>() + chain["lost_fifo"].get<double>();
-        m["output_rate_per_s"] = chain["output_rate_per_s"];
+        m["toa_sigma_ns"] = chain.timing.sigma_s * 1e9;
+        m["pileup_auc"] = chain.pileup.auc;
+        m["latency_ns"] = chain.latency_mean_s * 1e9;
+        m["lost_events"] = chain.lost_events();
+        m["output_rate_per_s"] = chain.output_rate_per_s;
     } catch (const TrialFailure& e) {
         m["failed_stage"] = e.stage, m["error"] = e.what(), m["seconds"] = seconds;
         write_file_atomically(dir / "metrics.json", m.dump(2));

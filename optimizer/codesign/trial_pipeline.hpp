@@ -58,11 +58,4 @@ class TrialPipeline {
 std::filesystem::path study_dataset(const Config& config, const std::filesystem::path& cache,
                                     std::ostream* progress);
 
-// A chain simulation in a child process (tb::run_simulate_child, also writing chain.h5): the JSON
-// summary, or TrialFailure("simulate") with the log's tail.
-nlohmann::json simulate_child(const std::filesystem::path& executable,
-                              const std::filesystem::path& config_file,
-                              const std::vector<std::string>& processor_args, std::uint64_t pulses,
-                              double timeout_s, const std::filesystem::path& work_dir);
-
 }  // namespace pixforge::codesign

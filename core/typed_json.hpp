@@ -1,6 +1,7 @@
-// Typed reads of the JSON files a study keeps (journal lines, codesign.json): each key is checked
-// for the type pixforge writes, and anything else is refused with one message ID that names the
-// file (and line), the key, what was found and what was expected. Resume and the report share it.
+// Typed reads of the JSON files pixforge writes and reads back (a study's journal and codesign.json,
+// a chain summary): each key is checked for the type pixforge writes, and anything else is refused
+// with one message ID that names the file (and line), the key, what was found and what was
+// expected. Resume, the study report and the chain runner share it.
 #pragma once
 
 #include <cstddef>
@@ -14,7 +15,7 @@
 
 #include "core/error.hpp"
 
-namespace pixforge::optimizer {
+namespace pixforge {
 
 struct TypedJson {
     static constexpr std::size_t kAnySize = std::numeric_limits<std::size_t>::max();
@@ -28,7 +29,7 @@ struct TypedJson {
     // An empty key refuses the whole object.
     [[noreturn]] void refuse(const std::string& key, const std::string& expected, const json& found) const {
         throw PixError(
-            id, fmt::format("{}: {}{} where pixforge writes {}; the study is damaged or not "
+            id, fmt::format("{}: {}{} where pixforge writes {}; the file is damaged or not "
                             "pixforge's: {}",
                             where, key.empty() ? "" : "'" + key + "' is ",
                             found.is_null() ? std::string("missing") : found.dump(), expected, remedy));
@@ -58,6 +59,17 @@ struct TypedJson {
     void optional_text(const json& object, const char* key) const {
         if (object.contains(key) && !object[key].is_string()) refuse(key, "text", object[key]);
     }
+    // A figure that may be "not fitted": null in JSON, NaN here.
+    double figure(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!object.contains(key) || (!v.is_number() && !v.is_null())) refuse(key, "a number or null", v);
+        return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
+    }
+    std::uint64_t count(const json& object, const char* key) const {
+        const json v = at(object, key);
+        if (!v.is_number_unsigned()) refuse(key, "a count (an unsigned integer)", v);
+        return v.get<std::uint64_t>();
+    }
     // null stands for a figure that was not fitted (NaN).
     std::vector<double> numbers(const json& object, const char* key, std::size_t size = kAnySize) const {
         const json v = at(object, key);
@@ -82,4 +94,4 @@ struct TypedJson {
     }
 };
 
-}  // namespace pixforge::optimizer
+}  // namespace pixforge

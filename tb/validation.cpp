@@ -1,0 +1,145 @@
+#include "tb/validation.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/config.hpp"
+#include "datasets/metrics.hpp"
+#include "models/chain_params.hpp"
+#include "models/network/integer_reference.hpp"
+#include "rtl_gen/reference_check.hpp"
+#include "rtl_gen/synthesis/ppa.hpp"
+#include "rtl_gen/synthesis/stimuli.hpp"
+#include "tb/candidate_dir.hpp"
+#include "tb/chain_job.hpp"
+#include "tb/golden_figures.hpp"
+
+namespace pixforge::tb {
+
+namespace fs = std::filesystem;
+
+bool ValidationReport::passed() const {
+    for (const auto& c : checks)
+        if (!c.pass) return false;
+    return true;
+}
+
+std::vector<std::string> validation_figures() {
+    return {"area_um2", "power_uW", "critical_path_ns", "energy_fwhm_eV_at_max_rate", "latency_ns"};
+}
+
+namespace {
+
+// RTL = integer reference and gate level = RTL, on realistic windows from the scenario's stream
+// offered back to back (one per initiation interval).
+void check_equivalence(const LoadedCandidate& c, const models::PixelChain& chain, const Config& config, int n,
+                       rtl::PpaEvaluator& ppa, std::vector<ValidationCheck>& checks) {
+    rtl::Stimuli stimuli = rtl::stream_stimuli(chain, c.rtl.samples, n, config.real("synthesis.clock_period"),
+                                               chain.params().seed + 17);
+    for (int i = 0; i < n; ++i)
+        stimuli.windows[static_cast<size_t>(i)].ready_cycle =
+            2 + static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(c.rtl.timing.initiation_interval);
+    std::vector<std::uint16_t> flat;
+    for (const auto& w : stimuli.windows) flat.insert(flat.end(), w.samples.begin(), w.samples.end());
+    rtl::Candidate rtl_model(c.library);
+    const rtl::ReferenceCheck r = rtl::check_against_reference(rtl_model, c.network, flat.data(),
+                                                               stimuli.windows.size(), c.rtl.samples);
+    checks.push_back({"RTL = integer reference", r.equal(),
+                      fmt::format("{} windows, {} differing words", n, r.differing_words)});
+    const rtl::PpaResult eq = ppa.evaluate(c.network, c.hardware, stimuli);
+    checks.push_back(
+        {"gate level = RTL", eq.ok && eq.gate_equals_rtl,
+         eq.ok ? fmt::format("{} cycles, {} mismatching", eq.simulated_cycles, eq.output_mismatches)
+               : eq.error});
+}
+
+// Timing and budgets from PPA at the scenario's own rate.
+void check_ppa(const LoadedCandidate& c, const models::PixelChain& chain, const Config& config,
+               rtl::PpaEvaluator& ppa, ValidationReport& report) {
+    const auto& so = ppa.options();
+    const rtl::Stimuli stream =
+        rtl::stream_stimuli(chain, c.rtl.samples, so.power_windows, so.clock_period_s, chain.params().seed);
+    const rtl::PpaResult p = ppa.evaluate(c.network, c.hardware, stream);
+    const double margin = config.real("validate.timing_margin");
+    report.checks.push_back(
+        {"timing", p.ok && p.worst_slack_s >= margin * so.clock_period_s,
+         fmt::format("worst slack {:.3f} ns at {:.3f} ns, required >= {:.3f} ns ({:.0f} % margin)",
+                     p.worst_slack_s * 1e9, so.clock_period_s * 1e9, margin * so.clock_period_s * 1e9,
+                     100 * margin)});
+    const double area_budget = config.real("codesign.area_budget_um2"),
+                 power_budget = config.real("codesign.power_budget_uW");
+    report.checks.push_back({"area budget", p.ok && p.area_um2 <= area_budget,
+                             fmt::format("{:.0f} um^2 of {:.0f}", p.area_um2, area_budget)});
+    report.checks.push_back({"power budget", p.ok && p.total_W * 1e6 <= power_budget,
+                             fmt::format("{:.1f} uW of {:.1f} at {:.3g}/s", p.total_W * 1e6, power_budget,
+                                         chain.params().rate_per_s)});
+    report.figures["area_um2"] = p.area_um2, report.figures["power_uW"] = p.total_W * 1e6,
+    report.figures["critical_path_ns"] = p.critical_path_s * 1e9;
+}
+
+// The full chain at the maximum specified rate, isolated, with this very config.
+void check_max_rate(const ValidationRequest& q, const fs::path& cache, const Config& config,
+                    ValidationReport& report) {
+    ChainJob job;
+    job.config = q.config;
+    job.overrides = q.overrides;
+    job.candidate = q.candidate;
+    job.cache = cache;
+    job.pulses = q.pulses;
+    job.rate = fmt::format("{:.6g}/s", config.real("validate.max_rate"));
+    job.provenance_command = "pixforge validate";
+    const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-validate-{}", ::getpid());
+    const IsolatedRun r = ChainRunner(q.executable, q.chain_timeout_s).run(job, work);
+    if (r.ok) {
+        const ChainSummary& s = *r.summary;
+        report.checks.push_back(
+            {"no loss at max rate", s.lost_events() == 0,
+             fmt::format("{} lost of {} triggers at {}", s.lost_events(), s.triggers, job.rate)});
+        report.figures["energy_fwhm_eV_at_max_rate"] = s.resolution().mean_fwhm_eV;  // the one rule
+        report.figures["latency_ns"] = s.latency_mean_s * 1e9;
+        fs::remove_all(work);
+    } else {
+        report.checks.push_back({"no loss at max rate", false, "the chain run failed: " + r.failure});
+    }
+}
+
+}  // namespace
+
+ValidationReport validate_candidate(const ValidationRequest& q) {
+    const Config config = Config::load(q.config, q.overrides);
+    const nlohmann::json golden =
+        q.golden.empty() ? nlohmann::json() : load_golden(q.golden, validation_figures());
+    const fs::path cache = q.cache.empty() ? rtl::CandidateBuilder::default_cache() : q.cache;
+    const models::PixelChain chain(models::chain_params_from(config));
+    const LoadedCandidate c = load_candidate_dir(q.candidate, cache, chain.params());
+    ValidationReport report;
+    report.candidate = q.candidate.string();
+    report.network = models::describe_layers(c.network);
+    report.template_name = c.hardware.name();
+    rtl::PpaEvaluator ppa(rtl::SynthesisOptions::from_config(config), cache);
+    check_equivalence(c, chain, config, q.vectors, ppa, report.checks);
+    check_ppa(c, chain, config, ppa, report);
+    check_max_rate(q, cache, config, report);
+    if (!golden.is_null()) {
+        const RegressionResult reg =
+            compare_to_golden(golden, report.figures, config.real("validate.regression_tolerance"), q.golden);
+        report.checks.push_back({"regression", reg.pass, reg.detail});
+    }
+    return report;
+}
+
+void print_validation(const ValidationReport& r, std::ostream& out) {
+    out << fmt::format("Pre-tapeout validation of {} ({}, {})\n", r.candidate, r.network, r.template_name);
+    if (r.figures.contains("energy_fwhm_eV_at_max_rate")) {
+        const auto& f = r.figures["energy_fwhm_eV_at_max_rate"];
+        out << fmt::format(
+            "  energy FWHM at max rate: {} (mean over lines)\n",
+            datasets::fitted_text(f.is_number() ? f.get<double>() : datasets::kNotFitted, "{:.0f} eV"));
+    }
+    for (const auto& k : r.checks)
+        out << fmt::format("  {:<26} {}  {}\n", k.name, k.pass ? "PASS" : "FAIL", k.detail);
+    out << (r.passed() ? "ALL CHECKS PASSED\n" : "VALIDATION FAILED\n");
+}
+
+}  // namespace pixforge::tb
