@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/cli.hpp"
-#include "optimizer/study_report.hpp"
+#include "optimizer/codesign/codesign_report.hpp"
 
 namespace pixforge::app {
 
@@ -15,8 +15,8 @@ Action add_report_command(CLI::App& cmd) {
         "Example:\n  pixforge report out/study\n  /usr/bin/python3 scripts/plot_report.py "
         "out/study/report.h5");
     return [dir, rebuild](std::ostream& out, std::ostream&) {
-        if (*rebuild) optimizer::write_study_report(*dir);
-        optimizer::print_study_summary(*dir, out);
+        if (*rebuild) codesign::write_study_report(*dir);
+        codesign::print_study_summary(*dir, out);
         return 0;
     };
 }

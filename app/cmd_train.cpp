@@ -109,19 +109,12 @@ ExtraCommand train_command() {
                 const Config config = Config::load(o->config.path, o->config.overrides);
                 const datasets::DatasetReader data(o->dataset);
                 require_dataset_chain(config, data);
-                models::NetworkTrainer trainer(config, data, o->quiet ? nullptr : &err);
+                const models::TrainingSet set = datasets::read_training_set(data);
+                models::NetworkTrainer trainer(config, set, o->quiet ? nullptr : &err);
                 const models::TrainingLog log = trainer.train();
                 const models::QuantizedNetwork net = trainer.export_network();
                 const Provenance p = current_provenance(command_line);
-                AtomicFile target(o->out);  // save_network renames its own temp file, without fsync
-                save_network(net, target.temp().string(),
-                             nlohmann::json{{"pixforge_version", p.pixforge_version},
-                                            {"git_describe", p.git_describe},
-                                            {"created_utc", p.created_utc},
-                                            {"command_line", p.command_line},
-                                            {"dataset", o->dataset}}
-                                 .dump());
-                target.commit();
+                save_network(net, o->out, provenance_json(p, {{"dataset", o->dataset}}));  // atomic
                 const Config chain_config = Config::parse(data.resolved_config(), o->dataset + ":/config");
                 const models::PixelChain chain(models::chain_params_from(chain_config));
                 datasets::BaselineReport report = datasets::evaluate_classical(data, chain, config);
@@ -134,7 +127,7 @@ ExtraCommand train_command() {
                         v.push_back("training.quantization_aware=false");
                         return v;
                     }());
-                    models::NetworkTrainer ptq(float_config, data, nullptr);
+                    models::NetworkTrainer ptq(float_config, set, nullptr);
                     ptq.train();
                     report.estimators.push_back(datasets::score_estimator(
                         models::NetworkEstimator(ptq.export_network(), "network_ptq"), data));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -36,8 +37,11 @@ AtomicFile::AtomicFile(fs::path final_path) : final_(std::move(final_path)) {
         errno = ENOENT;
         fail(final_, "the output folder does not exist; create it first");
     }
-    // The pid keeps two processes writing the same output apart; the name says what it is.
-    temp_ = final_.parent_path() / fmt::format(".{}.partial-{}", final_.filename().string(), ::getpid());
+    // The pid and a counter keep two processes, or two threads, writing the same output apart; the
+    // name says what it is.
+    static std::atomic<std::uint64_t> serial{0};
+    temp_ = final_.parent_path() /
+            fmt::format(".{}.partial-{}-{}", final_.filename().string(), ::getpid(), serial++);
 }
 
 AtomicFile::~AtomicFile() {
@@ -57,6 +61,16 @@ void AtomicFile::commit() {
     committed_ = true;
     const fs::path folder = final_.parent_path().empty() ? fs::path(".") : final_.parent_path();
     fsync_path(folder, O_RDONLY | O_DIRECTORY, final_);
+}
+
+bool ensure_cached_file(const fs::path& path, const std::function<void(const fs::path& temp)>& build) {
+    if (fs::exists(path)) return true;
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);  // AtomicFile names the folder if this failed
+    AtomicFile file(path);
+    build(file.temp());
+    file.commit();
+    return false;
 }
 
 void write_file_atomically(const fs::path& path, const std::string& text) {

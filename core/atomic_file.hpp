@@ -4,12 +4,20 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace pixforge {
 
 // `text` as the whole content of `path`.
 void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
+// One entry of a content-addressed cache (a dataset, a trained network, a liberty): true when
+// `path` is already there; otherwise `build(temp)` writes it under a private temporary name, which
+// is then published atomically (its folder created first). Two builders of one entry, in threads
+// or processes, both succeed: the entry's name is a hash of its content, so either copy is right.
+bool ensure_cached_file(const std::filesystem::path& path,
+                        const std::function<void(const std::filesystem::path& temp)>& build);
 
 // For writers that need a file name (HDF5, a library's own writer): write to temp(), then
 // commit(). DATA-010 at once when the output folder does not exist. Destroyed uncommitted (an exception on

@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include <nlohmann/json.hpp>
+
 #include "core/version.hpp"
 
 namespace pixforge {
@@ -26,6 +28,17 @@ Provenance current_provenance(const std::string& command_line) {
     p.created_utc = stamp;
     p.command_line = command_line;
     return p;
+}
+
+std::string provenance_json(const Provenance& p,
+                            const std::vector<std::pair<std::string, std::string>>& extra) {
+    nlohmann::json j{{"pixforge_version", p.pixforge_version},
+                     {"git_describe", p.git_describe},
+                     {"created_utc", p.created_utc},
+                     {"host", p.host},
+                     {"command_line", p.command_line}};
+    for (const auto& [key, value] : extra) j[key] = value;
+    return j.dump();
 }
 
 }  // namespace pixforge

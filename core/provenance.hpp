@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pixforge {
 
@@ -17,5 +19,10 @@ struct Provenance {
 // Filled for the running process; `command_line` is what the user typed.
 Provenance current_provenance(const std::string& command_line);
 std::string pixforge_version();
+
+// The provenance as a JSON object (text), with `extra` keys such as the dataset a network was
+// trained on: what a file records when its format has one attribute for it.
+std::string provenance_json(const Provenance& p,
+                            const std::vector<std::pair<std::string, std::string>>& extra = {});
 
 }  // namespace pixforge

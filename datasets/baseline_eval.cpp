@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
 #include "models/estimators/classical.hpp"
@@ -180,9 +181,9 @@ std::string baseline_json(const BaselineReport& r) {
 void write_baseline_h5(const BaselineReport& r, const std::string& path, const Provenance& provenance,
                        const std::string& resolved_config, std::uint64_t seed) {
     h5::silence_library_errors();
-    const std::string temp = path + ".partial";
+    AtomicFile target(path);
     {
-        h5::Handle file = h5::create_file(temp);
+        h5::Handle file = h5::create_file(target.temp().string());
         const hid_t root = file.id();
         h5::write_attribute(root, "schema", std::string("pixforge.baseline"));
         h5::write_attribute(root, "schema_version", std::int64_t{1});
@@ -215,7 +216,7 @@ void write_baseline_h5(const BaselineReport& r, const std::string& path, const P
             h5::write_attribute(g.id(), "windows_per_s", e.windows_per_s);
         }
     }
-    std::filesystem::rename(temp, path);
+    target.commit();
 }
 
 }  // namespace pixforge::datasets

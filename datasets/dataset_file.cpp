@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace pixforge::datasets {
@@ -48,15 +50,13 @@ struct DatasetWriter::Split {
 
 DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& chain,
                              const Provenance& provenance, const std::string& resolved_config)
-    : path_(path), window_(chain.params().trigger.window), max_pulses_(chain.params().labels.max_pulses) {
+    : path_(path),
+      target_(path),
+      window_(chain.params().trigger.window),
+      max_pulses_(chain.params().labels.max_pulses) {
     h5::silence_library_errors();
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent))
-        throw PixError("DATA-010",
-                       fmt::format("{}: the output folder does not exist; create it first", path));
-    temp_path_ = fmt::format("{}.partial-{}", path, getpid());
     try {
-        file_ = h5::create_file(temp_path_);
+        file_ = h5::create_file(target_.temp().string());
     } catch (const PixError&) {
         throw PixError("DATA-010", fmt::format("{}: cannot create the output file (permissions?)", path));
     }
@@ -81,9 +81,7 @@ DatasetWriter::DatasetWriter(const std::string& path, const models::PixelChain& 
 }
 
 DatasetWriter::~DatasetWriter() {
-    if (committed_) return;
-    file_.close();
-    std::remove(temp_path_.c_str());
+    file_.close();  // before target_ removes an uncommitted temporary file
 }
 
 void DatasetWriter::begin_split(const std::string& name) {
@@ -182,12 +180,7 @@ void DatasetWriter::commit() {
     stream_.reset();
     H5Fflush(file_.id(), H5F_SCOPE_GLOBAL);
     file_.close();
-    std::error_code ec;
-    std::filesystem::rename(temp_path_, path_, ec);
-    if (ec)
-        throw PixError("DATA-010",
-                       fmt::format("{}: cannot move the finished file into place: {}", path_, ec.message()));
-    committed_ = true;
+    target_.commit();
 }
 
 DatasetReader::DatasetReader(const std::string& path) : path_(path) {
@@ -259,6 +252,31 @@ void DatasetReader::read(const std::string& split, std::size_t first, std::size_
     h5::read_rows(root, p + "line_index", first, count, out.line_index);
     h5::read_rows(root, p + "n_pulses", first, count, out.n_pulses);
     h5::read_rows(root, p + "pileup", first, count, out.pileup);
+}
+
+models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max_train) {
+    models::TrainingSet set;
+    set.source = data.path();
+    set.chain_config = data.resolved_config();
+    const Config chain = Config::parse(data.resolved_config(), data.path() + ":/config");
+    set.window = data.window();
+    set.pre_trigger = static_cast<int>(chain.integer("trigger.pre_trigger"));
+    set.adc_bits = static_cast<int>(chain.integer("adc.bits"));
+    h5::Handle f = h5::open_file_readonly(data.path());
+    set.pedestal =
+        static_cast<int>(std::lround(h5::read_double_attribute(f.id(), "baseline_code").value_or(0)));
+    const auto read = [&](const std::string& split, std::size_t limit, models::TrainingSplit& out) {
+        WindowBatch b;
+        out.rows = limit ? std::min(limit, data.rows(split)) : data.rows(split);
+        data.read(split, 0, out.rows, b);
+        out.adc = std::move(b.adc);
+        out.collected_keV = std::move(b.collected_keV);
+        out.t0_ns = std::move(b.t0_ns);
+        out.pileup = std::move(b.pileup);
+    };
+    read("train", max_train, set.train);
+    read("validation", 0, set.validation);
+    return set;
 }
 
 }  // namespace pixforge::datasets

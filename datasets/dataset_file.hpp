@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/h5.hpp"
 #include "core/provenance.hpp"
 #include "models/pixel_chain.hpp"
 #include "models/stream_generator.hpp"
+#include "models/training/training_set.hpp"
 #include "models/window_generator.hpp"
 
 namespace pixforge::datasets {
@@ -32,19 +34,19 @@ class DatasetWriter {
     void append(const models::LabelledWindow& window);
     void end_split(const models::TriggerCounters& counters, double rate_per_s);
     void append_stream(const models::StreamChunk& chunk);
-    // Flushes, closes and renames the temporary file to its final path.
+    // Flushes, closes and publishes the temporary file at its final path (core/atomic_file).
     void commit();
 
   private:
     struct Split;
     void flush_rows();
 
-    std::string path_, temp_path_;
+    std::string path_;
+    AtomicFile target_;  // DATA-010 at once when the output folder does not exist
     h5::Handle file_;
     int window_, max_pulses_;
     std::unique_ptr<Split> split_;
     std::unique_ptr<Split> stream_;
-    bool committed_ = false;
 };
 
 // A block of rows of one split.
@@ -75,5 +77,9 @@ class DatasetReader {
     std::string config_;
     std::vector<double> lines_keV_;
 };
+
+// The train and validation splits of a dataset file (at most `max_train` training windows, 0: all)
+// with its chain facts, as the trainer takes them.
+models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max_train = 0);
 
 }  // namespace pixforge::datasets

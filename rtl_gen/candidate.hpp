@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/network/clocked_network.hpp"
 #include "rtl_gen/verilog_writer.hpp"
 
 namespace pixforge::rtl {
@@ -27,25 +28,21 @@ struct PixforgeCandidateApi {
 };
 }
 
-class Candidate {
+class Candidate : public models::ClockedNetwork {
   public:
     explicit Candidate(const std::filesystem::path& library);  // RTL-020 when it cannot be loaded
-    ~Candidate();
+    ~Candidate() override;
     Candidate(const Candidate&) = delete;
     Candidate& operator=(const Candidate&) = delete;
 
-    struct Cycle {
-        bool in_ready = false, out_valid = false;
-        std::vector<std::int64_t> outputs;
-    };
-    void reset();
-    Cycle step(bool in_valid, const std::uint16_t* samples, bool out_ready);
+    void reset() override;
+    Cycle step(bool in_valid, const std::uint16_t* samples, bool out_ready) override;
     // Streams windows (each `window` samples long, the first `samples()` used) through the
     // candidate with a ready output, collecting one result per window.
     std::vector<std::int64_t> run_batch(const std::uint16_t* windows, std::size_t count, int window,
                                         std::uint64_t* cycles = nullptr);
 
-    int samples() const { return api_->samples; }
+    int samples() const override { return api_->samples; }
     int outputs() const { return api_->outputs; }
 
   private:

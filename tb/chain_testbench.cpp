@@ -15,6 +15,7 @@
 #include "models/systemc/readout_sc.hpp"
 #include "models/systemc/trigger_sc.hpp"
 #include "models/window_generator.hpp"
+#include "rtl_gen/candidate.hpp"
 
 // libsystemc's own main() refers to sc_main; pixforge drives the kernel itself (run_chain).
 int sc_main(int, char*[]) {
@@ -127,7 +128,8 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
         host = new sc::ClassicalHostSc("processor", o.clock_period_s, *classical, o.classical_latency);
     } else {
         if (!processor.network) throw PixError("SIM-001", "run_chain: no network and no classical estimator");
-        host = new sc::NnHostSc("processor", o.clock_period_s, processor.library, *processor.network,
+        host = new sc::NnHostSc("processor", o.clock_period_s,
+                                std::make_unique<rtl::Candidate>(processor.library), *processor.network,
                                 o.input_buffer, adc->block_done, adc->finished);
     }
     source->to_frontend.bind(frontend->pulses);

@@ -379,6 +379,24 @@ std::map<std::string, Generator> generators() {
         write_text(m / "journal.jsonl",
                    "{\"study\": \"pixforge.study\"}\n{\"result\": \"seven\", \"ok\": 1}\n");
     };
+    const auto complete_study = [](const fs::path& m) {
+        fs::create_directories(m / "trials" / "0");
+        write_text(m / "codesign.json",
+                   R"({"objectives": ["energy_fwhm_eV", "area_um2", "power_uW", "latency_ns"],)"
+                   R"( "constraints": ["lost_events"], "reference": [1, 2, 3, 4]})");
+        write_text(m / "journal.jsonl",
+                   "{\"study\": \"pixforge.study\"}\n{\"result\": 0, \"ok\": false, \"objectives\": [], "
+                   "\"constraints\": [], \"seconds\": 1.5, \"error\": \"rtl: failed\"}\n");
+    };
+    g["study_metrics_bad_types"] = [complete_study](const ValidInputs&, const fs::path& m) {
+        complete_study(m);
+        write_text(m / "trials" / "0" / "metrics.json", R"({"id": 0, "design": "x", "area_um2": "big"})");
+    };
+    g["study_baseline_not_a_summary"] = [complete_study](const ValidInputs&, const fs::path& m) {
+        complete_study(m);
+        write_text(m / "trials" / "0" / "metrics.json", R"({"id": 0, "design": "x"})");
+        write_text(m / "baseline.json", R"({"processor": "optimal_filter", "pulses": -3})");
+    };
     g["journal_empty"] = [](const ValidInputs&, const fs::path& m) {
         fs::create_directories(m);
         write_text(m / "journal.jsonl", "");

@@ -8,6 +8,7 @@
 
 #include "core/provenance.hpp"
 #include "datasets/dataset_builder.hpp"
+#include "datasets/dataset_file.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/training/network_trainer.hpp"
 #include "test_support.hpp"
@@ -59,7 +60,7 @@ BOOST_AUTO_TEST_CASE(integer_reference_is_bit_exact_with_torch) {
         {"network.activation=\"clipped_relu\"", "network.weight_bits=[4]", "network.activation_bits=[5]"},
     };
     for (const auto& v : variants) {
-        NetworkTrainer trainer(training_config(v), data, nullptr);
+        NetworkTrainer trainer(training_config(v), datasets::read_training_set(data), nullptr);
         trainer.train();
         const QuantizedNetwork net = trainer.export_network();
         const std::size_t bad = mismatches(net, data);
@@ -72,7 +73,8 @@ BOOST_AUTO_TEST_CASE(integer_reference_is_bit_exact_with_torch) {
 BOOST_AUTO_TEST_CASE(more_bits_give_smaller_quantization_error) {
     Fixture f;
     const datasets::DatasetReader data(f.path);
-    NetworkTrainer trainer(training_config({"training.quantization_aware=false"}), data, nullptr);
+    NetworkTrainer trainer(training_config({"training.quantization_aware=false"}),
+                           datasets::read_training_set(data), nullptr);
     trainer.train();
     datasets::WindowBatch b;
     data.read("validation", 0, data.rows("validation"), b);
@@ -103,7 +105,7 @@ BOOST_AUTO_TEST_CASE(training_beats_a_trivial_predictor_and_is_deterministic) {
     const datasets::DatasetReader data(f.path);
     const Config config =
         training_config({"training.epochs=30", "training.batch_size=64", "training.patience=30"});
-    NetworkTrainer a(config, data, nullptr);
+    NetworkTrainer a(config, datasets::read_training_set(data), nullptr);
     a.train();
     const QuantizedNetwork net = a.export_network();
     const NetworkEstimator estimator(net);
@@ -120,7 +122,7 @@ BOOST_AUTO_TEST_CASE(training_beats_a_trivial_predictor_and_is_deterministic) {
     const double ratio = std::sqrt(sq_net / sq_trivial);
     BOOST_TEST_MESSAGE("energy RMSE: network / predict-the-mean = " << ratio);
     BOOST_TEST(ratio < 0.3);
-    NetworkTrainer again(config, data, nullptr);
+    NetworkTrainer again(config, datasets::read_training_set(data), nullptr);
     again.train();
     BOOST_TEST(again.export_network().content_hash() == net.content_hash());
 }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "core/h5.hpp"
@@ -141,9 +142,9 @@ const char* activation_name(Activation a) {
 void save_network(const QuantizedNetwork& net, const std::string& path, const std::string& provenance_json) {
     net.validate(path);
     h5::silence_library_errors();
-    const std::string temp = path + ".partial";
+    AtomicFile target(path);
     {
-        h5::Handle file = h5::create_file(temp);
+        h5::Handle file = h5::create_file(target.temp().string());
         const hid_t root = file.id();
         h5::write_attribute(root, "schema", std::string(kSchema));
         h5::write_attribute(root, "schema_version", kVersion);
@@ -194,7 +195,7 @@ void save_network(const QuantizedNetwork& net, const std::string& path, const st
                                                                : "logit"));
         }
     }
-    std::filesystem::rename(temp, path);
+    target.commit();
 }
 
 QuantizedNetwork load_network(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/random.hpp"
+#include "models/network/layer_geometry.hpp"
 #include "models/network/quantized_network.hpp"
 
 namespace pixforge::models {
@@ -22,7 +23,7 @@ inline QuantizedNetwork random_network(const NetShape& s, std::uint64_t seed, in
     Rng rng(seed, "random network");
     QuantizedNetwork n;
     n.input = {0, window, 2, 0, 10};
-    int channels = 1, length = window, frac_in = 0, in_bits = 11;
+    int frac_in = 0, in_bits = 11;
     auto fill = [&](QuantLayer& l, int taps) {
         const std::int64_t wmax = (std::int64_t{1} << (l.weight_bits - 1)) - 1;
         for (int i = 0; i < l.out_channels * taps; ++i)
@@ -39,41 +40,16 @@ inline QuantizedNetwork random_network(const NetShape& s, std::uint64_t seed, in
         frac_in = l.out_frac;
         in_bits = l.out_bits + 1;
     };
-    if (s.conv_channels > 0) {
-        QuantLayer c;
-        c.kind = LayerKind::Conv1d;
-        c.in_channels = 1;
-        c.in_length = length;
-        c.kernel = s.conv_kernel;
-        c.stride = s.conv_stride;
-        c.out_channels = s.conv_channels;
-        c.out_length = (length - c.kernel) / c.stride + 1;
-        c.weight_bits = s.weight_bits;
-        c.out_bits = s.activation_bits;
-        fill(c, c.kernel);
-        n.layers.push_back(c);
-        channels = c.out_channels;
-        length = c.out_length;
+    NetworkShape shape{window, s.conv_channels, s.conv_kernel, s.conv_stride, s.hidden, s.outputs};
+    std::vector<QuantLayer> layers = layer_geometry(shape);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        QuantLayer& l = layers[i];
+        const bool output = i + 1 == layers.size();
+        l.weight_bits = s.weight_bits;
+        l.out_bits = output ? 16 : s.activation_bits;
+        fill(l, l.kind == LayerKind::Conv1d ? l.kernel : l.in_length);
+        n.layers.push_back(l);
     }
-    for (int width : s.hidden) {
-        QuantLayer d;
-        d.in_length = channels * length;
-        d.out_channels = width;
-        d.weight_bits = s.weight_bits;
-        d.out_bits = s.activation_bits;
-        fill(d, d.in_length);
-        n.layers.push_back(d);
-        channels = width;
-        length = 1;
-    }
-    QuantLayer out;
-    out.activation = Activation::None;
-    out.in_length = channels * length;
-    out.out_channels = s.outputs;
-    out.weight_bits = s.weight_bits;
-    out.out_bits = 16;
-    fill(out, out.in_length);
-    n.layers.push_back(out);
     n.derive_accumulator_widths();
     n.validate("random network");
     return n;

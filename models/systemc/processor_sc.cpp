@@ -15,18 +15,18 @@ void ProcessorSc::on_window(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
 
 // ---- network -------------------------------------------------------------------------------------
 
-NnHostSc::NnHostSc(sc_core::sc_module_name name, double clock_period_s, const std::filesystem::path& library,
-                   const models::QuantizedNetwork& net, int buffer, sc_core::sc_event& time_advanced,
-                   const bool& input_finished)
+NnHostSc::NnHostSc(sc_core::sc_module_name name, double clock_period_s,
+                   std::unique_ptr<models::ClockedNetwork> network, const models::QuantizedNetwork& net,
+                   int buffer, sc_core::sc_event& time_advanced, const bool& input_finished)
     : ProcessorSc(name, clock_period_s),
-      candidate_(library),
+      candidate_(std::move(network)),
       reference_(net),
       buffer_(static_cast<std::size_t>(buffer)),
       time_advanced_(time_advanced),
       input_finished_(input_finished) {
-    samples_ = candidate_.samples();
+    samples_ = candidate_->samples();
     idle_samples_.assign(static_cast<size_t>(samples_), 0);
-    candidate_.reset();
+    candidate_->reset();
     SC_HAS_PROCESS(NnHostSc);
     SC_THREAD(run);
 }
@@ -47,8 +47,8 @@ void NnHostSc::step_cycle() {
         arriving_.pop_front();
     }
     const bool offer = !waiting_.empty();
-    const rtl::Candidate::Cycle c =
-        candidate_.step(offer, offer ? waiting_.front().adc.data() : idle_samples_.data(), true);
+    const models::ClockedNetwork::Cycle c =
+        candidate_->step(offer, offer ? waiting_.front().adc.data() : idle_samples_.data(), true);
     const double now = static_cast<double>(cycle_) * clock_s_;
     if (c.out_valid && !in_flight_.empty()) {  // results leave in order
         PulseResult r = std::move(in_flight_.front());

@@ -1,7 +1,8 @@
 // The in-pixel processor slot: the block that turns a captured window into a result. Two
 // implementations share the sockets, so the same chain scores a network and a classical estimator
 // side by side:
-//   NnHostSc        a Verilated candidate (rtl::Candidate) clocked cycle by cycle at the digital
+//   NnHostSc        a clocked network (models::ClockedNetwork, e.g. a Verilated candidate) run cycle by cycle
+//   at the digital
 //                   clock through its valid/ready handshake; windows wait in an input buffer of
 //                   `buffer` entries while the network is busy (back-pressure) and are lost when
 //                   it is full. Cycle-accurate; idle stretches are skipped (nothing is in flight,
@@ -17,9 +18,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/network/clocked_network.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/systemc/chain_payloads.hpp"
-#include "rtl_gen/candidate.hpp"
 
 namespace pixforge::sc {
 
@@ -54,9 +55,9 @@ class ProcessorSc : public sc_core::sc_module {
 
 class NnHostSc : public ProcessorSc {
   public:
-    NnHostSc(sc_core::sc_module_name name, double clock_period_s, const std::filesystem::path& library,
-             const models::QuantizedNetwork& net, int buffer, sc_core::sc_event& time_advanced,
-             const bool& input_finished);
+    NnHostSc(sc_core::sc_module_name name, double clock_period_s,
+             std::unique_ptr<models::ClockedNetwork> network, const models::QuantizedNetwork& net, int buffer,
+             sc_core::sc_event& time_advanced, const bool& input_finished);
 
   private:
     void accept(const CapturedWindow& w) override;
@@ -64,7 +65,7 @@ class NnHostSc : public ProcessorSc {
     void step_cycle();
     bool busy() const { return !arriving_.empty() || !waiting_.empty() || !in_flight_.empty(); }
 
-    rtl::Candidate candidate_;
+    std::unique_ptr<models::ClockedNetwork> candidate_;
     models::IntegerReference reference_;  // converts output integers to eV, s, logit
     std::size_t buffer_;
     sc_core::sc_event& time_advanced_;

@@ -13,6 +13,7 @@
 #include "core/random.hpp"
 #include "models/network/fixed_point.hpp"
 #include "models/network/integer_reference.hpp"
+#include "models/network/layer_geometry.hpp"
 
 namespace pixforge::models {
 namespace {
@@ -156,73 +157,48 @@ torch::Tensor input_tensor(const InputSpec& spec, const std::uint16_t* windows, 
 
 }  // namespace
 
-NetworkTrainer::NetworkTrainer(const Config& c, const datasets::DatasetReader& data, std::ostream* progress)
+NetworkTrainer::NetworkTrainer(const Config& c, const TrainingSet& data, std::ostream* progress)
     : impl_(std::make_unique<Impl>()) {
     Impl& m = *impl_;
     m.config = c;
     m.progress = progress;
     m.seed = static_cast<std::uint64_t>(c.integer("run.seed"));
-    m.window = static_cast<std::size_t>(data.window());
+    m.window = static_cast<std::size_t>(data.window);
     torch::manual_seed(m.seed);
     torch::set_num_threads(static_cast<int>(c.integer("training.threads")));
-    const Config chain = Config::parse(data.resolved_config(), data.path() + ":/config");
     // Input.
     m.input.first = static_cast<int>(c.integer("network.window_first"));
     const int len = static_cast<int>(c.integer("network.window_length"));
-    m.input.length = len ? len : data.window() - m.input.first;
-    if (m.input.first + m.input.length > data.window())
+    m.input.length = len ? len : data.window - m.input.first;
+    if (m.input.first + m.input.length > data.window)
         c.reject("network.window_length",
-                 fmt::format("window_first + window_length exceeds the {} samples of {}", data.window(),
-                             data.path()));
+                 fmt::format("window_first + window_length exceeds the {} samples of {}", data.window,
+                             data.source));
     m.input.baseline_log2 = static_cast<int>(c.integer("network.baseline_log2"));
-    if ((1 << m.input.baseline_log2) > chain.integer("trigger.pre_trigger") && m.input.baseline_log2 > 0)
+    if ((1 << m.input.baseline_log2) > data.pre_trigger && m.input.baseline_log2 > 0)
         c.reject("network.baseline_log2",
                  "2^k baseline samples must lie before the trigger (trigger.pre_trigger)");
-    m.input.adc_bits = static_cast<int>(chain.integer("adc.bits"));
-    h5::Handle f = h5::open_file_readonly(data.path());
-    m.input.pedestal =
-        static_cast<int>(std::lround(h5::read_double_attribute(f.id(), "baseline_code").value_or(0)));
+    m.input.adc_bits = data.adc_bits;
+    m.input.pedestal = data.pedestal;
     // Heads.
     for (const char* h : {"energy", "toa", "pileup"})
         if (c.flag(std::string("network.head_") + h)) m.heads.push_back(h);
     if (m.heads.empty()) c.reject("network.head_energy", "at least one head must be enabled");
-    // Geometry.
-    const int conv = static_cast<int>(c.integer("network.conv_channels"));
-    std::vector<double> hidden = c.reals("network.hidden");
-    const Activation act =
-        c.text("network.activation") == "relu" ? Activation::Relu : Activation::ClippedRelu;
-    int channels = 1, length = m.input.length;
-    if (conv > 0) {
-        QuantLayer g;
-        g.kind = LayerKind::Conv1d;
-        g.activation = act;
-        g.in_channels = 1;
-        g.in_length = length;
-        g.kernel = static_cast<int>(c.integer("network.conv_kernel"));
-        g.stride = static_cast<int>(c.integer("network.conv_stride"));
-        if (g.kernel > length) c.reject("network.conv_kernel", "longer than the input window");
-        g.out_channels = conv;
-        g.out_length = (length - g.kernel) / g.stride + 1;
-        m.geometry.push_back(g);
-        channels = conv;
-        length = g.out_length;
-    }
-    for (double w : hidden) {
+    // Geometry: the family's shape (models/network/layer_geometry).
+    NetworkShape family;
+    family.window = m.input.length;
+    family.conv_channels = static_cast<int>(c.integer("network.conv_channels"));
+    family.conv_kernel = static_cast<int>(c.integer("network.conv_kernel"));
+    family.conv_stride = static_cast<int>(c.integer("network.conv_stride"));
+    family.outputs = static_cast<int>(m.heads.size());
+    family.activation = c.text("network.activation") == "relu" ? Activation::Relu : Activation::ClippedRelu;
+    for (double w : c.reals("network.hidden")) {
         if (w != std::floor(w)) c.reject("network.hidden", "layer widths are whole numbers");
-        QuantLayer g;
-        g.activation = act;
-        g.in_channels = 1;
-        g.in_length = channels * length;
-        g.out_channels = static_cast<int>(w);
-        m.geometry.push_back(g);
-        channels = static_cast<int>(w);
-        length = 1;
+        family.hidden.push_back(static_cast<int>(w));
     }
-    QuantLayer out;
-    out.activation = Activation::None;
-    out.in_length = channels * length;
-    out.out_channels = static_cast<int>(m.heads.size());
-    m.geometry.push_back(out);
+    if (family.conv_channels > 0 && family.conv_kernel > family.window)
+        c.reject("network.conv_kernel", "longer than the input window");
+    m.geometry = layer_geometry(family);
     m.weight_bits = per_layer(c.reals("network.weight_bits"), m.geometry.size(), c, "network.weight_bits");
     m.activation_bits =
         per_layer(c.reals("network.activation_bits"), m.geometry.size() - 1 ? m.geometry.size() - 1 : 1, c,
@@ -240,10 +216,8 @@ NetworkTrainer::NetworkTrainer(const Config& c, const datasets::DatasetReader& d
     }
     m.running_max.assign(m.geometry.size(), 0.0);
     // Data: integer inputs and normalized targets.
-    auto load = [&](const std::string& split, std::size_t limit, torch::Tensor& x, torch::Tensor& y) {
-        const std::size_t rows = limit ? std::min(limit, data.rows(split)) : data.rows(split);
-        datasets::WindowBatch b;
-        data.read(split, 0, rows, b);
+    auto load = [&](const TrainingSplit& b, std::size_t limit, torch::Tensor& x, torch::Tensor& y) {
+        const std::size_t rows = limit ? std::min(limit, b.rows) : b.rows;
         x = input_tensor(m.input, b.adc.data(), rows, m.window, torch::kFloat32);
         y = torch::empty({static_cast<std::int64_t>(rows), static_cast<std::int64_t>(m.heads.size())});
         auto acc = y.accessor<float, 2>();
@@ -254,9 +228,9 @@ NetworkTrainer::NetworkTrainer(const Config& c, const datasets::DatasetReader& d
                     : m.heads[h] == "toa"  ? b.t0_ns[i] * 1e-9f
                                            : static_cast<float>(b.pileup[i]);
     };
-    load("train", static_cast<std::size_t>(c.integer("training.max_windows")), m.x_train, m.y_train);
-    load("validation", 0, m.x_val, m.y_val);
-    if (m.x_train.size(0) < 16) throw PixError("TRAIN-001", data.path() + ": fewer than 16 training windows");
+    load(data.train, static_cast<std::size_t>(c.integer("training.max_windows")), m.x_train, m.y_train);
+    load(data.validation, 0, m.x_val, m.y_val);
+    if (m.x_train.size(0) < 16) throw PixError("TRAIN-001", data.source + ": fewer than 16 training windows");
     for (size_t h = 0; h < m.heads.size(); ++h) {
         const bool logit = m.heads[h] == "pileup";
         const auto col = m.y_train.select(1, static_cast<std::int64_t>(h)).to(torch::kFloat64);
@@ -268,8 +242,8 @@ NetworkTrainer::NetworkTrainer(const Config& c, const datasets::DatasetReader& d
         }
     }
     m.input_frac = ceil_log2(m.x_train.abs().max().item<double>() + 1);
-    m.dataset_hash = fmt::format(
-        "{:016x}", std::hash<std::string>{}(data.resolved_config() + std::to_string(data.rows("train"))));
+    m.dataset_hash =
+        fmt::format("{:016x}", std::hash<std::string>{}(data.chain_config + std::to_string(data.train.rows)));
 }
 
 NetworkTrainer::~NetworkTrainer() = default;

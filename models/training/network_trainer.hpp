@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "core/config.hpp"
-#include "datasets/dataset_file.hpp"
 #include "models/network/quantized_network.hpp"
+#include "models/training/training_set.hpp"
 
 namespace pixforge::models {
 
@@ -37,8 +37,9 @@ struct TrainingLog {
 
 class NetworkTrainer {
   public:
-    // Reads the [network] and [training] keys of `config` and the train and validation splits.
-    NetworkTrainer(const Config& config, const datasets::DatasetReader& data, std::ostream* progress);
+    // Reads the [network] and [training] keys of `config`; learns from the set's train split (at
+    // most training.max_windows of it) and stops early on its validation split.
+    NetworkTrainer(const Config& config, const TrainingSet& data, std::ostream* progress);
     ~NetworkTrainer();
 
     TrainingLog train();

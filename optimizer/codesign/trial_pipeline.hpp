@@ -1,26 +1,26 @@
-// One co-design trial, end to end with the real tools (DESIGN.md "A trial"):
-//   train     QAT with LibTorch on the study's dataset (cached by dataset + network + training keys)
-//   rtl       Verilog for the template, Verilated build (cached by RTL hash), bit-exact check of the
-//             candidate against the integer reference on test windows
-//   synthesis Yosys + OpenSTA + gate-level power and equivalence (cached; skipped under theory
-//             guidance, where proxies stand in)
-//   simulate  the SystemC full chain in a child process with a timeout
-// Every stage's time is kept; a failing stage throws TrialFailure naming it, which the study
-// records as a failed trial with the stage and the log, and goes on. Artefacts and metrics of a
-// trial live in STUDY/trials/<id>/ (metrics.json is written last, atomically).
+// One co-design trial, end to end with the real tools (DESIGN.md "A trial"), as named stages:
+//   train      QAT with LibTorch on the study's dataset (cached by dataset + network + training)
+//   rtl        Verilog for the template, Verilated build (cached by RTL hash), and the candidate
+//              checked bit-exact against the integer reference on test windows
+//   synthesis  Yosys + OpenSTA + gate-level power and equivalence (cached; skipped under theory
+//              guidance, where proxies stand in)
+//   simulate   the full chain in an isolated child (tb::ChainRunner) with a timeout
+// Each stage fills its part of the trial's TrialMetrics and its time; a failing stage throws
+// TrialFailure naming it, which the study records as a failed trial (stage and log) and goes on.
+// The trial's files live in its TrialFolder; metrics.json is written last, atomically.
 #pragma once
 
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "core/config.hpp"
+#include "models/network/quantized_network.hpp"
 #include "optimizer/codesign/codesign_setup.hpp"
+#include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/problems.hpp"
+#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
 
 namespace pixforge::codesign {
@@ -33,20 +33,28 @@ struct TrialFailure : std::runtime_error {
 
 class TrialPipeline {
   public:
-    // `base` is the study's config; `dataset` the labelled dataset every trial trains on.
+    // `base` is the study's config; `dataset` the labelled dataset every trial trains on;
+    // `executable` the pixforge binary (its hidden chain-job command runs the chain).
     TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
                   std::filesystem::path study_dir, std::filesystem::path cache_dir,
                   std::filesystem::path dataset, std::filesystem::path executable);
 
     // Thread-safe: trials run concurrently.
     optimizer::Evaluation evaluate(std::int64_t id, const std::vector<double>& u) const;
-    // The metrics of a finished trial (empty when it never got that far).
-    static nlohmann::json metrics_of(const std::filesystem::path& study_dir, std::int64_t id);
-    // The metrics of every finished trial that met all constraints.
-    static std::vector<nlohmann::json> feasible_metrics(const std::filesystem::path& study_dir);
 
   private:
-    optimizer::Evaluation objectives_of(nlohmann::json& metrics) const;  // also writes metrics.json
+    // The stages, in order.
+    models::QuantizedNetwork train(const Config& config, const rtl::HardwareTemplate& hw,
+                                   const TrialFolder& folder, TrialMetrics& m) const;
+    rtl::GeneratedRtl build_rtl(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
+                                const TrialFolder& folder, TrialMetrics& m) const;
+    void synthesize(const Config& config, const models::QuantizedNetwork& net,
+                    const rtl::HardwareTemplate& hw, const rtl::GeneratedRtl& rtl, const TrialFolder& folder,
+                    TrialMetrics& m) const;
+    void simulate(const TrialFolder& folder, std::int64_t id, TrialMetrics& m) const;
+    // The objectives and constraints of the finished trial, by guidance.
+    optimizer::Evaluation objectives_of(TrialMetrics& m) const;
+
     const Config& base_;
     const optimizer::DesignSpace& space_;
     CodesignOptions options_;

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
 
@@ -440,16 +441,12 @@ Liberty read_liberty(const fs::path& path) {
 fs::path plain_liberty(const Liberty& lib, const fs::path& cache_dir) {
     if (lib.path.extension() != ".gz") return lib.path;
     const fs::path plain = cache_dir / "liberty" / (lib.hash + "-" + lib.path.stem().string());
-    if (fs::exists(plain)) return plain;
-    fs::create_directories(plain.parent_path());
-    const fs::path temp = plain.string() + ".partial-" + std::to_string(::getpid());
-    {
+    ensure_cached_file(plain, [&](const fs::path& temp) {
         std::ofstream out(temp, std::ios::binary);
         out << read_possibly_gzipped(lib.path);
         if (!out)
             throw PixError("LIB-001", fmt::format("cannot write the decompressed liberty {}", temp.string()));
-    }
-    fs::rename(temp, plain);
+    });
     return plain;
 }
 

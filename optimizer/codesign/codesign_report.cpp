@@ -1,0 +1,318 @@
+#include "optimizer/codesign/codesign_report.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/h5.hpp"
+#include "core/process.hpp"
+#include "core/provenance.hpp"
+#include "core/typed_json.hpp"
+#include "datasets/metrics.hpp"
+#include "optimizer/codesign/trial_folder.hpp"
+#include "optimizer/study_view.hpp"
+#include "tb/chain_summary.hpp"
+#include "tb/rate_sweep.hpp"
+
+namespace pixforge::codesign {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+json read_json(const fs::path& p) {
+    std::ifstream in(p);
+    if (!in) return {};
+    return json::parse(in, nullptr, false);
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct StudyView {
+    json setup;  // codesign.json: objectives, constraints, reference, guidance, budgets
+    std::vector<std::string> objectives, constraints;  // its names, checked
+    optimizer::JournalView journal;
+    std::vector<TrialMetrics> metrics;  // one per journal row
+    std::optional<tb::ChainSummary> baseline;
+    json sweep;  // rate_sweep.json: rates_per_s and one tb::RateSweep per design
+    std::vector<tb::RateSweep> sweeps;
+};
+
+StudyView load(const fs::path& dir) {
+    StudyView v;
+    v.setup = read_json(dir / "codesign.json");
+    if (v.setup.is_discarded() || v.setup.is_null())
+        throw PixError(
+            "STUDY-006",
+            fmt::format("{}: not a co-design study (no codesign.json); run pixforge optimize", dir.string()));
+    const TypedJson setup{"STUDY-006", (dir / "codesign.json").string(), "run pixforge optimize again"};
+    if (!v.setup.is_object())
+        throw PixError("STUDY-006",
+                       fmt::format("{}: holds a JSON {}; expected the object pixforge optimize writes",
+                                   setup.where, v.setup.type_name()));
+    const optimizer::Vector reference = setup.numbers(v.setup, "reference", TypedJson::kAnySize);
+    v.objectives = setup.texts(v.setup, "objectives");
+    v.constraints = setup.texts(v.setup, "constraints");
+    if (v.objectives.size() != 4)  // accuracy, two costs and latency: the summary prints all four
+        setup.refuse("objectives", "the four co-design objectives", v.setup["objectives"]);
+    if (reference.size() != v.objectives.size())
+        setup.refuse("reference", "one value per objective", v.setup["reference"]);
+    if (v.setup.contains("seed") && !v.setup["seed"].is_number_unsigned())
+        setup.refuse("seed", "an unsigned integer", v.setup["seed"]);
+    for (const char* key : {"guidance", "liberty", "liberty_hash"}) setup.optional_text(v.setup, key);
+    v.journal = optimizer::read_journal(dir, v.objectives.size(), v.constraints.size(), reference);
+    for (const auto& r : v.journal.rows) v.metrics.push_back(TrialFolder(dir, r.id).metrics());
+    if (fs::exists(dir / "baseline.json"))
+        v.baseline =
+            tb::ChainSummary::from_json(read_json(dir / "baseline.json"), (dir / "baseline.json").string());
+    if (fs::exists(dir / "rate_sweep.json")) {
+        v.sweep = read_json(dir / "rate_sweep.json");
+        const TypedJson sweep{"SIM-008", (dir / "rate_sweep.json").string(),
+                              "delete it; the study remakes it"};
+        const json designs = TypedJson::at(v.sweep, "designs");
+        if (!designs.is_array()) sweep.refuse("designs", "an array of rate sweeps", designs);
+        for (const json& d : designs) v.sweeps.push_back(tb::RateSweep::from_json(d, sweep.where));
+    }
+    return v;
+}
+
+std::string tool_version(const std::vector<std::string>& argv) {
+    const fs::path log = fs::temp_directory_path() / fmt::format("pixforge-version-{}.log", ::getpid());
+    try {
+        const ProcessResult r = run_process(argv, log, 20);
+        std::string text = log_tail(log, 200);
+        fs::remove(log);
+        if (!r.exited) return "unavailable";
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+        return text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+    } catch (const std::exception&) {
+        return "unavailable";
+    }
+}
+
+template <typename T>
+double value(const std::optional<T>& v) {
+    return v ? static_cast<double>(*v) : kNaN;
+}
+
+// The trials table's metric columns: name (the metrics.json key), unit, and the figure.
+struct Column {
+    const char* key;
+    const char* unit;
+    std::function<double(const TrialMetrics&)> of;
+};
+const std::vector<Column>& metric_columns() {
+    static const std::vector<Column> columns{
+        {"energy_fwhm_eV", "eV", [](const TrialMetrics& m) { return value(m.energy_fwhm_eV); }},
+        {"toa_sigma_ns", "ns", [](const TrialMetrics& m) { return value(m.toa_sigma_ns); }},
+        {"pileup_auc", "", [](const TrialMetrics& m) { return value(m.pileup_auc); }},
+        {"latency_ns", "ns", [](const TrialMetrics& m) { return value(m.latency_ns); }},
+        {"lost_events", "", [](const TrialMetrics& m) { return value(m.lost_events); }},
+        {"area_um2", "um^2", [](const TrialMetrics& m) { return value(m.area_um2); }},
+        {"cells", "", [](const TrialMetrics& m) { return value(m.cells); }},
+        {"flip_flops", "", [](const TrialMetrics& m) { return value(m.flip_flops); }},
+        {"critical_path_ns", "ns", [](const TrialMetrics& m) { return value(m.critical_path_ns); }},
+        {"worst_slack_ns", "ns", [](const TrialMetrics& m) { return value(m.worst_slack_ns); }},
+        {"max_clock_MHz", "MHz", [](const TrialMetrics& m) { return value(m.max_clock_MHz); }},
+        {"power_uW", "uW", [](const TrialMetrics& m) { return value(m.power_uW); }},
+        {"clock_power_uW", "uW", [](const TrialMetrics& m) { return value(m.clock_power_uW); }},
+        {"energy_per_inference_pJ", "pJ",
+         [](const TrialMetrics& m) { return value(m.energy_per_inference_pJ); }},
+        {"macs", "", [](const TrialMetrics& m) { return value(m.macs); }},
+        {"bops", "", [](const TrialMetrics& m) { return value(m.bops); }},
+        {"parameter_bits", "", [](const TrialMetrics& m) { return value(m.parameter_bits); }},
+        {"latency_cycles", "cycles", [](const TrialMetrics& m) { return value(m.latency_cycles); }}};
+    return columns;
+}
+
+void write_trials(hid_t root, const StudyView& v) {
+    h5::Handle t = h5::create_group(root, "trials");
+    const auto& rows = v.journal.rows;
+    std::vector<std::int64_t> id, ok, feasible, fitted;
+    std::vector<double> seconds;
+    std::vector<std::string> design, stage, error, network;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        const TrialMetrics& m = v.metrics[i];
+        id.push_back(r.id), ok.push_back(r.ok), feasible.push_back(r.feasible), seconds.push_back(r.seconds);
+        design.push_back(m.design), network.push_back(m.network.value_or(""));
+        stage.push_back(m.failed_stage.value_or("")), error.push_back(r.error);
+        // 0: a line was not fitted and the FWHM objective holds the 100 % penalty for it
+        fitted.push_back(m.energy_fwhm_fitted.value_or(true) ? 1 : 0);
+    }
+    h5::write_vector(t.id(), "id", id, "");
+    h5::write_vector(t.id(), "ok", ok, "");
+    h5::write_vector(t.id(), "feasible", feasible, "");
+    h5::write_vector(t.id(), "seconds", seconds, "s");
+    h5::write_strings(t.id(), "design", design);
+    h5::write_strings(t.id(), "network", network);
+    h5::write_strings(t.id(), "failed_stage", stage);
+    h5::write_strings(t.id(), "error", error);
+    const auto column_of = [&](const std::string& prefix, const std::vector<std::string>& names,
+                               bool objective) {
+        for (std::size_t k = 0; k < names.size(); ++k) {
+            std::vector<double> col;
+            for (const auto& r : rows)
+                col.push_back(r.ok ? (objective ? r.objectives : r.constraints)[k] : kNaN);
+            h5::write_vector(t.id(), prefix + names[k], col, "");
+        }
+    };
+    column_of("objective_", v.objectives, true);
+    column_of("constraint_", v.constraints, false);
+    for (const Column& c : metric_columns()) {
+        std::vector<double> col;
+        for (const TrialMetrics& m : v.metrics) col.push_back(c.of(m));
+        h5::write_vector(t.id(), c.key, col, c.unit);
+    }
+    h5::write_vector(t.id(), "energy_fwhm_fitted", fitted, "");
+    for (const char* s : {"train", "rtl", "synthesis", "simulate"}) {
+        std::vector<double> col;
+        for (const TrialMetrics& m : v.metrics) col.push_back(m.seconds.count(s) ? m.seconds.at(s) : kNaN);
+        h5::write_vector(t.id(), std::string("stage_seconds_") + s, col, "s");
+    }
+}
+
+void write_pareto(hid_t root, const fs::path& dir, const StudyView& v) {
+    h5::Handle p = h5::create_group(root, "pareto");
+    std::vector<std::int64_t> ids;
+    for (std::size_t i : v.journal.pareto) ids.push_back(v.journal.rows[i].id);
+    h5::write_vector(p.id(), "id", ids, "");
+    for (std::size_t i : v.journal.pareto) {
+        const TrialMetrics& m = v.metrics[i];
+        const TrialFolder trial(dir, v.journal.rows[i].id);
+        h5::Handle g = h5::create_group(p.id(), std::to_string(m.id));
+        h5::write_attribute(g.id(), "design", m.design);
+        h5::write_attribute(g.id(), "metrics", m.to_json().dump());
+        h5::write_attribute(g.id(), "network_file", trial.network().string());
+        h5::write_attribute(g.id(), "netlist_file", m.netlist.value_or(""));
+        std::vector<std::string> names, texts;
+        for (const auto& e : fs::directory_iterator(trial.candidate()))
+            if (e.path().extension() == ".v")
+                names.push_back(e.path().filename().string()), texts.push_back(read_text(e.path()));
+        h5::write_strings(g.id(), "rtl_files", names);
+        h5::write_strings(g.id(), "rtl_text", texts);
+        if (m.netlist && !m.netlist->empty())
+            h5::write_strings(g.id(), "netlist_text", {read_text(*m.netlist)});
+        if (fs::exists(trial.chain_report())) {  // the simulation's spectrum and latency histograms
+            h5::Handle chain = h5::open_file_readonly(trial.chain_report().string());
+            h5::Handle hist = h5::open_group(chain.id(), "histograms");
+            for (const char* name : {"energy_counts", "energy_edges", "latency_counts", "latency_edges"}) {
+                std::vector<double> values;
+                h5::read_vector(hist.id(), name, values, std::size_t{1} << 20);
+                h5::write_vector(g.id(), name, values,
+                                 std::string(name).find("energy_edges") != std::string::npos ? "keV" : "");
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void write_study_report(const fs::path& dir) {
+    const StudyView v = load(dir);
+    AtomicFile target(dir / "report.h5");
+    {
+        h5::silence_library_errors();
+        h5::Handle file = h5::create_file(target.temp().string());
+        const hid_t root = file.id();
+        h5::write_attribute(root, "schema", std::string("pixforge.codesign_report"));
+        h5::write_attribute(root, "schema_version", std::int64_t{1});
+        h5::write_attribute(root, "setup", v.setup.dump());
+        h5::write_provenance(root, current_provenance("pixforge report"), read_text(dir / "config.toml"),
+                             v.setup.value("seed", std::uint64_t{1}));
+        h5::Handle tools = h5::create_group(root, "tools");
+        h5::write_attribute(tools.id(), "yosys", tool_version({"yosys", "-V"}));
+        h5::write_attribute(tools.id(), "verilator", tool_version({"verilator", "--version"}));
+        h5::write_attribute(tools.id(), "opensta", tool_version({"sta", "-version"}));
+        h5::write_attribute(tools.id(), "liberty", v.setup.value("liberty", std::string()));
+        h5::write_attribute(tools.id(), "liberty_hash", v.setup.value("liberty_hash", std::string()));
+        write_trials(root, v);
+        h5::write_vector(root, "hypervolume", v.journal.hv_trace, "");
+        write_pareto(root, dir, v);
+        h5::Handle b = h5::create_group(root, "baseline");
+        h5::write_attribute(b.id(), "json", v.baseline ? v.baseline->to_json().dump() : std::string("null"));
+        if (!v.sweeps.empty()) {  // resolution and output rate against input rate
+            h5::Handle rs = h5::create_group(root, "rate_sweep");
+            h5::write_attribute(rs.id(), "json", v.sweep.dump());
+            for (std::size_t k = 0; k < v.sweeps.size(); ++k) {
+                h5::Handle g = h5::create_group(rs.id(), std::to_string(k));
+                tb::write_rate_sweep(g.id(), v.sweeps[k]);
+            }
+        }
+    }
+    target.commit();
+}
+
+void print_study_summary(const fs::path& dir, std::ostream& out) {
+    const StudyView v = load(dir);
+    const auto& objectives = v.objectives;
+    const auto& rows = v.journal.rows;
+    std::size_t ok = 0, feasible = 0;
+    for (const auto& r : rows) ok += r.ok, feasible += r.feasible;
+    out << fmt::format(
+        "Study {}: {} trials, {} succeeded, {} feasible, {} on the Pareto front, hypervolume {:.6g} "
+        "(guidance {})\n",
+        dir.string(), rows.size(), ok, feasible, v.journal.pareto.size(),
+        v.journal.hv_trace.empty() ? 0.0 : v.journal.hv_trace.back(),
+        v.setup.value("guidance", std::string("?")));
+    std::map<std::string, std::size_t> failures;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!rows[i].ok) ++failures[v.metrics[i].failed_stage.value_or("unknown")];
+    for (const auto& [stage, n] : failures) out << fmt::format("  {} trial(s) failed at {}\n", n, stage);
+    out << "\nBest feasible per objective:\n";
+    for (std::size_t k = 0; k < objectives.size(); ++k) {
+        std::optional<std::size_t> best;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            if (rows[i].feasible && (!best || rows[i].objectives[k] < rows[*best].objectives[k])) best = i;
+        if (best)
+            out << fmt::format("  {:<16} {:>12.5g}  trial {:>3}  {}\n", objectives[k],
+                               rows[*best].objectives[k], rows[*best].id, v.metrics[*best].design);
+    }
+    out << fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]);
+    out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7}  {}\n", "trial", objectives[0],
+                       objectives[1], objectives[2], objectives[3], "ToA ns", "PU AUC", "design / network");
+    bool any_penalty = false;
+    for (std::size_t i : v.journal.pareto) {
+        const auto& r = rows[i];
+        const TrialMetrics& m = v.metrics[i];
+        const bool fitted = m.energy_fwhm_fitted.value_or(true);  // else the objective holds the penalty
+        any_penalty = any_penalty || !fitted;
+        out << fmt::format("  {:>5} {:>10} {:>11.0f} {:>10.0f} {:>10.1f} {:>10} {:>7.3f}  {} | {}\n", r.id,
+                           fmt::format("{:.0f}{}", r.objectives[0], fitted ? "" : "*"), r.objectives[1],
+                           r.objectives[2], r.objectives[3],
+                           datasets::fitted_text(value(m.toa_sigma_ns), "{:.3f}"), value(m.pileup_auc),
+                           m.design, m.network.value_or(""));
+    }
+    if (any_penalty)
+        out << "  * a line was not fitted: it counts as 100 % of its energy in this FWHM (the study's "
+               "penalty)\n";
+    if (v.baseline) {
+        const tb::ChainSummary& b = *v.baseline;
+        out << fmt::format(
+            "\nClassical baseline in the same chain ({}): energy FWHM {} (mean over lines), ToA sigma {}, "
+            "pile-up AUC {:.3f}, latency {:.1f} ns\n",
+            b.processor, datasets::fitted_text(b.resolution().mean_fwhm_eV, "{:.0f} eV"),
+            datasets::fitted_text(b.timing.sigma_s * 1e9, "{:.3f} ns"), b.pileup.auc, b.latency_mean_s * 1e9);
+    }
+}
+
+}  // namespace pixforge::codesign

@@ -1,0 +1,269 @@
+#include "optimizer/codesign/codesign_study.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/provenance.hpp"
+#include "models/chain_params.hpp"
+#include "optimizer/codesign/codesign_report.hpp"
+#include "optimizer/codesign/trial_folder.hpp"
+#include "optimizer/codesign/trial_pipeline.hpp"
+#include "optimizer/pareto.hpp"
+#include "rtl_gen/synthesis/liberty.hpp"
+#include "rtl_gen/synthesis/stimuli.hpp"
+#include "rtl_gen/verilog_writer.hpp"
+#include "tb/chain_job.hpp"
+#include "tb/rate_sweep.hpp"
+
+namespace pixforge::codesign {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string bar(double fraction, int width = 24) {
+    const int full = static_cast<int>(fraction * width + 0.5);
+    return "[" + std::string(static_cast<size_t>(full), '#') +
+           std::string(static_cast<size_t>(width - full), '.') + "]";
+}
+
+// After a theory-guided study: synthesize its Pareto set and count the designs the proxies
+// mislabelled: over a budget, or dominated once real area and power are known.
+void check_theory_front(const Config& config, const fs::path& study_dir, const fs::path& cache,
+                        std::ostream& out) {
+    const CodesignOptions budgets = CodesignOptions::from_config(config, Guidance::Theory);
+    rtl::SynthesisOptions so = rtl::SynthesisOptions::from_config(config);
+    rtl::PpaEvaluator ppa(so, cache);
+    const models::PixelChain chain(models::chain_params_from(config));
+    // The study's (proxy-based) Pareto set.
+    const std::vector<TrialMetrics> feasible = TrialFolder::feasible(study_dir);
+    std::vector<optimizer::Vector> front;
+    for (const auto& m : feasible) front.push_back(*m.objectives);
+    std::vector<optimizer::Vector> truth;
+    nlohmann::json rows = nlohmann::json::array();
+    std::size_t over_budget = 0;
+    const std::vector<std::size_t> chosen = optimizer::pareto_indices(front);
+    for (std::size_t k : chosen) {
+        const TrialMetrics& m = feasible[k];
+        const std::int64_t id = m.id;
+        const auto net = models::load_network(TrialFolder(study_dir, id).network().string());
+        const auto hw = rtl::parse_template_name(m.template_name.value_or(""));
+        const auto stimuli = rtl::stream_stimuli(chain, rtl::generate_verilog(net, hw).samples,
+                                                 so.power_windows, so.clock_period_s, chain.params().seed);
+        const rtl::PpaResult p = ppa.evaluate(net, hw, stimuli);
+        if (!p.ok) continue;
+        const bool breaks = p.area_um2 > budgets.area_budget_um2 ||
+                            p.total_W * 1e6 > budgets.power_budget_uW || p.worst_slack_s < 0;
+        over_budget += breaks;
+        truth.push_back({*m.energy_fwhm_eV, p.area_um2, p.total_W * 1e6, *m.latency_ns});
+        rows.push_back({{"id", id},
+                        {"area_um2", p.area_um2},
+                        {"power_uW", p.total_W * 1e6},
+                        {"worst_slack_ns", p.worst_slack_s * 1e9},
+                        {"breaks_budget", breaks}});
+    }
+    const std::size_t kept = optimizer::pareto_indices(truth).size();
+    const nlohmann::json summary{{"theory_pareto", chosen.size()},
+                                 {"synthesized", truth.size()},
+                                 {"break_budgets", over_budget},
+                                 {"leave_true_front", truth.size() - kept},
+                                 {"designs", rows}};
+    write_file_atomically(study_dir / "theory_check.json", summary.dump(2));
+    out << fmt::format(
+        "\nTheory guidance checked with synthesis: of {} Pareto designs chosen by proxies, {} break a "
+        "budget (area {:.0f} um^2, power {:.0f} uW, timing) and {} leave the front once synthesized "
+        "(STUDY/theory_check.json)\n",
+        truth.size(), over_budget, budgets.area_budget_um2, budgets.power_budget_uW, truth.size() - kept);
+}
+
+// Resolution and throughput against rate for the study's most accurate feasible design and the
+// classical baseline (tb::run_rate_sweep), kept in STUDY/rate_sweep.json for the report.
+void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path& cache,
+                 const tb::ChainRunner& runner, std::ostream* progress) {
+    const std::vector<double> rates = config.reals("codesign.sweep_rates");
+    if (rates.empty() || fs::exists(study_dir / "rate_sweep.json")) return;
+    std::int64_t best = -1;
+    double best_fwhm = 1e300;
+    for (const auto& m : TrialFolder::feasible(study_dir))
+        if (*m.energy_fwhm_eV < best_fwhm) best = m.id, best_fwhm = *m.energy_fwhm_eV;
+    std::vector<std::string> rate_texts;
+    for (double r : rates) rate_texts.push_back(fmt::format("{:.6g}/s", r));
+    tb::ChainJob job;
+    job.config = study_dir / "config.toml";
+    job.cache = cache;
+    job.pulses = static_cast<std::uint64_t>(config.integer("codesign.sweep_pulses"));
+    job.provenance_command = "pixforge optimize (rate sweep)";
+    struct Subject {
+        std::string name, folder;
+        fs::path candidate;
+        std::string classical;
+    };
+    std::vector<Subject> who{{"classical optimal_filter", "classical", {}, "optimal_filter"}};
+    if (best >= 0)
+        who.insert(who.begin(), {fmt::format("trial {}", best), fmt::format("trial-{}", best),
+                                 TrialFolder(study_dir, best).candidate(), ""});
+    nlohmann::json sweep{{"rates_per_s", rates}, {"designs", nlohmann::json::array()}};
+    for (const auto& s : who) {
+        if (progress) *progress << fmt::format("rate sweep: {} at {} rates ...\n", s.name, rates.size());
+        job.candidate = s.candidate, job.classical = s.classical;
+        const tb::RateSweep r = tb::run_rate_sweep(runner, job, s.name, rate_texts,
+                                                   study_dir / "rate_sweep" / s.folder, progress);
+        sweep["designs"].push_back(r.to_json());
+    }
+    write_file_atomically(study_dir / "rate_sweep.json", sweep.dump(2));
+}
+
+// STUDY/config.toml is what the trials' child processes read: the journaled config, written once.
+// The Study has checked this run's config against the journal; a config.toml edited by hand since
+// would make trials compute something else, so it is refused rather than overwritten.
+void keep_config_in_step(const fs::path& path, const optimizer::StudySpec& spec, bool resume) {
+    if (!resume || !fs::exists(path)) {  // a new study, or one killed before its config was written
+        write_file_atomically(path, spec.config);
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto changed = optimizer::config_differences(on_disk, spec.config, spec.may_change_on_resume);
+    if (!changed.empty())
+        throw PixError("STUDY-010",
+                       fmt::format("{}: differs from the config the study's journal records ({}); "
+                                   "restore it or start a new study",
+                                   path.string(), optimizer::summarize_differences(changed)));
+}
+
+// Everything the report needs to read the study later, written once.
+void write_setup(const fs::path& study_dir, const optimizer::StudySpec& spec, const CodesignOptions& options,
+                 const std::string& guidance, const Config& config) {
+    if (fs::exists(study_dir / "codesign.json")) return;
+    nlohmann::json setup{{"objectives", spec.objective_names},
+                         {"constraints", spec.constraint_names},
+                         {"reference", spec.reference},
+                         {"guidance", guidance},
+                         {"seed", spec.seed},
+                         {"area_budget_um2", options.area_budget_um2},
+                         {"power_budget_uW", options.power_budget_uW}};
+    if (options.guidance == Guidance::Synthesis) {
+        const auto lib = rtl::read_liberty(rtl::SynthesisOptions::from_config(config).liberty);
+        setup["liberty"] = lib.path.string(), setup["liberty_hash"] = lib.content_hash();
+    }
+    write_file_atomically(study_dir / "codesign.json", setup.dump(2));
+}
+
+// The classical reference in the same chain, once per study.
+void run_baseline(const fs::path& study_dir, const CodesignOptions& options, const tb::ChainRunner& runner,
+                  std::ostream* progress, std::ostream& warnings) {
+    if (fs::exists(study_dir / "baseline.json")) return;
+    if (progress) *progress << "classical baseline: optimal filter in the same chain ...\n";
+    tb::ChainJob job;
+    job.config = study_dir / "config.toml";
+    job.classical = "optimal_filter";
+    job.pulses = options.pulses;
+    job.provenance_command = "pixforge optimize (classical baseline)";
+    const tb::IsolatedRun r = runner.run(job, study_dir / "baseline");
+    if (r.ok)
+        write_file_atomically(study_dir / "baseline.json", r.summary->to_json().dump(2));
+    else
+        warnings << "warning: the classical baseline failed: " << r.failure << "\n";
+}
+
+}  // namespace
+
+void run_codesign_study(const StudyRequest& q, std::ostream* progress, const TrialListener& on_trial,
+                        std::ostream& warnings, std::ostream& out) {
+    const Config config = Config::load(q.config, q.overrides);
+    const Guidance guidance = parse_guidance(q.guidance);
+    const CodesignOptions options = CodesignOptions::from_config(config, guidance);
+    const optimizer::DesignSpace space =
+        optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
+    const fs::path& study_dir = q.out;
+    const fs::path cache = q.cache.empty() ? rtl::CandidateBuilder::default_cache() : q.cache;
+    const int workers =
+        q.workers > 0 ? q.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int budget = q.budget > 0 ? q.budget : static_cast<int>(config.integer("optimizer.evaluations"));
+
+    optimizer::StudySpec spec{config.text("optimizer.strategy"),
+                              static_cast<std::uint64_t>(config.integer("run.seed")),
+                              options.objective_names(),
+                              CodesignOptions::constraint_names(),
+                              options.reference,
+                              config.resolved_toml()};
+    optimizer::Study study(study_dir, spec, space, q.resume, current_provenance(q.command_line));
+    keep_config_in_step(study_dir / "config.toml", spec, q.resume);
+    write_setup(study_dir, spec, options, q.guidance, config);
+    const tb::ChainRunner runner(q.executable, options.simulate_timeout_s);
+    if (progress) *progress << "study dataset (cached by chain settings) ...\n";
+    const fs::path dataset = study_dataset(config, cache, progress);
+    run_baseline(study_dir, options, runner, progress, warnings);
+
+    const TrialPipeline pipeline(config, space, options, study_dir, cache, dataset, q.executable);
+    const auto strategy =
+        optimizer::make_strategy(spec.strategy, space, {4, 4, spec.reference}, spec.seed,
+                                 {static_cast<int>(config.integer("optimizer.initial_points")), 10,
+                                  static_cast<int>(config.integer("optimizer.candidates"))});
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t resumed = study.completed().size();
+    if (progress && resumed)
+        *progress << fmt::format("resuming: {} trials done, {} proposed and pending\n", resumed,
+                                 study.pending().size());
+    optimizer::run_study_parallel(
+        study, *strategy,
+        [&](std::int64_t id, const std::vector<double>& u) { return pipeline.evaluate(id, u); }, budget,
+        static_cast<int>(config.integer("optimizer.batch")), workers,
+        [&](const optimizer::TrialRecord& r) {
+            StudyStatus s;
+            s.objective_names = spec.objective_names;
+            s.done = study.completed().size();
+            s.budget = static_cast<std::size_t>(budget);
+            const std::vector<optimizer::Vector> f = optimizer::feasible_objectives(study.history());
+            s.pareto = optimizer::pareto_indices(f).size();
+            s.hypervolume = study.hypervolume();
+            s.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            s.eta_s = s.done > resumed ? s.elapsed_s / static_cast<double>(s.done - resumed) *
+                                             (static_cast<double>(budget) - static_cast<double>(s.done))
+                                       : 0;
+            on_trial(r, TrialFolder(study_dir, r.id).metrics(), s);
+        });
+    sweep_rates(config, study_dir, cache, runner, progress);
+    write_study_report(study_dir);
+    if (q.print_summary) print_study_summary(study_dir, out);
+    if (guidance == Guidance::Theory) check_theory_front(config, study_dir, cache, out);
+}
+
+std::string trial_progress_text(const optimizer::TrialRecord& r, const TrialMetrics& m,
+                                const StudyStatus& s) {
+    const auto& names = s.objective_names;
+    const std::string what =
+        r.trial.ok
+            ? fmt::format("FWHM {:.0f} eV, {} {:.0f}, {} {:.0f}, latency {:.0f} ns{}", r.trial.objectives[0],
+                          names[1], r.trial.objectives[1], names[2], r.trial.objectives[2],
+                          r.trial.objectives[3], optimizer::feasible(r.trial) ? "" : " (infeasible)")
+            : "FAILED " + r.error.substr(0, 160);
+    return fmt::format("trial {:>3} {:>5.1f} s  {}\n           {}\n", r.id, r.seconds, m.design, what) +
+           fmt::format("{} {}/{} trials, Pareto {}, HV {:.4g}, {:.0f} s elapsed, ETA {:.0f} s\n",
+                       bar(static_cast<double>(s.done) / static_cast<double>(s.budget)), s.done, s.budget,
+                       s.pareto, s.hypervolume, s.elapsed_s, s.eta_s);
+}
+
+std::string trial_json_line(const optimizer::TrialRecord& r, const TrialMetrics& m, const StudyStatus& s) {
+    return nlohmann::json{{"trial", r.id},
+                          {"ok", r.trial.ok},
+                          {"seconds", r.seconds},
+                          {"objectives", r.trial.objectives},
+                          {"constraints", r.trial.constraints},
+                          {"error", r.error},
+                          {"pareto_size", s.pareto},
+                          {"hypervolume", s.hypervolume},
+                          {"metrics", m.to_json()}}
+               .dump() +
+           "\n";
+}
+
+}  // namespace pixforge::codesign

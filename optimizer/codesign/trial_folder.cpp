@@ -1,0 +1,53 @@
+#include "optimizer/codesign/trial_folder.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/atomic_file.hpp"
+
+namespace pixforge::codesign {
+
+namespace fs = std::filesystem;
+
+TrialFolder::TrialFolder(const fs::path& study_dir, std::int64_t id)
+    : dir_(study_dir / "trials" / std::to_string(id)), id_(id) {}
+
+TrialMetrics TrialFolder::metrics() const {
+    std::ifstream in(metrics_file());
+    const nlohmann::json j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    if (!j.is_object()) {
+        TrialMetrics m;
+        m.id = id_;
+        return m;
+    }
+    return TrialMetrics::from_json(j, metrics_file().string());
+}
+
+void TrialFolder::write_metrics(const TrialMetrics& m) const {
+    write_file_atomically(metrics_file(), m.to_json().dump(2));
+}
+
+std::vector<TrialFolder> TrialFolder::all(const fs::path& study_dir) {
+    std::vector<std::int64_t> ids;
+    if (fs::is_directory(study_dir / "trials"))
+        for (const auto& entry : fs::directory_iterator(study_dir / "trials")) {
+            const std::string name = entry.path().filename().string();
+            if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit))
+                ids.push_back(std::stoll(name));
+        }
+    std::sort(ids.begin(), ids.end());
+    std::vector<TrialFolder> out;
+    for (std::int64_t id : ids) out.emplace_back(study_dir, id);
+    return out;
+}
+
+std::vector<TrialMetrics> TrialFolder::feasible(const fs::path& study_dir) {
+    std::vector<TrialMetrics> out;
+    for (const TrialFolder& t : all(study_dir)) {
+        TrialMetrics m = t.metrics();
+        if (m.feasible()) out.push_back(std::move(m));
+    }
+    return out;
+}
+
+}  // namespace pixforge::codesign
