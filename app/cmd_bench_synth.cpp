@@ -1,7 +1,6 @@
 // pixforge bench-synth: wall time of synthesis + STA + power, and how well the theory proxies
 // (MACs, BOPs, parameter bits) rank designs against synthesized area, power and delay.
-#include <algorithm>
-#include <numeric>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -10,36 +9,17 @@
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
+#include "optimizer/rank_correlation.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
 
 namespace pixforge::app {
 
 namespace {
 
-std::vector<double> ranks(const std::vector<double>& v) {
-    std::vector<size_t> order(v.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
-    std::vector<double> r(v.size());
-    for (size_t i = 0; i < order.size();) {  // ties share their mean rank
-        size_t j = i;
-        while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
-        for (size_t k = i; k <= j; ++k) r[order[k]] = 0.5 * static_cast<double>(i + j);
-        i = j + 1;
-    }
-    return r;
-}
-
-double spearman(const std::vector<double>& a, const std::vector<double>& b) {
-    const auto ra = ranks(a), rb = ranks(b);
-    const double n = static_cast<double>(a.size());
-    const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n,
-                 mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
-    double sab = 0, saa = 0, sbb = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        sab += (ra[i] - ma) * (rb[i] - mb), saa += (ra[i] - ma) * (ra[i] - ma),
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-    return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0;
+// Spearman's rho, or "undefined" (fewer than two designs, or one side constant).
+std::string correlation_text(const std::vector<double>& a, const std::vector<double>& b) {
+    const double rho = optimizer::spearman(a, b);
+    return std::isfinite(rho) ? fmt::format("{:.3f}", rho) : std::string("undefined");
 }
 
 }  // namespace
@@ -105,8 +85,8 @@ Action add_bench_synth_command(CLI::App& cmd) {
             area.size(), "proxy", "area", "power", "delay");
         for (const auto& [name, proxy] :
              {std::pair{"MACs", &macs}, std::pair{"BOPs", &bops}, std::pair{"parameter bits", &pbits}})
-            out << fmt::format("{:<16} {:>8.3f} {:>8.3f} {:>8.3f}\n", name, spearman(*proxy, area),
-                               spearman(*proxy, power), spearman(*proxy, delay));
+            out << fmt::format("{:<16} {:>8} {:>8} {:>8}\n", name, correlation_text(*proxy, area),
+                               correlation_text(*proxy, power), correlation_text(*proxy, delay));
         return 0;
     };
 }

@@ -1,5 +1,6 @@
 #include "core/config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -353,6 +354,20 @@ void Config::reject(const std::string& key, const std::string& why) const {
     const ParamSpec* spec = ConfigSchema::standard().find(key);
     const std::string shown = spec ? value_to_toml(*spec, get(key)) : "?";
     throw PixError("CFG-009", fmt::format("{}: '{}' = {}: {}", source_, key, shown, why));
+}
+
+std::string Config::resolved_sections(const std::vector<std::string>& sections) const {
+    std::istringstream in(resolved_toml());
+    std::string line, out;
+    bool keep = false;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line[0] == '[') {
+            const std::string name = line.substr(1, line.find(']') - 1);
+            keep = std::find(sections.begin(), sections.end(), name) != sections.end();
+        }
+        if (keep) out += line + "\n";
+    }
+    return out;
 }
 
 std::string Config::resolved_toml() const {

@@ -46,6 +46,9 @@ class Config {
     const std::string& space_toml() const { return space_toml_; }
     // Every key with its value, defaults filled in, in TOML that Config::parse reads back.
     std::string resolved_toml() const;
+    // The part of resolved_toml() in the listed [sections]: a cache key that changes exactly when
+    // one of those settings does. Each library names the sections it reads (its cache_key).
+    std::string resolved_sections(const std::vector<std::string>& sections) const;
 
     // Throws CFG-009 for a value that is valid alone but not with others.
     [[noreturn]] void reject(const std::string& key, const std::string& why) const;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -217,6 +218,42 @@ void write_baseline_h5(const BaselineReport& r, const std::string& path, const P
         }
     }
     target.commit();
+}
+
+void print_against_classical(const BaselineReport& r, std::size_t classical, std::ostream& out) {
+    out << "\nNetwork against the best classical estimator per figure:\n";
+    for (size_t n = classical; n < r.estimators.size(); ++n) {
+        const auto& net = r.estimators[n];
+        for (size_t l = 0; l < net.lines.size(); ++l) {
+            // A line that was not fitted (NaN) is no result, so it cannot be the best.
+            auto fwhm = [&](size_t c) {
+                const double f = r.estimators[c].lines[l].fwhm_eV;
+                return std::isfinite(f) ? f : std::numeric_limits<double>::infinity();
+            };
+            size_t best = 0;
+            for (size_t c = 1; c < classical; ++c)
+                if (fwhm(c) < fwhm(best)) best = c;
+            out << fmt::format("  {:<12} FWHM at {:6.2f} keV: {:>10} vs {:>10} ({})\n", net.name,
+                               net.lines[l].line_eV * 1e-3, fitted_text(net.lines[l].fwhm_eV, "{:.0f} eV"),
+                               fitted_text(r.estimators[best].lines[l].fwhm_eV, "{:.0f} eV"),
+                               r.estimators[best].name);
+        }
+        size_t bt = 0, bp = 0;
+        const auto sigma = [&](size_t c) {
+            const double s = r.estimators[c].timing.sigma_s;
+            return std::isfinite(s) ? s : std::numeric_limits<double>::infinity();
+        };
+        for (size_t c = 1; c < classical; ++c) {
+            if (sigma(c) < sigma(bt)) bt = c;
+            if (r.estimators[c].pileup.auc > r.estimators[bp].pileup.auc) bp = c;
+        }
+        out << fmt::format("  {:<12} ToA sigma: {} vs {} ({})\n", net.name,
+                           fitted_text(net.timing.sigma_s * 1e9, "{:.3f} ns"),
+                           fitted_text(r.estimators[bt].timing.sigma_s * 1e9, "{:.3f} ns"),
+                           r.estimators[bt].name);
+        out << fmt::format("  {:<12} pile-up AUC: {:.3f} vs {:.3f} ({})\n", net.name, net.pileup.auc,
+                           r.estimators[bp].pileup.auc, r.estimators[bp].name);
+    }
 }
 
 }  // namespace pixforge::datasets

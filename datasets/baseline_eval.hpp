@@ -38,6 +38,9 @@ BaselineReport evaluate_classical(const DatasetReader& dataset, const models::Pi
 EstimatorReport score_estimator(const models::PulseEstimator& estimator, const DatasetReader& dataset);
 
 void print_baseline_table(const BaselineReport& report, std::ostream& out);
+// The estimators from index `classical` on (networks) against the best classical one (those before
+// it) per figure: FWHM per line, ToA sigma, pile-up AUC; an unfitted figure is never the best.
+void print_against_classical(const BaselineReport& report, std::size_t classical, std::ostream& out);
 std::string baseline_json(const BaselineReport& report);
 void write_baseline_h5(const BaselineReport& report, const std::string& path, const Provenance& provenance,
                        const std::string& resolved_config, std::uint64_t seed);

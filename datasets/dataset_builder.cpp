@@ -1,5 +1,7 @@
 #include "datasets/dataset_builder.hpp"
 
+#include "core/content_hash.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -69,6 +71,13 @@ BuildSummary build_dataset(const Config& config, std::uint64_t total_windows, co
     const std::uint64_t total =
         total_windows ? total_windows : static_cast<std::uint64_t>(config.integer("dataset.windows"));
     return build_dataset(config, chain, split_sizes(config, total), out_path, provenance, progress);
+}
+
+std::string dataset_cache_key(const Config& config) {
+    return ContentHash()
+        .add(config.resolved_sections({"run", "sensor", "spectrum", "test_spectrum", "source", "frontend",
+                                       "noise", "adc", "trigger", "labels", "dataset"}))
+        .hex();
 }
 
 }  // namespace pixforge::datasets

@@ -25,6 +25,10 @@ struct BuildSummary {
     double seconds = 0;
 };
 
+// The content key of the dataset `config` makes: a hash of every setting the windows depend on
+// (the chain, the labels, the dataset's sizes and seed), and of nothing else.
+std::string dataset_cache_key(const Config& config);
+
 BuildSummary build_dataset(const Config& config, const models::PixelChain& chain, const SplitSizes& sizes,
                            const std::string& out_path, const Provenance& provenance, std::ostream* progress);
 

@@ -11,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "models/chain_params.hpp"
 
 namespace pixforge::datasets {
 namespace {
@@ -277,6 +278,37 @@ models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max
     read("train", max_train, set.train);
     read("validation", 0, set.validation);
     return set;
+}
+
+// The network records this run's config as the chain it was trained for (a candidate is later held
+// against it: SIM-005..007), so that chain must be the one the dataset's windows come from.
+void require_same_chain(const Config& config, const DatasetReader& data) {
+    const models::ChainParams mine = models::chain_params_from(config);
+    const models::ChainParams made =
+        models::chain_params_from(Config::parse(data.resolved_config(), data.path() + ":/config"));
+    auto refuse = [&](const char* key, const std::string& dataset_value, const std::string& config_value) {
+        throw PixError(
+            "DATA-005",
+            fmt::format("{}: the dataset was made with {} = {}, the config has {} = {}; train with "
+                        "the config the dataset was made with (--set {}={}) or regenerate the dataset",
+                        data.path(), key, dataset_value, key, config_value, key, dataset_value));
+    };
+    const auto same = [](double a, double b) {
+        return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
+    };
+    if (mine.trigger.window != data.window())
+        refuse("trigger.window", std::to_string(data.window()), std::to_string(mine.trigger.window));
+    if (mine.trigger.pre_trigger != made.trigger.pre_trigger)
+        refuse("trigger.pre_trigger", std::to_string(made.trigger.pre_trigger),
+               std::to_string(mine.trigger.pre_trigger));
+    if (mine.adc.bits != made.adc.bits)
+        refuse("adc.bits", std::to_string(made.adc.bits), std::to_string(mine.adc.bits));
+    if (!same(mine.adc.baseline_e, made.adc.baseline_e))
+        refuse("adc.baseline", fmt::format("{:.6g} e-", made.adc.baseline_e),
+               fmt::format("{:.6g} e-", mine.adc.baseline_e));
+    if (!same(mine.adc.full_scale_e, made.adc.full_scale_e))
+        refuse("adc.full_scale", fmt::format("{:.6g} e-", made.adc.full_scale_e),
+               fmt::format("{:.6g} e-", mine.adc.full_scale_e));
 }
 
 }  // namespace pixforge::datasets

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/atomic_file.hpp"
+#include "core/config.hpp"
 #include "core/h5.hpp"
 #include "core/provenance.hpp"
 #include "models/pixel_chain.hpp"
@@ -77,6 +78,10 @@ class DatasetReader {
     std::string config_;
     std::vector<double> lines_keV_;
 };
+
+// DATA-005 unless `config` describes the chain the dataset's windows come from (window, pre-trigger,
+// ADC bits, baseline and full scale): a network records the chain it was trained for.
+void require_same_chain(const Config& config, const DatasetReader& data);
 
 // The train and validation splits of a dataset file (at most `max_train` training windows, 0: all)
 // with its chain facts, as the trainer takes them.

@@ -17,6 +17,7 @@
 #include "optimizer/design_space.hpp"
 #include "optimizer/gaussian_process.hpp"
 #include "optimizer/problems.hpp"
+#include "optimizer/rank_correlation.hpp"
 #include "optimizer/sobol.hpp"
 #include "optimizer/study.hpp"
 #include "test_support.hpp"
@@ -24,6 +25,24 @@
 using namespace pixforge;
 using namespace pixforge::optimizer;
 using fs_path = std::filesystem::path;
+
+BOOST_AUTO_TEST_CASE(rank_correlations_match_their_hand_computed_values) {
+    namespace tt = boost::test_tools;
+    const std::vector<double> a{1, 2, 3, 4, 5}, swapped{2, 1, 4, 3, 5}, reversed{50, 40, 30, 20, 10};
+    // Two neighbouring swaps: sum d^2 = 4, rho = 1 - 6 * 4 / (5 * 24); 2 of 10 pairs discordant.
+    BOOST_TEST(optimizer::spearman(a, swapped) == 0.8, tt::tolerance(1e-12));
+    BOOST_TEST(optimizer::kendall_tau_b(a, swapped) == 0.6, tt::tolerance(1e-12));
+    BOOST_TEST(optimizer::spearman(a, reversed) == -1.0, tt::tolerance(1e-12));
+    BOOST_TEST(optimizer::kendall_tau_b(a, reversed) == -1.0, tt::tolerance(1e-12));
+    // Ranks are what counts, not values: a monotone transform changes nothing.
+    BOOST_TEST(optimizer::spearman(a, {1, 4, 9, 16, 1000}) == 1.0, tt::tolerance(1e-12));
+    // A tie: tau-b = (2 - 0) / sqrt((3 - 1) * 3); the tied values share rank 0.5.
+    BOOST_TEST(optimizer::kendall_tau_b({1, 1, 2}, {1, 2, 3}) == 2 / std::sqrt(6.0), tt::tolerance(1e-12));
+    BOOST_TEST((optimizer::ranks({5, 1, 5, 3}) == std::vector<double>{2.5, 0, 2.5, 1}));
+    // Nothing to order: undefined, not 0.
+    BOOST_TEST(std::isnan(optimizer::spearman({1, 2, 3}, {7, 7, 7})));
+    BOOST_TEST(std::isnan(optimizer::kendall_tau_b({1}, {2})));
+}
 
 BOOST_AUTO_TEST_CASE(hypervolume_of_simple_fronts) {
     BOOST_TEST(hypervolume({{1, 1}}, {2, 2}) == 1.0);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "models/network/fixed_point.hpp"
@@ -247,6 +248,10 @@ NetworkTrainer::NetworkTrainer(const Config& c, const TrainingSet& data, std::os
 }
 
 NetworkTrainer::~NetworkTrainer() = default;
+
+std::string NetworkTrainer::cache_key(const Config& config, const std::string& dataset_key) {
+    return ContentHash().add(dataset_key).add(config.resolved_sections({"run", "network", "training"})).hex();
+}
 
 TrainingLog NetworkTrainer::train() {
     Impl& m = *impl_;

@@ -42,6 +42,10 @@ class NetworkTrainer {
     NetworkTrainer(const Config& config, const TrainingSet& data, std::ostream* progress);
     ~NetworkTrainer();
 
+    // The content key of the network `config` trains on the dataset whose key is `dataset_key`:
+    // every [network] and [training] setting and the seed, and nothing else.
+    static std::string cache_key(const Config& config, const std::string& dataset_key);
+
     TrainingLog train();
     // The trained network as integers, at the configured bit widths.
     QuantizedNetwork export_network() const;

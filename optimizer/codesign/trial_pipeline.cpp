@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.hpp"
-#include "core/content_hash.hpp"
 #include "core/provenance.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "datasets/dataset_file.hpp"
@@ -23,33 +22,8 @@ namespace pixforge::codesign {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// The [section] blocks of a resolved config whose names are listed, as text: a cache key that
-// changes exactly when one of those settings does.
-std::string sections_of(const std::string& resolved, const std::vector<std::string>& names) {
-    std::istringstream in(resolved);
-    std::string line, out;
-    bool keep = false;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line[0] == '[') {
-            const std::string name = line.substr(1, line.find(']') - 1);
-            keep = std::find(names.begin(), names.end(), name) != names.end();
-        }
-        if (keep) out += line + "\n";
-    }
-    return out;
-}
-
-const std::vector<std::string> kChainSections{"run",     "sensor",   "spectrum", "test_spectrum",
-                                              "source",  "frontend", "noise",    "adc",
-                                              "trigger", "labels",   "dataset"};
-
-}  // namespace
-
 fs::path study_dataset(const Config& config, const fs::path& cache, std::ostream* progress) {
-    const std::string key = ContentHash().add(sections_of(config.resolved_toml(), kChainSections)).hex();
-    const fs::path path = cache / "datasets" / (key + ".h5");
+    const fs::path path = cache / "datasets" / (datasets::dataset_cache_key(config) + ".h5");
     ensure_cached_file(path, [&](const fs::path& temp) {
         datasets::build_dataset(config, 0, temp.string(),
                                 current_provenance("pixforge optimize (study dataset)"), progress);
@@ -72,10 +46,8 @@ TrialPipeline::TrialPipeline(const Config& base, const optimizer::DesignSpace& s
 
 models::QuantizedNetwork TrialPipeline::train(const Config& config, const rtl::HardwareTemplate& hw,
                                               const TrialFolder& folder, TrialMetrics& m) const {
-    const std::string key = ContentHash()
-                                .add(dataset_.filename().string())
-                                .add(sections_of(config.resolved_toml(), {"run", "network", "training"}))
-                                .hex();
+    // The dataset's file name is its key (study_dataset).
+    const std::string key = models::NetworkTrainer::cache_key(config, dataset_.filename().string());
     const fs::path path = cache_ / "networks" / (key + ".h5");
     ensure_cached_file(path, [&](const fs::path& temp) {
         const datasets::DatasetReader data(dataset_.string());
