@@ -12,9 +12,7 @@
 
 #include "app/cli.hpp"
 #include "core/atomic_file.hpp"
-#include "core/config.hpp"
 #include "core/error.hpp"
-#include "core/h5.hpp"
 #include "core/process.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/rate_sweep.hpp"
@@ -60,35 +58,8 @@ std::vector<std::string> sweep_rates(const SimulateOptions& o) {
         throw PixError("CLI-003", fmt::format("pixforge simulate: --sweep '{}' names no rate; expected "
                                               "comma-separated rates such as 1e4/s,1e5/s",
                                               o.sweep));
-    Config::load(o.config.path, o.config.overrides);  // its own errors, unprefixed
-    for (const std::string& rate : rates) {
-        std::vector<std::string> overrides = o.config.overrides;
-        overrides.push_back("source.rate=\"" + rate + "\"");
-        try {
-            Config::load(o.config.path, overrides);
-        } catch (const PixError& e) {
-            const std::string what = e.what(), prefix = "[ERROR " + e.id() + "] ";
-            throw PixError(e.id(),
-                           fmt::format("--sweep rate '{}': {}", rate,
-                                       what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what));
-        }
-    }
+    tb::check_sweep_rates(job_of(o, ""), rates);
     return rates;
-}
-
-void write_sweep_file(const SimulateOptions& o, const tb::RateSweep& sweep, const std::string& command_line) {
-    AtomicFile target(o.out);
-    {
-        h5::Handle file = h5::create_file(target.temp().string());
-        h5::write_attribute(file.id(), "schema", std::string("pixforge.chain_sweep"));
-        h5::write_attribute(file.id(), "schema_version", std::int64_t{1});
-        const Config config = Config::load(o.config.path, o.config.overrides);
-        h5::write_provenance(file.id(), current_provenance(command_line), config.resolved_toml(),
-                             static_cast<std::uint64_t>(config.integer("run.seed")));
-        h5::Handle g = h5::create_group(file.id(), "sweep");
-        tb::write_rate_sweep(g.id(), sweep);
-    }
-    target.commit();
 }
 
 int simulate(const SimulateOptions& o, const std::string& command_line, std::ostream& out,
@@ -121,7 +92,7 @@ int simulate(const SimulateOptions& o, const std::string& command_line, std::ost
             err << sweep.refused;
             status = 2;
         } else {
-            if (!o.out.empty()) write_sweep_file(o, sweep, command_line);
+            if (!o.out.empty()) tb::write_rate_sweep_file(o.out, sweep, job);
             status = sweep.all_ok() ? 0 : 1;
         }
     }

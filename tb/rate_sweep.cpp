@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/provenance.hpp"
 #include "core/typed_json.hpp"
 
 namespace pixforge::tb {
@@ -85,6 +88,40 @@ RateSweep run_rate_sweep(const ChainRunner& runner, ChainJob job, const std::str
         if (table) print_row(sweep.runs.back(), *table);
     }
     return sweep;
+}
+
+void check_sweep_rates(const ChainJob& job, const std::vector<std::string>& rates) {
+    ChainJob at = job;
+    at.rate.clear();
+    at.resolved_config();  // its own errors, unprefixed
+    for (const std::string& rate : rates) {
+        at.rate = rate;
+        try {
+            at.resolved_config();
+        } catch (const PixError& e) {
+            const std::string what = e.what(), prefix = "[ERROR " + e.id() + "] ";
+            throw PixError(e.id(),
+                           fmt::format("--sweep rate '{}': {}", rate,
+                                       what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what));
+        }
+    }
+}
+
+void write_rate_sweep_file(const fs::path& path, const RateSweep& sweep, const ChainJob& job) {
+    ChainJob base = job;
+    base.rate.clear();
+    const Config config = base.resolved_config();
+    AtomicFile target(path);
+    {
+        h5::Handle file = h5::create_file(target.temp().string());
+        h5::write_attribute(file.id(), "schema", std::string("pixforge.chain_sweep"));
+        h5::write_attribute(file.id(), "schema_version", std::int64_t{1});
+        h5::write_provenance(file.id(), current_provenance(job.provenance_command), config.resolved_toml(),
+                             static_cast<std::uint64_t>(config.integer("run.seed")));
+        h5::Handle g = h5::create_group(file.id(), "sweep");
+        write_rate_sweep(g.id(), sweep);
+    }
+    target.commit();
 }
 
 void write_rate_sweep(hid_t group, const RateSweep& sweep) {

@@ -39,6 +39,14 @@ RateSweep run_rate_sweep(const ChainRunner& runner, ChainJob job, const std::str
                          const std::vector<std::string>& rates, const std::filesystem::path& work_root,
                          std::ostream* table);
 
+// Each rate as source.rate with the job's whole config, before any child runs, so that a bad rate
+// is refused once (its CFG error, prefixed with "--sweep rate 'R'") instead of failing in every child.
+void check_sweep_rates(const ChainJob& job, const std::vector<std::string>& rates);
+
+// A sweep file (schema pixforge.chain_sweep, docs/chain.md): the job's resolved config and
+// provenance, and the columns below in /sweep. Whole or absent (core/atomic_file).
+void write_rate_sweep_file(const std::filesystem::path& path, const RateSweep& sweep, const ChainJob& job);
+
 // The sweep's columns (one row per successful rate) into `group`: input_rate, trigger_rate,
 // output_rate (1/s), dead_fraction, lost_busy, lost_fifo, toa_sigma (ns), mean_fwhm (eV),
 // fwhm_line<l> (eV), failed_rates; NaN where a figure was not fitted; attribute `name`.
