@@ -4,6 +4,7 @@
 // expected. Resume, the study report and the chain runner share it.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -65,10 +66,13 @@ struct TypedJson {
         if (!object.contains(key) || (!v.is_number() && !v.is_null())) refuse(key, "a number or null", v);
         return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
     }
+    // A whole number >= 0; written as 3.0 by earlier versions, which is accepted.
     std::uint64_t count(const json& object, const char* key) const {
         const json v = at(object, key);
-        if (!v.is_number_unsigned()) refuse(key, "a count (an unsigned integer)", v);
-        return v.get<std::uint64_t>();
+        if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+        const double x = v.is_number() ? v.get<double>() : -1;
+        if (!(x >= 0 && x < 9.2e18 && x == std::floor(x))) refuse(key, "a count (a whole number >= 0)", v);
+        return static_cast<std::uint64_t>(x);
     }
     // null stands for a figure that was not fitted (NaN).
     std::vector<double> numbers(const json& object, const char* key, std::size_t size = kAnySize) const {

@@ -25,47 +25,74 @@ ChainSummary ChainSummary::of(const ChainRun& run, const ChainMetrics& m, Identi
     return s;
 }
 
+namespace {
+
+enum class Kind { Exact, Fitted };  // Fitted: a figure that may be "not fitted" (null in JSON, NaN)
+
+// Each field once, with its JSON key, for both directions (docs/chain.md lists the keys).
+template <typename Line, typename Visit>
+void each_line_field(Line& l, Visit&& v) {
+    v("line_eV", l.line_eV, Kind::Exact), v("entries", l.entries), v("fitted", l.fitted);
+    v("fwhm_eV", l.fwhm_eV, Kind::Fitted), v("fwhm_error_eV", l.fwhm_error_eV, Kind::Fitted);
+    v("bias_eV", l.bias_eV, Kind::Fitted);
+}
+
+template <typename Summary, typename Visit>
+void each_field(Summary& s, Visit&& v) {
+    v("processor", s.processor);
+    v("pulses", s.pulses), v("triggers", s.triggers), v("delivered", s.delivered);
+    v("lost_busy", s.lost_busy), v("lost_fifo", s.lost_fifo), v("unmatched_triggers", s.unmatched_triggers);
+    v("fifo_max_occupancy", s.fifo_max_occupancy);
+    v("duration_s", s.duration_s, Kind::Exact), v("input_rate_per_s", s.input_rate_per_s, Kind::Exact);
+    v("trigger_rate_per_s", s.trigger_rate_per_s, Kind::Exact);
+    v("output_rate_per_s", s.output_rate_per_s, Kind::Exact),
+        v("dead_fraction", s.dead_fraction, Kind::Exact);
+    v("toa_fitted", s.timing.fitted), v("toa_entries", s.timing.entries);
+    v("toa_sigma_s", s.timing.sigma_s, Kind::Fitted),
+        v("toa_sigma_error_s", s.timing.sigma_error_s, Kind::Fitted);
+    v("pileup_auc", s.pileup.auc, Kind::Fitted),
+        v("pileup_tpr_at_1pct_fpr", s.pileup.tpr_at_1pct_fpr, Kind::Fitted);
+    v("latency_mean_s", s.latency_mean_s, Kind::Fitted), v("latency_min_s", s.latency_min_s, Kind::Fitted);
+    v("latency_max_s", s.latency_max_s, Kind::Fitted), v("latency_p99_s", s.latency_p99_s, Kind::Fitted);
+    v("adc_samples", s.adc_samples), v("cycles_simulated", s.cycles_simulated);
+    v("cycles_covered", s.cycles_covered), v("wall_s", s.wall_s, Kind::Exact);
+}
+
+struct Writer {
+    json& j;
+    template <typename T>
+    void operator()(const char* key, const T& value, Kind = Kind::Exact) const {
+        j[key] = value;
+    }
+};
+
+struct Reader {
+    const TypedJson& t;
+    const json& j;
+    void operator()(const char* key, std::string& v) const { v = t.text(j, key); }
+    void operator()(const char* key, bool& v) const { v = t.boolean(j, key); }
+    void operator()(const char* key, std::uint64_t& v) const { v = t.count(j, key); }
+    void operator()(const char* key, double& v, Kind kind) const {
+        v = kind == Kind::Fitted ? t.figure(j, key) : t.number(j, key);
+    }
+};
+
+}  // namespace
+
 json ChainSummary::to_json() const {
+    json j = json::object();
+    each_field(*this, Writer{j});
     json lines_json = json::array();
-    for (const auto& l : lines)
-        lines_json.push_back({{"line_eV", l.line_eV},
-                              {"entries", l.entries},
-                              {"fitted", l.fitted},
-                              {"fwhm_eV", l.fwhm_eV},
-                              {"fwhm_error_eV", l.fwhm_error_eV},
-                              {"bias_eV", l.bias_eV}});
+    for (const auto& l : lines) {
+        json line = json::object();
+        each_line_field(l, Writer{line});
+        lines_json.push_back(line);
+    }
+    j["lines"] = lines_json;
     const datasets::LineResolution r = resolution();
-    json j{{"processor", processor},
-           {"pulses", pulses},
-           {"triggers", triggers},
-           {"delivered", delivered},
-           {"lost_busy", lost_busy},
-           {"lost_fifo", lost_fifo},
-           {"unmatched_triggers", unmatched_triggers},
-           {"duration_s", duration_s},
-           {"input_rate_per_s", input_rate_per_s},
-           {"trigger_rate_per_s", trigger_rate_per_s},
-           {"output_rate_per_s", output_rate_per_s},
-           {"dead_fraction", dead_fraction},
-           {"fifo_max_occupancy", fifo_max_occupancy},
-           {"lines", lines_json},
-           {"energy_fwhm_mean_eV", r.mean_fwhm_eV},  // null unless every line is fitted
-           {"energy_fwhm_fitted", r.fitted},
-           {"energy_fwhm_objective_eV", r.objective_eV},
-           {"toa_fitted", timing.fitted},
-           {"toa_sigma_s", timing.sigma_s},
-           {"toa_sigma_error_s", timing.sigma_error_s},
-           {"toa_entries", timing.entries},
-           {"pileup_auc", pileup.auc},
-           {"pileup_tpr_at_1pct_fpr", pileup.tpr_at_1pct_fpr},
-           {"latency_mean_s", latency_mean_s},
-           {"latency_min_s", latency_min_s},
-           {"latency_max_s", latency_max_s},
-           {"latency_p99_s", latency_p99_s},
-           {"adc_samples", adc_samples},
-           {"cycles_simulated", cycles_simulated},
-           {"cycles_covered", cycles_covered},
-           {"wall_s", wall_s}};
+    j["energy_fwhm_mean_eV"] = r.mean_fwhm_eV;  // null unless every line is fitted
+    j["energy_fwhm_fitted"] = r.fitted;
+    j["energy_fwhm_objective_eV"] = r.objective_eV;
     if (!identity.empty()) j["identity"] = identity;
     return j;
 }
@@ -74,40 +101,15 @@ ChainSummary ChainSummary::from_json(const json& j, const std::string& where) {
     const TypedJson t{"SIM-008", where, "rerun the simulation"};
     if (!j.is_object()) t.refuse("", "a chain summary object", j);
     ChainSummary s;
-    s.processor = t.text(j, "processor");
-    s.pulses = t.count(j, "pulses"), s.triggers = t.count(j, "triggers");
-    s.delivered = t.count(j, "delivered"), s.lost_busy = t.count(j, "lost_busy");
-    s.lost_fifo = t.count(j, "lost_fifo"), s.unmatched_triggers = t.count(j, "unmatched_triggers");
-    s.fifo_max_occupancy = t.count(j, "fifo_max_occupancy");
-    s.duration_s = t.number(j, "duration_s");
-    s.input_rate_per_s = t.number(j, "input_rate_per_s");
-    s.trigger_rate_per_s = t.number(j, "trigger_rate_per_s");
-    s.output_rate_per_s = t.number(j, "output_rate_per_s");
-    s.dead_fraction = t.number(j, "dead_fraction");
+    each_field(s, Reader{t, j});
     const json lines = TypedJson::at(j, "lines");
     if (!lines.is_array()) t.refuse("lines", "an array of line objects", lines);
     for (const json& l : lines) {
         if (!l.is_object()) t.refuse("lines", "an array of line objects", lines);
         datasets::EnergyLineMetrics m;
-        m.line_eV = t.number(l, "line_eV");
-        m.entries = t.count(l, "entries");
-        m.fitted = t.boolean(l, "fitted");
-        m.fwhm_eV = t.figure(l, "fwhm_eV");
-        m.fwhm_error_eV = t.figure(l, "fwhm_error_eV");
-        m.bias_eV = t.figure(l, "bias_eV");
+        each_line_field(m, Reader{t, l});
         s.lines.push_back(m);
     }
-    s.timing.fitted = t.boolean(j, "toa_fitted");
-    s.timing.sigma_s = t.figure(j, "toa_sigma_s");
-    s.timing.sigma_error_s = t.figure(j, "toa_sigma_error_s");
-    s.timing.entries = t.count(j, "toa_entries");
-    s.pileup.auc = t.figure(j, "pileup_auc");
-    s.pileup.tpr_at_1pct_fpr = t.figure(j, "pileup_tpr_at_1pct_fpr");
-    s.latency_mean_s = t.figure(j, "latency_mean_s"), s.latency_min_s = t.figure(j, "latency_min_s");
-    s.latency_max_s = t.figure(j, "latency_max_s"), s.latency_p99_s = t.figure(j, "latency_p99_s");
-    s.adc_samples = t.count(j, "adc_samples"), s.cycles_simulated = t.count(j, "cycles_simulated");
-    s.cycles_covered = t.count(j, "cycles_covered");
-    s.wall_s = t.number(j, "wall_s");
     if (j.contains("identity")) {
         const json& id = j["identity"];
         if (!id.is_object()) t.refuse("identity", "an object of texts", id);

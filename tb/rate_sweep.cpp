@@ -55,6 +55,17 @@ RateSweep RateSweep::from_json(const json& j, const std::string& where) {
     for (const json& r : runs) {
         if (!r.is_object()) t.refuse("runs", "an array of runs", runs);
         RateSweepRun run;
+        if (!r.contains("rate") && r.contains("processor")) {  // written by earlier versions: a bare summary
+            run.summary = ChainSummary::from_json(r, where);
+            run.rate = fmt::format("{:.6g}/s", run.summary->input_rate_per_s);
+            s.runs.push_back(std::move(run));
+            continue;
+        }
+        if (!r.contains("rate") && r.contains("error")) {  // the same, failed
+            run.failure = t.text(r, "error");
+            s.runs.push_back(std::move(run));
+            continue;
+        }
         run.rate = t.text(r, "rate");
         if (r.contains("summary"))
             run.summary = ChainSummary::from_json(r["summary"], where + " (rate " + run.rate + ")");

@@ -99,29 +99,9 @@ tb::ChainSummary summary(double fwhm_eV) {
     return s;
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(the_verilog_of_a_small_network_per_template_is_as_committed) {
-    models::NetShape shape;
-    shape.hidden = {4};
-    shape.weight_bits = 5, shape.activation_bits = 6;
-    const models::QuantizedNetwork net = models::random_network(shape, 5, 8);
-    for (const auto& [name, hw] : std::vector<std::pair<std::string, rtl::HardwareTemplate>>{
-             {"parallel_p1", rtl::parse_template("parallel", 1, 1)},
-             {"parallel_p2", rtl::parse_template("parallel", 1, 2)},
-             {"folded_r2", rtl::parse_template("folded", 2, 1)}}) {
-        const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, hw);
-        std::string text;
-        for (const auto& f : rtl.files) text += "// ---- " + f.name + "\n" + f.text;
-        const std::string diff =
-            test::compare_golden(test::tests_dir() / "golden" / "rtl" / (name + ".v"), text);
-        BOOST_TEST(diff.empty(), name << ": " << diff);
-    }
-}
-
-BOOST_AUTO_TEST_CASE(the_layout_of_a_study_report_is_as_committed) {
-    test::TempDir dir;
-    const fs::path study = dir.path();
+// A small study folder as pixforge optimize leaves it: two trials (one failed), a baseline and a
+// rate sweep with a failed rate.
+void make_study(const fs::path& study) {
     write(study / "codesign.json",
           R"({"objectives": ["energy_fwhm_eV", "area_um2", "power_uW", "latency_ns"], "constraints": )"
           R"(["area_um2", "power_uW", "slack_ns", "lost_events"], "reference": [5000, 1e6, 1e5, 1e4], )"
@@ -150,8 +130,62 @@ BOOST_AUTO_TEST_CASE(the_layout_of_a_study_report_is_as_committed) {
         "classical optimal_filter", {{"1e4/s", summary(800), ""}, {"1e6/s", std::nullopt, "timed out"}}, ""};
     write(study / "rate_sweep.json",
           nlohmann::json{{"rates_per_s", {1e4, 1e6}}, {"designs", {sweep.to_json()}}}.dump());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_verilog_of_a_small_network_per_template_is_as_committed) {
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 5, shape.activation_bits = 6;
+    const models::QuantizedNetwork net = models::random_network(shape, 5, 8);
+    for (const auto& [name, hw] : std::vector<std::pair<std::string, rtl::HardwareTemplate>>{
+             {"parallel_p1", rtl::parse_template("parallel", 1, 1)},
+             {"parallel_p2", rtl::parse_template("parallel", 1, 2)},
+             {"folded_r2", rtl::parse_template("folded", 2, 1)}}) {
+        const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, hw);
+        std::string text;
+        for (const auto& f : rtl.files) text += "// ---- " + f.name + "\n" + f.text;
+        const std::string diff =
+            test::compare_golden(test::tests_dir() / "golden" / "rtl" / (name + ".v"), text);
+        BOOST_TEST(diff.empty(), name << ": " << diff);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_layout_of_a_study_report_is_as_committed) {
+    test::TempDir dir;
+    const fs::path study = dir.path();
+    make_study(study);
     codesign::write_study_report(study);
     const std::string diff =
         test::compare_golden(test::tests_dir() / "golden" / "report_layout.txt", layout(study / "report.h5"));
     BOOST_TEST(diff.empty(), diff);
+}
+
+BOOST_AUTO_TEST_CASE(studies_written_by_earlier_versions_still_report) {
+    // Before the typed contracts, counts were written as floats (lost_events 0.0) and a rate
+    // sweep's runs as bare chain summaries.
+    test::TempDir dir;
+    const fs::path study = dir.path();
+    make_study(study);
+    nlohmann::json metrics = nlohmann::json::parse(std::ifstream(study / "trials/0/metrics.json"));
+    metrics["lost_events"] = 0.0;
+    write(study / "trials/0/metrics.json", metrics.dump());
+    write(study / "rate_sweep.json",
+          nlohmann::json{{"rates_per_s", {1e4, 1e6}},
+                         {"designs",
+                          {{{"name", "classical optimal_filter"},
+                            {"runs", {summary(800).to_json(), {{"error", "timed out"}}}}}}}}
+              .dump());
+    codesign::write_study_report(study);
+    h5::Handle f = h5::open_file_readonly((study / "report.h5").string());
+    BOOST_TEST(h5::shape(f.id(), "rate_sweep/0/mean_fwhm").at(0) == 1u);
+    BOOST_TEST(h5::shape(f.id(), "rate_sweep/0/failed_rates").at(0) == 1u);
+    std::vector<double> lost;
+    h5::read_rows(f.id(), "trials/lost_events", 0, 2, lost);
+    BOOST_TEST(lost.at(0) == 0.0);
+    // A count that is not a whole number is still refused.
+    metrics["lost_events"] = 0.5;
+    write(study / "trials/0/metrics.json", metrics.dump());
+    BOOST_TEST(test::error_id([&] { codesign::write_study_report(study); }) == "STUDY-011");
 }
