@@ -45,8 +45,7 @@ Action add_bench_synth_command(CLI::App& cmd) {
                                                      : Config::load(o->config.path, o->config.overrides);
         const rtl::SynthesisOptions options = rtl::SynthesisOptions::from_config(config);
         const models::PixelChain chain(models::chain_params_from(config));
-        rtl::PpaEvaluator ppa(options, o->cache.empty() ? rtl::CandidateBuilder::default_cache()
-                                                        : std::filesystem::path(o->cache));
+        rtl::PpaEvaluator ppa(options, rtl::CandidateBuilder::cache_or_default(o->cache));
         const std::vector<std::vector<int>> widths{{2}, {4}, {8}, {4, 4}, {6}};
         const std::vector<int> bits{2, 3, 4, 6};
         std::vector<double> macs, bops, pbits, area, power, delay;

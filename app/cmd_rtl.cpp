@@ -52,8 +52,7 @@ Action add_rtl_command(CLI::App& cmd) {
             "wrote {} ({} files, {}): latency {} cycles, initiation interval {}, RTL hash {}\n", o->out,
             rtl.files.size(), t.name(), rtl.timing.latency, rtl.timing.initiation_interval, rtl.rtl_hash());
         if (!o->build) return 0;
-        rtl::CandidateBuilder builder(o->cache.empty() ? rtl::CandidateBuilder::default_cache()
-                                                       : std::filesystem::path(o->cache));
+        rtl::CandidateBuilder builder(rtl::CandidateBuilder::cache_or_default(o->cache));
         const rtl::BuildResult b = builder.build(rtl);
         out << fmt::format("candidate {} ({}, {:.2f} s)\n", b.library.string(), b.cached ? "cached" : "built",
                            b.seconds);

@@ -88,8 +88,7 @@ Action add_synth_command(CLI::App& cmd) {
         const int samples = rtl::generate_verilog(net, hw).samples;
         const rtl::Stimuli stimuli = rtl::stream_stimuli(chain, samples, options.power_windows,
                                                          options.clock_period_s, chain.params().seed);
-        rtl::PpaEvaluator evaluator(options, o->cache.empty() ? rtl::CandidateBuilder::default_cache()
-                                                              : std::filesystem::path(o->cache));
+        rtl::PpaEvaluator evaluator(options, rtl::CandidateBuilder::cache_or_default(o->cache));
         const rtl::PpaResult r = evaluator.evaluate(net, hw, stimuli);
         if (o->json)
             out << r.to_json().dump(2) << "\n";

@@ -69,8 +69,9 @@ class CandidateBuilder {
     explicit CandidateBuilder(std::filesystem::path cache_dir, double tool_timeout_s = kDefaultToolTimeout_s);
     BuildResult build(const GeneratedRtl& rtl);
     const std::filesystem::path& cache_dir() const { return cache_; }
-    // Default cache: $PIXFORGE_CACHE, else $XDG_CACHE_HOME/pixforge, else ~/.cache/pixforge.
-    static std::filesystem::path default_cache();
+    // The cache a command uses: `chosen` (--cache) when given, else $PIXFORGE_CACHE, else
+    // $XDG_CACHE_HOME/pixforge, else ~/.cache/pixforge.
+    static std::filesystem::path cache_or_default(const std::filesystem::path& chosen = {});
 
   private:
     std::filesystem::path runtime_library();  // the shared Verilator runtime, built once

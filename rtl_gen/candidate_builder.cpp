@@ -172,7 +172,8 @@ CandidateBuilder::CandidateBuilder(fs::path cache_dir, double tool_timeout_s)
                                                   : std::vector<std::string>{"ccache", "g++"};
 }
 
-fs::path CandidateBuilder::default_cache() {
+fs::path CandidateBuilder::cache_or_default(const fs::path& chosen) {
+    if (!chosen.empty()) return chosen;
     if (const char* p = std::getenv("PIXFORGE_CACHE"); p && *p) return p;
     if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "pixforge";
     if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "pixforge";

@@ -68,8 +68,7 @@ ChainSummary run_chain_job(const ChainJob& job, std::ostream* table) {
         run = run_chain_classical(chain, config, options, job.classical);
     } else {
         const LoadedCandidate c = load_candidate_dir(
-            job.candidate, job.cache.empty() ? rtl::CandidateBuilder::default_cache() : job.cache,
-            chain.params());
+            job.candidate, rtl::CandidateBuilder::cache_or_default(job.cache), chain.params());
         ProcessorChoice choice;
         choice.library = c.library;
         choice.network = c.network;

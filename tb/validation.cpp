@@ -110,7 +110,7 @@ ValidationReport validate_candidate(const ValidationRequest& q) {
     const Config config = Config::load(q.config, q.overrides);
     const nlohmann::json golden =
         q.golden.empty() ? nlohmann::json() : load_golden(q.golden, validation_figures());
-    const fs::path cache = q.cache.empty() ? rtl::CandidateBuilder::default_cache() : q.cache;
+    const fs::path cache = rtl::CandidateBuilder::cache_or_default(q.cache);
     const models::PixelChain chain(models::chain_params_from(config));
     const LoadedCandidate c = load_candidate_dir(q.candidate, cache, chain.params());
     ValidationReport report;

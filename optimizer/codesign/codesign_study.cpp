@@ -184,7 +184,7 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     const optimizer::DesignSpace space =
         optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
     const fs::path& study_dir = q.out;
-    const fs::path cache = q.cache.empty() ? rtl::CandidateBuilder::default_cache() : q.cache;
+    const fs::path cache = rtl::CandidateBuilder::cache_or_default(q.cache);
     const int workers =
         q.workers > 0 ? q.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const int budget = q.budget > 0 ? q.budget : static_cast<int>(config.integer("optimizer.evaluations"));
