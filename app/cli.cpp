@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/provenance.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 
 namespace pixforge::app {
 
@@ -17,6 +18,27 @@ void ConfigOptions::add_to(CLI::App& command, bool required) {
     command
         .add_option("--set", overrides, "override one key, e.g. --set frontend.shaper_tau=30ns (repeatable)")
         ->take_all();
+}
+
+Config ConfigOptions::load() const {
+    const ConfigSchema& keys = codesign::all_config_keys();
+    return path.empty() ? Config::parse(keys, "", "<defaults>", overrides)
+                        : Config::load(keys, path, overrides);
+}
+
+void TemplateOptions::add_to(CLI::App& command) {
+    command.add_option("-t,--template", kind, "parallel | folded")->capture_default_str();
+    command.add_option("-r,--reuse", reuse, "folded: cycles each multiplier is reused per layer")
+        ->capture_default_str();
+    command.add_option("-p,--pipeline", pipeline, "parallel: register stages per layer (1 or 2)")
+        ->capture_default_str();
+    command.add_flag("--clock-gating", clock_gating,
+                     "clock the data registers through clock gates, so they see no edge while idle "
+                     "(needs the library's clock-gate cell: sky130hd)");
+}
+
+rtl::HardwareTemplate TemplateOptions::parse() const {
+    return rtl::parse_template(kind, reuse, pipeline, clock_gating);
 }
 
 namespace {

@@ -8,6 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/config.hpp"
+#include "rtl_gen/hardware_template.hpp"
+
 namespace pixforge::app {
 
 // A command registered from outside the torch-free CLI library (the executable adds `train`,
@@ -27,6 +30,18 @@ struct ConfigOptions {
     std::string path;
     std::vector<std::string> overrides;
     void add_to(CLI::App& command, bool required = true);
+    // The file with its overrides, read against every key pixforge declares; without a file, the
+    // defaults with the overrides.
+    Config load() const;
+};
+
+// -t/-r/-p/--clock-gating: the hardware template of rtl and synth.
+struct TemplateOptions {
+    std::string kind = "parallel";
+    int reuse = 1, pipeline = 1;
+    bool clock_gating = false;
+    void add_to(CLI::App& command);
+    rtl::HardwareTemplate parse() const;  // RTL-001 for a combination the template cannot take
 };
 
 // Each command registers its options on `app` and returns the action to run.

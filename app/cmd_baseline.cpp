@@ -10,6 +10,7 @@
 #include "datasets/baseline_eval.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "models/chain_params.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 
 namespace pixforge::app {
 
@@ -30,7 +31,7 @@ Action add_baseline_command(CLI::App& cmd, const std::string& command_line) {
         "settings from --config. Example:\n  pixforge baseline -c configs/default.toml -d out/d0.h5 -o "
         "out/baseline.h5");
     return [o, command_line](std::ostream& out, std::ostream& err) {
-        const Config config = Config::load(o->config.path, o->config.overrides);
+        const Config config = o->config.load();
         std::string path = o->dataset;
         std::filesystem::path temp;
         if (path.empty()) {
@@ -45,7 +46,8 @@ Action add_baseline_command(CLI::App& cmd, const std::string& command_line) {
             }
         } cleanup{temp};
         const datasets::DatasetReader dataset(path);
-        const Config chain_config = Config::parse(dataset.resolved_config(), path + ":/config");
+        const Config chain_config =
+            Config::parse(codesign::all_config_keys(), dataset.resolved_config(), path + ":/config");
         const models::PixelChain chain(models::chain_params_from(chain_config));
         const auto report = datasets::evaluate_classical(dataset, chain, config);
         if (o->json)

@@ -23,7 +23,7 @@ Action add_bench_dataset_command(CLI::App& cmd) {
     cmd.add_option("-n,--windows", o->windows, "windows to generate (default 200000)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
     return [o](std::ostream& out, std::ostream& err) {
-        const Config config = Config::load(o->config.path, o->config.overrides);
+        const Config config = o->config.load();
         const auto setup_start = std::chrono::steady_clock::now();
         const models::PixelChain chain(models::chain_params_from(config));
         const models::EnergySpectrum spectrum(chain.params().spectrum);

@@ -41,8 +41,7 @@ Action add_bench_synth_command(CLI::App& cmd) {
     cmd.footer(
         "Example:\n  pixforge bench-synth -c configs/default.toml --designs 20 --cache /tmp/bench-cache");
     return [o](std::ostream& out, std::ostream&) {
-        const Config config = o->config.path.empty() ? Config::parse("", "<defaults>", o->config.overrides)
-                                                     : Config::load(o->config.path, o->config.overrides);
+        const Config config = o->config.load();
         const rtl::SynthesisOptions options = rtl::SynthesisOptions::from_config(config);
         const models::PixelChain chain(models::chain_params_from(config));
         rtl::PpaEvaluator ppa(options, rtl::CandidateBuilder::cache_or_default(o->cache));

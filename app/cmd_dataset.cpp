@@ -27,7 +27,7 @@ Action add_dataset_command(CLI::App& cmd, const std::string& command_line) {
         "Example:\n  pixforge dataset -c configs/default.toml -o out/d0.h5 --pulses 100000\n"
         "Schema: docs/dataset_schema.md (readable with h5py alone).");
     return [o, command_line](std::ostream& out, std::ostream& err) {
-        const Config config = Config::load(o->config.path, o->config.overrides);
+        const Config config = o->config.load();
         // The dataset writer renames its own temp file; this adds the fsync before the final name.
         AtomicFile target(o->out);
         const auto summary =

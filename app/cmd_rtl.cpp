@@ -14,17 +14,14 @@ namespace pixforge::app {
 
 Action add_rtl_command(CLI::App& cmd) {
     struct Options {
-        std::string net, kind = "parallel", out, cache;
-        int reuse = 1, pipeline = 1, bench = 0;
+        std::string net, out, cache;
+        TemplateOptions hardware;
+        int bench = 0;
         bool build = false;
     };
     auto o = std::make_shared<Options>();
     cmd.add_option("-n,--net", o->net, "trained network (from pixforge train)")->required();
-    cmd.add_option("-t,--template", o->kind, "parallel | folded")->capture_default_str();
-    cmd.add_option("-r,--reuse", o->reuse, "folded: cycles each multiplier is reused per layer")
-        ->capture_default_str();
-    cmd.add_option("-p,--pipeline", o->pipeline, "parallel: register stages per layer (1 or 2)")
-        ->capture_default_str();
+    o->hardware.add_to(cmd);
     cmd.add_option("-o,--out", o->out, "folder for the Verilog files and summary.json")->required();
     cmd.add_flag("--build", o->build, "also Verilate and compile the candidate library (cached by RTL hash)");
     cmd.add_option("--bench", o->bench,
@@ -41,7 +38,7 @@ Action add_rtl_command(CLI::App& cmd) {
                                        "holding an earlier candidate)",
                                        o->out));
         const models::QuantizedNetwork net = models::load_network(o->net);
-        const rtl::HardwareTemplate t = rtl::parse_template(o->kind, o->reuse, o->pipeline);
+        const rtl::HardwareTemplate t = o->hardware.parse();
         const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, t);
         rtl::write_rtl(rtl, o->out);
         // The folder is a self-contained candidate (pixforge simulate --candidate): keep the network.

@@ -14,6 +14,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/process.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/rate_sweep.hpp"
 
@@ -58,7 +59,7 @@ std::vector<std::string> sweep_rates(const SimulateOptions& o) {
         throw PixError("CLI-003", fmt::format("pixforge simulate: --sweep '{}' names no rate; expected "
                                               "comma-separated rates such as 1e4/s,1e5/s",
                                               o.sweep));
-    tb::check_sweep_rates(job_of(o, ""), rates);
+    tb::check_sweep_rates(codesign::all_config_keys(), job_of(o, ""), rates);
     return rates;
 }
 
@@ -66,7 +67,8 @@ int simulate(const SimulateOptions& o, const std::string& command_line, std::ost
              std::ostream& err) {
     const tb::ChainJob job = job_of(o, command_line);
     if (o.in_process) {
-        const tb::ChainSummary s = tb::run_chain_job(job, o.json ? nullptr : &out);
+        const tb::ChainSummary s =
+            tb::run_chain_job(codesign::all_config_keys(), job, o.json ? nullptr : &out);
         if (o.json) out << s.to_json().dump(2) << "\n";
         return 0;
     }
@@ -92,7 +94,7 @@ int simulate(const SimulateOptions& o, const std::string& command_line, std::ost
             err << sweep.refused;
             status = 2;
         } else {
-            if (!o.out.empty()) tb::write_rate_sweep_file(o.out, sweep, job);
+            if (!o.out.empty()) tb::write_rate_sweep_file(o.out, sweep, job, codesign::all_config_keys());
             status = sweep.all_ok() ? 0 : 1;
         }
     }
@@ -152,7 +154,7 @@ Action add_chain_job_command(CLI::App& cmd) {
         std::ifstream in(files->first);
         const tb::ChainJob job =
             tb::ChainJob::from_json(nlohmann::json::parse(in, nullptr, false), files->first);
-        const tb::ChainSummary s = tb::run_chain_job(job, &out);
+        const tb::ChainSummary s = tb::run_chain_job(codesign::all_config_keys(), job, &out);
         write_file_atomically(files->second, s.to_json().dump(2));
         return 0;
     };

@@ -16,13 +16,17 @@ namespace {
 void print_ppa(const rtl::PpaResult& r, std::ostream& out) {
     out << fmt::format("PPA of network {} on {} ({}, strategy {}{})\n", r.network_hash, r.template_name,
                        r.liberty, r.strategy, r.cached ? ", cached" : "");
+    out << fmt::format("  cell library        {} ({} cells kept out of synthesis: synthesis.dont_use)\n",
+                       r.library, r.dont_use_cells);
     if (!r.ok) {
         out << fmt::format("FAILED at {}: {}\n", r.failed_stage, r.error);
         return;
     }
     const double ns = 1e9, uw = 1e6;
-    out << fmt::format("  area                {:12.0f} um^2  ({:.4f} mm^2), {} cells, {} flip-flops\n",
-                       r.area_um2, r.area_um2 * 1e-6, r.cells, r.flip_flops);
+    out << fmt::format(
+        "  area                {:12.0f} um^2  ({:.4f} mm^2), {} cells, {} flip-flops ({} behind {} clock "
+        "gates)\n",
+        r.area_um2, r.area_um2 * 1e-6, r.cells, r.flip_flops, r.gated_flip_flops, r.clock_gates);
     out << fmt::format("  clock               {:12.3f} ns    ({:.1f} MHz)\n", r.clock_period_s * ns,
                        1e-6 / r.clock_period_s);
     out << fmt::format(
@@ -56,23 +60,20 @@ void print_ppa(const rtl::PpaResult& r, std::ostream& out) {
 Action add_synth_command(CLI::App& cmd) {
     struct Options {
         ConfigOptions config;
-        std::string net, kind = "parallel", cache;
-        int reuse = 1, pipeline = 1;
+        std::string net, cache;
+        TemplateOptions hardware;
         bool json = false;
     };
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
     cmd.add_option("-n,--net", o->net, "trained network (from pixforge train)")->required();
-    cmd.add_option("-t,--template", o->kind, "parallel | folded")->capture_default_str();
-    cmd.add_option("-r,--reuse", o->reuse, "folded: cycles each multiplier is reused per layer")
-        ->capture_default_str();
-    cmd.add_option("-p,--pipeline", o->pipeline, "parallel: register stages per layer (1 or 2)")
-        ->capture_default_str();
+    o->hardware.add_to(cmd);
     cmd.add_option("--cache", o->cache,
                    "cache of builds and PPA results (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
     cmd.add_flag("--json", o->json, "print the result as JSON");
     cmd.footer(
-        "[synthesis] keys of the config choose the liberty (default: Debian's OSU 0.18 um), the ABC\n"
+        "[synthesis] keys of the config choose the liberty (default: SKY130 hd, shipped in pdk/; osu018:\n"
+        "Debian's OSU 0.18 um), the cells synthesis must not use, the ABC\n"
         "strategy (balanced | area | delay | fast), the clock, I/O delays, the output load and the\n"
         "number of stream windows simulated for power. Power is the mean at the scenario's pulse rate\n"
         "(idle cycles included), from per-net toggles of a gate-level simulation whose outputs must\n"
@@ -80,10 +81,10 @@ Action add_synth_command(CLI::App& cmd) {
         "  pixforge synth -c configs/default.toml -n out/default/network.h5 -t folded -r 4\n"
         "  pixforge synth -c configs/default.toml -n net.h5 --set synthesis.strategy=\\\"fast\\\" --json");
     return [o](std::ostream& out, std::ostream&) {
-        const Config config = Config::load(o->config.path, o->config.overrides);
+        const Config config = o->config.load();
         const rtl::SynthesisOptions options = rtl::SynthesisOptions::from_config(config);
         const models::QuantizedNetwork net = models::load_network(o->net);
-        const rtl::HardwareTemplate hw = rtl::parse_template(o->kind, o->reuse, o->pipeline);
+        const rtl::HardwareTemplate hw = o->hardware.parse();
         const models::PixelChain chain(models::chain_params_from(config));
         const int samples = rtl::generate_verilog(net, hw).samples;
         const rtl::Stimuli stimuli = rtl::stream_stimuli(chain, samples, options.power_windows,

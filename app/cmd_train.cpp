@@ -37,7 +37,7 @@ ExtraCommand train_command() {
                 "Example:\n  pixforge train -c configs/default.toml -d out/default/dataset.h5 -o "
                 "out/default/net.h5");
             return [o, command_line](std::ostream& out, std::ostream& err) {
-                const Config config = Config::load(o->config.path, o->config.overrides);
+                const Config config = o->config.load();
                 const datasets::DatasetReader data(o->dataset);
                 datasets::require_same_chain(config, data);
                 const models::TrainingSet set = datasets::read_training_set(data);
@@ -46,18 +46,14 @@ ExtraCommand train_command() {
                 const models::QuantizedNetwork net = trainer.export_network();
                 const Provenance p = current_provenance(command_line);
                 save_network(net, o->out, provenance_json(p, {{"dataset", o->dataset}}));  // atomic
-                const Config chain_config = Config::parse(data.resolved_config(), o->dataset + ":/config");
-                const models::PixelChain chain(models::chain_params_from(chain_config));
+                const models::PixelChain chain(
+                    models::chain_params_from_stored(data.resolved_config(), o->dataset + ":/config"));
                 datasets::BaselineReport report = datasets::evaluate_classical(data, chain, config);
                 const size_t classical = report.estimators.size();
                 report.estimators.push_back(
                     datasets::score_estimator(models::NetworkEstimator(net, "network"), data));
                 if (o->ptq) {
-                    const Config float_config = Config::parse(config.document(), config.source(), [&] {
-                        auto v = o->config.overrides;
-                        v.push_back("training.quantization_aware=false");
-                        return v;
-                    }());
+                    const Config float_config = config.with({"training.quantization_aware=false"});
                     models::NetworkTrainer ptq(float_config, set, nullptr);
                     ptq.train();
                     report.estimators.push_back(datasets::score_estimator(

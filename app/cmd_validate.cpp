@@ -2,6 +2,7 @@
 // prints PASS or FAIL with its figures; the exit code is 0 only when every check passes.
 #include "app/cli.hpp"
 #include "core/atomic_file.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/validation.hpp"
 
@@ -33,7 +34,8 @@ Action add_validate_command(CLI::App& cmd) {
         "Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");
     return [o](std::ostream& out, std::ostream&) {
         const tb::ValidationReport report =
-            tb::validate_candidate({o->config.path, o->config.overrides, o->candidate, o->cache, o->vectors,
+            tb::validate_candidate(codesign::all_config_keys(),
+                                   {o->config.path, o->config.overrides, o->candidate, o->cache, o->vectors,
                                     o->pulses, o->golden, tb::ChainRunner::this_executable()});
         if (!o->write_golden.empty()) write_file_atomically(o->write_golden, report.figures.dump(2) + "\n");
         tb::print_validation(report, out);

@@ -165,10 +165,13 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
 constexpr const char* kSpaceSection = "space";
 
 void apply_table(const toml::table& root, const std::string& source, const ConfigSchema& schema,
+                 bool skip_undeclared_sections,
                  const std::function<void(const ParamSpec&, const Config::Value&)>& store) {
     for (const auto& [section_key, section_node] : root) {
         const std::string section(section_key.str());
         if (section == kSpaceSection && section_node.is_table()) continue;
+        if (skip_undeclared_sections && section_node.is_table() && !schema.declares_section(section))
+            continue;
         const auto* section_table = section_node.as_table();
         if (!section_table)
             unknown_key(origin_of(source, section_node).where, section,
@@ -278,9 +281,8 @@ std::string value_to_toml(const ParamSpec& spec, const Config::Value& v) {
 
 }  // namespace
 
-Config Config::defaults() {
-    Config c;
-    const ConfigSchema& schema = ConfigSchema::standard();
+Config Config::defaults(const ConfigSchema& schema) {
+    Config c(schema);
     for (const auto& spec : schema.params()) {
         const toml::table t = parse_toml("v = " + spec.default_text, "<default of " + spec.key + ">");
         c.set(spec, convert(spec, *t.get("v"), Origin{"<default>"}));
@@ -288,15 +290,15 @@ Config Config::defaults() {
     return c;
 }
 
-Config Config::parse(std::string_view toml_text, const std::string& source_name,
-                     const std::vector<std::string>& overrides) {
-    Config c = defaults();
+Config Config::read(const ConfigSchema& schema, std::string_view toml_text, const std::string& source_name,
+                    const std::vector<std::string>& overrides, bool skip_undeclared_sections) {
+    Config c = defaults(schema);
     c.source_ = source_name;
     c.document_ = std::string(toml_text);
-    const ConfigSchema& schema = ConfigSchema::standard();
+    c.overrides_ = overrides;
     auto store = [&c](const ParamSpec& spec, const Value& v) { c.set(spec, v); };
     const toml::table root = parse_toml(toml_text, source_name);
-    apply_table(root, source_name, schema, store);
+    apply_table(root, source_name, schema, skip_undeclared_sections, store);
     if (const toml::table* space = root[kSpaceSection].as_table()) {
         toml::table wrapper;
         wrapper.insert(kSpaceSection, *space);
@@ -308,7 +310,24 @@ Config Config::parse(std::string_view toml_text, const std::string& source_name,
     return c;
 }
 
-Config Config::load(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+Config Config::parse(const ConfigSchema& schema, std::string_view toml_text, const std::string& source_name,
+                     const std::vector<std::string>& overrides) {
+    return read(schema, toml_text, source_name, overrides, false);
+}
+
+Config Config::parse_stored(const ConfigSchema& schema, std::string_view toml_text,
+                            const std::string& source_name) {
+    return read(schema, toml_text, source_name, {}, true);
+}
+
+Config Config::with(const std::vector<std::string>& more) const {
+    std::vector<std::string> all = overrides_;
+    all.insert(all.end(), more.begin(), more.end());
+    return parse(*schema_, document_, source_, all);
+}
+
+Config Config::load(const ConfigSchema& schema, const std::filesystem::path& path,
+                    const std::vector<std::string>& overrides) {
     std::ifstream in(path, std::ios::binary);
     if (!in || std::filesystem::is_directory(path))
         throw PixError("CFG-001",
@@ -317,7 +336,7 @@ Config Config::load(const std::filesystem::path& path, const std::vector<std::st
                                    path.string()));
     std::stringstream buffer;
     buffer << in.rdbuf();
-    return parse(buffer.str(), path.string(), overrides);
+    return parse(schema, buffer.str(), path.string(), overrides);
 }
 
 const Config::Value& Config::get(const std::string& key) const {
@@ -351,7 +370,7 @@ std::vector<double> Config::reals(const std::string& key) const {
 }
 
 void Config::reject(const std::string& key, const std::string& why) const {
-    const ParamSpec* spec = ConfigSchema::standard().find(key);
+    const ParamSpec* spec = schema_->find(key);
     const std::string shown = spec ? value_to_toml(*spec, get(key)) : "?";
     throw PixError("CFG-009", fmt::format("{}: '{}' = {}: {}", source_, key, shown, why));
 }
@@ -373,7 +392,7 @@ std::string Config::resolved_sections(const std::vector<std::string>& sections) 
 std::string Config::resolved_toml() const {
     std::string out;
     std::string section;
-    for (const auto& spec : ConfigSchema::standard().params()) {
+    for (const auto& spec : schema_->params()) {
         const std::string s = spec.key.substr(0, spec.key.find('.'));
         if (s != section) {
             out += (section.empty() ? "" : "\n") + ("[" + s + "]\n");

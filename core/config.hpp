@@ -1,5 +1,5 @@
 // A validated run configuration: one TOML file, optional --set overrides, every key checked
-// against ConfigSchema, every default filled in. Errors name the file, the key, the value and what
+// against a ConfigSchema, every default filled in. Errors name the file, the key, the value and what
 // was expected, each with a stable message ID (CFG-xxx); see docs/messages.md.
 #pragma once
 
@@ -21,13 +21,26 @@ class Config {
     using Value =
         std::variant<bool, std::int64_t, units::Quantity, std::string, std::vector<units::Quantity>>;
 
+    // Every constructor takes the schema of the keys it may hold; the Config keeps a reference to
+    // it (schemas are built once and outlive every Config: codesign::all_config_keys()).
+
     // All defaults.
-    static Config defaults();
+    static Config defaults(const ConfigSchema& schema);
     // Reads `path`; `overrides` are "section.key=value" strings applied after the file.
-    static Config load(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+    static Config load(const ConfigSchema& schema, const std::filesystem::path& path,
+                       const std::vector<std::string>& overrides = {});
     // Same, from text; `source_name` stands for the file in messages.
-    static Config parse(std::string_view toml_text, const std::string& source_name,
-                        const std::vector<std::string>& overrides = {});
+    static Config parse(const ConfigSchema& schema, std::string_view toml_text,
+                        const std::string& source_name, const std::vector<std::string>& overrides = {});
+    // A config stored in an output file (a dataset's, a network's), read by a library that knows
+    // only some sections: the sections `schema` does not declare are skipped, since the file's
+    // writer checked them and they may belong to layers above the reader.
+    static Config parse_stored(const ConfigSchema& schema, std::string_view toml_text,
+                               const std::string& source_name);
+    // This config's document and overrides again, with `more` overrides after them.
+    Config with(const std::vector<std::string>& more) const;
+
+    const ConfigSchema& schema() const { return *schema_; }
 
     double real(const std::string& key) const;  // SI; plain numbers as they are
     units::Quantity quantity(const std::string& key) const;
@@ -54,11 +67,16 @@ class Config {
     [[noreturn]] void reject(const std::string& key, const std::string& why) const;
 
   private:
+    explicit Config(const ConfigSchema& schema) : schema_(&schema) {}
+    static Config read(const ConfigSchema& schema, std::string_view toml_text, const std::string& source_name,
+                       const std::vector<std::string>& overrides, bool skip_undeclared_sections);
     void set(const ParamSpec& spec, const Value& v) { values_[spec.key] = v; }
     const Value& get(const std::string& key) const;
 
+    const ConfigSchema* schema_;
     std::string source_ = "<defaults>";
     std::string document_, space_toml_;
+    std::vector<std::string> overrides_;
     std::map<std::string, Value> values_;
 };
 

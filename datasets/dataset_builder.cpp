@@ -80,4 +80,17 @@ std::string dataset_cache_key(const Config& config) {
         .hex();
 }
 
+// [dataset]: the keys split_sizes and build_dataset read.
+void declare_dataset_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(integer("dataset.windows", "200000", 10, 1e10, "labelled windows in all splits"));
+    s.add(real("dataset.validation_fraction", Dimension::Dimensionless, "0.15", 0, 0.9,
+               "share of windows for validation"));
+    s.add(real("dataset.test_fraction", Dimension::Dimensionless, "0.15", 0.01, 0.9,
+               "share of windows for test"));
+    s.add(real("dataset.stream_duration", Dimension::Time, "\"0us\"", 0, 1.0,
+               "length of the continuous ADC stream stored beside the windows (0 = none)"));
+}
+
 }  // namespace pixforge::datasets

@@ -36,4 +36,7 @@ BuildSummary build_dataset(const Config& config, const models::PixelChain& chain
 BuildSummary build_dataset(const Config& config, std::uint64_t total_windows, const std::string& out_path,
                            const Provenance& provenance, std::ostream* progress);
 
+// [dataset]: the keys split_sizes and build_dataset read.
+void declare_dataset_keys(ConfigSchema& schema);
+
 }  // namespace pixforge::datasets

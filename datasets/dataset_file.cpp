@@ -259,10 +259,11 @@ models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max
     models::TrainingSet set;
     set.source = data.path();
     set.chain_config = data.resolved_config();
-    const Config chain = Config::parse(data.resolved_config(), data.path() + ":/config");
+    const models::ChainParams chain =
+        models::chain_params_from_stored(data.resolved_config(), data.path() + ":/config");
     set.window = data.window();
-    set.pre_trigger = static_cast<int>(chain.integer("trigger.pre_trigger"));
-    set.adc_bits = static_cast<int>(chain.integer("adc.bits"));
+    set.pre_trigger = chain.trigger.pre_trigger;
+    set.adc_bits = chain.adc.bits;
     h5::Handle f = h5::open_file_readonly(data.path());
     set.pedestal =
         static_cast<int>(std::lround(h5::read_double_attribute(f.id(), "baseline_code").value_or(0)));
@@ -285,7 +286,7 @@ models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max
 void require_same_chain(const Config& config, const DatasetReader& data) {
     const models::ChainParams mine = models::chain_params_from(config);
     const models::ChainParams made =
-        models::chain_params_from(Config::parse(data.resolved_config(), data.path() + ":/config"));
+        models::chain_params_from_stored(data.resolved_config(), data.path() + ":/config");
     auto refuse = [&](const char* key, const std::string& dataset_value, const std::string& config_value) {
         throw PixError(
             "DATA-005",

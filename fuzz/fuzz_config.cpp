@@ -7,6 +7,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string input(reinterpret_cast<const char*>(data), size);
@@ -16,12 +17,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (nul != std::string::npos) overrides.push_back(input.substr(nul + 1));
     std::string resolved;
     try {
-        resolved = pixforge::Config::parse(text, "fuzz.toml", overrides).resolved_toml();
+        resolved =
+            pixforge::Config::parse(pixforge::codesign::all_config_keys(), text, "fuzz.toml", overrides)
+                .resolved_toml();
     } catch (const pixforge::PixError&) {
         return 0;
     }
     // The resolved copy saved with every output must load back to the same values.
-    const pixforge::Config again = pixforge::Config::parse(resolved, "resolved.toml");
+    const pixforge::Config again =
+        pixforge::Config::parse(pixforge::codesign::all_config_keys(), resolved, "resolved.toml");
     if (again.resolved_toml() != resolved) __builtin_trap();
     return 0;
 }

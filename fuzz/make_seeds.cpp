@@ -11,6 +11,7 @@
 #include "datasets/dataset_builder.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/quantized_network.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 
 using namespace pixforge;
 
@@ -56,8 +57,8 @@ int main(int argc, char** argv) {
         for (const char* d : {"dataset_file", "network_file", "h5_table"})
             std::filesystem::create_directories(corpus / d);
         // Tiny splits and a short stream keep the seeds a few kB.
-        const Config config =
-            Config::parse("", "seed.toml", {"dataset.stream_duration=2us", "trigger.window=16"});
+        const Config config = Config::parse(pixforge::codesign::all_config_keys(), "", "seed.toml",
+                                            {"dataset.stream_duration=2us", "trigger.window=16"});
         const models::PixelChain chain(models::chain_params_from(config));
         datasets::build_dataset(config, chain, {6, 3, 3}, (corpus / "dataset_file/small.h5").string(),
                                 current_provenance("fuzz_make_seeds"), nullptr);

@@ -7,6 +7,30 @@ namespace {
 
 constexpr double kEv = units::kElementaryCharge;
 
+// Training and test spectra share one set of keys under two prefixes.
+void add_spectrum(ConfigSchema& s, const std::string& prefix, const std::string& kind,
+                  const std::string& lines, const std::string& what) {
+    ParamSpec k = keys::choice(prefix + ".kind", {"uniform", "lines", "table", "landau"},
+                               "shape of the " + what + " energy spectrum");
+    k.default_text = "\"" + kind + "\"";
+    s.add(k);
+    s.add(keys::real(prefix + ".min", units::Dimension::Energy, "\"4keV\"", 1e-19, keys::kInf,
+                     "uniform: lowest energy"));
+    s.add(keys::real(prefix + ".max", units::Dimension::Energy, "\"25keV\"", 1e-19, keys::kInf,
+                     "uniform: highest energy"));
+    s.add(keys::list(prefix + ".lines", units::Dimension::Energy, lines, 1e-19, "lines: photon energies"));
+    s.add(keys::list(prefix + ".intensities", units::Dimension::Dimensionless, "[]", 0,
+                     "lines: relative intensities, one per line (empty = equal)"));
+    s.add(keys::list(prefix + ".table_energies", units::Dimension::Energy, "[]", 0,
+                     "table: bin edges of a user spectrum (n+1 values, increasing)"));
+    s.add(keys::list(prefix + ".table_weights", units::Dimension::Dimensionless, "[]", 0,
+                     "table: relative weight of each of the n bins"));
+    s.add(keys::real(prefix + ".landau_mpv", units::Dimension::Energy, "\"82keV\"", 1e-19, keys::kInf,
+                     "landau: most probable deposited energy (MIPs)"));
+    s.add(keys::real(prefix + ".landau_width", units::Dimension::Energy, "\"5.3keV\"", 1e-19, keys::kInf,
+                     "landau: width parameter xi (FWHM ~ 4 xi)"));
+}
+
 SpectrumParams spectrum_from(const Config& c, const std::string& p) {
     SpectrumParams s;
     const std::string& kind = c.text(p + ".kind");
@@ -127,6 +151,105 @@ ChainParams chain_params_from(const Config& c) {
     p.labels.pileup_window_s = c.real("labels.pileup_window");
     p.labels.max_pulses = static_cast<int>(c.integer("labels.max_pulses"));
     return p;
+}
+
+// [run], [sensor], [spectrum], [test_spectrum], [source], [frontend], [noise], [adc], [trigger], [labels]:
+// the keys chain_params_from reads.
+void declare_chain_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(integer("run.seed", "1", 0, 9.007199254740992e15,
+                  "master random seed; every stream derives from it"));
+
+    s.add(choice("sensor.material", {"Si", "Ge", "CdTe", "CZT", "GaAs"},
+                 "sensor material (pair energy, Fano, mobilities)"));
+    s.add(real("sensor.thickness", Dimension::Length, "\"450um\"", 1e-6, 0.05, "sensor thickness"));
+    s.add(real("sensor.pitch", Dimension::Length, "\"75um\"", 1e-6, 0.01, "pixel pitch"));
+    s.add(real("sensor.bias", Dimension::Voltage, "\"200V\"", 1e-3, 1e4,
+               "bias voltage magnitude (uniform field)"));
+    s.add(real("sensor.temperature", Dimension::Temperature, "\"293K\"", 1, 500,
+               "sensor temperature (diffusion)"));
+    s.add(choice("sensor.collected_carrier", {"holes", "electrons"},
+                 "carrier collected by the pixel; photons enter from the opposite face"));
+    s.add(choice("sensor.current_shape", {"rectangular", "delta"},
+                 "induced current: planar rectangular pulses per carrier, or an instantaneous charge"));
+    s.add(real("sensor.attenuation_length", Dimension::Length, "\"0um\"", 0, 1.0,
+               "photon attenuation length at sensor.attenuation_energy (0 = all absorbed at the entrance)"));
+    s.add(real("sensor.attenuation_energy", Dimension::Energy, "\"10keV\"", 1e-19, kInf,
+               "reference energy of the attenuation length; it scales as E^3 (photoelectric)"));
+    s.add(real("sensor.fano_factor", Dimension::Dimensionless, "0", 0, 1,
+               "Fano factor (0 = the material's value)"));
+    s.add(flag("sensor.charge_sharing", "false",
+               "lose charge to neighbours (Gaussian cloud, uniform impact point)"));
+    s.add(flag("sensor.trapping", "false", "Hecht charge loss from the material's mu-tau products"));
+
+    add_spectrum(s, "spectrum", "uniform", "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]",
+                 "training and validation");
+
+    add_spectrum(s, "test_spectrum", "lines",
+                 "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]", "test");
+
+    s.add(real("source.rate", Dimension::Rate, "\"2e5/s\"", 1e-3, 1e9, "Poisson photon rate per pixel"));
+
+    s.add(real("frontend.feedback_capacitance", Dimension::Capacitance, "\"5fF\"", 1e-17, 1e-9,
+               "CSA feedback capacitance C_f (gain 1/C_f)"));
+    s.add(real("frontend.rise_time", Dimension::Time, "\"3ns\"", 0, 1e-3,
+               "CSA rise time constant tau_r (0 = ideal)"));
+    s.add(real("frontend.decay_time", Dimension::Time, "\"5us\"", 0, 1.0,
+               "CSA feedback decay time constant tau_f (0 = no decay)"));
+    s.add(flag("frontend.pole_zero", "true", "pole-zero cancellation of the CSA decay in the shaper"));
+    s.add(integer("frontend.shaper_order", "2", 1, 8, "number n of RC integrators of the CR-RC^n shaper"));
+    s.add(real("frontend.shaper_tau", Dimension::Time, "\"25ns\"", 1e-12, 1e-3,
+               "shaper time constant tau; peaking time = n * tau"));
+
+    s.add(flag("noise.enabled", "true", "add electronic noise"));
+    s.add(real("noise.enc_series", Dimension::Charge, "\"80e-\"", 0, kInf,
+               "ENC of white series (voltage) noise, rms"));
+    s.add(real("noise.enc_parallel", Dimension::Charge, "\"30e-\"", 0, kInf,
+               "ENC of parallel (shot) noise, rms"));
+    s.add(real("noise.enc_flicker", Dimension::Charge, "\"50e-\"", 0, kInf, "ENC of 1/f series noise, rms"));
+    s.add(real("noise.flicker_low", Dimension::Frequency, "\"10kHz\"", 1, 1e12,
+               "lowest corner of the 1/f band"));
+    s.add(real("noise.flicker_high", Dimension::Frequency, "\"1GHz\"", 1, 1e12,
+               "highest corner of the 1/f band"));
+
+    s.add(integer("adc.bits", "10", 2, 16, "ADC resolution"));
+    s.add(real("adc.sampling_rate", Dimension::Frequency, "\"100MHz\"", 1e3, 1e11, "ADC sampling rate"));
+    s.add(real("adc.full_scale", Dimension::ChargeOrEnergy, "\"8800e-\"", 0, kInf,
+               "input charge (or energy) whose shaped peak reaches full scale"));
+    s.add(real("adc.baseline", Dimension::ChargeOrEnergy, "\"600e-\"", 0, kInf,
+               "pedestal the shaped signal sits on, so noise is not clipped"));
+    s.add(real("adc.jitter", Dimension::Time, "\"5ps\"", 0, 1e-6, "sampling clock jitter, rms"));
+    s.add(flag("adc.random_phase", "true", "random phase of the ADC clock relative to the photons"));
+    s.add(real("adc.dnl", Dimension::Dimensionless, "0", 0, 0.5,
+               "differential non-linearity, rms in LSB (0 = ideal)"));
+
+    s.add(real("trigger.threshold", Dimension::ChargeOrEnergy, "\"500e-\"", 0, kInf,
+               "self-trigger threshold above the baseline"));
+    s.add(integer("trigger.window", "32", 4, 4096, "samples captured per trigger"));
+    s.add(integer("trigger.pre_trigger", "8", 0, 4095, "samples captured before the trigger sample"));
+    s.add(choice(
+        "trigger.policy", {"nonparalyzable", "paralyzable", "retrigger"},
+        "dead-time policy: blind for dead_time; extended by every crossing; or re-armed after dead_time"));
+    s.add(real("trigger.dead_time", Dimension::Time, "\"0ns\"", 0, 1.0,
+               "dead time after a trigger (0 = the rest of the window)"));
+
+    s.add(real("labels.pileup_window", Dimension::Time, "\"250ns\"", 0, 1e-3,
+               "a pulse is piled up if another arrives within this time of it"));
+    s.add(integer("labels.max_pulses", "4", 1, 64, "pulses per window stored in the truth table"));
+}
+
+const ConfigSchema& chain_keys() {
+    static const ConfigSchema schema = [] {  // immutable once built
+        ConfigSchema s;
+        declare_chain_keys(s);
+        return s;
+    }();
+    return schema;
+}
+
+ChainParams chain_params_from_stored(const std::string& toml_text, const std::string& source_name) {
+    return chain_params_from(Config::parse_stored(chain_keys(), toml_text, source_name));
 }
 
 }  // namespace pixforge::models

@@ -81,7 +81,15 @@ struct ChainParams {
 };
 
 ChainParams chain_params_from(const Config& config);
+// The chain a stored config (a dataset's, a network's) describes; its other sections are skipped.
+ChainParams chain_params_from_stored(const std::string& toml_text, const std::string& source_name);
 // Converts a charge-or-energy config value to electrons with the sensor's pair energy.
 double to_electrons(const units::Quantity& q, double pair_energy_eV);
+
+// [run], [sensor], [spectrum], [test_spectrum], [source], [frontend], [noise], [adc], [trigger], [labels]:
+// the keys chain_params_from reads.
+void declare_chain_keys(ConfigSchema& schema);
+// Those keys alone: the schema of a stored config read for its chain.
+const ConfigSchema& chain_keys();
 
 }  // namespace pixforge::models

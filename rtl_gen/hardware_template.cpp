@@ -24,12 +24,14 @@ void HardwareTemplate::validate() const {
 }
 
 std::string HardwareTemplate::name() const {
-    return kind == TemplateKind::Parallel ? fmt::format("parallel_p{}", pipeline)
-                                          : fmt::format("folded_r{}", reuse);
+    const std::string base = kind == TemplateKind::Parallel ? fmt::format("parallel_p{}", pipeline)
+                                                            : fmt::format("folded_r{}", reuse);
+    return clock_gating ? base + "_cg" : base;
 }
 
-HardwareTemplate parse_template(const std::string& kind, int reuse, int pipeline) {
+HardwareTemplate parse_template(const std::string& kind, int reuse, int pipeline, bool clock_gating) {
     HardwareTemplate t;
+    t.clock_gating = clock_gating;
     if (kind == "parallel") {
         t.kind = TemplateKind::Parallel;
         t.pipeline = pipeline;
@@ -64,17 +66,21 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
     return timing;
 }
 
-HardwareTemplate parse_template_name(const std::string& name) {
+HardwareTemplate parse_template_name(const std::string& full_name) {
+    const bool gated = full_name.size() > 3 && full_name.compare(full_name.size() - 3, 3, "_cg") == 0;
+    const std::string name = gated ? full_name.substr(0, full_name.size() - 3) : full_name;
     const auto cut = name.rfind('_');
     if (cut != std::string::npos && cut + 2 <= name.size()) {
         const std::string kind = name.substr(0, cut);
         const char tag = name[cut + 1];
         const int value = std::atoi(name.c_str() + cut + 2);
-        if (kind == "parallel" && tag == 'p') return parse_template(kind, 1, value);
-        if (kind == "folded" && tag == 'r') return parse_template(kind, value, 1);
+        if (kind == "parallel" && tag == 'p') return parse_template(kind, 1, value, gated);
+        if (kind == "folded" && tag == 'r') return parse_template(kind, value, 1, gated);
     }
     throw PixError("RTL-001",
-                   fmt::format("template name '{}' is not of the form parallel_p<P> or folded_r<R>", name));
+                   fmt::format("template name '{}' is not of the form parallel_p<P> or folded_r<R>, "
+                               "with _cg when clock-gated",
+                               full_name));
 }
 
 }  // namespace pixforge::rtl

@@ -22,14 +22,16 @@ struct HardwareTemplate {
     TemplateKind kind = TemplateKind::Parallel;
     int reuse = 1;     // folded
     int pipeline = 1;  // parallel: 1 or 2
+    // Data registers clocked through clock gates, so they see no edge while idle (docs/rtl.md).
+    bool clock_gating = false;
 
     // Throws RTL-001 for a parameter the template cannot take.
     void validate() const;
-    std::string name() const;  // "parallel_p1", "folded_r4"
+    std::string name() const;  // "parallel_p1", "folded_r4", "parallel_p1_cg" (clock-gated)
 };
 
-HardwareTemplate parse_template(const std::string& kind, int reuse, int pipeline);
-// The inverse of HardwareTemplate::name(): "parallel_p2", "folded_r4" (RTL-001 otherwise).
+HardwareTemplate parse_template(const std::string& kind, int reuse, int pipeline, bool clock_gating = false);
+// The inverse of HardwareTemplate::name(): "parallel_p2", "folded_r4", "folded_r4_cg" (RTL-001 otherwise).
 HardwareTemplate parse_template_name(const std::string& name);
 
 // Per-layer reuse factors, latency and initiation interval, by formula.

@@ -75,6 +75,26 @@ std::int64_t bias_of(const QuantLayer& l, int o) {
     return l.bias[static_cast<size_t>(l.kind == LayerKind::Dense ? o : o / l.out_length)];
 }
 
+// Registers loaded only when `enable` holds, on a clock gated by it: they see no clock edge while
+// the pixel waits for a pulse. `body` is the assignments, each indented by 12 spaces.
+std::string gated_registers(const std::string& name, const std::string& enable, const std::string& body) {
+    return fmt::format(
+        "    wire gclk_{0};\n    pixforge_clock_gate cg_{0} (.clk(clk), .en({1}), .gclk(gclk_{0}));\n"
+        "    always @(posedge gclk_{0}) begin\n{2}    end\n",
+        name, enable, body);
+}
+
+// The behavioural integrated clock gate: the enable is latched while clk is low, so the gated clock
+// cannot glitch. Synthesis replaces this file with the library's clock-gate cell (rtl_gen/synthesis).
+std::string clock_gate_module() {
+    return "// pixforge_clock_gate: clock gate, enable latched while clk is low (glitch-free gclk).\n"
+           "module pixforge_clock_gate (\n    input  wire clk,\n    input  wire en,\n    output wire "
+           "gclk\n);\n"
+           "    reg en_latched;\n    /* verilator lint_off LATCH */\n"
+           "    always @(clk or en) if (!clk) en_latched = en;\n    /* verilator lint_on LATCH */\n"
+           "    assign gclk = clk & en_latched;\nendmodule\n";
+}
+
 struct LayerIo {
     int in_width;  // bits per input value
     bool in_signed;
@@ -83,7 +103,7 @@ struct LayerIo {
 };
 
 std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int reuse, int pipeline,
-                         const std::string& net_hash) {
+                         bool clock_gating, const std::string& net_hash) {
     const int n_in = l.in_features(), n_out = l.out_features(), taps = taps_of(l);
     const int slots = (taps + reuse - 1) / reuse;  // products per output per cycle
     const int shift = l.acc_frac() - l.out_frac;
@@ -220,14 +240,19 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
              "            if (load) a_valid <= 1'b1; else if (a_fire) a_valid <= 1'b0;\n"
              "            if (a_fire) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;\n"
              "        end\n    end\n";
-        v += "    always @(posedge clk) begin\n        if (load) begin\n";
+        std::string products, outputs;
         for (int o = 0; o < n_out; ++o)
             for (int j = 0; j < slots; ++j)
                 if (v.find(fmt::format("reg signed [PW-1:0] rp_{}_{};", o, j)) != std::string::npos)
-                    v += fmt::format("            rp_{0}_{1} <= p_{0}_{1};\n", o, j);
-        v += "        end\n        if (a_fire) begin\n";
-        for (int o = 0; o < n_out; ++o) v += fmt::format("            y_{0} <= y_next_{0};\n", o);
-        v += "        end\n    end\n";
+                    products += fmt::format("            rp_{0}_{1} <= p_{0}_{1};\n", o, j);
+        for (int o = 0; o < n_out; ++o) outputs += fmt::format("            y_{0} <= y_next_{0};\n", o);
+        if (clock_gating) {
+            v += gated_registers("products", "load", products);
+            v += gated_registers("outputs", "a_fire", outputs);
+        } else {
+            v += "    always @(posedge clk) begin\n        if (load) begin\n" + products +
+                 "        end\n        if (a_fire) begin\n" + outputs + "        end\n    end\n";
+        }
     } else {
         v += "    wire slot_free = !y_valid || out_ready;\n"
              "    wire fire = in_valid && last && slot_free;\n"
@@ -239,21 +264,25 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
              "1'b0;\n";
         if (folded)
             v += fmt::format("            if (advance) count <= last ? {0}'d0 : count + {0}'d1;\n", cw);
-        v += "        end\n    end\n    always @(posedge clk) begin\n";
-        if (folded) {
-            v += "        if (advance && !last) begin\n";
-            for (int o = 0; o < n_out; ++o) v += fmt::format("            acc_{0} <= total_{0};\n", o);
-            v += "        end\n";
-        }
-        v += "        if (fire) begin\n";
-        for (int o = 0; o < n_out; ++o) v += fmt::format("            y_{0} <= y_next_{0};\n", o);
         v += "        end\n    end\n";
+        std::string accumulators, outputs;
+        for (int o = 0; o < n_out; ++o) accumulators += fmt::format("            acc_{0} <= total_{0};\n", o);
+        for (int o = 0; o < n_out; ++o) outputs += fmt::format("            y_{0} <= y_next_{0};\n", o);
+        if (clock_gating) {
+            if (folded) v += gated_registers("accumulators", "advance && !last", accumulators);
+            v += gated_registers("outputs", "fire", outputs);
+        } else {
+            v += "    always @(posedge clk) begin\n";
+            if (folded) v += "        if (advance && !last) begin\n" + accumulators + "        end\n";
+            v += "        if (fire) begin\n" + outputs + "        end\n    end\n";
+        }
     }
     v += "endmodule\n";
     return v;
 }
 
-std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& io, int samples) {
+std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& io, int samples,
+                       bool clock_gating) {
     const auto& in = net.input;
     const int b = in.adc_bits, fw = b + 1, nf = in.length;
     std::string v = fmt::format(
@@ -307,8 +336,12 @@ std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& 
     v += "    always @(posedge clk) begin\n        if (rst) x_valid <= 1'b0;\n"
          "        else if (in_valid && x_free) x_valid <= 1'b1;\n        else if (l0_in_ready) x_valid <= "
          "1'b0;\n    end\n";
-    v += fmt::format("    always @(posedge clk) if (in_valid && x_free) x_data <= {{{}}};\n",
-                     fmt::join(features, ", "));
+    if (clock_gating)
+        v += gated_registers("input", "in_valid && x_free",
+                             fmt::format("            x_data <= {{{}}};\n", fmt::join(features, ", ")));
+    else
+        v += fmt::format("    always @(posedge clk) if (in_valid && x_free) x_data <= {{{}}};\n",
+                         fmt::join(features, ", "));
     for (size_t l = 0; l < net.layers.size(); ++l) {
         const std::string up_valid = l == 0 ? "x_valid" : fmt::format("l{}_out_valid", l - 1);
         const std::string up_data = l == 0 ? "x_data" : fmt::format("l{}_out_data", l - 1);
@@ -378,11 +411,12 @@ GeneratedRtl generate_verilog(const QuantizedNetwork& net, const HardwareTemplat
         in_signed = out_signed;
     }
     for (size_t l = 0; l < net.layers.size(); ++l)
-        rtl.files.push_back(
-            {fmt::format("pixforge_net_layer{}.v", l),
-             layer_module(net.layers[l], static_cast<int>(l), io[l], rtl.timing.reuse[l],
-                          t.kind == TemplateKind::Parallel ? t.pipeline : 1, rtl.network_hash)});
-    rtl.files.push_back({"pixforge_net.v", top_module(net, io, rtl.samples)});
+        rtl.files.push_back({fmt::format("pixforge_net_layer{}.v", l),
+                             layer_module(net.layers[l], static_cast<int>(l), io[l], rtl.timing.reuse[l],
+                                          t.kind == TemplateKind::Parallel ? t.pipeline : 1, t.clock_gating,
+                                          rtl.network_hash)});
+    if (t.clock_gating) rtl.files.push_back({kClockGateFile, clock_gate_module()});
+    rtl.files.push_back({"pixforge_net.v", top_module(net, io, rtl.samples, t.clock_gating)});
     rtl.outputs = net.layers.back().out_features();
     rtl.output_bits = net.layers.back().out_bits;
     return rtl;

@@ -33,6 +33,10 @@ struct GeneratedRtl {
     std::string summary_json() const;
 };
 
+// The file of the behavioural clock gate (templates with clock gating); synthesis replaces it with
+// the library's integrated clock-gate cell.
+inline constexpr const char* kClockGateFile = "pixforge_clock_gate.v";
+
 // Throws RTL-001/RTL-002 for a template or network it cannot build.
 GeneratedRtl generate_verilog(const models::QuantizedNetwork& net, const HardwareTemplate& t);
 void write_rtl(const GeneratedRtl& rtl, const std::string& dir);

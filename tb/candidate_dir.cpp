@@ -41,7 +41,7 @@ void check_candidate_fits_chain(const std::string& where, const models::Quantize
     // The chain the network was trained in, when it says (hand-made and random networks do not).
     std::optional<models::ChainParams> trained;
     if (!net.config.empty())
-        trained = models::chain_params_from(Config::parse(net.config, where + "/network.h5:/config"));
+        trained = models::chain_params_from_stored(net.config, where + "/network.h5:/config");
     const int window = trained ? trained->trigger.window : rtl.samples;
     if (window != chain.trigger.window || rtl.samples > chain.trigger.window)
         refuse("SIM-005", where, "trigger.window", std::to_string(window),

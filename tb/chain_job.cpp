@@ -20,10 +20,10 @@ namespace pixforge::tb {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Config ChainJob::resolved_config() const {
+Config ChainJob::resolved_config(const ConfigSchema& keys) const {
     std::vector<std::string> all = overrides;
     if (!rate.empty()) all.push_back("source.rate=\"" + rate + "\"");
-    return Config::load(config, all);
+    return Config::load(keys, config, all);
 }
 
 json ChainJob::to_json() const {
@@ -56,8 +56,8 @@ ChainJob ChainJob::from_json(const json& j, const std::string& where) {
     return job;
 }
 
-ChainSummary run_chain_job(const ChainJob& job, std::ostream* table) {
-    const Config config = job.resolved_config();
+ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::ostream* table) {
+    const Config config = job.resolved_config(keys);
     const models::PixelChain chain(models::chain_params_from(config));
     ChainOptions options = ChainOptions::from_config(config);
     options.pulses = job.pulses;

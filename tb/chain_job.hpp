@@ -30,8 +30,8 @@ struct ChainJob {
     std::filesystem::path report;    // the HDF5 report (docs/chain.md); empty: none
     std::string provenance_command;  // the user's command line, for the report's provenance
 
-    // The config with the overrides and the rate applied (its own CFG errors).
-    Config resolved_config() const;
+    // The config with the overrides and the rate applied (its own CFG errors), read against `keys`.
+    Config resolved_config(const ConfigSchema& keys) const;
     nlohmann::json to_json() const;
     // SIM-009 names `where` and the key when `j` is not a job pixforge wrote.
     static ChainJob from_json(const nlohmann::json& j, const std::string& where);
@@ -39,7 +39,7 @@ struct ChainJob {
 
 // Runs the job here: elaborate, simulate, score, write the report. `table`, when given, gets the
 // printed summary. Errors are PixErrors of the config, the candidate folder or the chain.
-ChainSummary run_chain_job(const ChainJob& job, std::ostream* table = nullptr);
+ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::ostream* table = nullptr);
 
 // The printed form of a summary (what `pixforge simulate` shows).
 void print_chain_summary(const ChainSummary& s, std::ostream& out);

@@ -13,6 +13,7 @@
 #include "models/systemc/processor_sc.hpp"
 #include "models/systemc/pulse_source_sc.hpp"
 #include "models/systemc/readout_sc.hpp"
+#include "models/systemc/run_simulation.hpp"
 #include "models/systemc/trigger_sc.hpp"
 #include "models/window_generator.hpp"
 #include "rtl_gen/candidate.hpp"
@@ -43,8 +44,12 @@ class OwnedClassical : public models::PulseEstimator {
 };
 
 // A fresh SystemC kernel: the previous one (and the blocks in it) stays allocated, unused.
+// A new SystemC kernel for each run: SystemC cannot elaborate after a simulation. The previous
+// kernel goes first (its modules were deleted by the run that made them), so repeated runs in one
+// process leak nothing.
 void fresh_kernel() {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);  // the banner would corrupt --json output
+    delete sc_core::sc_curr_simcontext;
     sc_core::sc_curr_simcontext = new sc_core::sc_simcontext;
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
     static bool quiet = [] {
@@ -106,31 +111,36 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     const double eps = chain.sensor().pair_energy_eV();
     Rng rng(o.seed, "chain");
 
-    auto* source = new sc::PulseSourceSc(
+    // The modules live until the run's figures are read, and go before their kernel does.
+    const auto source = std::make_unique<sc::PulseSourceSc>(
         "source",
         models::PulseSource(chain, spectrum, chain.params().rate_per_s, Rng(rng.next(), "chain.arrivals")),
         o.pulses, [&](const models::Pulse& p) {
             run.truth.push_back({p.t0_s, p.deposit.energy_eV, p.deposit.collected_e * eps, p.line_index});
         });
-    auto* frontend = new sc::AnalogFrontEndSc("frontend", chain, Rng(rng.next(), "chain.noise"));
+    const auto frontend =
+        std::make_unique<sc::AnalogFrontEndSc>("frontend", chain, Rng(rng.next(), "chain.noise"));
     // The ADC runs until every pulse has rung out and the last window could be complete.
     const double tail = chain.frontend().length() + chain.sensor().max_drift_time() +
                         chain.params().trigger.window * chain.sample_period();
-    auto* adc = new sc::AdcSc("adc", chain, Rng(rng.next(), "chain.adc"), o.adc_block, [source, tail, &o] {
-        return source->emitted() >= o.pulses ? source->last_arrival_s() + tail : 1e300;
-    });
-    auto* trigger =
-        new sc::TriggerSc("trigger", chain, [adc](std::int64_t k) { return adc->sample_time(k); });
-    auto* readout = new sc::ReadoutSc("readout", o.fifo_depth, o.link_rate_per_s,
-                                      [&](const sc::PulseResult& r) { run.results.push_back(r); });
-    sc::ProcessorSc* host = nullptr;
+    const auto adc = std::make_unique<sc::AdcSc>(
+        "adc", chain, Rng(rng.next(), "chain.adc"), o.adc_block, [src = source.get(), tail, &o] {
+            return src->emitted() >= o.pulses ? src->last_arrival_s() + tail : 1e300;
+        });
+    const auto trigger = std::make_unique<sc::TriggerSc>(
+        "trigger", chain, [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
+    const auto readout =
+        std::make_unique<sc::ReadoutSc>("readout", o.fifo_depth, o.link_rate_per_s,
+                                        [&](const sc::PulseResult& r) { run.results.push_back(r); });
+    std::unique_ptr<sc::ProcessorSc> host;
     if (classical) {
-        host = new sc::ClassicalHostSc("processor", o.clock_period_s, *classical, o.classical_latency);
+        host = std::make_unique<sc::ClassicalHostSc>("processor", o.clock_period_s, *classical,
+                                                     o.classical_latency);
     } else {
         if (!processor.network) throw PixError("SIM-001", "run_chain: no network and no classical estimator");
-        host = new sc::NnHostSc("processor", o.clock_period_s,
-                                std::make_unique<rtl::Candidate>(processor.library), *processor.network,
-                                o.input_buffer, adc->block_done, adc->finished);
+        host = std::make_unique<sc::NnHostSc>(
+            "processor", o.clock_period_s, std::make_unique<rtl::Candidate>(processor.library),
+            *processor.network, o.input_buffer, adc->block_done, adc->finished);
     }
     source->to_frontend.bind(frontend->pulses);
     adc->to_frontend.bind(frontend->sampling);
@@ -139,7 +149,7 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     host->to_readout.bind(readout->results);
 
     tlm::tlm_global_quantum::instance().set(sc_core::sc_time(10, sc_core::SC_US));
-    sc_core::sc_start();
+    sc::run_simulation();
     readout->flush();
 
     run.triggers = trigger->triggers();
@@ -163,6 +173,19 @@ ChainRun run_chain_classical(const models::PixelChain& chain, const Config& conf
     ProcessorChoice choice;
     choice.classical = name;
     return run_chain(chain, options, choice, estimator.get());
+}
+
+// [readout]: the keys ChainOptions::from_config reads.
+void declare_readout_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(integer("readout.fifo_depth", "16", 1, 1e6, "results the pixel's output FIFO holds"));
+    s.add(real("readout.link_rate", Dimension::Rate, "\"1e7/s\"", 1, 1e12,
+               "results per second the readout link sends"));
+    s.add(
+        integer("readout.input_buffer", "1", 1, 1e6, "captured windows that can wait for a busy processor"));
+    s.add(integer("readout.classical_latency", "2", 0, 1e6,
+                  "clock cycles from a window to its result, classical estimators in the chain"));
 }
 
 }  // namespace pixforge::tb

@@ -73,4 +73,7 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& options,
 ChainRun run_chain_classical(const models::PixelChain& chain, const Config& config,
                              const ChainOptions& options, const std::string& name);
 
+// [readout]: the keys ChainOptions::from_config reads.
+void declare_readout_keys(ConfigSchema& schema);
+
 }  // namespace pixforge::tb

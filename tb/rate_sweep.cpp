@@ -101,14 +101,14 @@ RateSweep run_rate_sweep(const ChainRunner& runner, ChainJob job, const std::str
     return sweep;
 }
 
-void check_sweep_rates(const ChainJob& job, const std::vector<std::string>& rates) {
+void check_sweep_rates(const ConfigSchema& keys, const ChainJob& job, const std::vector<std::string>& rates) {
     ChainJob at = job;
     at.rate.clear();
-    at.resolved_config();  // its own errors, unprefixed
+    at.resolved_config(keys);  // its own errors, unprefixed
     for (const std::string& rate : rates) {
         at.rate = rate;
         try {
-            at.resolved_config();
+            at.resolved_config(keys);
         } catch (const PixError& e) {
             const std::string what = e.what(), prefix = "[ERROR " + e.id() + "] ";
             throw PixError(e.id(),
@@ -118,10 +118,11 @@ void check_sweep_rates(const ChainJob& job, const std::vector<std::string>& rate
     }
 }
 
-void write_rate_sweep_file(const fs::path& path, const RateSweep& sweep, const ChainJob& job) {
+void write_rate_sweep_file(const fs::path& path, const RateSweep& sweep, const ChainJob& job,
+                           const ConfigSchema& keys) {
     ChainJob base = job;
     base.rate.clear();
-    const Config config = base.resolved_config();
+    const Config config = base.resolved_config(keys);
     AtomicFile target(path);
     {
         h5::Handle file = h5::create_file(target.temp().string());

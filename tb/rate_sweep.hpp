@@ -41,11 +41,12 @@ RateSweep run_rate_sweep(const ChainRunner& runner, ChainJob job, const std::str
 
 // Each rate as source.rate with the job's whole config, before any child runs, so that a bad rate
 // is refused once (its CFG error, prefixed with "--sweep rate 'R'") instead of failing in every child.
-void check_sweep_rates(const ChainJob& job, const std::vector<std::string>& rates);
+void check_sweep_rates(const ConfigSchema& keys, const ChainJob& job, const std::vector<std::string>& rates);
 
 // A sweep file (schema pixforge.chain_sweep, docs/chain.md): the job's resolved config and
 // provenance, and the columns below in /sweep. Whole or absent (core/atomic_file).
-void write_rate_sweep_file(const std::filesystem::path& path, const RateSweep& sweep, const ChainJob& job);
+void write_rate_sweep_file(const std::filesystem::path& path, const RateSweep& sweep, const ChainJob& job,
+                           const ConfigSchema& keys);
 
 // The sweep's columns (one row per successful rate) into `group`: input_rate, trigger_rate,
 // output_rate (1/s), dead_fraction, lost_busy, lost_fifo, toa_sigma (ns), mean_fwhm (eV),

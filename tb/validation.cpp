@@ -106,8 +106,8 @@ void check_max_rate(const ValidationRequest& q, const fs::path& cache, const Con
 
 }  // namespace
 
-ValidationReport validate_candidate(const ValidationRequest& q) {
-    const Config config = Config::load(q.config, q.overrides);
+ValidationReport validate_candidate(const ConfigSchema& keys, const ValidationRequest& q) {
+    const Config config = Config::load(keys, q.config, q.overrides);
     const nlohmann::json golden =
         q.golden.empty() ? nlohmann::json() : load_golden(q.golden, validation_figures());
     const fs::path cache = rtl::CandidateBuilder::cache_or_default(q.cache);
@@ -140,6 +140,18 @@ void print_validation(const ValidationReport& r, std::ostream& out) {
     for (const auto& k : r.checks)
         out << fmt::format("  {:<26} {}  {}\n", k.name, k.pass ? "PASS" : "FAIL", k.detail);
     out << (r.passed() ? "ALL CHECKS PASSED\n" : "VALIDATION FAILED\n");
+}
+
+// [validate]: the checks validate_candidate applies.
+void declare_validate_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(real("validate.timing_margin", Dimension::Dimensionless, "0.1", 0, 0.99,
+               "pixforge validate: required worst slack, as a fraction of the clock period"));
+    s.add(real("validate.max_rate", Dimension::Rate, "\"1e6/s\"", 1, 1e10,
+               "pixforge validate: the maximum specified photon rate, which must run without loss"));
+    s.add(real("validate.regression_tolerance", Dimension::Dimensionless, "0.05", 0, 10,
+               "pixforge validate --golden: allowed relative change of each figure"));
 }
 
 }  // namespace pixforge::tb

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config_schema.hpp"
+
 namespace pixforge::tb {
 
 struct ValidationRequest {
@@ -45,8 +47,11 @@ struct ValidationReport {
 std::vector<std::string> validation_figures();
 
 // VAL-001..003 for a bad golden file before anything runs; the candidate folder's own errors.
-ValidationReport validate_candidate(const ValidationRequest& request);
+ValidationReport validate_candidate(const ConfigSchema& keys, const ValidationRequest& request);
 
 void print_validation(const ValidationReport& report, std::ostream& out);
+
+// [validate]: the checks validate_candidate applies.
+void declare_validate_keys(ConfigSchema& schema);
 
 }  // namespace pixforge::tb

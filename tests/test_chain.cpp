@@ -18,6 +18,8 @@
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
 #include "models/systemc/readout_sc.hpp"
+#include "models/systemc/run_simulation.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "rtl_gen/candidate.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/chain_report.hpp"
@@ -32,7 +34,8 @@ using namespace pixforge;
 namespace {
 
 Config config_with(std::vector<std::string> overrides) {
-    return Config::load(test::source_dir() / "configs/default.toml", overrides);
+    return Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/default.toml",
+                        overrides);
 }
 
 // Quiet, sharp pulses well above threshold: every arrival outside the dead time triggers.
@@ -174,16 +177,17 @@ BOOST_AUTO_TEST_CASE(a_small_fifo_loses_exactly_what_it_cannot_hold) {
     // Results every 1 us, one sent every 2.5 us, room for 2. The expected losses come from an
     // independent recount: a result is kept iff fewer than 2 kept results are still queued
     // (departure after its arrival) when it arrives.
+    delete sc_core::sc_curr_simcontext;  // a fresh kernel, as run_chain makes one
     sc_core::sc_curr_simcontext = new sc_core::sc_simcontext;
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
     std::vector<double> times;
     for (int i = 0; i < 40; ++i) times.push_back(1e-6 * i);
     std::vector<sc::PulseResult> delivered;
-    auto* harness = new ReadoutHarness("harness", times);
-    auto* readout =
-        new sc::ReadoutSc("readout", 2, 4e5, [&](const sc::PulseResult& r) { delivered.push_back(r); });
+    const auto harness = std::make_unique<ReadoutHarness>("harness", times);
+    const auto readout = std::make_unique<sc::ReadoutSc>(
+        "readout", 2, 4e5, [&](const sc::PulseResult& r) { delivered.push_back(r); });
     harness->out.bind(readout->results);
-    sc_core::sc_start();
+    sc::run_simulation();
     readout->flush();
     std::vector<double> departures;
     std::uint64_t expected_lost = 0;

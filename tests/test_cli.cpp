@@ -9,6 +9,7 @@
 #include "app/cli.hpp"
 #include "core/config_schema.hpp"
 #include "core/h5.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -32,7 +33,7 @@ std::string config_path(const char* name) {
 BOOST_AUTO_TEST_CASE(describe_lists_every_key) {
     const Run r = run({"config", "--describe"});
     BOOST_TEST(r.code == 0);
-    for (const auto& spec : ConfigSchema::standard().params())
+    for (const auto& spec : pixforge::codesign::all_config_keys().params())
         BOOST_TEST(r.out.find(spec.key) != std::string::npos, spec.key);
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -12,10 +13,17 @@
 #include "core/units.hpp"
 #include "h5_bad_files.hpp"
 #include "models/chain_params.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
 using units::Dimension;
+
+namespace {
+const ConfigSchema& all_keys() {
+    return codesign::all_config_keys();
+}
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(units_parse_to_si) {
     BOOST_TEST(units::parse("25ns", Dimension::Time).si == 25e-9, boost::test_tools::tolerance(1e-12));
@@ -57,12 +65,12 @@ BOOST_AUTO_TEST_CASE(units_format_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(defaults_resolve_and_round_trip) {
-    const Config defaults = Config::defaults();
+    const Config defaults = Config::defaults(all_keys());
     const std::string resolved = defaults.resolved_toml();
-    const Config again = Config::parse(resolved, "<resolved>");
+    const Config again = Config::parse(all_keys(), resolved, "<resolved>");
     BOOST_TEST(again.resolved_toml() == resolved);
     // Every schema key appears once in the resolved config.
-    for (const auto& spec : ConfigSchema::standard().params()) {
+    for (const auto& spec : all_keys().params()) {
         const std::string name = spec.key.substr(spec.key.find('.') + 1);
         BOOST_TEST(resolved.find("\n" + name + " = ") != std::string::npos, spec.key);
     }
@@ -74,9 +82,9 @@ BOOST_AUTO_TEST_CASE(resolved_config_escapes_strings) {
          {std::string("a \"quoted\" name"), std::string("C:\\lib\\osu018.lib"), std::string("line1\nline2"),
           std::string("tab\there"), std::string("\\\"\n\t\r\x01 \xC2\xB5m \xE2\x86\x92 end\\")}) {
         // --set takes a value that is not TOML as the raw text.
-        const Config c = Config::parse("", "<test>", {"synthesis.liberty=" + value});
+        const Config c = Config::parse(all_keys(), "", "<test>", {"synthesis.liberty=" + value});
         BOOST_TEST(c.text("synthesis.liberty") == value);
-        const Config again = Config::parse(c.resolved_toml(), "<resolved>");
+        const Config again = Config::parse(all_keys(), c.resolved_toml(), "<resolved>");
         BOOST_TEST(again.text("synthesis.liberty") == value);
         BOOST_TEST(again.resolved_toml() == c.resolved_toml());
     }
@@ -87,35 +95,72 @@ BOOST_AUTO_TEST_CASE(set_refuses_text_that_is_not_utf8) {
     // did not load back (fuzz/corpus/config/invalid_utf8_set).
     for (const std::string bad : {"a\xff\xfe", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "x\xE2\x82"}) {
         const std::string text =
-            test::error_text([&] { Config::parse("", "<test>", {"synthesis.liberty=" + bad}); });
+            test::error_text([&] { Config::parse(all_keys(), "", "<test>", {"synthesis.liberty=" + bad}); });
         BOOST_TEST(text.rfind("CFG-010 ", 0) == 0, text);
         BOOST_TEST(text.find("synthesis.liberty") != std::string::npos, text);
     }
-    const Config ok = Config::parse("", "<test>", {"synthesis.liberty=\xC2\xB5m \xF0\x9F\x98\x80"});
-    BOOST_TEST(Config::parse(ok.resolved_toml(), "<resolved>").text("synthesis.liberty") ==
+    const Config ok =
+        Config::parse(all_keys(), "", "<test>", {"synthesis.liberty=\xC2\xB5m \xF0\x9F\x98\x80"});
+    BOOST_TEST(Config::parse(all_keys(), ok.resolved_toml(), "<resolved>").text("synthesis.liberty") ==
                "\xC2\xB5m \xF0\x9F\x98\x80");
 }
 
 BOOST_AUTO_TEST_CASE(bundled_configs_are_valid_and_round_trip) {
     for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "configs")) {
-        const Config c = Config::load(entry.path());
+        const Config c = Config::load(all_keys(), entry.path());
         BOOST_CHECK_NO_THROW(models::chain_params_from(c));
-        BOOST_TEST(Config::parse(c.resolved_toml(), "x").resolved_toml() == c.resolved_toml());
+        BOOST_TEST(Config::parse(all_keys(), c.resolved_toml(), "x").resolved_toml() == c.resolved_toml());
     }
-    const Config d0 = Config::load(test::source_dir() / "configs/default.toml");
+    const Config d0 = Config::load(all_keys(), test::source_dir() / "configs/default.toml");
     BOOST_TEST(d0.real("frontend.shaper_tau") == 25e-9, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(d0.integer("adc.bits") == 10);
     BOOST_TEST(d0.real("source.rate") == 2e5, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(overrides_apply_after_the_file) {
-    const Config c = Config::parse("[adc]\nbits = 12\n", "f.toml",
+    const Config c = Config::parse(all_keys(), "[adc]\nbits = 12\n", "f.toml",
                                    {"adc.bits=8", "frontend.shaper_tau=30ns", "sensor.material=CdTe",
                                     "test_spectrum.lines=[\"59.5keV\"]"});
     BOOST_TEST(c.integer("adc.bits") == 8);
     BOOST_TEST(c.real("frontend.shaper_tau") == 30e-9, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(c.text("sensor.material") == "CdTe");
     BOOST_TEST(c.reals("test_spectrum.lines").size() == 1u);
+}
+
+// A stored config is read for its chain with the chain's keys alone: sections of other layers are
+// skipped, an unknown key inside a chain section is still refused.
+BOOST_AUTO_TEST_CASE(stored_configs_are_read_for_their_chain) {
+    const std::string stored = Config::defaults(all_keys()).resolved_toml();
+    const models::ChainParams p =
+        models::chain_params_from_stored(stored + "[future_section]\nanything = 1\n", "net.h5:/config");
+    BOOST_TEST(p.adc.bits == 10);
+    BOOST_CHECK_THROW(Config::parse(all_keys(), stored + "[future_section]\nanything = 1\n", "user.toml"),
+                      PixError);
+    BOOST_CHECK_THROW(models::chain_params_from_stored("[adc]\nbitz = 3\n", "net.h5:/config"), PixError);
+    // The chain's schema declares the chain's sections and no other.
+    BOOST_TEST(models::chain_keys().declares_section("adc"));
+    BOOST_TEST(!models::chain_keys().declares_section("synthesis"));
+}
+
+// Every section is declared by one library, and the assembled schema holds each key once.
+BOOST_AUTO_TEST_CASE(config_keys_are_declared_once_beside_their_code) {
+    std::set<std::string> seen;
+    for (const auto& p : all_keys().params()) BOOST_TEST(seen.insert(p.key).second, p.key);
+    for (const char* section : {"sensor", "dataset", "network", "training", "synthesis", "codesign",
+                                "optimizer", "validate", "readout", "estimators"})
+        BOOST_TEST(all_keys().declares_section(section), section);
+    ConfigSchema twice;
+    models::declare_chain_keys(twice);
+    BOOST_CHECK_THROW(models::declare_chain_keys(twice), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(with_adds_overrides_after_the_original_ones) {
+    const Config c = Config::parse(all_keys(), "[adc]\nbits = 12\n", "f.toml", {"adc.bits=8"});
+    const Config more = c.with({"frontend.shaper_tau=30ns"});
+    BOOST_TEST(more.integer("adc.bits") == 8);
+    BOOST_TEST(more.real("frontend.shaper_tau") == 30e-9, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(more.source() == "f.toml");
+    BOOST_TEST(c.with({"adc.bits=6"}).integer("adc.bits") == 6);
 }
 
 namespace {
@@ -136,7 +181,7 @@ BOOST_AUTO_TEST_CASE(bad_configs_match_golden_errors) {
         const std::string name = entry.path().filename().string();
         const std::string text = test::read_text(entry.path());
         const std::string message = error_of([&] {
-            const Config c = Config::parse(text, "bad_configs/" + name);
+            const Config c = Config::parse(all_keys(), text, "bad_configs/" + name);
             models::chain_params_from(c);
         });
         const auto golden =
@@ -151,18 +196,18 @@ BOOST_AUTO_TEST_CASE(bad_configs_match_golden_errors) {
 
 BOOST_AUTO_TEST_CASE(missing_file_and_bad_overrides) {
     BOOST_TEST(
-        error_of([] { Config::load("no/such/file.toml"); }) ==
+        error_of([] { Config::load(all_keys(), "no/such/file.toml"); }) ==
         "[ERROR CFG-001] no/such/file.toml: cannot read the config file (missing or not readable); pass an "
         "existing TOML file, e.g. configs/default.toml\n");
     BOOST_TEST(error_of([] {
-                   Config::parse("", "f", {"adc.bits"});
+                   Config::parse(all_keys(), "", "f", {"adc.bits"});
                }).rfind("[ERROR CFG-008] --set 'adc.bits'", 0) == 0);
     BOOST_TEST(
-        error_of([] { Config::parse("", "f", {"adc.bitz=3"}); }) ==
+        error_of([] { Config::parse(all_keys(), "", "f", {"adc.bitz=3"}); }) ==
         "[ERROR CFG-003] --set: unknown key 'adc.bitz'; did you mean 'adc.bits'? (pixforge config --describe "
         "lists every key)\n");
     BOOST_TEST(error_of([] {
-                   Config::parse("", "f", {"adc.bits=3.5"});
+                   Config::parse(all_keys(), "", "f", {"adc.bits=3.5"});
                }).rfind("[ERROR CFG-004] --set: 'adc.bits'", 0) == 0);
 }
 

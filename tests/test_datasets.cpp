@@ -15,6 +15,7 @@
 #include "datasets/metrics.hpp"
 #include "h5_bad_files.hpp"
 #include "models/spectrum.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -23,7 +24,8 @@ namespace {
 
 struct SmallDataset {
     test::TempDir dir;
-    Config config = Config::parse("", "test", {"dataset.stream_duration=20us"});
+    Config config =
+        Config::parse(pixforge::codesign::all_config_keys(), "", "test", {"dataset.stream_duration=20us"});
     models::PixelChain chain{models::chain_params_from(config)};
     datasets::SplitSizes sizes{1200, 300, 500};
     std::string path = (dir.path() / "d.h5").string();
@@ -69,7 +71,7 @@ BOOST_AUTO_TEST_CASE(round_trip_reproduces_the_generator_bit_for_bit) {
 
 BOOST_AUTO_TEST_CASE(unfinished_writer_leaves_no_file) {
     test::TempDir dir;
-    const Config config = Config::defaults();
+    const Config config = Config::defaults(pixforge::codesign::all_config_keys());
     const models::PixelChain chain(models::chain_params_from(config));
     const std::string path = (dir.path() / "never.h5").string();
     {

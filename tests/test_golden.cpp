@@ -142,7 +142,8 @@ BOOST_AUTO_TEST_CASE(the_verilog_of_a_small_network_per_template_is_as_committed
     for (const auto& [name, hw] : std::vector<std::pair<std::string, rtl::HardwareTemplate>>{
              {"parallel_p1", rtl::parse_template("parallel", 1, 1)},
              {"parallel_p2", rtl::parse_template("parallel", 1, 2)},
-             {"folded_r2", rtl::parse_template("folded", 2, 1)}}) {
+             {"folded_r2", rtl::parse_template("folded", 2, 1)},
+             {"folded_r2_cg", rtl::parse_template("folded", 2, 1, true)}}) {
         const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, hw);
         std::string text;
         for (const auto& f : rtl.files) text += "// ---- " + f.name + "\n" + f.text;

@@ -14,6 +14,7 @@
 #include "core/random.hpp"
 #include "optimizer/acquisition.hpp"
 #include "optimizer/benchmark.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/design_space.hpp"
 #include "optimizer/gaussian_process.hpp"
 #include "optimizer/problems.hpp"
@@ -423,18 +424,21 @@ BOOST_AUTO_TEST_CASE(design_space_lives_in_the_run_config) {
     const std::string text =
         "[optimizer]\nstrategy = \"nsga2\"\n[space.layers]\nkind = \"integer\"\nmin = 1\nmax = 3\n"
         "[space.template]\nkind = \"categorical\"\nchoices = [\"parallel\", \"folded\"]\n";
-    const Config config = Config::parse(text, "study.toml");
+    const Config config = Config::parse(pixforge::codesign::all_config_keys(), text, "study.toml");
     BOOST_TEST(config.text("optimizer.strategy") == "nsga2");
     const DesignSpace space = DesignSpace::from_toml(config.document(), config.source());
     BOOST_TEST(space.size() == 2u);
     // The resolved config (stored in every output) carries the space and reads back to the same one.
-    const Config again = Config::parse(config.resolved_toml(), "resolved");
+    const Config again =
+        Config::parse(pixforge::codesign::all_config_keys(), config.resolved_toml(), "resolved");
     const DesignSpace same = DesignSpace::from_toml(again.document(), "resolved");
     BOOST_TEST_REQUIRE(same.size() == 2u);
     BOOST_TEST(same[1].choices == space[1].choices);
     BOOST_TEST(same[0].high == 3.0);
     // Other sections are still checked strictly.
-    BOOST_CHECK_THROW(Config::parse(text + "[optimiser]\nstrategy = \"x\"\n", "s.toml"), PixError);
+    BOOST_CHECK_THROW(Config::parse(pixforge::codesign::all_config_keys(),
+                                    text + "[optimiser]\nstrategy = \"x\"\n", "s.toml"),
+                      PixError);
 }
 
 BOOST_AUTO_TEST_CASE(four_objectives_use_parego_and_beat_random_search) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/config.hpp"
+#include "models/chain_params.hpp"
 #include "models/estimators/classical.hpp"
 #include "models/pixel_chain.hpp"
 #include "models/pulse_source.hpp"
@@ -20,7 +21,7 @@ using namespace pixforge::models;
 namespace {
 
 ChainParams params_with(const std::vector<std::string>& overrides) {
-    return chain_params_from(Config::parse("", "test", overrides));
+    return chain_params_from(Config::parse(pixforge::models::chain_keys(), "", "test", overrides));
 }
 
 FrontEndParams ideal_shaper(int n, double tau) {

@@ -13,6 +13,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/process.hpp"
+#include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
 #include "models/spectrum.hpp"
@@ -31,7 +32,8 @@ constexpr int kWindow = 32;
 const std::vector<std::uint16_t>& vectors() {
     static const std::vector<std::uint16_t> v = [] {
         std::vector<std::uint16_t> out;
-        const models::PixelChain chain(models::chain_params_from(Config::defaults()));
+        const models::PixelChain chain(
+            models::chain_params_from(Config::defaults(pixforge::models::chain_keys())));
         const models::EnergySpectrum spectrum(chain.params().spectrum);
         models::WindowGenerator gen(chain, spectrum, 2e5, Rng(4, "rtl vectors"));
         models::LabelledWindow w;
@@ -68,8 +70,11 @@ const std::vector<models::NetShape> kShapes = {
     {3, 3, 2, {6}, 2, 6, 6},
     {0, 3, 1, {12}, 3, 4, 5},
 };
+// With clock gating too: the behavioural clock gate (a latch and an AND) must give the same cycles
+// under Verilator and Icarus as the free-running clock with enables.
 const std::vector<HardwareTemplate> kTemplates = {
-    parse_template("parallel", 1, 1), parse_template("parallel", 1, 2), parse_template("folded", 3, 1)};
+    parse_template("parallel", 1, 1), parse_template("parallel", 1, 2), parse_template("folded", 3, 1),
+    parse_template("parallel", 1, 2, true), parse_template("folded", 3, 1, true)};
 
 std::size_t mismatches(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
     if (a.size() != b.size()) return std::max(a.size(), b.size());
@@ -179,7 +184,7 @@ BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure
     const auto net = models::random_network(kShapes[1], 11);
     const auto& w = vectors();
     for (const auto& t : {parse_template("parallel", 1, 2), parse_template("folded", 4, 1),
-                          parse_template("parallel", 1, 1)}) {
+                          parse_template("parallel", 1, 1), parse_template("folded", 4, 1, true)}) {
         const GeneratedRtl rtl = generate_verilog(net, t);
         Candidate c(builder().build(rtl).library);
         // Latency: one input after reset, cycles until its result shows.
@@ -260,6 +265,9 @@ BOOST_AUTO_TEST_CASE(impossible_templates_give_clear_errors) {
     BOOST_TEST(test::error_id([] { parse_template("systolic", 1, 1); }) == "RTL-001");
     BOOST_TEST(test::error_id([] { parse_template("folded", 0, 1); }) == "RTL-001");
     BOOST_TEST(test::error_id([] { parse_template("parallel", 1, 3); }) == "RTL-001");
+    BOOST_TEST(parse_template_name("folded_r4_cg").clock_gating);
+    BOOST_TEST(parse_template_name("folded_r4_cg").name() == "folded_r4_cg");
+    BOOST_TEST(!parse_template_name("parallel_p2").clock_gating);
     BOOST_TEST(test::error_id([] { parse_template("parallel", 4, 1); }) == "RTL-001");
     auto net = models::random_network(kShapes[0], 41);
     net.layers[0].weights.pop_back();  // a corrupt IR

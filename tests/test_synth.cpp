@@ -19,7 +19,9 @@
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "rtl_gen/synthesis/boolean_function.hpp"
+#include "rtl_gen/synthesis/dont_use.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
@@ -32,7 +34,7 @@ using namespace pixforge::rtl;
 namespace {
 
 const Liberty& osu() {
-    static const Liberty lib = read_liberty(default_liberty());
+    static const Liberty lib = read_liberty(named_liberty("osu018"));
     return lib;
 }
 
@@ -46,15 +48,17 @@ models::QuantizedNetwork small_network(std::vector<int> hidden, int weight_bits,
 }
 
 Stimuli stimuli_at(double rate, int windows, int samples) {
-    const Config config = Config::load(test::source_dir() / "configs/default.toml",
-                                       {"source.rate=\"" + std::to_string(rate) + "/s\""});
+    const Config config =
+        Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/default.toml",
+                     {"source.rate=\"" + std::to_string(rate) + "/s\""});
     const models::PixelChain chain(models::chain_params_from(config));
     return stream_stimuli(chain, samples, windows, 10e-9, 3);
 }
 
+// The default library (SKY130 hd), with ABC's fast script.
 SynthesisOptions fast_options() {
     SynthesisOptions o;
-    o.liberty = default_liberty();
+    o.liberty = named_liberty("sky130hd");
     o.strategy = AbcStrategy::Fast;
     o.power_windows = 60;
     return o;
@@ -153,14 +157,20 @@ BOOST_AUTO_TEST_CASE(bad_liberty_files_give_clear_errors) {
     std::ofstream(dir.path() / "garbage.lib.gz") << "\x1f\x8b\x08 this is not gzip data";
     const std::string id = test::error_id([&] { read_liberty(dir.path() / "garbage.lib.gz"); });
     BOOST_TEST((id == "LIB-001" || id == "LIB-002"));
-    const Config bad = Config::parse("[synthesis]\nliberty = \"/no/such/cells.lib\"\n", "bad.toml");
+    const Config bad = Config::parse(pixforge::codesign::all_config_keys(),
+                                     "[synthesis]\nliberty = \"/no/such/cells.lib\"\n", "bad.toml");
     BOOST_TEST(test::error_id([&] { SynthesisOptions::from_config(bad); }) == "LIB-001");
 }
 
-// The project ships SKY130 hd (pdk/, Apache-2.0): the test reads that copy, never an outside one.
-BOOST_AUTO_TEST_CASE(sky130_liberty_shipped_with_the_project) {
+// The project ships SKY130 hd (pdk/, Apache-2.0) and maps to it by default: the test reads that
+// copy, never an outside one. Synthesis keeps the dont-use cells out of the netlist.
+BOOST_AUTO_TEST_CASE(sky130_is_the_default_and_its_dont_use_cells_stay_out) {
     const auto sky = test::source_dir() / "pdk/sky130hd_tt.lib.gz";
     BOOST_REQUIRE_MESSAGE(std::filesystem::exists(sky), sky << " is missing: the project ships it in pdk/");
+    BOOST_TEST(named_liberty("sky130hd") == sky);
+    BOOST_TEST(
+        SynthesisOptions::from_config(Config::defaults(pixforge::codesign::all_config_keys())).liberty ==
+        sky);
     const Liberty lib = read_liberty(sky);
     BOOST_TEST(lib.cells.size() > 300u);
     BOOST_TEST(lib.nominal_voltage_V == 1.8);
@@ -168,18 +178,98 @@ BOOST_AUTO_TEST_CASE(sky130_liberty_shipped_with_the_project) {
     BOOST_TEST(nand.area > 3.0);
     BOOST_TEST(nand.area < 4.0);  // 3.75 um^2
     BOOST_TEST(nand.leakage > 0.0);
-    // Synthesis + timing + power of a small network on the modern library.
-    SynthesisOptions o = fast_options();
-    o.liberty = sky;
+
+    const std::vector<std::string> patterns = dont_use_patterns("auto", lib);
+    const std::vector<std::string> excluded = dont_use_cells(lib, patterns);
+    BOOST_TEST(std::count(excluded.begin(), excluded.end(), "sky130_fd_sc_hd__dlclkp_1") == 1);
+    BOOST_TEST(std::count(excluded.begin(), excluded.end(), "sky130_fd_sc_hd__nand2_1") == 0);
+    BOOST_TEST(dont_use_patterns("none", lib).empty());
+    BOOST_TEST(dont_use_patterns("auto", osu()).empty());
+    BOOST_TEST(test::error_id([&] { dont_use_patterns("a,,b", lib); }) == "PPA-009");
+
+    // Synthesis + timing + power of a small network on the default library.
     test::TempDir cache;
-    PpaEvaluator ppa(o, cache.path());
+    PpaEvaluator ppa(fast_options(), cache.path());
     const auto net = small_network({2}, 3);
     const PpaResult r = ppa.evaluate(net, {}, stimuli_at(1e6, 20, 6));
     BOOST_TEST_MESSAGE("sky130: " << r.area_um2 << " um^2, " << r.critical_path_s * 1e9 << " ns, "
                                   << r.total_W * 1e6 << " uW; " << r.error);
-    BOOST_TEST(r.ok);
+    BOOST_TEST(r.ok, r.error);
     BOOST_TEST(r.gate_equals_rtl);
     BOOST_TEST(r.area_um2 > 0.0);
+    BOOST_TEST(r.library == lib.name);
+    BOOST_TEST(r.dont_use_cells == static_cast<int>(excluded.size()));
+    for (const auto& [cell, n] : r.cell_counts)
+        BOOST_TEST(!std::binary_search(excluded.begin(), excluded.end(), cell),
+                   cell << " is on the dont-use list");
+    // The copy Yosys mapped to holds none of them, and still reads as a library.
+    const Liberty trimmed = read_liberty(std::filesystem::path(r.work_dir) / "synth_cells.lib");
+    BOOST_TEST(trimmed.cells.size() == lib.cells.size() - excluded.size());
+    BOOST_TEST(!trimmed.cells.count("sky130_fd_sc_hd__dlclkp_1"));
+}
+
+// Clock gating on SKY130 (sky130_fd_sc_hd__dlclkp): at D0's event rate the data registers idle
+// nearly every cycle, so gating them must cut the clock power by a wide margin; when a window
+// arrives every cycle it must change the total little. The gated netlist still equals the RTL.
+BOOST_AUTO_TEST_CASE(clock_gating_cuts_idle_power_and_changes_busy_power_little) {
+    test::TempDir cache;
+    PpaEvaluator ppa(fast_options(), cache.path());
+    const auto net = small_network({3}, 4);
+    HardwareTemplate gated;
+    gated.clock_gating = true;
+    const Stimuli idle = stimuli_at(2e5, 60, 6);
+    Stimuli busy = idle;
+    for (auto& w : busy.windows) w.ready_cycle = 0;  // back to back: a window every cycle
+    auto run = [&](const HardwareTemplate& hw, const Stimuli& st, const char* what) {
+        const PpaResult r = ppa.evaluate(net, hw, st);
+        BOOST_TEST_MESSAGE(hw.name() << " " << what << ": " << r.area_um2 << " um^2, " << r.total_W * 1e6
+                                     << " uW (clock " << r.clock_W * 1e6 << "), " << r.gated_flip_flops
+                                     << " of " << r.flip_flops << " flip-flops behind " << r.clock_gates
+                                     << " gates; " << r.error);
+        BOOST_TEST(r.ok, r.error);
+        BOOST_TEST(r.gate_equals_rtl);
+        return r;
+    };
+    const PpaResult plain_idle = run({}, idle, "idle"), gated_idle = run(gated, idle, "idle");
+    const PpaResult plain_busy = run({}, busy, "busy"), gated_busy = run(gated, busy, "busy");
+    BOOST_TEST(plain_idle.gated_flip_flops == 0);
+    BOOST_TEST(gated_idle.clock_gates >= 2);  // the input register and each layer's outputs
+    BOOST_TEST(gated_idle.gated_flip_flops > gated_idle.flip_flops / 2);
+    BOOST_TEST(gated_idle.cell_counts.count("sky130_fd_sc_hd__dlclkp_1") == 1u);
+    BOOST_TEST(gated_idle.clock_W < 0.5 * plain_idle.clock_W);
+    BOOST_TEST(gated_idle.total_W < 0.7 * plain_idle.total_W);
+    BOOST_TEST(std::abs(gated_busy.total_W - plain_busy.total_W) < 0.25 * plain_busy.total_W);
+    // A library without a clock-gate cell refuses the template, as a failed result.
+    SynthesisOptions osu_options = fast_options();
+    osu_options.liberty = named_liberty("osu018");
+    PpaEvaluator on_osu(osu_options, cache.path());
+    const PpaResult refused = on_osu.evaluate(net, gated, idle);
+    BOOST_TEST(!refused.ok);
+    BOOST_TEST(refused.error_id == "PPA-010");
+    BOOST_TEST(refused.area_um2 == 0.0);
+}
+
+// Cell groups go, everything else stays: comments and strings with braces or the word cell, and
+// the cells around the removed one.
+BOOST_AUTO_TEST_CASE(liberty_without_cells_removes_whole_groups_only) {
+    const std::string text =
+        "library (l) {\n  /* cell (\"gone\") { } */\n  cell (\"keep\") { pin (A) { function : \"{A}\"; } }\n"
+        "  cell(gone) { area : 1; pin (Y) { x : \"}\"; } }\n  cell (\"gone_too\") { }\n}\n";
+    const std::string out = liberty_without_cells(text, {"gone"});
+    BOOST_TEST(out.find("cell(gone)") == std::string::npos, out);
+    BOOST_TEST(out.find("cell (\"keep\") { pin (A) { function : \"{A}\"; } }") != std::string::npos, out);
+    BOOST_TEST(out.find("/* cell (\"gone\") { } */") != std::string::npos, out);
+    BOOST_TEST(out.find("cell (\"gone_too\") { }") != std::string::npos, out);
+    BOOST_TEST(out.find("area : 1") == std::string::npos, out);
+    BOOST_TEST(test::error_id([] { liberty_without_cells("library (l) { cell (gone) { ", {"gone"}); }) ==
+               "PPA-009");
+}
+
+// OSU 0.18 um stays selectable by name.
+BOOST_AUTO_TEST_CASE(osu018_is_selectable_by_name) {
+    const Config c = Config::parse(pixforge::codesign::all_config_keys(),
+                                   "[synthesis]\nliberty = \"osu018\"\n", "osu.toml");
+    BOOST_TEST(SynthesisOptions::from_config(c).liberty == osu().path);
 }
 
 // The power model stands on the gate-level simulator's toggle counts: they must equal what an
@@ -190,7 +280,7 @@ BOOST_AUTO_TEST_CASE(gate_simulator_toggles_equal_verilator_toggle_coverage) {
     const GeneratedRtl rtl = generate_verilog(net, {});
     write_rtl(rtl, (dir.path() / "rtl").string());
     YosysJob job;
-    job.liberty = default_liberty();
+    job.liberty = named_liberty("osu018");
     job.strategy = AbcStrategy::Fast;
     for (const auto& f : rtl.files) job.sources.push_back(dir.path() / "rtl" / f.name);
     const YosysResult y = run_yosys(job, dir.path());
@@ -335,7 +425,7 @@ BOOST_AUTO_TEST_CASE(tool_failures_are_reported_not_invented) {
     // Yosys: a syntax error in the RTL.
     std::ofstream(dir.path() / "broken.v") << "module pixforge_net(input clk; endmodule\n";
     YosysJob job;
-    job.liberty = default_liberty();
+    job.liberty = named_liberty("osu018");
     job.sources = {dir.path() / "broken.v"};
     BOOST_TEST(test::error_id([&] { run_yosys(job, dir.path() / "y"); }) == "PPA-001");
     // Yosys: timeout, through the evaluator: a failed result naming the stage, no numbers.
@@ -352,7 +442,7 @@ BOOST_AUTO_TEST_CASE(tool_failures_are_reported_not_invented) {
     std::ofstream(dir.path() / "bad_netlist.v")
         << "module pixforge_net(clk); input clk; NOCELL u1 (.A(clk)); endmodule\n";
     StaJob sta;
-    sta.liberty = default_liberty();
+    sta.liberty = named_liberty("osu018");
     sta.netlist = dir.path() / "bad_netlist.v";
     BOOST_TEST(test::error_id([&] { run_sta(sta, dir.path() / "s"); }) == "PPA-002");
     // A malformed liberty stops the evaluator before any tool runs.
@@ -378,7 +468,7 @@ BOOST_AUTO_TEST_CASE(liberty_paths_with_spaces_and_tcl_brackets_reach_the_tools_
                                "osu018.lib";
     for (const fs::path& lib : {spaced, bracketed}) {
         fs::create_directories(lib.parent_path());
-        fs::copy_file(default_liberty(), lib);
+        fs::copy_file(named_liberty("osu018"), lib);
     }
     const auto net = small_network({2}, 3, 13);
     const Stimuli stream = stimuli_at(2e5, 20, 6);
@@ -449,7 +539,7 @@ BOOST_AUTO_TEST_CASE(two_workers_on_one_design_share_one_cache_entry) {
 // What a script cannot carry is refused with an ID naming the path or name and the character.
 BOOST_AUTO_TEST_CASE(unwritable_script_paths_and_names_are_refused) {
     YosysJob y;
-    y.liberty = default_liberty();
+    y.liberty = named_liberty("osu018");
     y.sources = {"rtl/a \"quoted\".v"};
     try {
         yosys_script(y);
@@ -462,7 +552,7 @@ BOOST_AUTO_TEST_CASE(unwritable_script_paths_and_names_are_refused) {
     BOOST_TEST(yosys_script(y).find("read_verilog \"rtl/with space.v\"") != std::string::npos);
     y.liberty = "lib's;cells.lib";  // ABC splits on these even inside quotes
     BOOST_TEST(test::error_id([&] { yosys_script(y); }) == "PPA-007");
-    y.liberty = default_liberty();
+    y.liberty = named_liberty("osu018");
     y.top = "top; shell rm -rf x";
     BOOST_TEST(test::error_id([&] { yosys_script(y); }) == "PPA-008");
     BOOST_TEST(test::error_id([] { check_synthesis_folder("/tmp/it's here"); }) == "PPA-007");

@@ -11,6 +11,7 @@
 #include "datasets/dataset_file.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/training/network_trainer.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -22,7 +23,8 @@ struct Fixture {
     test::TempDir dir;
     std::string path = (dir.path() / "d.h5").string();
     Fixture() {
-        const Config c = Config::parse("", "test", {"dataset.windows=4000"});
+        const Config c =
+            Config::parse(pixforge::codesign::all_config_keys(), "", "test", {"dataset.windows=4000"});
         datasets::build_dataset(c, 0, path, current_provenance("test"), nullptr);
     }
 };
@@ -30,7 +32,7 @@ struct Fixture {
 Config training_config(std::vector<std::string> extra) {
     std::vector<std::string> base = {"training.epochs=4", "training.threads=1", "network.hidden=[8]"};
     base.insert(base.end(), extra.begin(), extra.end());
-    return Config::parse("", "test", base);
+    return Config::parse(pixforge::codesign::all_config_keys(), "", "test", base);
 }
 
 // Compares torch's exact forward with the integer reference on the whole test split.

@@ -112,4 +112,7 @@ class PileupInspectorEstimator : public ClassicalEstimator {
 std::vector<std::unique_ptr<ClassicalEstimator>> make_classical_estimators(const WindowContext& context,
                                                                            const Config& config);
 
+// [estimators]: the settings of the classical estimators make_classical_estimators builds.
+void declare_estimator_keys(ConfigSchema& schema);
+
 }  // namespace pixforge::models

@@ -22,4 +22,19 @@ std::vector<std::unique_ptr<ClassicalEstimator>> make_classical_estimators(const
     return out;
 }
 
+// [estimators]: the settings of the classical estimators make_classical_estimators builds.
+void declare_estimator_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(integer("estimators.trapezoid_rise", "4", 1, 1000, "trapezoid rise, in samples"));
+    s.add(integer("estimators.trapezoid_flat", "3", 0, 1000, "trapezoid flat top, in samples"));
+    s.add(
+        real("estimators.cfd_fraction", Dimension::Dimensionless, "0.3", 0.01, 0.99, "digital CFD fraction"));
+    s.add(integer("estimators.cfd_delay", "2", 1, 100, "digital CFD delay, in samples"));
+    s.add(real("estimators.leading_edge_threshold", Dimension::ChargeOrEnergy, "\"800e-\"", 0, kInf,
+               "leading-edge timing threshold above the baseline"));
+    s.add(integer("estimators.fast_filter_length", "2", 1, 100,
+                  "pile-up inspector fast filter length, in samples"));
+}
+
 }  // namespace pixforge::models

@@ -63,6 +63,7 @@ std::vector<int> per_layer(const std::vector<double>& values, size_t layers, con
 }  // namespace
 
 struct NetworkTrainer::Impl {
+    explicit Impl(const Config& c) : config(c) {}
     Config config;
     std::ostream* progress = nullptr;
     InputSpec input;
@@ -159,9 +160,8 @@ torch::Tensor input_tensor(const InputSpec& spec, const std::uint16_t* windows, 
 }  // namespace
 
 NetworkTrainer::NetworkTrainer(const Config& c, const TrainingSet& data, std::ostream* progress)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(c)) {
     Impl& m = *impl_;
-    m.config = c;
     m.progress = progress;
     m.seed = static_cast<std::uint64_t>(c.integer("run.seed"));
     m.window = static_cast<std::size_t>(data.window);

@@ -43,6 +43,7 @@ std::vector<std::string> CodesignOptions::constraint_names() {
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u) {
     TrialDesign d;
     int width = 0, layers = 1, reuse = 4, pipeline = 1;
+    bool clock_gating = false;
     std::string kind = "parallel";
     for (size_t i = 0; i < space.size(); ++i) {
         if (!space.active(i, u)) continue;
@@ -61,25 +62,64 @@ TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<dou
             reuse = value;
         } else if (name == "pipeline") {
             pipeline = value;
+        } else if (name == "clock_gating") {  // a categorical true/false, or 0/1
+            clock_gating = text == "true" || (text != "false" && value != 0);
         } else if (name.find('.') != std::string::npos) {
             const bool number = space[i].kind != optimizer::ParamKind::Categorical;
             d.overrides.push_back(number ? fmt::format("{}={}", name, text)
                                          : fmt::format("{}=\"{}\"", name, text));
         } else {
-            throw PixError("OPT-003",
-                           fmt::format("[space.{}]: not a known co-design parameter (hidden_width, "
-                                       "hidden_layers, weight_bits, activation_bits, template, reuse, "
-                                       "pipeline) nor a config key such as network.window_length",
-                                       name));
+            throw PixError(
+                "OPT-003",
+                fmt::format("[space.{}]: not a known co-design parameter (hidden_width, "
+                            "hidden_layers, weight_bits, activation_bits, template, reuse, "
+                            "pipeline, clock_gating) nor a config key such as network.window_length",
+                            name));
         }
     }
     if (width > 0) {
         std::vector<std::string> widths(static_cast<size_t>(layers), std::to_string(width));
         d.overrides.push_back(fmt::format("network.hidden=[{}]", fmt::join(widths, ", ")));
     }
-    d.hardware = rtl::parse_template(kind, kind == "folded" ? reuse : 1, kind == "parallel" ? pipeline : 1);
+    d.hardware = rtl::parse_template(kind, kind == "folded" ? reuse : 1, kind == "parallel" ? pipeline : 1,
+                                     clock_gating);
     d.description = space.describe(u);
     return d;
+}
+
+// [optimizer]: the search strategy and its budget, read by run_codesign_study.
+void declare_optimizer_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(choice("optimizer.strategy", {"bayesian", "sobol", "random", "nsga2"},
+                 "search strategy of a study (bayesian: GP + EHVI / ParEGO)"));
+    s.add(integer("optimizer.evaluations", "60", 1, 1e6, "trials in a study"));
+    s.add(integer("optimizer.batch", "2", 1, 1000, "proposals evaluated in parallel per round"));
+    s.add(integer("optimizer.initial_points", "10", 1, 1e6, "Sobol design before the model-based search"));
+    s.add(integer("optimizer.candidates", "1024", 16, 1e6, "Sobol candidates per acquisition optimization"));
+}
+
+// [codesign]: the budgets, references and per-trial settings of a study.
+void declare_codesign_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(real("codesign.area_budget_um2", Dimension::Dimensionless, "2e5", 0, 1e12,
+               "digital area budget of the pixel's processor, um^2 (constraint)"));
+    s.add(real("codesign.power_budget_uW", Dimension::Dimensionless, "5000", 0, 1e12,
+               "power budget of the pixel's processor at the scenario's rate, uW (constraint)"));
+    s.add(list("codesign.reference", Dimension::Dimensionless, "[3000, 1e6, 20000, 2000]", -1e300,
+               "hypervolume reference: energy FWHM eV, area um^2, power uW, latency ns"));
+    s.add(list("codesign.theory_reference", Dimension::Dimensionless, "[3000, 20000, 200000, 2000]", -1e300,
+               "hypervolume reference under theory guidance: FWHM eV, parameter bits, BOPs, latency ns"));
+    s.add(integer("codesign.pulses", "20000", 100, 1e9, "photons in each trial's full-chain simulation"));
+    s.add(integer("codesign.check_windows", "2000", 1, 1e8,
+                  "test windows of each trial's RTL-vs-reference check"));
+    s.add(list(
+        "codesign.sweep_rates", Dimension::Rate, "[\"1e5/s\", \"5e5/s\", \"2e6/s\"]", 1e-3,
+        "rates of the resolution-vs-rate runs of the best design and the classical baseline (empty = none)"));
+    s.add(integer("codesign.sweep_pulses", "5000", 100, 1e9, "photons per rate in those runs"));
+    s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6,
+               "wall-clock limit of a trial's chain simulation"));
 }
 
 }  // namespace pixforge::codesign

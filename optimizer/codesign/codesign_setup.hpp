@@ -48,4 +48,9 @@ struct TrialDesign {
 
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u);
 
+// [optimizer]: the search strategy and its budget, read by run_codesign_study.
+void declare_optimizer_keys(ConfigSchema& schema);
+// [codesign]: the budgets, references and per-trial settings of a study.
+void declare_codesign_keys(ConfigSchema& schema);
+
 }  // namespace pixforge::codesign

@@ -14,6 +14,7 @@
 #include "core/provenance.hpp"
 #include "models/chain_params.hpp"
 #include "optimizer/codesign/codesign_report.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/codesign/trial_pipeline.hpp"
 #include "optimizer/pareto.hpp"
@@ -178,7 +179,7 @@ void run_baseline(const fs::path& study_dir, const CodesignOptions& options, con
 
 void run_codesign_study(const StudyRequest& q, std::ostream* progress, const TrialListener& on_trial,
                         std::ostream& warnings, std::ostream& out) {
-    const Config config = Config::load(q.config, q.overrides);
+    const Config config = Config::load(all_config_keys(), q.config, q.overrides);
     const Guidance guidance = parse_guidance(q.guidance);
     const CodesignOptions options = CodesignOptions::from_config(config, guidance);
     const optimizer::DesignSpace space =

@@ -149,7 +149,8 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         m.template_name = design.hardware.name();
         std::vector<std::string> overrides = design.overrides;
         overrides.push_back("training.threads=1");  // trials train side by side
-        const Config config = Config::parse(base_.resolved_toml(), base_.source() + " (resolved)", overrides);
+        const Config config =
+            Config::parse(base_.schema(), base_.resolved_toml(), base_.source() + " (resolved)", overrides);
         write_file_atomically(folder.config(), config.resolved_toml());
 
         models::QuantizedNetwork net;

@@ -23,10 +23,31 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
         throw PixError("NET-102", "the clock port '" + clock_port + "' is not one bit");
     clock_net_ = clock.bits.front();
     std::uint32_t next_value = static_cast<std::uint32_t>(netlist.nets());
-    std::vector<int> driver(netlist.nets(), -1);  // combinational cell driving each net
+    std::vector<int> driver(netlist.nets(), -1);   // combinational cell driving each net
+    std::vector<int> gate_of(netlist.nets(), -1);  // clock gate driving each net
 
+    auto net_on = [](const NetlistCell& nc, const std::string& pin) {
+        auto it = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == pin; });
+        return it == nc.pins.end() ? Netlist::kConst0 : it->second;
+    };
+    // Clock gates first: a flip-flop may come before the gate that clocks it.
     for (const NetlistCell& nc : netlist.cells) {
         const LibertyCell& lc = liberty.cell(nc.type);
+        if (!lc.clock_gate) continue;
+        const ClockGateCell& g = *lc.clock_gate;
+        if (g.kind != "latch_posedge" || g.test_pin)
+            unsupported(nc, fmt::format("a \"{}\" clock gate{} is not supported", g.kind,
+                                        g.test_pin ? " with a test pin" : ""));
+        if (net_on(nc, g.clock_pin) != clock_net_)
+            unsupported(nc, fmt::format("its clock pin is not the clock port '{}'", clock_port));
+        const std::uint32_t out = net_on(nc, g.out_pin);
+        if (out < 2) unsupported(nc, "its gated clock drives nothing");
+        gate_of[out] = static_cast<int>(gates_.size());
+        gates_.push_back({net_on(nc, g.enable_pin), out});
+    }
+    for (const NetlistCell& nc : netlist.cells) {
+        const LibertyCell& lc = liberty.cell(nc.type);
+        if (lc.clock_gate) continue;
         if (lc.latch || lc.statetable) unsupported(nc, "latches and state tables are not supported");
         std::vector<std::string> vars;
         for (const auto& p : lc.pins) vars.push_back(p.name);
@@ -66,12 +87,19 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
             const FlipFlop& f = *lc.ff;
             auto clk = std::find_if(nc.pins.begin(), nc.pins.end(),
                                     [&](const auto& c) { return c.first == f.clocked_on; });
-            if (clk == nc.pins.end() || clk->second != clock_net_)
-                unsupported(nc, fmt::format("clocked_on \"{}\" is not the rising clock port '{}'",
+            const bool on_clock = clk != nc.pins.end() && clk->second == clock_net_;
+            const bool on_gate = clk != nc.pins.end() && gate_of[clk->second] >= 0;
+            if (!on_clock && !on_gate)
+                unsupported(nc, fmt::format("clocked_on \"{}\" is neither the rising clock port '{}' nor a "
+                                            "clock gate's output",
                                             f.clocked_on, clock_port));
-            Ff ff{operands, BooleanFunction(f.next_state, vars, where + " next_state"),
-                  {},       {},
-                  state,    state_inverted,
+            Ff ff{on_gate ? gate_of[clk->second] : -1,
+                  operands,
+                  BooleanFunction(f.next_state, vars, where + " next_state"),
+                  {},
+                  {},
+                  state,
+                  state_inverted,
                   {}};
             if (!f.clear.empty()) ff.clear.emplace_back(f.clear, vars, where + " clear");
             if (!f.preset.empty()) ff.preset.emplace_back(f.preset, vars, where + " preset");
@@ -83,6 +111,13 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
         }
         cells_.push_back(std::move(cell));
     }
+    // A gated clock may only clock flip-flops: a cell reading it as data is outside these semantics.
+    for (const Cell& c : cells_)
+        for (std::uint32_t v : c.inputs)
+            if (v < netlist.nets() && gate_of[v] >= 0)
+                throw PixError("NET-103",
+                               fmt::format("a gated clock (net {}) feeds logic, not only clock pins",
+                                           netlist.net_names[v]));
     values_.assign(next_value, 0);
     values_[Netlist::kConst1] = 1;
     toggles_.assign(netlist.nets(), 0);
@@ -175,12 +210,35 @@ void GateSimulator::settle() {
     propagate();
 }
 
+void GateSimulator::add_quiet_cycles(std::uint64_t n) {
+    cycles_ += n;
+    for (const ClockGate& g : gates_)  // an enabled gate keeps pulsing while nothing else moves
+        if (values_[g.enable]) toggles_[g.out] += 2 * n;
+}
+
+std::size_t GateSimulator::gated_flip_flops() const {
+    return static_cast<std::size_t>(
+        std::count_if(ffs_.begin(), ffs_.end(), [](const Ff& f) { return f.gate >= 0; }));
+}
+
+std::vector<std::uint32_t> GateSimulator::gated_clock_nets() const {
+    std::vector<std::uint32_t> out;
+    for (const ClockGate& g : gates_) out.push_back(g.out);
+    return out;
+}
+
 void GateSimulator::clock_edge() {
     ++cycles_;
     std::vector<std::uint8_t>& next = next_state_;  // reused: this runs every simulated cycle
     next.resize(ffs_.size());
+    for (const ClockGate& g : gates_)  // the enable as latched during the low phase before the edge
+        if (values_[g.enable]) toggles_[g.out] += 2;
     for (size_t i = 0; i < ffs_.size(); ++i) {
         const Ff& f = ffs_[i];
+        if (f.gate >= 0 && !values_[gates_[static_cast<size_t>(f.gate)].enable]) {
+            next[i] = values_[f.state];  // no clock edge reached it
+            continue;
+        }
         bool v = f.next_state.eval(values_.data(), f.operands.data());
         if (!f.clear.empty() && f.clear.front().eval(values_.data(), f.operands.data()))
             v = false;

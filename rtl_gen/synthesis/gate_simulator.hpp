@@ -12,8 +12,11 @@
 //   set inputs; settle()   -> combinational logic settles, outputs readable ("before the edge")
 //   clock_edge()           -> every flip-flop loads next_state, then the logic settles again.
 // Zero delay: glitches are not counted (their power is not in the estimate). Flip-flops' clear and
-// preset act at the edge (the generated RTL resets synchronously). Latches and state tables are
-// refused (NET-103), as are flip-flops clocked by anything but the clock port.
+// preset act at the edge (the generated RTL resets synchronously). Integrated clock gates
+// ("latch_posedge", on the clock port) are simulated by what they do: a flip-flop on a gated clock
+// loads at an edge only if the gate's enable was 1 before it, and the gated clock net toggles twice
+// in each enabled cycle (none otherwise). Other latches and state tables are refused (NET-103), as
+// are flip-flops clocked by anything but the clock port or a gated clock.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +39,7 @@ class GateSimulator {
     void settle();
     void clock_edge();
     // Cycles the clock ran without simulating them (the logic is at a fixed point).
-    void add_quiet_cycles(std::uint64_t n) { cycles_ += n; }
+    void add_quiet_cycles(std::uint64_t n);
     // True when nothing changed since the last call: every later cycle with the same inputs is
     // identical, so it need not be simulated.
     bool take_quiet();
@@ -45,6 +48,9 @@ class GateSimulator {
     const std::vector<std::uint64_t>& toggles() const { return toggles_; }  // per net (clock: 0)
     std::uint32_t clock_net() const { return clock_net_; }
     std::size_t flip_flops() const { return ffs_.size(); }
+    std::size_t gated_flip_flops() const;
+    // The outputs of the clock gates: clock nets whose toggles are counted (the clock port's are not).
+    std::vector<std::uint32_t> gated_clock_nets() const;
 
   private:
     struct Output {
@@ -57,7 +63,11 @@ class GateSimulator {
         std::vector<Output> outputs;
         int level = 0;
     };
+    struct ClockGate {
+        std::uint32_t enable, out;  // nets
+    };
     struct Ff {
+        int gate = -1;  // index into gates_, or -1 on the clock port
         std::vector<std::uint32_t> operands;
         BooleanFunction next_state;
         std::vector<BooleanFunction> clear, preset;  // zero or one each
@@ -72,6 +82,7 @@ class GateSimulator {
     std::vector<std::uint64_t> toggles_;
     std::vector<Cell> cells_;
     std::vector<Ff> ffs_;
+    std::vector<ClockGate> gates_;
     std::vector<std::vector<std::uint32_t>> fanout_;   // net -> combinational cells
     std::vector<std::vector<std::uint32_t>> pending_;  // per level
     std::vector<std::uint8_t> queued_;

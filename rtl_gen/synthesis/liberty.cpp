@@ -325,9 +325,19 @@ LibertyCell read_cell(const Group& g, const std::map<std::string, TemplateAxes>&
                 if (auto* v = lp.attr("value")) sum += number(*v, file, lp.line, "leakage value"), ++n;
         c.leakage = n ? sum / n : 0;
     }
+    ClockGateCell gate;
+    if (auto* k = g.attr("clock_gating_integrated_cell")) gate.kind = *k;
     for (const auto& sub : g.groups) {
         if (sub.type == "pin") {
             for (const auto& name : sub.args) c.pins.push_back(read_pin(sub, name, templates, file));
+            auto flag = [&](const char* key) {
+                const std::string* v = sub.attr(key);
+                return v && *v == "true" && !sub.args.empty();
+            };
+            if (flag("clock_gate_clock_pin")) gate.clock_pin = sub.args.front();
+            if (flag("clock_gate_enable_pin")) gate.enable_pin = sub.args.front();
+            if (flag("clock_gate_out_pin")) gate.out_pin = sub.args.front();
+            if (flag("clock_gate_test_pin")) gate.test_pin = true;
         } else if (sub.type == "ff") {
             FlipFlop ff;
             ff.state = sub.args.size() > 0 ? sub.args[0] : "";
@@ -343,6 +353,8 @@ LibertyCell read_cell(const Group& g, const std::map<std::string, TemplateAxes>&
             c.statetable = true;
         }
     }
+    if (!gate.kind.empty() && !gate.clock_pin.empty() && !gate.enable_pin.empty() && !gate.out_pin.empty())
+        c.clock_gate = gate;
     return c;
 }
 
@@ -450,13 +462,33 @@ fs::path plain_liberty(const Liberty& lib, const fs::path& cache_dir) {
     return plain;
 }
 
-fs::path default_liberty() {
-    const fs::path osu = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
-    if (fs::exists(osu)) return osu;
-    throw PixError("LIB-001",
-                   fmt::format("{} is missing: install it with 'apt-get install qflow-tech-osu018', "
-                               "or set synthesis.liberty to a .lib or .lib.gz file",
-                               osu.string()));
+std::string clock_gate_cell(const Liberty& lib) {
+    const LibertyCell* best = nullptr;
+    for (const auto& [name, cell] : lib.cells)
+        if (cell.clock_gate && cell.clock_gate->kind == "latch_posedge" && !cell.clock_gate->test_pin &&
+            (!best || cell.area < best->area))
+            best = &cell;
+    return best ? best->name : "";
+}
+
+fs::path named_liberty(const std::string& name) {
+    if (name.empty() || name == "sky130hd") {
+        const fs::path sky = fs::path(PIXFORGE_PDK_DIR) / "sky130hd_tt.lib.gz";
+        if (fs::exists(sky)) return sky;
+        throw PixError("LIB-001", fmt::format("{} is missing: pixforge ships it in its source tree (pdk/); "
+                                              "rebuild from a complete checkout, or set synthesis.liberty to "
+                                              "a .lib or .lib.gz file",
+                                              sky.string()));
+    }
+    if (name == "osu018") {
+        const fs::path osu = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+        if (fs::exists(osu)) return osu;
+        throw PixError("LIB-001",
+                       fmt::format("{} is missing: install it with 'apt-get install qflow-tech-osu018', "
+                                   "or set synthesis.liberty to a .lib or .lib.gz file",
+                                   osu.string()));
+    }
+    return name;
 }
 
 }  // namespace pixforge::rtl

@@ -39,6 +39,13 @@ struct FlipFlop {                       // a Liberty ff group
     std::string next_state, clocked_on, clear, preset;
 };
 
+// An integrated clock-gate cell (`clock_gating_integrated_cell`): `kind` as the library names it
+// ("latch_posedge": the enable is latched while the clock is low, out = clock AND latched enable).
+struct ClockGateCell {
+    std::string kind, clock_pin, enable_pin, out_pin;
+    bool test_pin = false;  // a scan/test enable beside the functional one
+};
+
 struct LibertyCell {
     std::string name;
     double area = 0;     // library area units (um^2 for the libraries we ship)
@@ -46,6 +53,7 @@ struct LibertyCell {
     std::vector<LibertyPin> pins;
     std::optional<FlipFlop> ff;
     bool latch = false, statetable = false;
+    std::optional<ClockGateCell> clock_gate;
     const LibertyPin* pin(const std::string& name) const;
 };
 
@@ -62,6 +70,10 @@ struct Liberty {
     std::string hash;  // of the file's bytes
 };
 
+// The smallest "latch_posedge" clock gate without a test pin, the cell the generator's clock gates
+// map to; "" when the library has none (OSU 0.18 um).
+std::string clock_gate_cell(const Liberty& lib);
+
 // Reads a .lib or gzip-compressed .lib.gz.
 Liberty read_liberty(const std::filesystem::path& path);
 
@@ -69,7 +81,9 @@ Liberty read_liberty(const std::filesystem::path& path);
 // itself, or a decompressed copy kept in `cache_dir` under its content hash.
 std::filesystem::path plain_liberty(const Liberty& lib, const std::filesystem::path& cache_dir);
 
-// The default cell library: Debian's qflow-tech-osu018. LIB-001 names the apt command when absent.
-std::filesystem::path default_liberty();
+// The cell library a `synthesis.liberty` value names: "sky130hd" (the default; also "") is the
+// SkyWater SKY130 hd typical corner shipped in pdk/, "osu018" Debian's qflow-tech-osu018 (LIB-001
+// names the apt command when absent); any other value is a path, returned as it is.
+std::filesystem::path named_liberty(const std::string& name);
 
 }  // namespace pixforge::rtl

@@ -6,7 +6,8 @@ namespace pixforge::rtl {
 
 PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
                            const std::vector<std::uint64_t>& toggles, std::uint32_t clock_net,
-                           std::uint64_t cycles, const PowerConditions& c) {
+                           const std::vector<std::uint32_t>& gated_clock_nets, std::uint64_t cycles,
+                           const PowerConditions& c) {
     if (cycles == 0) throw PixError("PPA-005", "power needs at least one simulated clock cycle");
     PowerReport r;
     r.cycles = cycles;
@@ -14,6 +15,9 @@ PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
     const double v = liberty.nominal_voltage_V;
     const double energy_unit = liberty.energy_unit_J();
     const double slew = c.input_transition_s / liberty.time_unit_s;  // library units
+    std::vector<std::uint8_t> is_clock(netlist.nets(), 0);
+    is_clock[clock_net] = 1;
+    for (std::uint32_t net : gated_clock_nets) is_clock[net] = 1;
     auto rate = [&](std::uint32_t net) {
         return net == clock_net ? 2.0 / c.clock_period_s : static_cast<double>(toggles[net]) / seconds;
     };
@@ -33,7 +37,7 @@ PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
 
     for (std::uint32_t net = 2; net < netlist.nets(); ++net) {
         const double w = 0.5 * load[net] * liberty.capacitance_unit_F * v * v * rate(net);
-        (net == clock_net ? r.clock_W : r.switching_W) += w;
+        (is_clock[net] ? r.clock_W : r.switching_W) += w;
     }
     for (const NetlistCell& nc : netlist.cells) {
         const LibertyCell& lc = liberty.cell(nc.type);
@@ -48,13 +52,13 @@ PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
             for (const auto& ip : p->internal_power) energy += ip.energy(output ? load[net] : 0, slew);
             energy /= static_cast<double>(p->internal_power.size());
             const double w = energy * energy_unit * rate(net);
-            (net == clock_net ? r.clock_W : r.internal_W) += w;
+            (is_clock[net] ? r.clock_W : r.internal_W) += w;
         }
     }
     double sum = 0;
     std::size_t n = 0;
     for (std::uint32_t net = 2; net < netlist.nets(); ++net)
-        if (net != clock_net) sum += static_cast<double>(toggles[net]), ++n;
+        if (!is_clock[net]) sum += static_cast<double>(toggles[net]), ++n;
     r.mean_toggle_rate = n ? sum / static_cast<double>(n) / static_cast<double>(cycles) : 0;
     return r;
 }

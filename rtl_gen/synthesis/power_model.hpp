@@ -8,8 +8,9 @@
 //   internal   per toggle of a cell output, the mean of rise_power and fall_power over the pin's
 //              internal_power groups, looked up at the net's load and a nominal input transition;
 //              per toggle of an input pin that carries its own (passive) power, that table.
-//   clock      the clock port toggles twice per cycle; every clock pin gets its internal power and
-//              the clock net its switching power. Ideal clock: no clock-tree buffers.
+//   clock      the clock port toggles twice per cycle, a gated clock (a clock gate's output) twice
+//              per enabled cycle, as simulated; every pin on a clock net gets its internal power
+//              at that net's rate and the net its switching power. Ideal clock: no tree buffers.
 //   leakage    the sum of the cells' cell_leakage_power (state-independent mean).
 // Activity is zero-delay (no glitches) and comes from the stimuli the caller simulated, idle
 // cycles included, so the figures are averages at the scenario's event rate.
@@ -40,6 +41,7 @@ struct PowerConditions {
 
 PowerReport estimate_power(const Netlist& netlist, const Liberty& liberty,
                            const std::vector<std::uint64_t>& toggles, std::uint32_t clock_net,
-                           std::uint64_t cycles, const PowerConditions& conditions);
+                           const std::vector<std::uint32_t>& gated_clock_nets, std::uint64_t cycles,
+                           const PowerConditions& conditions);
 
 }  // namespace pixforge::rtl

@@ -1,14 +1,17 @@
 #include "rtl_gen/synthesis/ppa.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "models/network/integer_reference.hpp"
+#include "rtl_gen/synthesis/dont_use.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/netlist.hpp"
 #include "rtl_gen/synthesis/power_model.hpp"
@@ -65,12 +68,13 @@ std::string stimuli_hash(const Stimuli& s) {
 SynthesisOptions SynthesisOptions::from_config(const Config& config) {
     SynthesisOptions o;
     const std::string lib = config.text("synthesis.liberty");
-    o.liberty = lib.empty() ? default_liberty() : fs::path(lib);
-    if (!lib.empty() && !fs::exists(o.liberty))
+    o.liberty = named_liberty(lib);  // LIB-001 itself for a named library that is missing
+    if (!fs::exists(o.liberty))
         throw PixError("LIB-001",
                        fmt::format("{}: synthesis.liberty = \"{}\" does not exist (expected a .lib or "
                                    ".lib.gz file)",
                                    config.source(), lib));
+    o.dont_use = config.text("synthesis.dont_use");
     o.strategy = parse_strategy(config.text("synthesis.strategy"));
     o.clock_period_s = config.real("synthesis.clock_period");
     o.io_delay_s = config.real("synthesis.io_delay");
@@ -90,7 +94,29 @@ PpaEvaluator::PpaEvaluator(SynthesisOptions options, fs::path cache_dir)
     check_synthesis_folder(cache_);  // before any work: every candidate would fail the same way
     fs::create_directories(cache_ / "ppa");
     tool_liberty_ = fs::absolute(plain_liberty(liberty_, cache_));
+    dont_use_ = dont_use_cells(liberty_, dont_use_patterns(options_.dont_use, liberty_));
+    synth_liberty_ = fs::absolute(synthesis_liberty(liberty_, tool_liberty_, dont_use_, cache_));
+    clock_gate_cell_ = clock_gate_cell(liberty_);
 }
+
+namespace {
+
+// The generator's behavioural clock gate, replaced for synthesis by the library's cell.
+std::string clock_gate_wrapper(const LibertyCell& cell) {
+    const ClockGateCell& g = *cell.clock_gate;
+    return fmt::format(
+        "// pixforge_clock_gate for synthesis: the library's integrated clock gate {0}.\n"
+        "module pixforge_clock_gate (\n    input  wire clk,\n    input  wire en,\n    output wire gclk\n);\n"
+        "    {0} gate (.{1}(clk), .{2}(en), .{3}(gclk));\nendmodule\n",
+        cell.name, g.clock_pin, g.enable_pin, g.out_pin);
+}
+
+bool has_clock_gates(const GeneratedRtl& rtl) {
+    return std::any_of(rtl.files.begin(), rtl.files.end(),
+                       [](const auto& f) { return f.name == kClockGateFile; });
+}
+
+}  // namespace
 
 PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                                  const Stimuli& stimuli) {
@@ -102,6 +128,8 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     r.template_name = hw.name();
     r.liberty = options_.liberty.string();
     r.liberty_hash = liberty_.content_hash();
+    r.library = liberty_.name;
+    r.dont_use_cells = static_cast<int>(dont_use_.size());
     r.strategy = strategy_name(options_.strategy);
     r.clock_period_s = options_.clock_period_s;
     r.latency_cycles = rtl.timing.latency;
@@ -109,17 +137,20 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     const models::NetworkProxies proxies = models::theory_proxies(net);
     r.macs = proxies.macs, r.bops = proxies.bops, r.parameter_bits = proxies.parameter_bits;
 
-    // The tools read the liberty through a link in the work folder: scripts and cache key then
-    // hold no path of the user's or the cache's, whatever characters those contain.
-    const fs::path liberty_link = "cells.lib";
+    // The tools read the liberty through links in the work folder: scripts and cache key then
+    // hold no path of the user's or the cache's, whatever characters those contain. Yosys maps to
+    // the library without its dont-use cells; OpenSTA times against the whole library.
+    const fs::path liberty_link = "cells.lib", synth_liberty_link = "synth_cells.lib";
     YosysJob yosys;
-    yosys.liberty = liberty_link;
+    yosys.liberty = synth_liberty_link;
     yosys.strategy = options_.strategy;
     yosys.clock_period_s = options_.clock_period_s;
     yosys.driving_cell = driving_cell_;
     yosys.abc_load = options_.output_load_F / liberty_.capacitance_unit_F;
     yosys.timeout_s = options_.yosys_timeout_s;
     for (const auto& f : rtl.files) yosys.sources.push_back(fs::path("rtl") / f.name);
+    const bool gated = has_clock_gates(rtl);
+    if (gated) yosys.cell_liberty = liberty_link;  // the clock-gate cell is not in the synthesis copy
     StaJob sta;
     sta.liberty = liberty_link;
     sta.clock_period_s = options_.clock_period_s;
@@ -134,6 +165,8 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
                       .add(static_cast<std::int64_t>(kPpaVersion))
                       .add(r.rtl_hash)
                       .add(r.liberty_hash)
+                      .add(fmt::format("{}", fmt::join(dont_use_, ",")))
+                      .add(gated ? clock_gate_cell_ : std::string())
                       .add(yosys_script(yosys))
                       .add(sta_script(sta))
                       .add(options_.input_transition_s)
@@ -151,11 +184,23 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     // finish publishes (work_folder.hpp).
     const fs::path work = make_private_folder(cache_ / "ppa", r.cache_key);
     fs::create_symlink(tool_liberty_, work / liberty_link);
+    fs::create_symlink(synth_liberty_, work / synth_liberty_link);
     write_rtl(rtl, (work / "rtl").string());
     r.work_dir = work.string();
 
     std::string stage = "synthesis";
     try {
+        if (gated) {
+            if (clock_gate_cell_.empty())
+                throw PixError(
+                    "PPA-010",
+                    fmt::format("template {} gates its clocks, but {} has no integrated clock-gate cell "
+                                "(clock_gating_integrated_cell \"latch_posedge\"); choose a template "
+                                "without clock gating, or a library with one (sky130hd)",
+                                r.template_name, options_.liberty.string()));
+            std::ofstream(work / "rtl" / kClockGateFile)
+                << clock_gate_wrapper(liberty_.cell(clock_gate_cell_));
+        }
         const YosysResult y = run_yosys(yosys, work);
         r.yosys_s = y.seconds;
         r.area_um2 = y.area, r.cells = y.cells, r.cell_counts = y.cell_counts;
@@ -209,13 +254,15 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         auto skip = [&](std::uint64_t n) { gate.add_quiet_cycles(n); };
         r.power_cycles = drive(stimuli, rtl.samples, rtl.timing.latency + 2, step, skip);
         r.simulated_cycles = simulated;
+        r.gated_flip_flops = static_cast<int>(gate.gated_flip_flops());
+        r.clock_gates = static_cast<int>(gate.gated_clock_nets().size());
         r.power_windows = stimuli.windows.size();
         PowerConditions conditions;
         conditions.clock_period_s = options_.clock_period_s;
         conditions.output_load_F = options_.output_load_F;
         conditions.input_transition_s = options_.input_transition_s;
-        const PowerReport p =
-            estimate_power(netlist, liberty_, gate.toggles(), gate.clock_net(), gate.cycles(), conditions);
+        const PowerReport p = estimate_power(netlist, liberty_, gate.toggles(), gate.clock_net(),
+                                             gate.gated_clock_nets(), gate.cycles(), conditions);
         r.leakage_W = p.leakage_W, r.internal_W = p.internal_W, r.switching_W = p.switching_W;
         r.clock_W = p.clock_W, r.total_W = p.total_W(), r.mean_toggle_rate = p.mean_toggle_rate;
         r.energy_per_inference_J = r.power_windows
@@ -264,11 +311,15 @@ nlohmann::json PpaResult::to_json() const {
                 {"template", template_name},
                 {"liberty", liberty},
                 {"liberty_hash", liberty_hash},
+                {"library", library},
+                {"dont_use_cells", dont_use_cells},
                 {"strategy", strategy},
                 {"cache_key", cache_key},
                 {"area_um2", area_um2},
                 {"cells", cells},
                 {"flip_flops", flip_flops},
+                {"gated_flip_flops", gated_flip_flops},
+                {"clock_gates", clock_gates},
                 {"cell_counts", cell_counts},
                 {"clock_period_s", clock_period_s},
                 {"worst_slack_s", worst_slack_s},
@@ -307,7 +358,9 @@ PpaResult PpaResult::from_json(const nlohmann::json& j) {
     get("ok", r.ok), get("failed_stage", r.failed_stage), get("error", r.error), get("error_id", r.error_id);
     get("rtl_hash", r.rtl_hash), get("network_hash", r.network_hash), get("template", r.template_name);
     get("liberty", r.liberty), get("liberty_hash", r.liberty_hash), get("strategy", r.strategy);
+    get("library", r.library), get("dont_use_cells", r.dont_use_cells);
     get("cache_key", r.cache_key), get("area_um2", r.area_um2), get("cells", r.cells);
+    get("gated_flip_flops", r.gated_flip_flops), get("clock_gates", r.clock_gates);
     get("flip_flops", r.flip_flops), get("cell_counts", r.cell_counts),
         get("clock_period_s", r.clock_period_s);
     get("worst_slack_s", r.worst_slack_s), get("critical_path_s", r.critical_path_s);
@@ -323,6 +376,35 @@ PpaResult PpaResult::from_json(const nlohmann::json& j) {
     get("yosys_s", r.yosys_s), get("sta_s", r.sta_s), get("power_s", r.power_s), get("total_s", r.total_s);
     get("work_dir", r.work_dir);
     return r;
+}
+
+// [synthesis]: the keys SynthesisOptions::from_config reads.
+void declare_synthesis_keys(ConfigSchema& s) {
+    using namespace keys;
+    using units::Dimension;
+    s.add(text("synthesis.liberty", "sky130hd",
+               "cell library: sky130hd (SkyWater SKY130 high density, typical corner, shipped in pdk/), "
+               "osu018 (Debian's OSU 0.18 um, qflow-tech-osu018), or the path of a .lib or .lib.gz"));
+    s.add(text("synthesis.dont_use", "auto",
+               "cells synthesis must not use: auto (the library's known list, docs/synthesis.md), none, "
+               "or comma-separated cell names with * and ? wildcards"));
+    s.add(choice("synthesis.strategy", {"balanced", "area", "delay", "fast"},
+                 "ABC mapping: balanced (Yosys default), area, delay (buffering and sizing), fast (abc "
+                 "-fast, screening)"));
+    s.add(real("synthesis.clock_period", Dimension::Time, "\"10ns\"", 1e-11, 1e-3,
+               "digital clock period of the in-pixel logic"));
+    s.add(real("synthesis.io_delay", Dimension::Time, "\"0ns\"", 0, 1e-3,
+               "input and output delay outside the block, for STA"));
+    s.add(real("synthesis.output_load", Dimension::Capacitance, "\"10fF\"", 0, 1e-9,
+               "load on every output port"));
+    s.add(real("synthesis.input_transition", Dimension::Time, "\"100ps\"", 1e-13, 1e-8,
+               "nominal input transition for internal-power lookups"));
+    s.add(real("synthesis.yosys_timeout", Dimension::Time, "\"1800s\"", 1, 1e6,
+               "wall-clock limit of one Yosys run"));
+    s.add(real("synthesis.sta_timeout", Dimension::Time, "\"300s\"", 1, 1e6,
+               "wall-clock limit of one OpenSTA run"));
+    s.add(integer("synthesis.power_windows", "400", 1, 1e8,
+                  "triggered windows of the pulse stream simulated at gate level for power and equivalence"));
 }
 
 }  // namespace pixforge::rtl

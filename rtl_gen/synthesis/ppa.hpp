@@ -26,6 +26,7 @@ namespace pixforge::rtl {
 
 struct SynthesisOptions {
     std::filesystem::path liberty;  // resolved: never empty
+    std::string dont_use = "auto";  // cells kept out of synthesis (dont_use.hpp)
     AbcStrategy strategy = AbcStrategy::Balanced;
     double clock_period_s = 10e-9, io_delay_s = 0, output_load_F = 10e-15, input_transition_s = 100e-12;
     double yosys_timeout_s = 1800, sta_timeout_s = 300;
@@ -37,10 +38,13 @@ struct PpaResult {
     bool ok = false;
     std::string failed_stage, error, error_id;  // stage: synthesis, timing, power, equivalence
     std::string rtl_hash, network_hash, template_name, liberty, liberty_hash, strategy, cache_key;
+    std::string library;     // the liberty's library name, e.g. sky130_fd_sc_hd__tt_025C_1v80
+    int dont_use_cells = 0;  // cells of the library kept out of synthesis
     bool cached = false;
     // area
     double area_um2 = 0;
     int cells = 0, flip_flops = 0;
+    int gated_flip_flops = 0, clock_gates = 0;  // flip-flops behind a clock gate, and the gates
     std::map<std::string, int> cell_counts;
     // timing
     double clock_period_s = 0, worst_slack_s = 0, critical_path_s = 0, max_clock_Hz = 0;
@@ -79,8 +83,14 @@ class PpaEvaluator {
     SynthesisOptions options_;
     std::filesystem::path cache_;
     Liberty liberty_;
-    std::filesystem::path tool_liberty_;  // what Yosys and OpenSTA read (never .gz)
+    std::filesystem::path tool_liberty_;   // what OpenSTA reads (never .gz)
+    std::filesystem::path synth_liberty_;  // what Yosys maps to: tool_liberty_ without dont_use_
+    std::vector<std::string> dont_use_;
+    std::string clock_gate_cell_;  // the library's integrated clock gate ("" when it has none)
     std::string driving_cell_;
 };
+
+// [synthesis]: the keys SynthesisOptions::from_config reads.
+void declare_synthesis_keys(ConfigSchema& schema);
 
 }  // namespace pixforge::rtl

@@ -184,11 +184,16 @@ std::string yosys_script(const YosysJob& job) {
             abc += fmt::format(" -script +strash;dretime;&get,-n;&nf,-D,{0};&put;{1}", ps, sized(ps));
             break;
     }
-    std::string s = "read_verilog";
+    std::string s, stat_lib = lib;
+    if (!job.cell_liberty.empty()) {
+        stat_lib = yosys_word(job.cell_liberty, "the cell liberty", false);
+        s += "read_liberty -lib " + stat_lib + "\n";
+    }
+    s += "read_verilog";
     for (const auto& f : job.sources) s += " " + yosys_word(f, "the Verilog source", false);
     s += fmt::format(
         "\nsynth -top {} -flatten\ndfflibmap -liberty {}\n{}\nopt_clean -purge\nstat -liberty {}\n",
-        identifier(job.top, "the top module"), lib, abc, lib);
+        identifier(job.top, "the top module"), lib, abc, stat_lib);
     s += "write_verilog -noattr -noexpr -simple-lhs netlist.v\n";
     return s;
 }
@@ -209,6 +214,10 @@ YosysResult run_yosys(const YosysJob& job, const fs::path& work_dir) {
     YosysJob local = job;
     local.liberty = reachable(job.liberty, work_dir, "yosys_cells.lib",
                               [](const std::string& p) { return first_unfit_for_yosys(p, true) == 0; });
+    if (!job.cell_liberty.empty())
+        local.cell_liberty =
+            reachable(job.cell_liberty, work_dir, "yosys_all_cells.lib",
+                      [](const std::string& p) { return first_unfit_for_yosys(p, false) == 0; });
     // ABC's constraint file: the weakest inverter drives the inputs, every output sees a load.
     std::ofstream(work_dir / "abc.constr")
         << fmt::format("set_driving_cell {}\nset_load {:.6g}\n",

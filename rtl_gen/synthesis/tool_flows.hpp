@@ -28,7 +28,10 @@ std::string strategy_name(AbcStrategy s);
 struct YosysJob {
     std::vector<std::filesystem::path> sources;  // absolute, or relative to the work folder
     std::string top = "pixforge_net";
-    std::filesystem::path liberty;
+    std::filesystem::path liberty;  // what dfflibmap and ABC map to
+    // When set, the whole library: read first as blackboxes for the cells the RTL instantiates
+    // itself (clock gates), and the library of the area report. Empty: `liberty` alone.
+    std::filesystem::path cell_liberty;
     AbcStrategy strategy = AbcStrategy::Balanced;
     double clock_period_s = 10e-9;       // the delay target of the delay strategy
     std::string driving_cell = "INVX1";  // the cell assumed to drive the inputs
