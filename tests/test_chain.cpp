@@ -177,7 +177,6 @@ BOOST_AUTO_TEST_CASE(a_small_fifo_loses_exactly_what_it_cannot_hold) {
     // Results every 1 us, one sent every 2.5 us, room for 2. The expected losses come from an
     // independent recount: a result is kept iff fewer than 2 kept results are still queued
     // (departure after its arrival) when it arrives.
-    delete sc_core::sc_curr_simcontext;  // a fresh kernel, as run_chain makes one
     sc_core::sc_curr_simcontext = new sc_core::sc_simcontext;
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
     std::vector<double> times;
