@@ -13,6 +13,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/config.hpp"
 #include "core/process.hpp"
@@ -198,6 +199,12 @@ BOOST_AUTO_TEST_CASE(sky130_is_the_default_and_its_dont_use_cells_stay_out) {
     BOOST_TEST(r.gate_equals_rtl);
     BOOST_TEST(r.area_um2 > 0.0);
     BOOST_TEST(r.library == lib.name);
+    const nlohmann::json j = r.to_json();  // what synth --json prints
+    BOOST_TEST(j.at("power_uW").at("total").get<double>() == r.total_W * 1e6,
+               boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(j.at("power_uW").at("clock").get<double>() == r.clock_W * 1e6,
+               boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(j.at("library").get<std::string>() == lib.name);
     BOOST_TEST(r.dont_use_cells == static_cast<int>(excluded.size()));
     for (const auto& [cell, n] : r.cell_counts)
         BOOST_TEST(!std::binary_search(excluded.begin(), excluded.end(), cell),

@@ -333,6 +333,12 @@ nlohmann::json PpaResult::to_json() const {
                 {"switching_W", switching_W},
                 {"clock_W", clock_W},
                 {"total_W", total_W},
+                {"power_uW",  // the same figures in the unit a pixel budget is written in
+                 {{"total", total_W * 1e6},
+                  {"clock", clock_W * 1e6},
+                  {"switching", switching_W * 1e6},
+                  {"internal", internal_W * 1e6},
+                  {"leakage", leakage_W * 1e6}}},
                 {"energy_per_inference_J", energy_per_inference_J},
                 {"mean_toggle_rate", mean_toggle_rate},
                 {"power_cycles", power_cycles},
