@@ -300,87 +300,49 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     return winner;
 }
 
+namespace {
+
+// Each field of a result once, with its JSON key, for both directions (result.json in the cache).
+template <typename Result, typename Visit>
+void each_field(Result& r, Visit&& v) {
+    v("ok", r.ok), v("failed_stage", r.failed_stage), v("error", r.error), v("error_id", r.error_id);
+    v("rtl_hash", r.rtl_hash), v("network_hash", r.network_hash), v("template", r.template_name);
+    v("liberty", r.liberty), v("liberty_hash", r.liberty_hash), v("library", r.library);
+    v("dont_use_cells", r.dont_use_cells), v("strategy", r.strategy), v("cache_key", r.cache_key);
+    v("area_um2", r.area_um2), v("cells", r.cells), v("flip_flops", r.flip_flops);
+    v("gated_flip_flops", r.gated_flip_flops), v("clock_gates", r.clock_gates);
+    v("cell_counts", r.cell_counts), v("clock_period_s", r.clock_period_s);
+    v("worst_slack_s", r.worst_slack_s), v("critical_path_s", r.critical_path_s);
+    v("max_clock_Hz", r.max_clock_Hz), v("timing_met", r.timing_met);
+    v("latency_cycles", r.latency_cycles), v("initiation_interval", r.initiation_interval);
+    v("leakage_W", r.leakage_W), v("internal_W", r.internal_W), v("switching_W", r.switching_W);
+    v("clock_W", r.clock_W), v("total_W", r.total_W);
+    v("energy_per_inference_J", r.energy_per_inference_J), v("mean_toggle_rate", r.mean_toggle_rate);
+    v("power_cycles", r.power_cycles), v("simulated_cycles", r.simulated_cycles);
+    v("power_windows", r.power_windows), v("gate_equals_rtl", r.gate_equals_rtl);
+    v("output_mismatches", r.output_mismatches), v("macs", r.macs), v("bops", r.bops);
+    v("parameter_bits", r.parameter_bits), v("yosys_s", r.yosys_s), v("sta_s", r.sta_s);
+    v("power_s", r.power_s), v("total_s", r.total_s), v("work_dir", r.work_dir);
+}
+
+}  // namespace
+
 nlohmann::json PpaResult::to_json() const {
-    using nlohmann::json;
-    return json{{"ok", ok},
-                {"failed_stage", failed_stage},
-                {"error", error},
-                {"error_id", error_id},
-                {"rtl_hash", rtl_hash},
-                {"network_hash", network_hash},
-                {"template", template_name},
-                {"liberty", liberty},
-                {"liberty_hash", liberty_hash},
-                {"library", library},
-                {"dont_use_cells", dont_use_cells},
-                {"strategy", strategy},
-                {"cache_key", cache_key},
-                {"area_um2", area_um2},
-                {"cells", cells},
-                {"flip_flops", flip_flops},
-                {"gated_flip_flops", gated_flip_flops},
-                {"clock_gates", clock_gates},
-                {"cell_counts", cell_counts},
-                {"clock_period_s", clock_period_s},
-                {"worst_slack_s", worst_slack_s},
-                {"critical_path_s", critical_path_s},
-                {"max_clock_Hz", max_clock_Hz},
-                {"timing_met", timing_met},
-                {"latency_cycles", latency_cycles},
-                {"initiation_interval", initiation_interval},
-                {"leakage_W", leakage_W},
-                {"internal_W", internal_W},
-                {"switching_W", switching_W},
-                {"clock_W", clock_W},
-                {"total_W", total_W},
-                {"power_uW",  // the same figures in the unit a pixel budget is written in
-                 {{"total", total_W * 1e6},
-                  {"clock", clock_W * 1e6},
-                  {"switching", switching_W * 1e6},
-                  {"internal", internal_W * 1e6},
-                  {"leakage", leakage_W * 1e6}}},
-                {"energy_per_inference_J", energy_per_inference_J},
-                {"mean_toggle_rate", mean_toggle_rate},
-                {"power_cycles", power_cycles},
-                {"simulated_cycles", simulated_cycles},
-                {"power_windows", power_windows},
-                {"gate_equals_rtl", gate_equals_rtl},
-                {"output_mismatches", output_mismatches},
-                {"macs", macs},
-                {"bops", bops},
-                {"parameter_bits", parameter_bits},
-                {"yosys_s", yosys_s},
-                {"sta_s", sta_s},
-                {"power_s", power_s},
-                {"total_s", total_s},
-                {"work_dir", work_dir}};
+    nlohmann::json j = nlohmann::json::object();
+    each_field(*this, [&j](const char* key, const auto& value) { j[key] = value; });
+    j["power_uW"] = {{"total", total_W * 1e6},  // the same figures in the unit a pixel budget is written in
+                     {"clock", clock_W * 1e6},
+                     {"switching", switching_W * 1e6},
+                     {"internal", internal_W * 1e6},
+                     {"leakage", leakage_W * 1e6}};
+    return j;
 }
 
 PpaResult PpaResult::from_json(const nlohmann::json& j) {
     PpaResult r;
-    auto get = [&](const char* key, auto& field) {
+    each_field(r, [&j](const char* key, auto& field) {
         if (j.contains(key)) j.at(key).get_to(field);
-    };
-    get("ok", r.ok), get("failed_stage", r.failed_stage), get("error", r.error), get("error_id", r.error_id);
-    get("rtl_hash", r.rtl_hash), get("network_hash", r.network_hash), get("template", r.template_name);
-    get("liberty", r.liberty), get("liberty_hash", r.liberty_hash), get("strategy", r.strategy);
-    get("library", r.library), get("dont_use_cells", r.dont_use_cells);
-    get("cache_key", r.cache_key), get("area_um2", r.area_um2), get("cells", r.cells);
-    get("gated_flip_flops", r.gated_flip_flops), get("clock_gates", r.clock_gates);
-    get("flip_flops", r.flip_flops), get("cell_counts", r.cell_counts),
-        get("clock_period_s", r.clock_period_s);
-    get("worst_slack_s", r.worst_slack_s), get("critical_path_s", r.critical_path_s);
-    get("max_clock_Hz", r.max_clock_Hz), get("timing_met", r.timing_met),
-        get("latency_cycles", r.latency_cycles);
-    get("initiation_interval", r.initiation_interval), get("leakage_W", r.leakage_W);
-    get("internal_W", r.internal_W), get("switching_W", r.switching_W), get("clock_W", r.clock_W);
-    get("total_W", r.total_W), get("energy_per_inference_J", r.energy_per_inference_J);
-    get("mean_toggle_rate", r.mean_toggle_rate), get("power_cycles", r.power_cycles);
-    get("simulated_cycles", r.simulated_cycles), get("power_windows", r.power_windows);
-    get("gate_equals_rtl", r.gate_equals_rtl), get("output_mismatches", r.output_mismatches);
-    get("macs", r.macs), get("bops", r.bops), get("parameter_bits", r.parameter_bits);
-    get("yosys_s", r.yosys_s), get("sta_s", r.sta_s), get("power_s", r.power_s), get("total_s", r.total_s);
-    get("work_dir", r.work_dir);
+    });
     return r;
 }
 
