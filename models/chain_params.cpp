@@ -10,25 +10,25 @@ constexpr double kEv = units::kElementaryCharge;
 // Training and test spectra share one set of keys under two prefixes.
 void add_spectrum(ConfigSchema& s, const std::string& prefix, const std::string& kind,
                   const std::string& lines, const std::string& what) {
-    ParamSpec k = keys::choice(prefix + ".kind", {"uniform", "lines", "table", "landau"},
-                               "shape of the " + what + " energy spectrum");
+    using namespace keys;
+    using units::Dimension;
+    ParamSpec k = choice(prefix + ".kind", {"uniform", "lines", "table", "landau"},
+                         "shape of the " + what + " energy spectrum");
     k.default_text = "\"" + kind + "\"";
     s.add(k);
-    s.add(keys::real(prefix + ".min", units::Dimension::Energy, "\"4keV\"", 1e-19, keys::kInf,
-                     "uniform: lowest energy"));
-    s.add(keys::real(prefix + ".max", units::Dimension::Energy, "\"25keV\"", 1e-19, keys::kInf,
-                     "uniform: highest energy"));
-    s.add(keys::list(prefix + ".lines", units::Dimension::Energy, lines, 1e-19, "lines: photon energies"));
-    s.add(keys::list(prefix + ".intensities", units::Dimension::Dimensionless, "[]", 0,
-                     "lines: relative intensities, one per line (empty = equal)"));
-    s.add(keys::list(prefix + ".table_energies", units::Dimension::Energy, "[]", 0,
-                     "table: bin edges of a user spectrum (n+1 values, increasing)"));
-    s.add(keys::list(prefix + ".table_weights", units::Dimension::Dimensionless, "[]", 0,
-                     "table: relative weight of each of the n bins"));
-    s.add(keys::real(prefix + ".landau_mpv", units::Dimension::Energy, "\"82keV\"", 1e-19, keys::kInf,
-                     "landau: most probable deposited energy (MIPs)"));
-    s.add(keys::real(prefix + ".landau_width", units::Dimension::Energy, "\"5.3keV\"", 1e-19, keys::kInf,
-                     "landau: width parameter xi (FWHM ~ 4 xi)"));
+    s.add(real(prefix + ".min", Dimension::Energy, "\"4keV\"", 1e-19, kInf, "uniform: lowest energy"));
+    s.add(real(prefix + ".max", Dimension::Energy, "\"25keV\"", 1e-19, kInf, "uniform: highest energy"));
+    s.add(list(prefix + ".lines", Dimension::Energy, lines, 1e-19, "lines: photon energies"));
+    s.add(list(prefix + ".intensities", Dimension::Dimensionless, "[]", 0,
+               "lines: relative intensities, one per line (empty = equal)"));
+    s.add(list(prefix + ".table_energies", Dimension::Energy, "[]", 0,
+               "table: bin edges of a user spectrum (n+1 values, increasing)"));
+    s.add(list(prefix + ".table_weights", Dimension::Dimensionless, "[]", 0,
+               "table: relative weight of each of the n bins"));
+    s.add(real(prefix + ".landau_mpv", Dimension::Energy, "\"82keV\"", 1e-19, kInf,
+               "landau: most probable deposited energy (MIPs)"));
+    s.add(real(prefix + ".landau_width", Dimension::Energy, "\"5.3keV\"", 1e-19, kInf,
+               "landau: width parameter xi (FWHM ~ 4 xi)"));
 }
 
 SpectrumParams spectrum_from(const Config& c, const std::string& p) {
@@ -185,10 +185,8 @@ void declare_chain_keys(ConfigSchema& s) {
 
     add_spectrum(s, "spectrum", "uniform", "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]",
                  "training and validation");
-
     add_spectrum(s, "test_spectrum", "lines",
                  "[\"6.4keV\", \"8.05keV\", \"12.4keV\", \"17.5keV\", \"22.2keV\"]", "test");
-
     s.add(real("source.rate", Dimension::Rate, "\"2e5/s\"", 1e-3, 1e9, "Poisson photon rate per pixel"));
 
     s.add(real("frontend.feedback_capacitance", Dimension::Capacitance, "\"5fF\"", 1e-17, 1e-9,

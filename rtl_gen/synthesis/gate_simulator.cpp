@@ -26,6 +26,7 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
     std::vector<int> driver(netlist.nets(), -1);   // combinational cell driving each net
     std::vector<int> gate_of(netlist.nets(), -1);  // clock gate driving each net
 
+    // The net on a cell's pin; an unconnected pin reads constant 0.
     auto net_on = [](const NetlistCell& nc, const std::string& pin) {
         auto it = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == pin; });
         return it == nc.pins.end() ? Netlist::kConst0 : it->second;
@@ -57,11 +58,7 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
             state = next_value++, state_inverted = next_value++;
         }
         std::vector<std::uint32_t> operands;
-        for (const auto& p : lc.pins) {
-            auto it = std::find_if(nc.pins.begin(), nc.pins.end(),
-                                   [&](const auto& c) { return c.first == p.name; });
-            operands.push_back(it == nc.pins.end() ? Netlist::kConst0 : it->second);
-        }
+        for (const auto& p : lc.pins) operands.push_back(net_on(nc, p.name));
         if (lc.ff) operands.push_back(state), operands.push_back(state_inverted);
         for (const auto& [pin, net] : nc.pins)
             if (!lc.pin(pin)) unsupported(nc, fmt::format("the library cell has no pin '{}'", pin));
@@ -85,15 +82,13 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
                     cell.inputs.push_back(operands[static_cast<size_t>(v)]);
         if (lc.ff) {
             const FlipFlop& f = *lc.ff;
-            auto clk = std::find_if(nc.pins.begin(), nc.pins.end(),
-                                    [&](const auto& c) { return c.first == f.clocked_on; });
-            const bool on_clock = clk != nc.pins.end() && clk->second == clock_net_;
-            const bool on_gate = clk != nc.pins.end() && gate_of[clk->second] >= 0;
+            const std::uint32_t clk = net_on(nc, f.clocked_on);  // constant 0: neither clock nor gate
+            const bool on_clock = clk == clock_net_, on_gate = gate_of[clk] >= 0;
             if (!on_clock && !on_gate)
                 unsupported(nc, fmt::format("clocked_on \"{}\" is neither the rising clock port '{}' nor a "
                                             "clock gate's output",
                                             f.clocked_on, clock_port));
-            Ff ff{on_gate ? gate_of[clk->second] : -1,
+            Ff ff{gate_of[clk],
                   operands,
                   BooleanFunction(f.next_state, vars, where + " next_state"),
                   {},
