@@ -27,8 +27,14 @@ Config ConfigOptions::load() const {
 }
 
 void TemplateOptions::add_to(CLI::App& command) {
-    command.add_option("-t,--template", kind, "parallel | folded")->capture_default_str();
-    command.add_option("-r,--reuse", reuse, "folded: cycles each multiplier is reused per layer")
+    command
+        .add_option("-t,--template", kind,
+                    "parallel | folded | serial (one multiply-accumulate unit) | streaming (the first layer "
+                    "accumulates samples as they arrive; docs/rtl.md)")
+        ->capture_default_str();
+    command
+        .add_option("-r,--reuse", reuse,
+                    "folded: cycles each multiplier is reused per layer; streaming: cycles per sample")
         ->capture_default_str();
     command.add_option("-p,--pipeline", pipeline, "parallel: register stages per layer (1 or 2)")
         ->capture_default_str();

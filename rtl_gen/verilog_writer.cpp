@@ -10,106 +10,21 @@
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "models/network/fixed_point.hpp"
+#include "rtl_gen/unit_writers.hpp"
 
 namespace pixforge::rtl {
 namespace {
 
-using models::Activation;
 using models::LayerKind;
 using models::QuantizedNetwork;
 using models::QuantLayer;
-
-// A signed constant of `width` bits as its two's-complement pattern.
-std::string constant(std::int64_t v, int width) {
-    const std::uint64_t mask = width >= 64 ? ~0ULL : ((1ULL << width) - 1);
-    return fmt::format("{}'sh{:x}", width, static_cast<std::uint64_t>(v) & mask);
-}
-
-// Extends field `name` of `from` bits to `to` bits, signed or zero-extended.
-std::string extend(const std::string& name, int from, int to, bool is_signed) {
-    if (to == from) return name;
-    const std::string fill = is_signed ? fmt::format("{{{}{{{}[{}]}}}}", to - from, name, from - 1)
-                                       : fmt::format("{{{}{{1'b0}}}}", to - from);
-    return fmt::format("{{{}, {}}}", fill, name);
-}
-
-// x * w as a canonical-signed-digit sum of shifts (at most ceil(bits/2) + 1 nonzero digits), so a
-// hardwired constant costs a few adders instead of a multiplier. Exact: the product fits the
-// operand width, so the modular sums equal it.
-std::string csd_product(const std::string& x, std::int64_t w) {
-    std::string expr;
-    for (int k = 0; w != 0; ++k) {
-        if (w & 1) {
-            const int digit = ((w % 4) + 4) % 4 == 1 ? 1 : -1;
-            const std::string term = k == 0 ? x : fmt::format("({} <<< {})", x, k);
-            expr += expr.empty() ? (digit > 0 ? term : "-" + term) : (digit > 0 ? " + " : " - ") + term;
-            w -= digit;
-        }
-        w /= 2;  // exact: w is even here
-    }
-    return expr;
-}
-
-int bits_for(int n) {  // counter bits for 0 .. n-1
-    int b = 1;
-    while ((1 << b) < n) ++b;
-    return b;
-}
-
-// Index of the input feeding tap `t` of output `o`.
-int input_index(const QuantLayer& l, int o, int t) {
-    if (l.kind == LayerKind::Dense) return t;
-    const int channel = o / l.out_length, pos = o % l.out_length;
-    (void)channel;
-    const int c = t / l.kernel, k = t % l.kernel;
-    return c * l.in_length + pos * l.stride + k;
-}
-
-std::int32_t weight_of(const QuantLayer& l, int o, int t) {
-    if (l.kind == LayerKind::Dense) return l.weights[static_cast<size_t>(o * l.in_features() + t)];
-    const int channel = o / l.out_length;
-    return l.weights[static_cast<size_t>(channel * taps_of(l) + t)];
-}
-
-std::int64_t bias_of(const QuantLayer& l, int o) {
-    return l.bias[static_cast<size_t>(l.kind == LayerKind::Dense ? o : o / l.out_length)];
-}
-
-// Registers loaded only when `enable` holds, on a clock gated by it: they see no clock edge while
-// the pixel waits for a pulse. `body` is the assignments, each indented by 12 spaces.
-std::string gated_registers(const std::string& name, const std::string& enable, const std::string& body) {
-    return fmt::format(
-        "    wire gclk_{0};\n    pixforge_clock_gate cg_{0} (.clk(clk), .en({1}), .gclk(gclk_{0}));\n"
-        "    always @(posedge gclk_{0}) begin\n{2}    end\n",
-        name, enable, body);
-}
-
-// The behavioural integrated clock gate: the enable is latched while clk is low, so the gated clock
-// cannot glitch. Synthesis replaces this file with the library's clock-gate cell (rtl_gen/synthesis).
-std::string clock_gate_module() {
-    return "// pixforge_clock_gate: clock gate, enable latched while clk is low (glitch-free gclk).\n"
-           "module pixforge_clock_gate (\n    input  wire clk,\n    input  wire en,\n    output wire "
-           "gclk\n);\n"
-           "    reg en_latched;\n    /* verilator lint_off LATCH */\n"
-           "    always @(clk or en) if (!clk) en_latched = en;\n    /* verilator lint_on LATCH */\n"
-           "    assign gclk = clk & en_latched;\nendmodule\n";
-}
-
-struct LayerIo {
-    int in_width;  // bits per input value
-    bool in_signed;
-    int out_width;  // bits per output value
-    bool out_signed;
-};
 
 std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int reuse, int pipeline,
                          bool clock_gating, const std::string& net_hash) {
     const int n_in = l.in_features(), n_out = l.out_features(), taps = taps_of(l);
     const int slots = (taps + reuse - 1) / reuse;  // products per output per cycle
     const int shift = l.acc_frac() - l.out_frac;
-    const int aw = l.acc_bits + 2 + std::max(0, -shift);
-    const models::fixed::Range range = io.out_signed ? models::fixed::signed_range(io.out_width)
-                                                     : models::fixed::unsigned_range(io.out_width);
+    const int aw = accumulator_width(l);
     std::string v;
     v += fmt::format(
         "// pixforge_net_layer{}: {} layer of network {}, template reuse {} / pipeline {}\n"
@@ -210,18 +125,8 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
         } else {
             v += fmt::format("    wire signed [AW-1:0] total_{0} = BIAS_{0} + part_{0};\n", o);
         }
-        if (shift > 0)
-            v += fmt::format("    wire signed [AW-1:0] shifted_{0} = (total_{0} + {1}) >>> {2};\n", o,
-                             constant(std::int64_t{1} << (shift - 1), aw), shift);
-        else
-            v += fmt::format("    wire signed [AW-1:0] shifted_{0} = total_{0} <<< {1};\n", o, -shift);
-        v += fmt::format(
-            "    wire [{}:0] y_next_{} = (shifted_{} > {}) ? {}'d{} : (shifted_{} < {}) ? {}'d{} : "
-            "shifted_{}[{}:0];\n",
-            io.out_width - 1, o, o, constant(range.hi, aw), io.out_width,
-            static_cast<std::uint64_t>(range.hi) & ((1ULL << io.out_width) - 1), o, constant(range.lo, aw),
-            io.out_width, static_cast<std::uint64_t>(range.lo) & ((1ULL << io.out_width) - 1), o,
-            io.out_width - 1);
+        v += rescale(fmt::format("total_{}", o), fmt::format("y_next_{}", o), aw, shift, io.out_width,
+                     io.out_signed);
         v += fmt::format("    reg [{}:0] y_{};\n    assign out_data[{}:{}] = y_{};\n", io.out_width - 1, o,
                          (o + 1) * io.out_width - 1, o * io.out_width, o);
     }
@@ -281,7 +186,13 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
     return v;
 }
 
-std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& io, int samples,
+// A unit of the top's chain: a module with a layer's ports and the width of its out_data.
+struct Unit {
+    std::string module, instance;
+    int out_bits;
+};
+
+std::string top_module(const QuantizedNetwork& net, const std::vector<Unit>& units, int samples,
                        bool clock_gating) {
     const auto& in = net.input;
     const int b = in.adc_bits, fw = b + 1, nf = in.length;
@@ -294,8 +205,7 @@ std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& 
          "output wire in_ready,\n";
     v += fmt::format("    input  wire [{}:0] in_samples,\n", samples * b - 1);
     v += "    output wire out_valid,\n    input  wire out_ready,\n";
-    v += fmt::format("    output wire [{}:0] out_data\n);\n",
-                     net.layers.back().out_features() * io.back().out_width - 1);
+    v += fmt::format("    output wire [{}:0] out_data\n);\n", units.back().out_bits - 1);
     // Baseline: round half up of the mean of 2^k samples, or the pedestal.
     const int k = in.baseline_log2;
     if (k > 0) {
@@ -328,10 +238,10 @@ std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& 
     if (!gaps.empty()) v += fmt::format("    wire unused_samples = ^{{{}}};\n", fmt::join(gaps, ", "));
     std::reverse(features.begin(), features.end());
     v += fmt::format("    reg [{}:0] x_data;\n    reg x_valid;\n", nf * fw - 1);
-    const size_t last = net.layers.size() - 1;
-    for (size_t l = 0; l < net.layers.size(); ++l)
+    const size_t last = units.size() - 1;
+    for (size_t l = 0; l < units.size(); ++l)
         v += fmt::format("    wire l{0}_in_ready, l{0}_out_valid;\n    wire [{1}:0] l{0}_out_data;\n", l,
-                         net.layers[l].out_features() * io[l].out_width - 1);
+                         units[l].out_bits - 1);
     v += "    wire x_free = !x_valid || l0_in_ready;\n    assign in_ready = x_free;\n";
     v += "    always @(posedge clk) begin\n        if (rst) x_valid <= 1'b0;\n"
          "        else if (in_valid && x_free) x_valid <= 1'b1;\n        else if (l0_in_ready) x_valid <= "
@@ -342,15 +252,14 @@ std::string top_module(const QuantizedNetwork& net, const std::vector<LayerIo>& 
     else
         v += fmt::format("    always @(posedge clk) if (in_valid && x_free) x_data <= {{{}}};\n",
                          fmt::join(features, ", "));
-    for (size_t l = 0; l < net.layers.size(); ++l) {
+    for (size_t l = 0; l < units.size(); ++l) {
         const std::string up_valid = l == 0 ? "x_valid" : fmt::format("l{}_out_valid", l - 1);
         const std::string up_data = l == 0 ? "x_data" : fmt::format("l{}_out_data", l - 1);
         const std::string down_ready = l == last ? "out_ready" : fmt::format("l{}_in_ready", l + 1);
         v += fmt::format(
-            "    pixforge_net_layer{0} layer{0} (.clk(clk), .rst(rst), .in_valid({1}), "
-            ".in_ready(l{0}_in_ready), "
+            "    {4} {5} (.clk(clk), .rst(rst), .in_valid({1}), .in_ready(l{0}_in_ready), "
             ".in_data({2}), .out_valid(l{0}_out_valid), .out_ready({3}), .out_data(l{0}_out_data));\n",
-            l, up_valid, up_data, down_ready);
+            l, up_valid, up_data, down_ready, units[l].module, units[l].instance);
     }
     v += fmt::format(
         "    assign out_valid = l{0}_out_valid;\n    assign out_data = l{0}_out_data;\nendmodule\n", last);
@@ -397,26 +306,45 @@ GeneratedRtl generate_verilog(const QuantizedNetwork& net, const HardwareTemplat
     rtl.timing = timing_of(net, t);
     rtl.network_hash = net.content_hash();
     rtl.template_name = t.name();
-    rtl.samples = std::max(net.input.first + net.input.length, 1 << net.input.baseline_log2);
+    rtl.samples = window_samples(net);
     rtl.sample_bits = net.input.adc_bits;
-    std::vector<LayerIo> io;
-    int in_width = net.input_bits();
-    bool in_signed = true;
-    for (const auto& l : net.layers) {
-        const bool out_signed = l.activation == Activation::None;
-        io.push_back({in_width, in_signed, l.out_bits, out_signed});
-        if (l.acc_bits + 2 > 62)
-            throw PixError("RTL-002", "an accumulator wider than 60 bits cannot be generated");
-        in_width = l.out_bits;
-        in_signed = out_signed;
+    const std::vector<LayerIo> io = layer_io(net);
+    const int out_bits = net.layers.back().out_features() * io.back().out_width;
+    std::vector<Unit> units;
+    switch (t.kind) {
+        case TemplateKind::Parallel:
+        case TemplateKind::Folded:
+            for (size_t l = 0; l < net.layers.size(); ++l) {
+                rtl.files.push_back(
+                    {fmt::format("pixforge_net_layer{}.v", l),
+                     layer_module(net.layers[l], static_cast<int>(l), io[l], rtl.timing.reuse[l],
+                                  t.kind == TemplateKind::Parallel ? t.pipeline : 1, t.clock_gating,
+                                  rtl.network_hash)});
+                units.push_back({fmt::format("pixforge_net_layer{}", l), fmt::format("layer{}", l),
+                                 net.layers[l].out_features() * io[l].out_width});
+            }
+            break;
+        case TemplateKind::Serial:
+            rtl.files.push_back({"pixforge_net_serial.v",
+                                 serial_unit_module(net, io, 0, t.clock_gating, "pixforge_net_serial")});
+            units.push_back({"pixforge_net_serial", "serial", out_bits});
+            break;
+        case TemplateKind::Streaming:
+            rtl.files.push_back(
+                {"pixforge_stream_layer0.v", stream_layer0_module(net, io, t.reuse, t.clock_gating)});
+            if (net.layers.size() > 1)
+                rtl.files.push_back({"pixforge_stream_tail.v",
+                                     serial_unit_module(net, io, 1, t.clock_gating, "pixforge_stream_tail")});
+            rtl.files.push_back({"pixforge_stream_net.v", stream_net_module(net, io)});
+            rtl.files.push_back({"pixforge_net.v", stream_window_module(net, t.reuse)});
+            break;
     }
-    for (size_t l = 0; l < net.layers.size(); ++l)
-        rtl.files.push_back({fmt::format("pixforge_net_layer{}.v", l),
-                             layer_module(net.layers[l], static_cast<int>(l), io[l], rtl.timing.reuse[l],
-                                          t.kind == TemplateKind::Parallel ? t.pipeline : 1, t.clock_gating,
-                                          rtl.network_hash)});
-    if (t.clock_gating) rtl.files.push_back({kClockGateFile, clock_gate_module()});
-    rtl.files.push_back({"pixforge_net.v", top_module(net, io, rtl.samples, t.clock_gating)});
+    // The clock gate just before the top, which comes last.
+    if (t.clock_gating)
+        rtl.files.insert(units.empty() ? rtl.files.end() - 1 : rtl.files.end(),
+                         {kClockGateFile, clock_gate_module()});
+    if (!units.empty())
+        rtl.files.push_back({"pixforge_net.v", top_module(net, units, rtl.samples, t.clock_gating)});
     rtl.outputs = net.layers.back().out_features();
     rtl.output_bits = net.layers.back().out_bits;
     return rtl;

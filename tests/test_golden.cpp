@@ -139,12 +139,17 @@ BOOST_AUTO_TEST_CASE(the_verilog_of_a_small_network_per_template_is_as_committed
     shape.hidden = {4};
     shape.weight_bits = 5, shape.activation_bits = 6;
     const models::QuantizedNetwork net = models::random_network(shape, 5, 8);
+    models::QuantizedNetwork late = net;  // reads samples [4, 12) after the baseline: streaming
+    late.input.first = 4;
     for (const auto& [name, hw] : std::vector<std::pair<std::string, rtl::HardwareTemplate>>{
              {"parallel_p1", rtl::parse_template("parallel", 1, 1)},
              {"parallel_p2", rtl::parse_template("parallel", 1, 2)},
              {"folded_r2", rtl::parse_template("folded", 2, 1)},
-             {"folded_r2_cg", rtl::parse_template("folded", 2, 1, true)}}) {
-        const rtl::GeneratedRtl rtl = rtl::generate_verilog(net, hw);
+             {"folded_r2_cg", rtl::parse_template("folded", 2, 1, true)},
+             {"serial", rtl::parse_template("serial", 1, 1)},
+             {"streaming_r2_cg", rtl::parse_template("streaming", 2, 1, true)}}) {
+        const rtl::GeneratedRtl rtl =
+            rtl::generate_verilog(hw.kind == rtl::TemplateKind::Streaming ? late : net, hw);
         std::string text;
         for (const auto& f : rtl.files) text += "// ---- " + f.name + "\n" + f.text;
         const std::string diff =

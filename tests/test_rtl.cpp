@@ -76,6 +76,19 @@ const std::vector<HardwareTemplate> kTemplates = {
     parse_template("parallel", 1, 1), parse_template("parallel", 1, 2), parse_template("folded", 3, 1),
     parse_template("parallel", 1, 2, true), parse_template("folded", 3, 1, true)};
 
+// The serial and streaming templates, on networks that read samples [4, 20) after a 4-sample
+// baseline (the streaming template needs the baseline before the network's first sample).
+const std::vector<HardwareTemplate> kSequentialTemplates = {
+    parse_template("serial", 1, 1), parse_template("streaming", 1, 1), parse_template("streaming", 3, 1),
+    parse_template("serial", 1, 1, true), parse_template("streaming", 2, 1, true)};
+
+models::QuantizedNetwork late_window_network(const models::NetShape& shape, std::uint64_t seed) {
+    auto net = models::random_network(shape, seed, 16);
+    net.input.first = 4;
+    net.validate("test network");
+    return net;
+}
+
 std::size_t mismatches(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
     if (a.size() != b.size()) return std::max(a.size(), b.size());
     std::size_t bad = 0;
@@ -180,11 +193,44 @@ BOOST_AUTO_TEST_CASE(every_template_equals_the_integer_reference) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure) {
-    const auto net = models::random_network(kShapes[1], 11);
+BOOST_AUTO_TEST_CASE(serial_and_streaming_templates_equal_the_integer_reference) {
+    require_icarus();
     const auto& w = vectors();
-    for (const auto& t : {parse_template("parallel", 1, 2), parse_template("folded", 4, 1),
-                          parse_template("parallel", 1, 1), parse_template("folded", 4, 1, true)}) {
+    for (size_t s = 0; s < kShapes.size(); ++s) {
+        const auto net = late_window_network(kShapes[s], 30 + s);
+        const auto expected = reference(net, w);
+        for (const auto& t : kSequentialTemplates) {
+            const GeneratedRtl rtl = generate_verilog(net, t);
+            Candidate c(builder().build(rtl).library);
+            c.reset();
+            const std::size_t bad = mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), expected);
+            BOOST_TEST_MESSAGE(describe_layers(net)
+                               << ", " << t.name() << ": " << bad << " mismatches, " << rtl.timing.multipliers
+                               << " multipliers, latency " << rtl.timing.latency);
+            BOOST_TEST(bad == 0u, describe_layers(net) << " " << t.name());
+            const std::size_t icarus_bad = mismatches(icarus_outputs(rtl, w), expected);
+            BOOST_TEST(icarus_bad == 0u, "Icarus " << describe_layers(net) << " " << t.name());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_streaming_template_refuses_a_baseline_after_the_first_sample) {
+    const auto net = models::random_network(kShapes[0], 12);  // reads samples from 0, baseline 0-3
+    BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("streaming", 1, 1)); }) ==
+               "RTL-002");
+    BOOST_TEST(test::error_id([] { parse_template("serial", 2, 1); }) == "RTL-001");
+    BOOST_TEST(test::error_id([] { parse_template("streaming", 1, 2); }) == "RTL-001");
+    BOOST_TEST(parse_template_name("streaming_r2_cg").name() == "streaming_r2_cg");
+    BOOST_TEST(parse_template_name("serial").name() == "serial");
+}
+
+BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure) {
+    const auto net = late_window_network(kShapes[1], 11);
+    const auto& w = vectors();
+    for (const auto& t :
+         {parse_template("parallel", 1, 2), parse_template("folded", 4, 1), parse_template("parallel", 1, 1),
+          parse_template("folded", 4, 1, true), parse_template("serial", 1, 1),
+          parse_template("streaming", 1, 1), parse_template("streaming", 3, 1, true)}) {
         const GeneratedRtl rtl = generate_verilog(net, t);
         Candidate c(builder().build(rtl).library);
         // Latency: one input after reset, cycles until its result shows.
@@ -200,7 +246,7 @@ BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure
         // Interval: cycles between accepted inputs in a continuous stream.
         c.reset();
         std::vector<int> accepted;
-        for (int cycle = 0, sent = 0; cycle < 200; ++cycle)
+        for (int cycle = 0, sent = 0; cycle < 20000 && accepted.size() < 12; ++cycle)
             if (c.step(true, w.data() + static_cast<size_t>(sent % 100) * kWindow, true).in_ready) {
                 accepted.push_back(cycle);
                 ++sent;

@@ -81,8 +81,8 @@ TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<dou
         std::vector<std::string> widths(static_cast<size_t>(layers), std::to_string(width));
         d.overrides.push_back(fmt::format("network.hidden=[{}]", fmt::join(widths, ", ")));
     }
-    d.hardware = rtl::parse_template(kind, kind == "folded" ? reuse : 1, kind == "parallel" ? pipeline : 1,
-                                     clock_gating);
+    d.hardware = rtl::parse_template(kind, kind == "folded" || kind == "streaming" ? reuse : 1,
+                                     kind == "parallel" ? pipeline : 1, clock_gating);
     d.description = space.describe(u);
     return d;
 }

@@ -77,8 +77,8 @@ module pixforge_net_layer0 (
     localparam signed [AW-1:0] BIAS_0 = 20'shfff3f;
     reg signed [AW-1:0] acc_0;
     wire signed [AW-1:0] total_0 = ((count == 1'd0) ? BIAS_0 : acc_0) + part_0;
-    wire signed [AW-1:0] shifted_0 = (total_0 + 20'sh100) >>> 9;
-    wire [5:0] y_next_0 = (shifted_0 > 20'sh3f) ? 6'd63 : (shifted_0 < 20'sh0) ? 6'd0 : shifted_0[5:0];
+    wire signed [19:0] y_next_0_shifted = (total_0 + 20'sh100) >>> 9;
+    wire [5:0] y_next_0 = (y_next_0_shifted > 20'sh3f) ? 6'd63 : (y_next_0_shifted < 20'sh0) ? 6'd0 : y_next_0_shifted[5:0];
     reg [5:0] y_0;
     assign out_data[5:0] = y_0;
     reg signed [4:0] w_1_0;
@@ -125,8 +125,8 @@ module pixforge_net_layer0 (
     localparam signed [AW-1:0] BIAS_1 = 20'shffebf;
     reg signed [AW-1:0] acc_1;
     wire signed [AW-1:0] total_1 = ((count == 1'd0) ? BIAS_1 : acc_1) + part_1;
-    wire signed [AW-1:0] shifted_1 = (total_1 + 20'sh100) >>> 9;
-    wire [5:0] y_next_1 = (shifted_1 > 20'sh3f) ? 6'd63 : (shifted_1 < 20'sh0) ? 6'd0 : shifted_1[5:0];
+    wire signed [19:0] y_next_1_shifted = (total_1 + 20'sh100) >>> 9;
+    wire [5:0] y_next_1 = (y_next_1_shifted > 20'sh3f) ? 6'd63 : (y_next_1_shifted < 20'sh0) ? 6'd0 : y_next_1_shifted[5:0];
     reg [5:0] y_1;
     assign out_data[11:6] = y_1;
     reg signed [4:0] w_2_0;
@@ -173,8 +173,8 @@ module pixforge_net_layer0 (
     localparam signed [AW-1:0] BIAS_2 = 20'shffcdb;
     reg signed [AW-1:0] acc_2;
     wire signed [AW-1:0] total_2 = ((count == 1'd0) ? BIAS_2 : acc_2) + part_2;
-    wire signed [AW-1:0] shifted_2 = (total_2 + 20'sh100) >>> 9;
-    wire [5:0] y_next_2 = (shifted_2 > 20'sh3f) ? 6'd63 : (shifted_2 < 20'sh0) ? 6'd0 : shifted_2[5:0];
+    wire signed [19:0] y_next_2_shifted = (total_2 + 20'sh100) >>> 9;
+    wire [5:0] y_next_2 = (y_next_2_shifted > 20'sh3f) ? 6'd63 : (y_next_2_shifted < 20'sh0) ? 6'd0 : y_next_2_shifted[5:0];
     reg [5:0] y_2;
     assign out_data[17:12] = y_2;
     reg signed [4:0] w_3_0;
@@ -221,8 +221,8 @@ module pixforge_net_layer0 (
     localparam signed [AW-1:0] BIAS_3 = 20'sh2ed;
     reg signed [AW-1:0] acc_3;
     wire signed [AW-1:0] total_3 = ((count == 1'd0) ? BIAS_3 : acc_3) + part_3;
-    wire signed [AW-1:0] shifted_3 = (total_3 + 20'sh100) >>> 9;
-    wire [5:0] y_next_3 = (shifted_3 > 20'sh3f) ? 6'd63 : (shifted_3 < 20'sh0) ? 6'd0 : shifted_3[5:0];
+    wire signed [19:0] y_next_3_shifted = (total_3 + 20'sh100) >>> 9;
+    wire [5:0] y_next_3 = (y_next_3_shifted > 20'sh3f) ? 6'd63 : (y_next_3_shifted < 20'sh0) ? 6'd0 : y_next_3_shifted[5:0];
     reg [5:0] y_3;
     assign out_data[23:18] = y_3;
     reg y_valid;
@@ -308,8 +308,8 @@ module pixforge_net_layer1 (
     localparam signed [AW-1:0] BIAS_0 = 19'sh7fedd;
     reg signed [AW-1:0] acc_0;
     wire signed [AW-1:0] total_0 = ((count == 1'd0) ? BIAS_0 : acc_0) + part_0;
-    wire signed [AW-1:0] shifted_0 = total_0 <<< 5;
-    wire [15:0] y_next_0 = (shifted_0 > 19'sh7fff) ? 16'd32767 : (shifted_0 < 19'sh78000) ? 16'd32768 : shifted_0[15:0];
+    wire signed [18:0] y_next_0_shifted = total_0 <<< 5;
+    wire [15:0] y_next_0 = (y_next_0_shifted > 19'sh7fff) ? 16'd32767 : (y_next_0_shifted < 19'sh78000) ? 16'd32768 : y_next_0_shifted[15:0];
     reg [15:0] y_0;
     assign out_data[15:0] = y_0;
     reg signed [4:0] w_1_0;
@@ -336,8 +336,8 @@ module pixforge_net_layer1 (
     localparam signed [AW-1:0] BIAS_1 = 19'sh5f;
     reg signed [AW-1:0] acc_1;
     wire signed [AW-1:0] total_1 = ((count == 1'd0) ? BIAS_1 : acc_1) + part_1;
-    wire signed [AW-1:0] shifted_1 = total_1 <<< 5;
-    wire [15:0] y_next_1 = (shifted_1 > 19'sh7fff) ? 16'd32767 : (shifted_1 < 19'sh78000) ? 16'd32768 : shifted_1[15:0];
+    wire signed [18:0] y_next_1_shifted = total_1 <<< 5;
+    wire [15:0] y_next_1 = (y_next_1_shifted > 19'sh7fff) ? 16'd32767 : (y_next_1_shifted < 19'sh78000) ? 16'd32768 : y_next_1_shifted[15:0];
     reg [15:0] y_1;
     assign out_data[31:16] = y_1;
     reg signed [4:0] w_2_0;
@@ -364,8 +364,8 @@ module pixforge_net_layer1 (
     localparam signed [AW-1:0] BIAS_2 = 19'shb4;
     reg signed [AW-1:0] acc_2;
     wire signed [AW-1:0] total_2 = ((count == 1'd0) ? BIAS_2 : acc_2) + part_2;
-    wire signed [AW-1:0] shifted_2 = total_2 <<< 5;
-    wire [15:0] y_next_2 = (shifted_2 > 19'sh7fff) ? 16'd32767 : (shifted_2 < 19'sh78000) ? 16'd32768 : shifted_2[15:0];
+    wire signed [18:0] y_next_2_shifted = total_2 <<< 5;
+    wire [15:0] y_next_2 = (y_next_2_shifted > 19'sh7fff) ? 16'd32767 : (y_next_2_shifted < 19'sh78000) ? 16'd32768 : y_next_2_shifted[15:0];
     reg [15:0] y_2;
     assign out_data[47:32] = y_2;
     reg y_valid;

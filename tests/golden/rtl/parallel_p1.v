@@ -43,8 +43,8 @@ module pixforge_net_layer0 (
     wire signed [AW-1:0] part_0 = {{4{p_0_0[15]}}, p_0_0} + {{4{p_0_1[15]}}, p_0_1} + {{4{p_0_2[15]}}, p_0_2} + {{4{p_0_3[15]}}, p_0_3} + {{4{p_0_4[15]}}, p_0_4} + {{4{p_0_5[15]}}, p_0_5} + {{4{p_0_6[15]}}, p_0_6} + {{4{p_0_7[15]}}, p_0_7};
     localparam signed [AW-1:0] BIAS_0 = 20'shfff3f;
     wire signed [AW-1:0] total_0 = BIAS_0 + part_0;
-    wire signed [AW-1:0] shifted_0 = (total_0 + 20'sh100) >>> 9;
-    wire [5:0] y_next_0 = (shifted_0 > 20'sh3f) ? 6'd63 : (shifted_0 < 20'sh0) ? 6'd0 : shifted_0[5:0];
+    wire signed [19:0] y_next_0_shifted = (total_0 + 20'sh100) >>> 9;
+    wire [5:0] y_next_0 = (y_next_0_shifted > 20'sh3f) ? 6'd63 : (y_next_0_shifted < 20'sh0) ? 6'd0 : y_next_0_shifted[5:0];
     reg [5:0] y_0;
     assign out_data[5:0] = y_0;
     wire signed [PW-1:0] p_1_0 = -x_0 - (x_0 <<< 2);  // x_0 * -5
@@ -58,8 +58,8 @@ module pixforge_net_layer0 (
     wire signed [AW-1:0] part_1 = {{4{p_1_0[15]}}, p_1_0} + {{4{p_1_1[15]}}, p_1_1} + {{4{p_1_2[15]}}, p_1_2} + {{4{p_1_3[15]}}, p_1_3} + {{4{p_1_4[15]}}, p_1_4} + {{4{p_1_5[15]}}, p_1_5} + {{4{p_1_6[15]}}, p_1_6} + {{4{p_1_7[15]}}, p_1_7};
     localparam signed [AW-1:0] BIAS_1 = 20'shffebf;
     wire signed [AW-1:0] total_1 = BIAS_1 + part_1;
-    wire signed [AW-1:0] shifted_1 = (total_1 + 20'sh100) >>> 9;
-    wire [5:0] y_next_1 = (shifted_1 > 20'sh3f) ? 6'd63 : (shifted_1 < 20'sh0) ? 6'd0 : shifted_1[5:0];
+    wire signed [19:0] y_next_1_shifted = (total_1 + 20'sh100) >>> 9;
+    wire [5:0] y_next_1 = (y_next_1_shifted > 20'sh3f) ? 6'd63 : (y_next_1_shifted < 20'sh0) ? 6'd0 : y_next_1_shifted[5:0];
     reg [5:0] y_1;
     assign out_data[11:6] = y_1;
     wire signed [PW-1:0] p_2_0 = -x_0 - (x_0 <<< 2) + (x_0 <<< 4);  // x_0 * 11
@@ -73,8 +73,8 @@ module pixforge_net_layer0 (
     wire signed [AW-1:0] part_2 = {{4{p_2_0[15]}}, p_2_0} + {{4{p_2_1[15]}}, p_2_1} + {{4{p_2_2[15]}}, p_2_2} + {{4{p_2_3[15]}}, p_2_3} + {{4{p_2_4[15]}}, p_2_4} + {{4{p_2_5[15]}}, p_2_5} + {{4{p_2_6[15]}}, p_2_6} + {{4{p_2_7[15]}}, p_2_7};
     localparam signed [AW-1:0] BIAS_2 = 20'shffcdb;
     wire signed [AW-1:0] total_2 = BIAS_2 + part_2;
-    wire signed [AW-1:0] shifted_2 = (total_2 + 20'sh100) >>> 9;
-    wire [5:0] y_next_2 = (shifted_2 > 20'sh3f) ? 6'd63 : (shifted_2 < 20'sh0) ? 6'd0 : shifted_2[5:0];
+    wire signed [19:0] y_next_2_shifted = (total_2 + 20'sh100) >>> 9;
+    wire [5:0] y_next_2 = (y_next_2_shifted > 20'sh3f) ? 6'd63 : (y_next_2_shifted < 20'sh0) ? 6'd0 : y_next_2_shifted[5:0];
     reg [5:0] y_2;
     assign out_data[17:12] = y_2;
     wire signed [PW-1:0] p_3_0 = -x_0 + (x_0 <<< 2) - (x_0 <<< 4);  // x_0 * -13
@@ -88,8 +88,8 @@ module pixforge_net_layer0 (
     wire signed [AW-1:0] part_3 = {{4{p_3_0[15]}}, p_3_0} + {{4{p_3_1[15]}}, p_3_1} + {{4{p_3_2[15]}}, p_3_2} + {{4{p_3_3[15]}}, p_3_3} + {{4{p_3_4[15]}}, p_3_4} + {{4{p_3_5[15]}}, p_3_5} + {{4{p_3_6[15]}}, p_3_6} + {{4{p_3_7[15]}}, p_3_7};
     localparam signed [AW-1:0] BIAS_3 = 20'sh2ed;
     wire signed [AW-1:0] total_3 = BIAS_3 + part_3;
-    wire signed [AW-1:0] shifted_3 = (total_3 + 20'sh100) >>> 9;
-    wire [5:0] y_next_3 = (shifted_3 > 20'sh3f) ? 6'd63 : (shifted_3 < 20'sh0) ? 6'd0 : shifted_3[5:0];
+    wire signed [19:0] y_next_3_shifted = (total_3 + 20'sh100) >>> 9;
+    wire [5:0] y_next_3 = (y_next_3_shifted > 20'sh3f) ? 6'd63 : (y_next_3_shifted < 20'sh0) ? 6'd0 : y_next_3_shifted[5:0];
     reg [5:0] y_3;
     assign out_data[23:18] = y_3;
     reg y_valid;
@@ -146,8 +146,8 @@ module pixforge_net_layer1 (
     wire signed [AW-1:0] part_0 = {{7{p_0_0[11]}}, p_0_0} + {{7{p_0_1[11]}}, p_0_1} + {{7{p_0_2[11]}}, p_0_2} + {{7{p_0_3[11]}}, p_0_3};
     localparam signed [AW-1:0] BIAS_0 = 19'sh7fedd;
     wire signed [AW-1:0] total_0 = BIAS_0 + part_0;
-    wire signed [AW-1:0] shifted_0 = total_0 <<< 5;
-    wire [15:0] y_next_0 = (shifted_0 > 19'sh7fff) ? 16'd32767 : (shifted_0 < 19'sh78000) ? 16'd32768 : shifted_0[15:0];
+    wire signed [18:0] y_next_0_shifted = total_0 <<< 5;
+    wire [15:0] y_next_0 = (y_next_0_shifted > 19'sh7fff) ? 16'd32767 : (y_next_0_shifted < 19'sh78000) ? 16'd32768 : y_next_0_shifted[15:0];
     reg [15:0] y_0;
     assign out_data[15:0] = y_0;
     wire signed [PW-1:0] p_1_0 = -(x_0 <<< 1) + (x_0 <<< 4);  // x_0 * 14
@@ -157,8 +157,8 @@ module pixforge_net_layer1 (
     wire signed [AW-1:0] part_1 = {{7{p_1_0[11]}}, p_1_0} + {{7{p_1_1[11]}}, p_1_1} + {{7{p_1_2[11]}}, p_1_2} + {{7{p_1_3[11]}}, p_1_3};
     localparam signed [AW-1:0] BIAS_1 = 19'sh5f;
     wire signed [AW-1:0] total_1 = BIAS_1 + part_1;
-    wire signed [AW-1:0] shifted_1 = total_1 <<< 5;
-    wire [15:0] y_next_1 = (shifted_1 > 19'sh7fff) ? 16'd32767 : (shifted_1 < 19'sh78000) ? 16'd32768 : shifted_1[15:0];
+    wire signed [18:0] y_next_1_shifted = total_1 <<< 5;
+    wire [15:0] y_next_1 = (y_next_1_shifted > 19'sh7fff) ? 16'd32767 : (y_next_1_shifted < 19'sh78000) ? 16'd32768 : y_next_1_shifted[15:0];
     reg [15:0] y_1;
     assign out_data[31:16] = y_1;
     wire signed [PW-1:0] p_2_0 = -(x_0 <<< 2) + (x_0 <<< 4);  // x_0 * 12
@@ -168,8 +168,8 @@ module pixforge_net_layer1 (
     wire signed [AW-1:0] part_2 = {{7{p_2_0[11]}}, p_2_0} + {{7{p_2_1[11]}}, p_2_1} + {{7{p_2_2[11]}}, p_2_2} + {{7{p_2_3[11]}}, p_2_3};
     localparam signed [AW-1:0] BIAS_2 = 19'shb4;
     wire signed [AW-1:0] total_2 = BIAS_2 + part_2;
-    wire signed [AW-1:0] shifted_2 = total_2 <<< 5;
-    wire [15:0] y_next_2 = (shifted_2 > 19'sh7fff) ? 16'd32767 : (shifted_2 < 19'sh78000) ? 16'd32768 : shifted_2[15:0];
+    wire signed [18:0] y_next_2_shifted = total_2 <<< 5;
+    wire [15:0] y_next_2 = (y_next_2_shifted > 19'sh7fff) ? 16'd32767 : (y_next_2_shifted < 19'sh78000) ? 16'd32768 : y_next_2_shifted[15:0];
     reg [15:0] y_2;
     assign out_data[47:32] = y_2;
     reg y_valid;
