@@ -8,7 +8,7 @@
 
 namespace pixforge::rtl {
 
-Candidate::Candidate(const std::filesystem::path& library) {
+CandidateLibrary::CandidateLibrary(const std::filesystem::path& library, bool pixel_block) {
     handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_)
         throw PixError("RTL-020",
@@ -19,28 +19,33 @@ Candidate::Candidate(const std::filesystem::path& library) {
         throw PixError("RTL-020",
                        library.string() + ": not a pixforge candidate (no pixforge_candidate_api)");
     api_ = entry();
-    if (api_->abi_version != 1)
+    if (api_->abi_version != 2)
         throw PixError("RTL-020", library.string() + ": candidate ABI version mismatch; rebuild it");
+    if (pixel_block ? api_->step_pixel == nullptr : api_->step == nullptr)
+        throw PixError("RTL-020",
+                       fmt::format("{}: expected a {} candidate, the library holds the other kind",
+                                   library.string(), pixel_block ? "pixel-block" : "window-level"));
     model_ = api_->create();
 }
 
-Candidate::~Candidate() {
+CandidateLibrary::~CandidateLibrary() {
     if (model_) api_->destroy(model_);
     // The library stays loaded: Verilator's runtime registers static state we must not unmap.
 }
 
 void Candidate::reset() {
-    std::vector<std::uint16_t> zeros(static_cast<size_t>(api_->samples), 0);
-    std::vector<std::int64_t> out(static_cast<size_t>(api_->outputs));
+    std::vector<std::uint16_t> zeros(static_cast<size_t>(lib_.api().samples), 0);
+    std::vector<std::int64_t> out(static_cast<size_t>(lib_.api().outputs));
     int in_ready = 0, out_valid = 0;
-    for (int i = 0; i < 2; ++i) api_->step(model_, 1, 0, zeros.data(), 0, &in_ready, &out_valid, out.data());
+    for (int i = 0; i < 2; ++i)
+        lib_.api().step(lib_.model(), 1, 0, zeros.data(), 0, &in_ready, &out_valid, out.data());
 }
 
 Candidate::Cycle Candidate::step(bool in_valid, const std::uint16_t* samples, bool out_ready) {
     Cycle c;
-    c.outputs.resize(static_cast<size_t>(api_->outputs));
+    c.outputs.resize(static_cast<size_t>(lib_.api().outputs));
     int in_ready = 0, out_valid = 0;
-    api_->step(model_, 0, in_valid, samples, out_ready, &in_ready, &out_valid, c.outputs.data());
+    lib_.api().step(lib_.model(), 0, in_valid, samples, out_ready, &in_ready, &out_valid, c.outputs.data());
     c.in_ready = in_ready;
     c.out_valid = out_valid;
     return c;
@@ -49,15 +54,15 @@ Candidate::Cycle Candidate::step(bool in_valid, const std::uint16_t* samples, bo
 std::vector<std::int64_t> Candidate::run_batch(const std::uint16_t* windows, std::size_t count, int window,
                                                std::uint64_t* cycles) {
     std::vector<std::int64_t> results;
-    results.reserve(count * static_cast<size_t>(api_->outputs));
-    std::vector<std::int64_t> out(static_cast<size_t>(api_->outputs));
+    results.reserve(count * static_cast<size_t>(lib_.api().outputs));
+    std::vector<std::int64_t> out(static_cast<size_t>(lib_.api().outputs));
     std::size_t sent = 0;
     std::uint64_t n = 0;
     int in_ready = 0, out_valid = 0;
-    while (results.size() < count * static_cast<size_t>(api_->outputs)) {
+    while (results.size() < count * static_cast<size_t>(lib_.api().outputs)) {
         const bool valid = sent < count;
         const std::uint16_t* w = windows + (valid ? sent : 0) * static_cast<size_t>(window);
-        api_->step(model_, 0, valid, w, 1, &in_ready, &out_valid, out.data());
+        lib_.api().step(lib_.model(), 0, valid, w, 1, &in_ready, &out_valid, out.data());
         ++n;
         if (valid && in_ready) ++sent;
         if (out_valid) results.insert(results.end(), out.begin(), out.end());
@@ -66,6 +71,26 @@ std::vector<std::int64_t> Candidate::run_batch(const std::uint16_t* windows, std
     }
     if (cycles) *cycles = n;
     return results;
+}
+
+PixelCandidate::PixelCandidate(const std::filesystem::path& library) : lib_(library, true) {
+    cycle_.outputs.resize(static_cast<size_t>(lib_.api().outputs));
+}
+
+void PixelCandidate::reset() {
+    for (int i = 0; i < 2; ++i) {
+        int flags[8];
+        lib_.api().step_pixel(lib_.model(), 1, 0, 0, 0, flags, cycle_.outputs.data());
+    }
+}
+
+const PixelCandidate::Cycle& PixelCandidate::step(bool s_valid, std::uint16_t code, bool out_ready) {
+    int f[8];
+    lib_.api().step_pixel(lib_.model(), 0, s_valid, code, out_ready, f, cycle_.outputs.data());
+    cycle_.out_valid = f[0], cycle_.trig = f[1], cycle_.armed = f[2], cycle_.dead_edge = f[3];
+    cycle_.lost = f[4], cycle_.idle = f[5], cycle_.cap_valid = f[6];
+    cycle_.cap_code = static_cast<std::uint16_t>(f[7]);
+    return cycle_;
 }
 
 }  // namespace pixforge::rtl

@@ -23,17 +23,36 @@ struct PixforgeCandidateApi {
     void* (*create)();
     void (*destroy)(void*);
     // One clock cycle: inputs held during the cycle, outputs as seen before the rising edge.
+    // A window-level top (pixforge_net) has `step`, the pixel block (pixforge_pixel) `step_pixel`;
+    // the other is null. flags: out_valid, trig, armed, dead_edge, lost, idle, cap_valid, cap_code.
     void (*step)(void* model, int rst, int in_valid, const std::uint16_t* samples, int out_ready,
                  int* in_ready, int* out_valid, std::int64_t* outputs);
+    void (*step_pixel)(void* model, int rst, int s_valid, int code, int out_ready, int* flags,
+                       std::int64_t* outputs);
 };
 }
 
+// A loaded candidate library and one model instance of it (RTL-020 when it cannot be loaded or
+// has the other kind of top).
+class CandidateLibrary {
+  public:
+    CandidateLibrary(const std::filesystem::path& library, bool pixel_block);
+    ~CandidateLibrary();
+    CandidateLibrary(const CandidateLibrary&) = delete;
+    CandidateLibrary& operator=(const CandidateLibrary&) = delete;
+    const PixforgeCandidateApi& api() const { return *api_; }
+    void* model() const { return model_; }
+
+  private:
+    void* handle_ = nullptr;
+    const PixforgeCandidateApi* api_ = nullptr;
+    void* model_ = nullptr;
+};
+
+// A window-level candidate (top pixforge_net).
 class Candidate : public models::ClockedNetwork {
   public:
-    explicit Candidate(const std::filesystem::path& library);  // RTL-020 when it cannot be loaded
-    ~Candidate() override;
-    Candidate(const Candidate&) = delete;
-    Candidate& operator=(const Candidate&) = delete;
+    explicit Candidate(const std::filesystem::path& library) : lib_(library, false) {}
 
     void reset() override;
     Cycle step(bool in_valid, const std::uint16_t* samples, bool out_ready) override;
@@ -42,13 +61,25 @@ class Candidate : public models::ClockedNetwork {
     std::vector<std::int64_t> run_batch(const std::uint16_t* windows, std::size_t count, int window,
                                         std::uint64_t* cycles = nullptr);
 
-    int samples() const override { return api_->samples; }
-    int outputs() const { return api_->outputs; }
+    int samples() const override { return lib_.api().samples; }
+    int outputs() const { return lib_.api().outputs; }
 
   private:
-    void* handle_ = nullptr;
-    const PixforgeCandidateApi* api_ = nullptr;
-    void* model_ = nullptr;
+    CandidateLibrary lib_;
+};
+
+// A pixel-block candidate (top pixforge_pixel, rtl_gen/pixel_block).
+class PixelCandidate : public models::ClockedPixelBlock {
+  public:
+    explicit PixelCandidate(const std::filesystem::path& library);
+    void reset() override;
+    const Cycle& step(bool s_valid, std::uint16_t code, bool out_ready) override;
+    int samples() const override { return lib_.api().samples; }
+    int outputs() const { return lib_.api().outputs; }
+
+  private:
+    CandidateLibrary lib_;
+    Cycle cycle_;
 };
 
 struct BuildResult {

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kVerilatorInclude = "/usr/share/verilator/include";
-constexpr int kBuilderVersion = 3;  // bump when the glue or the flags change (3: relative rpath)
+constexpr int kBuilderVersion = 4;  // bump when the glue or the flags change (4: pixel blocks, ABI 2)
 
 // Every candidate, its precompiled header and the runtime use exactly these flags.
 std::vector<std::string> common_flags() {
@@ -70,6 +70,50 @@ std::string first_diagnostic(const std::string& log) {
     return log.substr(0, 400);
 }
 
+// The ABI's step for a window-level top (pixforge_net) or for the pixel block (pixforge_pixel);
+// the other entry is null.
+std::string step_functions(const GeneratedRtl& rtl) {
+    if (!rtl.pixel_block)
+        return fmt::format(
+            R"(void step(void* p, int rst, int in_valid, const std::uint16_t* samples, int out_ready, int* in_ready, int* out_valid,
+          std::int64_t* outputs) {{
+    auto* t = static_cast<Model*>(p)->top;
+    t->clk = 0;
+    t->rst = rst ? 1 : 0;
+    t->in_valid = in_valid ? 1 : 0;
+    t->out_ready = out_ready ? 1 : 0;
+    if (in_valid)  // the samples matter only when offered
+        for (int s = 0; s < {0}; ++s) put(t->in_samples, s * {1}, {1}, samples[s]);
+    t->eval();
+    *in_ready = t->in_ready;
+    *out_valid = t->out_valid;
+    read_outputs(t, outputs);
+    t->clk = 1;
+    t->eval();
+}}
+constexpr auto* kStep = step;
+constexpr decltype(PixforgeCandidateApi::step_pixel) kStepPixel = nullptr;
+)",
+            rtl.samples, rtl.sample_bits);
+    return R"(void step_pixel(void* p, int rst, int s_valid, int code, int out_ready, int* flags, std::int64_t* outputs) {
+    auto* t = static_cast<Model*>(p)->top;
+    t->clk = 0;
+    t->rst = rst ? 1 : 0;
+    t->s_valid = s_valid ? 1 : 0;
+    t->s_code = static_cast<std::uint16_t>(code);
+    t->out_ready = out_ready ? 1 : 0;
+    t->eval();
+    const int values[] = {t->out_valid, t->trig, t->armed, t->dead_edge, t->lost, t->idle, t->cap_valid, t->cap_code};
+    for (int i = 0; i < 8; ++i) flags[i] = values[i];
+    read_outputs(t, outputs);
+    t->clk = 1;
+    t->eval();
+}
+constexpr decltype(PixforgeCandidateApi::step) kStep = nullptr;
+constexpr auto* kStepPixel = step_pixel;
+)";
+}
+
 std::string glue(const GeneratedRtl& rtl, const std::string& prefix) {
     return fmt::format(R"(// Generated C ABI of one pixforge candidate (see rtl_gen/candidate.hpp).
 #include <cstdint>
@@ -83,6 +127,7 @@ struct PixforgeCandidateApi {{
     void* (*create)();
     void (*destroy)(void*);
     void (*step)(void*, int, int, const std::uint16_t*, int, int*, int*, std::int64_t*);
+    void (*step_pixel)(void*, int, int, int, int, int*, std::int64_t*);
 }};
 }}
 
@@ -134,32 +179,21 @@ void destroy(void* p) {{
     delete m;
 }}
 
-void step(void* p, int rst, int in_valid, const std::uint16_t* samples, int out_ready, int* in_ready, int* out_valid,
-          std::int64_t* outputs) {{
-    auto* t = static_cast<Model*>(p)->top;
-    t->clk = 0;
-    t->rst = rst ? 1 : 0;
-    t->in_valid = in_valid ? 1 : 0;
-    t->out_ready = out_ready ? 1 : 0;
-    if (in_valid)  // the samples matter only when offered
-        for (int s = 0; s < {1}; ++s) put(t->in_samples, s * {2}, {2}, samples[s]);
-    t->eval();
-    *in_ready = t->in_ready;
-    *out_valid = t->out_valid;
+void read_outputs({0}* t, std::int64_t* outputs) {{
     for (int o = 0; o < {3}; ++o) {{
         const std::uint64_t raw = get(t->out_data, o * {4}, {4});
         outputs[o] = static_cast<std::int64_t>(raw << (64 - {4})) >> (64 - {4});  // sign-extend
     }}
-    t->clk = 1;
-    t->eval();
 }}
 
-const PixforgeCandidateApi kApi = {{1, {1}, {2}, {3}, {4}, create, destroy, step}};
+{5}
+const PixforgeCandidateApi kApi = {{2, {1}, {2}, {3}, {4}, create, destroy, kStep, kStepPixel}};
 }}  // namespace
 
 extern "C" __attribute__((visibility("default"))) const PixforgeCandidateApi* pixforge_candidate_api() {{ return &kApi; }}
 )",
-                       prefix, rtl.samples, rtl.sample_bits, rtl.outputs, rtl.output_bits);
+                       prefix, rtl.samples, rtl.sample_bits, rtl.outputs, rtl.output_bits,
+                       step_functions(rtl));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ struct VerilogFile {
 struct GeneratedRtl {
     std::vector<VerilogFile> files;  // top last
     std::string top = "pixforge_net";
+    bool pixel_block = false;          // top pixforge_pixel: the sample stream in (rtl_gen/pixel_block)
     int samples = 0, sample_bits = 0;  // input port: samples x sample_bits
     int outputs = 0, output_bits = 0;  // output port
     Timing timing;

@@ -1,7 +1,5 @@
 #include "models/systemc/trigger_sc.hpp"
 
-#include <cmath>
-
 namespace pixforge::sc {
 
 TriggerSc::TriggerSc(sc_core::sc_module_name name, const models::PixelChain& chain,
@@ -13,10 +11,7 @@ TriggerSc::TriggerSc(sc_core::sc_module_name name, const models::PixelChain& cha
       time_of_(std::move(sample_time)),
       window_(chain.params().trigger.window),
       pre_(chain.params().trigger.pre_trigger),
-      threshold_(chain.threshold_codes()),
-      pedestal_(chain.adc().baseline_code()),
-      dead_time_(chain.params().trigger.dead_time_s),
-      policy_(chain.params().trigger.policy) {
+      trigger_(chain) {
     codes.register_b_transport(this, &TriggerSc::on_codes);
 }
 
@@ -34,22 +29,10 @@ void TriggerSc::sample(std::int64_t k, std::uint16_t code) {
         transport(to_host, open_.front().w);
         open_.pop_front();
     }
-    const bool above = static_cast<double>(code) - pedestal_ >= threshold_;
-    const bool edge = above && !previous_above_;
-    const double period = chain_.sample_period();
-    const bool armed = k >= dead_until_sample_;
-    if (!armed) dead_s_ += period;
-    bool fire = false;
-    if (armed) {
-        fire = edge || (policy_ == models::DeadTimePolicy::Retrigger && above && !was_armed_);
-    } else if (edge) {
-        ++dead_edges_;
-        if (policy_ == models::DeadTimePolicy::Paralyzable)
-            dead_until_sample_ = k + static_cast<std::int64_t>(std::ceil(dead_time_ / period - 1e-9));
-    }
-    was_armed_ = armed;
-    previous_above_ = above;
-    if (fire && static_cast<std::int64_t>(history_.size()) == pre_) {
+    const models::SelfTrigger::Decision d = trigger_.sample(code);
+    if (!d.armed) dead_s_ += chain_.sample_period();
+    if (d.edge_in_dead) ++dead_edges_;
+    if (d.fire) {
         Open o;
         o.w.id = next_id_++;
         o.w.start_s = time_of_(k - pre_);
@@ -64,8 +47,6 @@ void TriggerSc::sample(std::int64_t k, std::uint16_t code) {
             open_.push_back(std::move(o));
         }
         ++triggers_;
-        dead_until_sample_ = k + static_cast<std::int64_t>(std::ceil(dead_time_ / period - 1e-9));
-        was_armed_ = false;
     }
     history_.push_back(code);
     if (static_cast<std::int64_t>(history_.size()) > pre_) history_.pop_front();

@@ -1,11 +1,5 @@
-// The pixel's self-trigger on the ADC codes, with the chip's window capture and dead time:
-// a trigger fires on a rising edge across the threshold (code - pedestal >= threshold) while
-// armed, captures `window` samples starting `pre_trigger` before it, and disarms for the dead
-// time (notes/physics.md section 4.1):
-//   nonparalyzable: re-armed dead_time after the trigger;
-//   paralyzable:    every rising edge during the dead time restarts it (the comparator is the
-//                   only witness of an arrival the chip has);
-//   retrigger:      re-armed after dead_time; a signal still above threshold then fires at once.
+// The pixel's self-trigger on the ADC codes (models::SelfTrigger decides each sample) with the
+// chip's window capture: a trigger captures `window` samples starting `pre_trigger` before it.
 // Counts triggers and the time spent dead. Windows go to the processor when complete.
 #pragma once
 
@@ -14,6 +8,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/self_trigger.hpp"
 #include "models/systemc/chain_payloads.hpp"
 
 namespace pixforge::sc {
@@ -37,17 +32,13 @@ class TriggerSc : public sc_core::sc_module {
     const models::PixelChain& chain_;
     std::function<double(std::int64_t)> time_of_;
     int window_, pre_;
-    double threshold_, pedestal_, dead_time_;
-    models::DeadTimePolicy policy_;
+    models::SelfTrigger trigger_;
     std::deque<std::uint16_t> history_;  // the last `pre_` codes
     struct Open {
         CapturedWindow w;
         std::int64_t last_sample;
     };
-    std::deque<Open> open_;       // windows still filling
-    bool previous_above_ = true;  // no edge on the very first sample
-    std::int64_t dead_until_sample_ = 0;
-    bool was_armed_ = true;
+    std::deque<Open> open_;  // windows still filling
     std::uint64_t next_id_ = 0, triggers_ = 0, dead_edges_ = 0;
     double dead_s_ = 0;
 };

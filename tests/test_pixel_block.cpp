@@ -1,0 +1,179 @@
+// The pixel's whole digital block as RTL (rtl_gen/pixel_block) against the behavioural models, on
+// noise-on ADC streams at a high rate (pile-up, edges in the dead time): every sample's trigger
+// decision, arming and hidden edge equal models::SelfTrigger's; every captured window equals the
+// stream's samples from pre_trigger before its trigger; every result equals the integer reference
+// on that window, bit for bit, in order; and a trigger the network could not take is the only
+// thing missing. Each trigger policy, the streaming and window templates, one and two clock cycles
+// per sample, with and without clock gating. Verilator builds: slow.
+#define BOOST_TEST_MODULE pixel_block
+#include <boost/test/unit_test.hpp>
+
+#include <deque>
+
+#include <fmt/format.h>
+
+#include "core/config.hpp"
+#include "models/chain_params.hpp"
+#include "models/network/integer_reference.hpp"
+#include "models/network/random_network.hpp"
+#include "models/self_trigger.hpp"
+#include "models/spectrum.hpp"
+#include "models/stream_generator.hpp"
+#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/pixel_block.hpp"
+#include "test_support.hpp"
+
+using namespace pixforge;
+using namespace pixforge::rtl;
+
+namespace {
+
+CandidateBuilder& builder() {
+    static test::TempDir dir;
+    static CandidateBuilder b(dir.path());
+    return b;
+}
+
+models::PixelChain chain_with(const std::vector<std::string>& overrides) {
+    return models::PixelChain(
+        models::chain_params_from(Config::parse(models::chain_keys(), "", "<test>", overrides)));
+}
+
+// 1 ms of stream at 2e6 pulses/s: about 2 000 pulses, many piled up or in the dead time.
+std::vector<std::uint16_t> stream_of(const models::PixelChain& chain) {
+    const models::EnergySpectrum spectrum(chain.params().spectrum);
+    std::vector<std::uint16_t> codes;
+    models::generate_stream(
+        chain, spectrum, 2e6, 1e-3, Rng(7, "pixel block stream"), 4096,
+        [&](const models::StreamChunk& c) { codes.insert(codes.end(), c.adc.begin(), c.adc.end()); });
+    return codes;
+}
+
+// A 16-sample network after a 4-sample baseline, 4 hidden units, 5-bit weights.
+models::QuantizedNetwork small_network() {
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 5, shape.activation_bits = 6;
+    auto net = models::random_network(shape, 41, 16);
+    net.input.first = 4;
+    net.validate("test network");
+    return net;
+}
+
+struct Counts {
+    std::size_t triggers = 0, lost = 0, results = 0;
+};
+
+// Runs the stream through the block and checks it sample by sample against the models.
+Counts check_block(const models::PixelChain& chain, const models::QuantizedNetwork& net,
+                   const HardwareTemplate& t, int cycles_per_sample,
+                   const std::vector<std::uint16_t>& codes) {
+    const PixelBlockSpec spec = pixel_block_spec(chain, chain.sample_period() / cycles_per_sample);
+    const GeneratedRtl rtl = generate_pixel_block(net, t, spec);
+    PixelCandidate block(builder().build(rtl).library);
+    block.reset();
+    models::SelfTrigger trigger(chain);
+    const models::IntegerReference reference(net);
+    const int pre = spec.pre_trigger, s = rtl.samples;
+    std::deque<std::vector<std::uint16_t>> expected_windows;  // captured, result pending
+    std::vector<std::uint16_t> captured;
+    std::vector<std::int64_t> expected;
+    Counts n;
+    std::size_t bad_decisions = 0, bad_windows = 0, bad_results = 0;
+    for (std::size_t k = 0; k < codes.size() + 400; ++k) {
+        const bool in_stream = k < codes.size();
+        const std::uint16_t code = in_stream ? codes[k] : 0;
+        const models::SelfTrigger::Decision d =
+            in_stream ? trigger.sample(code) : models::SelfTrigger::Decision{};
+        for (int c = 0; c < cycles_per_sample; ++c) {
+            const bool offered = in_stream && c == 0;
+            const auto& cyc = block.step(offered, code, true);
+            if (offered) {
+                bad_decisions +=
+                    cyc.trig != d.fire || cyc.armed != d.armed || cyc.dead_edge != d.edge_in_dead;
+                if (cyc.trig) {
+                    ++n.triggers;
+                    if (cyc.lost) {
+                        ++n.lost;
+                    } else {
+                        const auto first = static_cast<std::ptrdiff_t>(k) - pre;
+                        expected_windows.emplace_back(
+                            codes.begin() + first,
+                            codes.begin() + std::min<std::ptrdiff_t>(
+                                                first + s, static_cast<std::ptrdiff_t>(codes.size())));
+                    }
+                }
+            }
+            if (cyc.cap_valid) {
+                captured.push_back(cyc.cap_code);
+                if (static_cast<int>(captured.size()) == s) {
+                    BOOST_TEST_REQUIRE(!expected_windows.empty());
+                    bad_windows += captured != expected_windows.front();
+                    std::vector<std::int64_t> out;
+                    reference.run(captured.data(), out);
+                    expected.insert(expected.end(), out.begin(), out.end());
+                    expected_windows.pop_front();
+                    captured.clear();
+                }
+            }
+            if (cyc.out_valid) {
+                const std::size_t at = n.results * cyc.outputs.size();
+                BOOST_TEST_REQUIRE(at + cyc.outputs.size() <= expected.size());
+                bad_results += !std::equal(cyc.outputs.begin(), cyc.outputs.end(),
+                                           expected.begin() + static_cast<std::ptrdiff_t>(at));
+                ++n.results;
+            }
+        }
+    }
+    BOOST_TEST_MESSAGE(fmt::format("{} ({} cycle(s)/sample): {} samples, {} triggers, {} lost, {} results",
+                                   t.name(), cycles_per_sample, codes.size(), n.triggers, n.lost, n.results));
+    BOOST_TEST(bad_decisions == 0u, t.name());
+    BOOST_TEST(bad_windows == 0u, t.name());
+    BOOST_TEST(bad_results == 0u, t.name());
+    BOOST_TEST(n.results == n.triggers - n.lost, t.name());
+    BOOST_TEST(n.triggers > 500u);
+    return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_template_behind_the_capture_equals_the_models) {
+    const auto chain = chain_with({});
+    const auto codes = stream_of(chain);
+    const auto net = small_network();
+    for (const auto& [t, cps] :
+         std::vector<std::pair<HardwareTemplate, int>>{{parse_template("streaming", 1, 1, true), 1},
+                                                       {parse_template("streaming", 2, 1), 2},
+                                                       {parse_template("parallel", 1, 1), 1},
+                                                       {parse_template("folded", 2, 1, true), 1},
+                                                       {parse_template("serial", 1, 1, true), 1}}) {
+        const Counts n = check_block(chain, net, t, cps, codes);
+        // Only the serial unit (tens of cycles a window) is ever too busy for a window.
+        if (t.kind != TemplateKind::Serial) BOOST_TEST(n.lost == 0u, t.name());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_trigger_policy_equals_the_model) {
+    const auto net = small_network();
+    for (const char* policy : {"paralyzable", "retrigger"}) {
+        const auto chain =
+            chain_with({fmt::format("trigger.policy=\"{}\"", policy), "trigger.dead_time=\"300ns\""});
+        const Counts n = check_block(chain, net, parse_template("streaming", 1, 1), 1, stream_of(chain));
+        BOOST_TEST(n.lost == 0u, policy);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_block_that_cannot_work_is_refused_with_the_reason) {
+    const auto net = small_network();
+    const auto chain = chain_with({"trigger.dead_time=\"100ns\""});  // 10 samples, the window is 20
+    BOOST_TEST(test::error_id([&] {
+                   generate_pixel_block(net, parse_template("parallel", 1, 1),
+                                        pixel_block_spec(chain, 10e-9));
+               }) == "RTL-003");
+    const auto normal = chain_with({});
+    BOOST_TEST(test::error_id([&] { pixel_block_spec(normal, 3e-9); }) == "RTL-003");  // 3.33 cycles/sample
+    BOOST_TEST(test::error_id([&] {
+                   generate_pixel_block(net, parse_template("streaming", 2, 1),
+                                        pixel_block_spec(normal, 10e-9));
+               }) == "RTL-003");
+}
