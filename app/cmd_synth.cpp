@@ -14,8 +14,9 @@ namespace pixforge::app {
 namespace {
 
 void print_ppa(const rtl::PpaResult& r, std::ostream& out) {
-    out << fmt::format("PPA of network {} on {} ({}, strategy {}{})\n", r.network_hash, r.template_name,
-                       r.liberty, r.strategy, r.cached ? ", cached" : "");
+    out << fmt::format("PPA of {} {} on {} ({}, strategy {}{})\n",
+                       r.block == "pixel" ? "the pixel block of network" : "network", r.network_hash,
+                       r.template_name, r.liberty, r.strategy, r.cached ? ", cached" : "");
     out << fmt::format("  cell library        {} ({} cells kept out of synthesis: synthesis.dont_use)\n",
                        r.library, r.dont_use_cells);
     if (!r.ok) {
@@ -62,6 +63,7 @@ Action add_synth_command(CLI::App& cmd) {
         ConfigOptions config;
         std::string net, cache;
         TemplateOptions hardware;
+        std::string block = "pixel";
         bool json = false;
     };
     auto o = std::make_shared<Options>();
@@ -70,14 +72,21 @@ Action add_synth_command(CLI::App& cmd) {
     o->hardware.add_to(cmd);
     cmd.add_option("--cache", o->cache,
                    "cache of builds and PPA results (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
+    cmd.add_option("--block", o->block,
+                   "pixel: the pixel's whole digital block (trigger, capture, network) under the ADC stream; "
+                   "network: the network alone under captured windows")
+        ->check(CLI::IsMember({"pixel", "network"}))
+        ->capture_default_str();
     cmd.add_flag("--json", o->json, "print the result as JSON");
     cmd.footer(
         "[synthesis] keys of the config choose the liberty (default: SKY130 hd, shipped in pdk/; osu018:\n"
         "Debian's OSU 0.18 um), the cells synthesis must not use, the ABC\n"
         "strategy (balanced | area | delay | fast), the clock, I/O delays, the output load and the\n"
-        "number of stream windows simulated for power. Power is the mean at the scenario's pulse rate\n"
-        "(idle cycles included), from per-net toggles of a gate-level simulation whose outputs must\n"
-        "equal the RTL's. Method and assumptions: docs/synthesis.md. Example:\n"
+        "number of pulses simulated for power. Power is the mean at the scenario's pulse rate (idle\n"
+        "cycles included), from per-net toggles of a gate-level simulation whose outputs must equal the\n"
+        "RTL's. By default the whole pixel block is synthesized (trigger, dead time, pre-trigger and\n"
+        "window capture, network; rtl_gen/pixel_block.hpp) and driven by every ADC sample; --block\n"
+        "network takes the network alone. Method and assumptions: docs/synthesis.md. Example:\n"
         "  pixforge synth -c configs/default.toml -n out/default/network.h5 -t folded -r 4\n"
         "  pixforge synth -c configs/default.toml -n net.h5 --set synthesis.strategy=\\\"fast\\\" --json");
     return [o](std::ostream& out, std::ostream&) {
@@ -86,11 +95,20 @@ Action add_synth_command(CLI::App& cmd) {
         const models::QuantizedNetwork net = models::load_network(o->net);
         const rtl::HardwareTemplate hw = o->hardware.parse();
         const models::PixelChain chain(models::chain_params_from(config));
-        const int samples = rtl::generate_verilog(net, hw).samples;
-        const rtl::Stimuli stimuli = rtl::stream_stimuli(chain, samples, options.power_windows,
-                                                         options.clock_period_s, chain.params().seed);
         rtl::PpaEvaluator evaluator(options, rtl::CandidateBuilder::cache_or_default(o->cache));
-        const rtl::PpaResult r = evaluator.evaluate(net, hw, stimuli);
+        rtl::PpaResult r;
+        if (o->block == "pixel") {
+            const rtl::PixelBlockSpec spec = rtl::pixel_block_spec(chain, options.clock_period_s);
+            r = evaluator.evaluate_pixel(
+                net, hw, spec,
+                rtl::sample_stimuli(chain, options.power_windows, options.clock_period_s,
+                                    spec.cycles_per_sample, chain.params().seed));
+        } else {
+            const int samples = rtl::generate_verilog(net, hw).samples;
+            r = evaluator.evaluate(net, hw,
+                                   rtl::stream_stimuli(chain, samples, options.power_windows,
+                                                       options.clock_period_s, chain.params().seed));
+        }
         if (o->json)
             out << r.to_json().dump(2) << "\n";
         else

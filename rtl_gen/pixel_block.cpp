@@ -51,29 +51,48 @@ std::string capture_module(const PixelBlockSpec& p, int samples, bool clock_gati
     v += "    assign quiet = armed && was_armed && primed && !capturing;\n";
     const std::string restart =
         p.policy == models::DeadTimePolicy::Paralyzable ? "fire || (!armed && rise)" : "fire";
-    v += fmt::format(
-        "    always @(posedge clk) begin\n        if (rst) begin\n            prev_above <= 1'b1;\n"
-        "            was_armed <= 1'b1;\n            dead_left <= {0}'d0;\n            cap_pos <= "
-        "{1}'d0;\n{2}"
-        "        end else if (s_valid) begin\n            prev_above <= above;\n"
-        "            was_armed <= armed && !fire;\n"
-        "            if ({3}) dead_left <= {0}'d{4};\n            else if (!armed) dead_left <= dead_left - "
-        "{0}'d1;\n{5}"
-        "            if (start) cap_pos <= {1}'d{6};\n"
-        "            else if (capturing) cap_pos <= (cap_pos == {1}'d{7}) ? {1}'d0 : cap_pos + {1}'d1;\n"
-        "        end\n    end\n",
-        db, cb, pre > 0 ? fmt::format("            seen <= {}'d0;\n", sb) : "", restart, p.dead_samples - 1,
-        pre > 0 ? fmt::format("            if (!primed) seen <= seen + {}'d1;\n", sb) : "",
-        samples > 1 ? 1 : 0, samples - 1);
+    // The edge flags change with the signal; the counters only around an event, so with clock
+    // gating they are clocked only then.
+    v += "    always @(posedge clk) begin\n        if (rst) begin\n            prev_above <= 1'b1;\n"
+         "            was_armed <= 1'b1;\n        end else if (s_valid) begin\n            prev_above <= "
+         "above;\n"
+         "            was_armed <= armed && !fire;\n        end\n    end\n";
+    v += control_registers("dead", fmt::format("s_valid && ({} || !armed)", restart),
+                           fmt::format("            dead_left <= {}'d0;\n", db),
+                           fmt::format("            dead_left <= ({}) ? {}'d{} : dead_left - {}'d1;\n",
+                                       restart, db, p.dead_samples - 1, db),
+                           clock_gating);
+    v += control_registers(
+        "capture", "s_valid && (start || capturing)", fmt::format("            cap_pos <= {}'d0;\n", cb),
+        fmt::format("            cap_pos <= start ? {0}'d{2} : (cap_pos == {0}'d{1}) ? {0}'d0 : "
+                    "cap_pos + {0}'d1;\n",
+                    cb, samples - 1, samples > 1 ? 1 : 0),
+        clock_gating);
+    if (pre > 0)
+        v += control_registers("seen", "s_valid && !primed", fmt::format("            seen <= {}'d0;\n", sb),
+                               fmt::format("            seen <= seen + {}'d1;\n", sb), clock_gating);
     if (pre == 0) return v + "    assign cap_code = s_code;\nendmodule\n";
-    std::string shift;
+    // The history is a ring of `pre` codes: each sample writes one row (the oldest, which it
+    // replaces after reading), so only that row is clocked, not a whole shift register.
+    const int wb = bits_for(pre);
+    v += fmt::format("    reg [{}:0] write_row;\n    reg [{}:0] oldest;\n", wb - 1, b - 1);
+    std::string rows, read = "        case (write_row)\n";
     for (int i = 0; i < pre; ++i) {
         v += fmt::format("    reg [{}:0] history_{};\n", b - 1, i);
-        shift += i == 0 ? "            history_0 <= s_code;\n"
-                        : fmt::format("            history_{} <= history_{};\n", i, i - 1);
+        read += fmt::format("            {}'d{}: oldest = history_{};\n", wb, i, i);
+        rows += loaded_registers(fmt::format("history{}", i),
+                                 fmt::format("s_valid && (write_row == {}'d{})", wb, i),
+                                 fmt::format("            history_{} <= s_code;\n", i), clock_gating);
     }
-    v += loaded_registers("history", "s_valid", shift, clock_gating);
-    return v + fmt::format("    assign cap_code = history_{};\nendmodule\n", pre - 1);
+    v += "    always @(*) begin\n" + read +
+         fmt::format("            default: oldest = {}'d0;\n        endcase\n    end\n", b);
+    v += rows;
+    v += fmt::format(
+        "    always @(posedge clk) begin\n        if (rst) write_row <= {0}'d0;\n"
+        "        else if (s_valid) write_row <= (write_row == {0}'d{1}) ? {0}'d0 : write_row + {0}'d1;\n    "
+        "end\n",
+        wb, pre - 1);
+    return v + "    assign cap_code = oldest;\nendmodule\n";
 }
 
 std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplate& t, const PixelBlockSpec& p,
@@ -132,10 +151,12 @@ std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplat
         v += "    assign take = !win_full || net_ready;\n";
     }
     // Windows between capture and result, for `idle`.
-    v += "    reg [3:0] in_flight;\n"
-         "    always @(posedge clk) begin\n        if (rst) in_flight <= 4'd0;\n"
-         "        else in_flight <= in_flight + {3'd0, cap_last} - {3'd0, out_valid && out_ready};\n    end\n"
-         "    assign idle = quiet && (in_flight == 4'd0);\nendmodule\n";
+    v += "    reg [3:0] in_flight;\n";
+    v += control_registers(
+        "in_flight", "cap_last || (out_valid && out_ready)", "            in_flight <= 4'd0;\n",
+        "            in_flight <= in_flight + {3'd0, cap_last} - {3'd0, out_valid && out_ready};\n",
+        t.clock_gating);
+    v += "    assign idle = quiet && (in_flight == 4'd0);\nendmodule\n";
     return v;
 }
 

@@ -122,12 +122,11 @@ std::string serial_unit_module(const models::QuantizedNetwork& net, const std::v
          "    wire advance = in_valid && slot_free;  // the previous result is taken before any output "
          "changes\n"
          "    wire fire = advance && last;\n    assign in_ready = fire;\n";
-    v += fmt::format(
-        "    always @(posedge clk) begin\n        if (rst) begin\n            step <= {0}'d0;\n"
-        "            y_valid <= 1'b0;\n        end else begin\n"
-        "            if (fire) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;\n"
-        "            if (advance) step <= last ? {0}'d0 : step + {0}'d1;\n        end\n    end\n",
-        sb);
+    v += "    always @(posedge clk) begin\n        if (rst) y_valid <= 1'b0;\n"
+         "        else if (fire) y_valid <= 1'b1;\n        else if (out_ready) y_valid <= 1'b0;\n    end\n";
+    v += control_registers("step", "advance", fmt::format("            step <= {}'d0;\n", sb),
+                           fmt::format("            step <= last ? {0}'d0 : step + {0}'d1;\n", sb),
+                           clock_gating);
     v += loaded_registers("acc", "advance", "            acc <= acc_next;\n", clock_gating);
     for (size_t l = first; l < end; ++l) {
         std::vector<std::string> at;

@@ -146,17 +146,18 @@ std::string stream_layer0_module(const models::QuantizedNetwork& net, const std:
     }
     // Control.
     v += "    reg y_valid;\n    assign out_valid = y_valid;\n";
-    std::string advance = fmt::format("            if (proc) pos <= at_last ? {0}'d0 : pos + {0}'d1;\n", pb);
-    if (r > 1)
+    v += "    always @(posedge clk) begin\n        if (rst) y_valid <= 1'b0;\n"
+         "        else if (done) y_valid <= 1'b1;\n        else if (out_ready) y_valid <= 1'b0;\n    end\n";
+    std::string reset = fmt::format("            pos <= {}'d0;\n", pb);
+    std::string advance = fmt::format("            pos <= at_last ? {0}'d0 : pos + {0}'d1;\n", pb);
+    if (r > 1) {
+        reset += fmt::format("            ph <= {}'d0;\n", rb);
         advance = fmt::format(
-            "            if (proc) begin\n                ph <= {0} ? {1}'d0 : ph + {1}'d1;\n"
-            "                if ({0}) pos <= at_last ? {2}'d0 : pos + {2}'d1;\n            end\n",
+            "            ph <= {0} ? {1}'d0 : ph + {1}'d1;\n"
+            "            if ({0}) pos <= at_last ? {2}'d0 : pos + {2}'d1;\n",
             phase_is_last, rb, pb);
-    v += fmt::format(
-        "    always @(posedge clk) begin\n        if (rst) begin\n            pos <= {}'d0;\n{}"
-        "            y_valid <= 1'b0;\n        end else begin\n{}"
-        "            if (done) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;\n        end\n    end\n",
-        pb, r > 1 ? fmt::format("            ph <= {}'d0;\n", rb) : "", advance);
+    }
+    v += control_registers("position", "proc", reset, advance, clock_gating);
     if (r > 1)
         v += loaded_registers("held", fmt::format("s_valid && {}", phase_is_first),
                               "            held <= s_code;\n", clock_gating);

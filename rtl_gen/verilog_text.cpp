@@ -75,6 +75,17 @@ std::string loaded_registers(const std::string& name, const std::string& enable,
                        enable, body);
 }
 
+std::string control_registers(const std::string& name, const std::string& enable, const std::string& reset,
+                              const std::string& body, bool clock_gating) {
+    const std::string block =
+        "        if (rst) begin\n" + reset + "        end else begin\n" + body + "        end\n";
+    if (clock_gating) return gated_registers(name, fmt::format("rst || ({})", enable), block);
+    return fmt::format(
+        "    always @(posedge clk) begin\n        if (rst) begin\n{}        end else if ({}) begin\n{}"
+        "        end\n    end\n",
+        reset, enable, body);
+}
+
 // The enable is latched while clk is low, so the gated clock cannot glitch. Synthesis replaces this
 // file with the library's clock-gate cell (rtl_gen/synthesis).
 std::string clock_gate_module() {

@@ -30,6 +30,10 @@ std::string gated_registers(const std::string& name, const std::string& enable, 
 // Registers loaded when `enable` holds: gated as above, or an enable on the free-running clock.
 std::string loaded_registers(const std::string& name, const std::string& enable, const std::string& body,
                              bool clock_gating);
+// Control registers with a synchronous reset, loaded when `enable` holds: with clock gating they
+// are clocked only on reset or enabled cycles. `reset` and `body` are statements indented by 12.
+std::string control_registers(const std::string& name, const std::string& enable, const std::string& reset,
+                              const std::string& body, bool clock_gating);
 // The behavioural clock gate module (kClockGateFile).
 std::string clock_gate_module();
 

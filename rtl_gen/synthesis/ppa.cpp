@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kPpaVersion = 1;  // bump when the flow or the power model changes
+constexpr int kPpaVersion = 2;  // bump when the flow, the power model or the result changes (2: block)
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -61,6 +61,17 @@ std::string stimuli_hash(const Stimuli& s) {
         for (auto v : w.samples) h.add(static_cast<std::int64_t>(v));
     }
     return h.hex();
+}
+
+// The gate-level out_data field by field, sign-extended, against the RTL's outputs.
+bool same_outputs(const GateSimulator& gate, int out_data, const GeneratedRtl& rtl,
+                  const std::vector<std::int64_t>& expected) {
+    for (int o = 0; o < rtl.outputs; ++o) {
+        const std::uint64_t raw = gate.output(out_data, o * rtl.output_bits, rtl.output_bits);
+        const auto value = static_cast<std::int64_t>(raw << (64 - rtl.output_bits)) >> (64 - rtl.output_bits);
+        if (value != expected[static_cast<size_t>(o)]) return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -118,11 +129,12 @@ bool has_clock_gates(const GeneratedRtl& rtl) {
 
 }  // namespace
 
-PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
-                                 const Stimuli& stimuli) {
+PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
+                                 const HardwareTemplate& hw, const std::string& stimuli_key,
+                                 const PowerRun& power_run) {
     const auto start = std::chrono::steady_clock::now();
     PpaResult r;
-    const GeneratedRtl rtl = generate_verilog(net, hw);
+    r.block = rtl.pixel_block ? "pixel" : "network";
     r.rtl_hash = rtl.rtl_hash();
     r.network_hash = net.content_hash();
     r.template_name = hw.name();
@@ -142,6 +154,7 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     // the library without its dont-use cells; OpenSTA times against the whole library.
     const fs::path liberty_link = "cells.lib", synth_liberty_link = "synth_cells.lib";
     YosysJob yosys;
+    yosys.top = rtl.top;
     yosys.liberty = synth_liberty_link;
     yosys.strategy = options_.strategy;
     yosys.clock_period_s = options_.clock_period_s;
@@ -152,6 +165,7 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     const bool gated = has_clock_gates(rtl);
     if (gated) yosys.cell_liberty = liberty_link;  // the clock-gate cell is not in the synthesis copy
     StaJob sta;
+    sta.top = rtl.top;
     sta.liberty = liberty_link;
     sta.clock_period_s = options_.clock_period_s;
     sta.io_delay_s = options_.io_delay_s;
@@ -170,7 +184,7 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
                       .add(yosys_script(yosys))
                       .add(sta_script(sta))
                       .add(options_.input_transition_s)
-                      .add(stimuli_hash(stimuli))
+                      .add(stimuli_key)
                       .hex();
     const fs::path final_dir = cache_ / "ppa" / r.cache_key;
     if (fs::exists(final_dir / "result.json")) {
@@ -218,45 +232,9 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         const auto power_start = std::chrono::steady_clock::now();
         const Netlist netlist = read_netlist(y.netlist);
         GateSimulator gate(netlist, liberty_);
-        const int rst = gate.port_index("rst"), in_valid = gate.port_index("in_valid"),
-                  out_ready = gate.port_index("out_ready"), in_samples = gate.port_index("in_samples"),
-                  in_ready = gate.port_index("in_ready"), out_valid = gate.port_index("out_valid"),
-                  out_data = gate.port_index("out_data");
-        CandidateBuilder builder(cache_);
-        Candidate reference(builder.build(rtl).library);
-        reference.reset();
-        std::uint64_t simulated = 0;
-        auto step = [&](bool reset, bool valid, const std::uint16_t* samples, bool ready, bool& took) {
-            gate.set_input(rst, 0, 1, reset);
-            gate.set_input(in_valid, 0, 1, valid);
-            gate.set_input(out_ready, 0, 1, ready);
-            if (valid)
-                for (int s = 0; s < rtl.samples; ++s)
-                    gate.set_input(in_samples, s * rtl.sample_bits, rtl.sample_bits, samples[s]);
-            gate.settle();
-            took = gate.output(in_ready, 0, 1) != 0;
-            const bool gate_valid = gate.output(out_valid, 0, 1) != 0;
-            if (!reset) {  // the reference was reset by reset(); compare every later cycle
-                const Candidate::Cycle c = reference.step(valid, samples, ready);
-                bool same = c.in_ready == took && c.out_valid == gate_valid;
-                for (int o = 0; same && gate_valid && o < rtl.outputs; ++o) {
-                    const std::uint64_t raw = gate.output(out_data, o * rtl.output_bits, rtl.output_bits);
-                    const auto value =
-                        static_cast<std::int64_t>(raw << (64 - rtl.output_bits)) >> (64 - rtl.output_bits);
-                    same = value == c.outputs[static_cast<size_t>(o)];
-                }
-                r.output_mismatches += !same;
-            }
-            gate.clock_edge();
-            ++simulated;
-            return !gate.take_quiet();
-        };
-        auto skip = [&](std::uint64_t n) { gate.add_quiet_cycles(n); };
-        r.power_cycles = drive(stimuli, rtl.samples, rtl.timing.latency + 2, step, skip);
-        r.simulated_cycles = simulated;
+        power_run(rtl, gate, r);
         r.gated_flip_flops = static_cast<int>(gate.gated_flip_flops());
         r.clock_gates = static_cast<int>(gate.gated_clock_nets().size());
-        r.power_windows = stimuli.windows.size();
         PowerConditions conditions;
         conditions.clock_period_s = options_.clock_period_s;
         conditions.output_load_F = options_.output_load_F;
@@ -275,7 +253,7 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
             stage = "equivalence";
             throw PixError("PPA-006",
                            fmt::format("the gate-level netlist differs from the RTL in {} of {} cycles",
-                                       r.output_mismatches, simulated));
+                                       r.output_mismatches, r.simulated_cycles));
         }
         r.ok = true;
     } catch (const PixError& e) {
@@ -300,6 +278,93 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     return winner;
 }
 
+PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                                 const Stimuli& stimuli) {
+    const GeneratedRtl rtl = generate_verilog(net, hw);
+    auto power_run = [&](const GeneratedRtl& g, GateSimulator& gate, PpaResult& r) {
+        const int rst = gate.port_index("rst"), in_valid = gate.port_index("in_valid"),
+                  out_ready = gate.port_index("out_ready"), in_samples = gate.port_index("in_samples"),
+                  in_ready = gate.port_index("in_ready"), out_valid = gate.port_index("out_valid"),
+                  out_data = gate.port_index("out_data");
+        CandidateBuilder builder(cache_);
+        Candidate reference(builder.build(g).library);
+        reference.reset();
+        auto step = [&](bool reset, bool valid, const std::uint16_t* samples, bool ready, bool& took) {
+            gate.set_input(rst, 0, 1, reset);
+            gate.set_input(in_valid, 0, 1, valid);
+            gate.set_input(out_ready, 0, 1, ready);
+            if (valid)
+                for (int s = 0; s < g.samples; ++s)
+                    gate.set_input(in_samples, s * g.sample_bits, g.sample_bits, samples[s]);
+            gate.settle();
+            took = gate.output(in_ready, 0, 1) != 0;
+            const bool gate_valid = gate.output(out_valid, 0, 1) != 0;
+            if (!reset) {  // the reference was reset by reset(); compare every later cycle
+                const Candidate::Cycle c = reference.step(valid, samples, ready);
+                const bool same = c.in_ready == took && c.out_valid == gate_valid &&
+                                  (!gate_valid || same_outputs(gate, out_data, g, c.outputs));
+                r.output_mismatches += !same;
+            }
+            gate.clock_edge();
+            ++r.simulated_cycles;
+            return !gate.take_quiet();
+        };
+        auto skip = [&](std::uint64_t n) { gate.add_quiet_cycles(n); };
+        r.power_cycles = drive(stimuli, g.samples, g.timing.latency + 2, step, skip);
+        r.power_windows = stimuli.windows.size();
+    };
+    return run_flow(rtl, net, hw, stimuli_hash(stimuli), power_run);
+}
+
+PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                                       const PixelBlockSpec& spec, const SampleStimuli& stimuli) {
+    const GeneratedRtl rtl = generate_pixel_block(net, hw, spec);
+    auto power_run = [&](const GeneratedRtl& g, GateSimulator& gate, PpaResult& r) {
+        const int rst = gate.port_index("rst"), s_valid = gate.port_index("s_valid"),
+                  s_code = gate.port_index("s_code"), out_ready = gate.port_index("out_ready"),
+                  out_valid = gate.port_index("out_valid"), out_data = gate.port_index("out_data");
+        const std::vector<std::pair<int, bool models::ClockedPixelBlock::Cycle::*>> flags = {
+            {gate.port_index("trig"), &models::ClockedPixelBlock::Cycle::trig},
+            {gate.port_index("armed"), &models::ClockedPixelBlock::Cycle::armed},
+            {gate.port_index("dead_edge"), &models::ClockedPixelBlock::Cycle::dead_edge},
+            {gate.port_index("lost"), &models::ClockedPixelBlock::Cycle::lost},
+            {gate.port_index("idle"), &models::ClockedPixelBlock::Cycle::idle},
+            {gate.port_index("cap_valid"), &models::ClockedPixelBlock::Cycle::cap_valid}};
+        CandidateBuilder builder(cache_);
+        PixelCandidate reference(builder.build(g).library);
+        reference.reset();
+        auto cycle = [&](bool reset, bool valid, std::uint16_t code) {
+            gate.set_input(rst, 0, 1, reset);
+            gate.set_input(s_valid, 0, 1, valid);
+            gate.set_input(s_code, 0, g.sample_bits, code);
+            gate.set_input(out_ready, 0, 1, true);
+            gate.settle();
+            if (!reset) {
+                const auto& c = reference.step(valid, code, true);
+                const bool gate_valid = gate.output(out_valid, 0, 1) != 0;
+                bool same =
+                    c.out_valid == gate_valid && (!gate_valid || same_outputs(gate, out_data, g, c.outputs));
+                for (const auto& [port, flag] : flags)
+                    same = same && (gate.output(port, 0, 1) != 0) == c.*flag;
+                r.output_mismatches += !same;
+                r.power_windows += valid && c.trig && !c.lost;
+            }
+            gate.clock_edge();
+            ++r.simulated_cycles;
+        };
+        for (int i = 0; i < 2; ++i) cycle(true, false, 0);
+        for (const std::uint16_t code : stimuli.codes)
+            for (int c = 0; c < stimuli.cycles_per_sample; ++c) cycle(false, c == 0, code);
+        r.power_cycles = r.simulated_cycles;
+    };
+    ContentHash key;
+    key.add(std::string("pixel stream"))
+        .add(stimuli.clock_period_s)
+        .add(static_cast<std::int64_t>(stimuli.cycles_per_sample));
+    for (const std::uint16_t code : stimuli.codes) key.add(static_cast<std::int64_t>(code));
+    return run_flow(rtl, net, hw, key.hex(), power_run);
+}
+
 namespace {
 
 // Each field of a result once, with its JSON key, for both directions (result.json in the cache).
@@ -307,7 +372,7 @@ template <typename Result, typename Visit>
 void each_field(Result& r, Visit&& v) {
     v("ok", r.ok), v("failed_stage", r.failed_stage), v("error", r.error), v("error_id", r.error_id);
     v("rtl_hash", r.rtl_hash), v("network_hash", r.network_hash), v("template", r.template_name);
-    v("liberty", r.liberty), v("liberty_hash", r.liberty_hash), v("library", r.library);
+    v("liberty", r.liberty), v("liberty_hash", r.liberty_hash), v("library", r.library), v("block", r.block);
     v("dont_use_cells", r.dont_use_cells), v("strategy", r.strategy), v("cache_key", r.cache_key);
     v("area_um2", r.area_um2), v("cells", r.cells), v("flip_flops", r.flip_flops);
     v("gated_flip_flops", r.gated_flip_flops), v("clock_gates", r.clock_gates);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -18,6 +19,8 @@
 #include "core/config.hpp"
 #include "models/network/quantized_network.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/pixel_block.hpp"
+#include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/synthesis/tool_flows.hpp"
@@ -38,6 +41,8 @@ struct PpaResult {
     bool ok = false;
     std::string failed_stage, error, error_id;  // stage: synthesis, timing, power, equivalence
     std::string rtl_hash, network_hash, template_name, liberty, liberty_hash, strategy, cache_key;
+    std::string block =
+        "network";           // what was synthesized: "network" (pixforge_net) or "pixel" (the whole block)
     std::string library;     // the liberty's library name, e.g. sky130_fd_sc_hd__tt_025C_1v80
     int dont_use_cells = 0;  // cells of the library kept out of synthesis
     bool cached = false;
@@ -75,11 +80,23 @@ class PpaEvaluator {
     // Never throws for a candidate's own failure: the result says which stage failed and why.
     PpaResult evaluate(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                        const Stimuli& stimuli);
+    // The pixel's whole digital block (rtl_gen/pixel_block) under the ADC stream: area, timing and
+    // power count the trigger, capture and network; the gate level must equal the RTL's every cycle
+    // on every output port.
+    PpaResult evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                             const PixelBlockSpec& spec, const SampleStimuli& stimuli);
 
     const SynthesisOptions& options() const { return options_; }
     const Liberty& liberty() const { return liberty_; }
 
   private:
+    // Drives the gate-level simulation against the Verilated RTL and fills the power-run counts
+    // (power_cycles, power_windows, simulated_cycles, output_mismatches).
+    using PowerRun = std::function<void(const GeneratedRtl&, GateSimulator&, PpaResult&)>;
+    PpaResult run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
+                       const HardwareTemplate& hw, const std::string& stimuli_hash,
+                       const PowerRun& power_run);
+
     SynthesisOptions options_;
     std::filesystem::path cache_;
     Liberty liberty_;

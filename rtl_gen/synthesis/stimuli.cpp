@@ -4,6 +4,7 @@
 
 #include "core/random.hpp"
 #include "models/spectrum.hpp"
+#include "models/stream_generator.hpp"
 #include "models/window_generator.hpp"
 
 namespace pixforge::rtl {
@@ -29,6 +30,20 @@ Stimuli stream_stimuli(const models::PixelChain& chain, int samples, int count, 
         sw.samples.resize(static_cast<size_t>(samples), sw.samples.empty() ? 0 : sw.samples.back());
         s.windows.push_back(std::move(sw));
     }
+    return s;
+}
+
+SampleStimuli sample_stimuli(const models::PixelChain& chain, int pulses, double clock_period_s,
+                             int cycles_per_sample, std::uint64_t seed) {
+    const models::ChainParams& p = chain.params();
+    const models::EnergySpectrum spectrum(p.test_spectrum);
+    SampleStimuli s;
+    s.cycles_per_sample = cycles_per_sample;
+    s.clock_period_s = clock_period_s;
+    s.seed = seed;
+    models::generate_stream(
+        chain, spectrum, p.rate_per_s, pulses / p.rate_per_s, Rng(seed, "power stimuli"), 65536,
+        [&](const models::StreamChunk& c) { s.codes.insert(s.codes.end(), c.adc.begin(), c.adc.end()); });
     return s;
 }
 

@@ -22,6 +22,17 @@ struct Stimuli {
     std::uint64_t seed = 0;
 };
 
+// The ADC stream the pixel block sees (rtl_gen/pixel_block): every sample, one every
+// `cycles_per_sample` clock cycles, for as long as `pulses` pulses take at the chain's rate.
+struct SampleStimuli {
+    std::vector<std::uint16_t> codes;
+    int cycles_per_sample = 1;
+    double clock_period_s = 0;
+    std::uint64_t seed = 0;
+};
+SampleStimuli sample_stimuli(const models::PixelChain& chain, int pulses, double clock_period_s,
+                             int cycles_per_sample, std::uint64_t seed);
+
 // `count` windows of `samples` codes each from the chain's test spectrum at its configured rate.
 Stimuli stream_stimuli(const models::PixelChain& chain, int samples, int count, double clock_period_s,
                        std::uint64_t seed);

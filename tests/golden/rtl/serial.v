@@ -96,12 +96,15 @@ module pixforge_net_serial (
     wire fire = advance && last;
     assign in_ready = fire;
     always @(posedge clk) begin
+        if (rst) y_valid <= 1'b0;
+        else if (fire) y_valid <= 1'b1;
+        else if (out_ready) y_valid <= 1'b0;
+    end
+    always @(posedge clk) begin
         if (rst) begin
             step <= 6'd0;
-            y_valid <= 1'b0;
-        end else begin
-            if (fire) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;
-            if (advance) step <= last ? 6'd0 : step + 6'd1;
+        end else if (advance) begin
+            step <= last ? 6'd0 : step + 6'd1;
         end
     end
     always @(posedge clk) begin

@@ -140,16 +140,19 @@ module pixforge_stream_layer0 (
     reg y_valid;
     assign out_valid = y_valid;
     always @(posedge clk) begin
+        if (rst) y_valid <= 1'b0;
+        else if (done) y_valid <= 1'b1;
+        else if (out_ready) y_valid <= 1'b0;
+    end
+    wire gclk_position;
+    pixforge_clock_gate cg_position (.clk(clk), .en(rst || (proc)), .gclk(gclk_position));
+    always @(posedge gclk_position) begin
         if (rst) begin
             pos <= 4'd0;
             ph <= 1'd0;
-            y_valid <= 1'b0;
         end else begin
-            if (proc) begin
-                ph <= (ph == 1'd1) ? 1'd0 : ph + 1'd1;
-                if ((ph == 1'd1)) pos <= at_last ? 4'd0 : pos + 4'd1;
-            end
-            if (done) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;
+            ph <= (ph == 1'd1) ? 1'd0 : ph + 1'd1;
+            if ((ph == 1'd1)) pos <= at_last ? 4'd0 : pos + 4'd1;
         end
     end
     wire gclk_held;
@@ -215,12 +218,17 @@ module pixforge_stream_tail (
     wire fire = advance && last;
     assign in_ready = fire;
     always @(posedge clk) begin
+        if (rst) y_valid <= 1'b0;
+        else if (fire) y_valid <= 1'b1;
+        else if (out_ready) y_valid <= 1'b0;
+    end
+    wire gclk_step;
+    pixforge_clock_gate cg_step (.clk(clk), .en(rst || (advance)), .gclk(gclk_step));
+    always @(posedge gclk_step) begin
         if (rst) begin
             step <= 4'd0;
-            y_valid <= 1'b0;
         end else begin
-            if (fire) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;
-            if (advance) step <= last ? 4'd0 : step + 4'd1;
+            step <= last ? 4'd0 : step + 4'd1;
         end
     end
     wire gclk_acc;
