@@ -256,6 +256,41 @@ BOOST_AUTO_TEST_CASE(clock_gating_cuts_idle_power_and_changes_busy_power_little)
     BOOST_TEST(refused.area_um2 == 0.0);
 }
 
+// The pixel's whole block under the ADC stream: it synthesizes, its gate level equals the RTL on
+// every port every cycle, it holds more than the network alone (trigger, history, capture), it
+// processes the stream's triggered windows, and clock gating cuts its power by a wide margin.
+BOOST_AUTO_TEST_CASE(the_pixel_block_synthesizes_and_its_gate_level_equals_the_rtl) {
+    test::TempDir cache;
+    PpaEvaluator ppa(fast_options(), cache.path());
+    auto net = small_network({3}, 4);
+    net.input.first = 4;  // after the 4-sample baseline, as the streaming template needs
+    const Config config =
+        Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/default.toml", {});
+    const models::PixelChain chain(models::chain_params_from(config));
+    const PixelBlockSpec spec = pixel_block_spec(chain, 10e-9);
+    const SampleStimuli stream = sample_stimuli(chain, 30, 10e-9, spec.cycles_per_sample, 3);
+    auto run = [&](const HardwareTemplate& hw) {
+        const PpaResult r = ppa.evaluate_pixel(net, hw, spec, stream);
+        BOOST_TEST_MESSAGE("pixel block, " << hw.name() << ": " << r.area_um2 << " um^2, " << r.flip_flops
+                                           << " flip-flops, " << r.total_W * 1e6 << " uW (clock "
+                                           << r.clock_W * 1e6 << "), " << r.power_windows << " windows; "
+                                           << r.error);
+        BOOST_TEST_REQUIRE(r.ok, r.error);
+        BOOST_TEST(r.gate_equals_rtl);
+        BOOST_TEST(r.block == "pixel");
+        BOOST_TEST(r.simulated_cycles == stream.codes.size() + 2);
+        BOOST_TEST(r.power_windows > 10u);  // about 30 pulses, some below threshold or in the dead time
+        return r;
+    };
+    const PpaResult plain = run(parse_template("streaming", 1, 1)),
+                    gated = run(parse_template("streaming", 1, 1, true));
+    const PpaResult alone = ppa.evaluate(net, parse_template("streaming", 1, 1), stimuli_at(2e5, 30, 10));
+    BOOST_TEST_REQUIRE(alone.ok, alone.error);
+    BOOST_TEST(alone.block == "network");
+    BOOST_TEST(plain.flip_flops > alone.flip_flops + spec.pre_trigger * spec.adc_bits);
+    BOOST_TEST(gated.total_W < 0.5 * plain.total_W);
+}
+
 // Cell groups go, everything else stays: comments and strings with braces or the word cell, and
 // the cells around the removed one.
 BOOST_AUTO_TEST_CASE(liberty_without_cells_removes_whole_groups_only) {
