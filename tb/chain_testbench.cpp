@@ -10,6 +10,7 @@
 #include "models/spectrum.hpp"
 #include "models/systemc/adc_sc.hpp"
 #include "models/systemc/analog_frontend_sc.hpp"
+#include "models/systemc/pixel_block_sc.hpp"
 #include "models/systemc/processor_sc.hpp"
 #include "models/systemc/pulse_source_sc.hpp"
 #include "models/systemc/readout_sc.hpp"
@@ -127,42 +128,61 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
         "adc", chain, Rng(rng.next(), "chain.adc"), o.adc_block, [src = source.get(), tail, &o] {
             return src->emitted() >= o.pulses ? src->last_arrival_s() + tail : 1e300;
         });
-    const auto trigger = std::make_unique<sc::TriggerSc>(
-        "trigger", chain, [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
     const auto readout =
         std::make_unique<sc::ReadoutSc>("readout", o.fifo_depth, o.link_rate_per_s,
                                         [&](const sc::PulseResult& r) { run.results.push_back(r); });
-    std::unique_ptr<sc::ProcessorSc> host;
-    if (classical) {
-        host = std::make_unique<sc::ClassicalHostSc>("processor", o.clock_period_s, *classical,
-                                                     o.classical_latency);
-    } else {
-        if (!processor.network) throw PixError("SIM-001", "run_chain: no network and no classical estimator");
-        host = std::make_unique<sc::NnHostSc>(
-            "processor", o.clock_period_s, std::make_unique<rtl::Candidate>(processor.library),
-            *processor.network, o.input_buffer, adc->block_done, adc->finished);
-    }
     source->to_frontend.bind(frontend->pulses);
     adc->to_frontend.bind(frontend->sampling);
-    adc->to_trigger.bind(trigger->codes);
-    trigger->to_host.bind(host->windows);
-    host->to_readout.bind(readout->results);
-
     tlm::tlm_global_quantum::instance().set(sc_core::sc_time(10, sc_core::SC_US));
-    sc::run_simulation();
-    readout->flush();
-
-    run.triggers = trigger->triggers();
-    run.edges_in_dead_time = trigger->edges_in_dead_time();
-    run.dead_s = trigger->dead_time_s();
-    run.lost_busy = host->lost_busy();
+    if (processor.pixel_block) {
+        if (!processor.network) throw PixError("SIM-001", "run_chain: a pixel block needs its network");
+        const auto block = std::make_unique<sc::PixelBlockSc>(
+            "pixel", chain, o.clock_period_s, std::make_unique<rtl::PixelCandidate>(processor.library),
+            *processor.network, [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
+        adc->to_trigger.bind(block->codes);
+        block->to_readout.bind(readout->results);
+        sc::run_simulation();
+        block->drain();
+        readout->flush();
+        const models::PixelBlockRunner& runner = block->runner();
+        run.triggers = runner.triggers();
+        run.edges_in_dead_time = runner.edges_in_dead_time();
+        run.dead_s = block->dead_time_s();
+        run.lost_busy = runner.lost();
+        run.processed = block->processed();
+        run.cycles_simulated = runner.cycles_simulated();
+        run.cycles_covered = runner.cycles_covered();
+    } else {
+        const auto trigger = std::make_unique<sc::TriggerSc>(
+            "trigger", chain, [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
+        std::unique_ptr<sc::ProcessorSc> host;
+        if (classical) {
+            host = std::make_unique<sc::ClassicalHostSc>("processor", o.clock_period_s, *classical,
+                                                         o.classical_latency);
+        } else {
+            if (!processor.network)
+                throw PixError("SIM-001", "run_chain: no network and no classical estimator");
+            host = std::make_unique<sc::NnHostSc>(
+                "processor", o.clock_period_s, std::make_unique<rtl::Candidate>(processor.library),
+                *processor.network, o.input_buffer, adc->block_done, adc->finished);
+        }
+        adc->to_trigger.bind(trigger->codes);
+        trigger->to_host.bind(host->windows);
+        host->to_readout.bind(readout->results);
+        sc::run_simulation();
+        readout->flush();
+        run.triggers = trigger->triggers();
+        run.edges_in_dead_time = trigger->edges_in_dead_time();
+        run.dead_s = trigger->dead_time_s();
+        run.lost_busy = host->lost_busy();
+        run.processed = host->processed();
+        run.cycles_simulated = host->cycles_simulated();
+        run.cycles_covered = host->cycles_covered();
+    }
     run.lost_fifo = readout->lost();
-    run.processed = host->processed();
     run.fifo_max_occupancy = readout->max_occupancy();
     run.adc_samples = static_cast<std::uint64_t>(adc->samples());
     run.duration_s = adc->sample_time(adc->samples());
-    run.cycles_simulated = host->cycles_simulated();
-    run.cycles_covered = host->cycles_covered();
     run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return run;
 }

@@ -6,6 +6,7 @@
 //
 //   PulseSourceSc -> AnalogFrontEndSc <- AdcSc -> TriggerSc -> processor -> ReadoutSc -> scoreboard
 //        \___________________________ truth ______________________________________________/
+// With a pixel block, AdcSc -> PixelBlockSc -> ReadoutSc: the Verilated block triggers and captures.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,9 @@ struct ChainOptions {
 struct ProcessorChoice {
     std::string classical;          // estimator name, or empty for a network
     std::filesystem::path library;  // Verilated candidate (rtl::CandidateBuilder)
+    // The library is the pixel's whole block (rtl::generate_pixel_block): it takes the ADC codes in
+    // place of the behavioural trigger and the processor.
+    bool pixel_block = false;
     std::optional<models::QuantizedNetwork> network;
     std::string template_name;
     int latency_cycles = 0;  // the template's formula, for the report

@@ -21,6 +21,7 @@
 #include "models/systemc/run_simulation.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/pixel_block.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/chain_report.hpp"
 #include "tb/chain_summary.hpp"
@@ -470,4 +471,55 @@ BOOST_AUTO_TEST_CASE(validate_runs_its_chain_with_the_overrides_and_fails_a_miss
     BOOST_TEST(row("no loss at max rate").find("  0 lost") == std::string::npos, r.log);
     BOOST_TEST(row("regression").find("FAIL") != std::string::npos, r.log);
     BOOST_TEST(row("regression").find("figure_of_another_run missing") != std::string::npos, r.log);
+}
+
+// The pixel's whole block in the chain (ADC -> Verilated pixforge_pixel -> readout) against the
+// behavioural trigger and the window-level network on the same noisy stream: the same triggers,
+// hidden edges and dead time, and for every result the same trigger time, window and outputs.
+BOOST_AUTO_TEST_CASE(the_pixel_block_in_the_chain_equals_the_behavioural_trigger_and_the_network) {
+    static test::TempDir cache;
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 4;
+    models::QuantizedNetwork net = models::random_network(shape, 23, 16);
+    net.input.first = 4;  // after the baseline, as the streaming template needs
+    const Config config = config_with({"source.rate=2e5/s"});
+    const models::PixelChain chain(models::chain_params_from(config));
+    tb::ChainOptions options = tb::ChainOptions::from_config(config);
+    options.pulses = 400;
+    rtl::CandidateBuilder builder(cache.path());
+
+    tb::ProcessorChoice window_level;
+    window_level.network = net;
+    window_level.library = builder.build(rtl::generate_verilog(net, {})).library;
+    const tb::ChainRun reference = tb::run_chain(chain, options, window_level);
+
+    tb::ProcessorChoice block = window_level;
+    const rtl::HardwareTemplate streaming = rtl::parse_template("streaming", 1, 1, true);
+    block.library = builder
+                        .build(rtl::generate_pixel_block(
+                            net, streaming, rtl::pixel_block_spec(chain, options.clock_period_s)))
+                        .library;
+    block.pixel_block = true;
+    block.template_name = streaming.name();
+    const tb::ChainRun pixel = tb::run_chain(chain, options, block);
+
+    BOOST_TEST_MESSAGE("pixel block in the chain: " << pixel.triggers << " triggers, " << pixel.results.size()
+                                                    << " results, " << pixel.cycles_simulated << " of "
+                                                    << pixel.cycles_covered << " cycles simulated");
+    BOOST_TEST(pixel.triggers > 300u);
+    BOOST_TEST(pixel.triggers == reference.triggers);
+    BOOST_TEST(pixel.edges_in_dead_time == reference.edges_in_dead_time);
+    BOOST_TEST(pixel.dead_s == reference.dead_s, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(pixel.lost_busy == 0u);
+    BOOST_TEST_REQUIRE(pixel.results.size() == reference.results.size());
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < pixel.results.size(); ++i) {
+        const auto& p = pixel.results[i];
+        const auto& r = reference.results[i];
+        const bool window = std::equal(p.window.begin(), p.window.end(), r.window.begin());
+        same += window && p.raw == r.raw && p.trigger_s == r.trigger_s && p.start_s == r.start_s;
+    }
+    BOOST_TEST(same == pixel.results.size());
+    BOOST_TEST(pixel.cycles_simulated < pixel.cycles_covered / 2);  // idle stretches skipped
 }

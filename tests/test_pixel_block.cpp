@@ -16,6 +16,7 @@
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
+#include "models/pixel_block_runner.hpp"
 #include "models/self_trigger.hpp"
 #include "models/spectrum.hpp"
 #include "models/stream_generator.hpp"
@@ -39,12 +40,12 @@ models::PixelChain chain_with(const std::vector<std::string>& overrides) {
         models::chain_params_from(Config::parse(models::chain_keys(), "", "<test>", overrides)));
 }
 
-// 1 ms of stream at 2e6 pulses/s: about 2 000 pulses, many piled up or in the dead time.
-std::vector<std::uint16_t> stream_of(const models::PixelChain& chain) {
+// 1 ms of stream; at 2e6 pulses/s about 2 000 pulses, many piled up or in the dead time.
+std::vector<std::uint16_t> stream_of(const models::PixelChain& chain, double rate = 2e6) {
     const models::EnergySpectrum spectrum(chain.params().spectrum);
     std::vector<std::uint16_t> codes;
     models::generate_stream(
-        chain, spectrum, 2e6, 1e-3, Rng(7, "pixel block stream"), 4096,
+        chain, spectrum, rate, 1e-3, Rng(7, "pixel block stream"), 4096,
         [&](const models::StreamChunk& c) { codes.insert(codes.end(), c.adc.begin(), c.adc.end()); });
     return codes;
 }
@@ -176,4 +177,50 @@ BOOST_AUTO_TEST_CASE(a_block_that_cannot_work_is_refused_with_the_reason) {
                    generate_pixel_block(net, parse_template("streaming", 2, 1),
                                         pixel_block_spec(normal, 10e-9));
                }) == "RTL-003");
+}
+
+// Idle skipping is exact: the runner with and without it gives the same results (trigger sample,
+// result cycle, window, outputs) and counts on one stream, in blocks of 1 000 samples, with one and
+// two cycles per sample; and it simulates far fewer cycles.
+BOOST_AUTO_TEST_CASE(idle_skipping_equals_an_unskipped_run) {
+    const auto chain = chain_with({});
+    const auto codes = stream_of(chain, 2e5);
+    const auto net = small_network();
+    for (int cps : {1, 2}) {
+        const PixelBlockSpec spec = pixel_block_spec(chain, chain.sample_period() / cps);
+        const auto library =
+            builder().build(generate_pixel_block(net, parse_template("streaming", 1, 1, true), spec)).library;
+        auto run = [&](bool skip, std::uint64_t& simulated) {
+            PixelCandidate block(library);
+            models::PixelBlockRunner runner(chain, cps, block, skip);
+            std::vector<models::BlockResult> results;
+            auto keep = [&](const models::BlockResult& r) { results.push_back(r); };
+            for (std::size_t at = 0; at < codes.size(); at += 1000)
+                runner.feed(codes.data() + at, std::min<std::size_t>(1000, codes.size() - at),
+                            static_cast<std::int64_t>(at), keep);
+            runner.drain(static_cast<std::int64_t>(codes.size()), 200, keep);
+            simulated = runner.cycles_simulated();
+            BOOST_TEST(runner.cycles_covered() == codes.size() * static_cast<std::size_t>(cps) + 200);
+            return std::make_tuple(results, runner.triggers(), runner.edges_in_dead_time(),
+                                   runner.dead_samples());
+        };
+        std::uint64_t skipped_cycles = 0, full_cycles = 0;
+        const auto [skipped, t1, e1, d1] = run(true, skipped_cycles);
+        const auto [full, t2, e2, d2] = run(false, full_cycles);
+        BOOST_TEST_MESSAGE(cps << " cycle(s)/sample: " << full.size() << " results; " << skipped_cycles
+                               << " of " << full_cycles << " cycles simulated with idle skipping");
+        BOOST_TEST(full.size() > 120u);
+        BOOST_TEST_REQUIRE(skipped.size() == full.size());
+        std::size_t same = 0;
+        for (std::size_t i = 0; i < full.size(); ++i)
+            same += skipped[i].trigger_sample == full[i].trigger_sample &&
+                    skipped[i].result_sample == full[i].result_sample &&
+                    skipped[i].result_phase == full[i].result_phase && skipped[i].window == full[i].window &&
+                    skipped[i].outputs == full[i].outputs;
+        BOOST_TEST(same == full.size());
+        BOOST_TEST(t1 == t2);
+        BOOST_TEST(e1 == e2);
+        BOOST_TEST(d1 == d2);
+        BOOST_TEST(skipped_cycles * 3 < full_cycles);
+    }
 }
