@@ -26,7 +26,7 @@ namespace {
 
 struct SimulateOptions {
     ConfigOptions config;
-    std::string candidate, classical, rate, out, cache, sweep;
+    std::string candidate, classical, rate, out, cache, sweep, block = "pixel";
     std::uint64_t pulses = 100000;
     double timeout_s = 3600;
     bool json = false, in_process = false;
@@ -38,6 +38,7 @@ tb::ChainJob job_of(const SimulateOptions& o, const std::string& command_line) {
     job.overrides = o.config.overrides;
     job.candidate = o.candidate;
     job.classical = o.classical;
+    job.pixel_block = o.classical.empty() && o.block == "pixel";
     job.cache = o.cache;
     job.pulses = o.pulses;
     job.rate = o.rate;
@@ -122,6 +123,12 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
     cmd.add_option("--sweep", o->sweep,
                    "comma-separated rates (e.g. 1e4/s,1e5/s,1e6/s): one run each, report of "
                    "resolution and output rate against input rate");
+    cmd.add_option("--block", o->block,
+                   "with --candidate: pixel = the candidate as the pixel's whole digital block (Verilated "
+                   "trigger, dead time, capture and network fed every ADC code); network = the behavioural "
+                   "trigger hands windows to the Verilated network")
+        ->check(CLI::IsMember({"pixel", "network"}))
+        ->capture_default_str();
     cmd.add_option("-o,--out", o->out, "HDF5 report (docs/chain.md)");
     cmd.add_flag("--json", o->json, "print the summary as JSON");
     cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
@@ -134,6 +141,8 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         "The chain: Poisson photons -> CSA + shaper + noise -> ADC -> self-trigger (dead time) -> processor\n"
         "(the Verilated network cycle by cycle, or a classical estimator) -> output FIFO + link -> "
         "scoreboard.\n"
+        "With a candidate (--block pixel, the default) the Verilated pixel block takes every ADC code and\n"
+        "does the trigger, dead time and capture itself (docs/rtl.md).\n"
         "[readout] keys: fifo_depth, link_rate, input_buffer, classical_latency; the processor clock is\n"
         "synthesis.clock_period. Examples:\n"
         "  pixforge rtl -n out/default/network.h5 -t parallel -o out/cand --build\n"

@@ -10,6 +10,7 @@
 #include "core/typed_json.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
+#include "rtl_gen/pixel_block.hpp"
 #include "tb/candidate_dir.hpp"
 #include "tb/chain_report.hpp"
 #include "tb/chain_testbench.hpp"
@@ -31,6 +32,7 @@ json ChainJob::to_json() const {
             {"overrides", overrides},
             {"candidate", candidate.string()},
             {"classical", classical},
+            {"pixel_block", pixel_block},
             {"cache", cache.string()},
             {"pulses", pulses},
             {"rate", rate},
@@ -46,6 +48,7 @@ ChainJob ChainJob::from_json(const json& j, const std::string& where) {
     job.overrides = t.texts(j, "overrides");
     job.candidate = t.text(j, "candidate");
     job.classical = t.text(j, "classical");
+    job.pixel_block = t.boolean(j, "pixel_block");
     job.cache = t.text(j, "cache");
     job.pulses = t.count(j, "pulses");
     job.rate = t.text(j, "rate");
@@ -74,10 +77,19 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
         choice.network = c.network;
         choice.template_name = c.hardware.name();
         choice.latency_cycles = c.rtl.timing.latency;
+        if (job.pixel_block) {  // RTL-003 when the block cannot work with this chain
+            choice.pixel_block = true;
+            choice.library =
+                rtl::CandidateBuilder(rtl::CandidateBuilder::cache_or_default(job.cache))
+                    .build(rtl::generate_pixel_block(c.network, c.hardware,
+                                                     rtl::pixel_block_spec(chain, options.clock_period_s)))
+                    .library;
+        }
         identity = {{"candidate", job.candidate.string()},
                     {"network_hash", c.network.content_hash()},
                     {"rtl_hash", c.rtl.rtl_hash()},
                     {"template", c.hardware.name()},
+                    {"block", job.pixel_block ? "pixel" : "network"},
                     {"library", c.library.string()},
                     {"latency_cycles", std::to_string(c.rtl.timing.latency)},
                     {"network", models::describe_layers(c.network)}};

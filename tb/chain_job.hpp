@@ -24,7 +24,10 @@ struct ChainJob {
     std::vector<std::string> overrides;  // KEY=VALUE, as --set, in order
     std::filesystem::path candidate;     // a candidate folder (pixforge rtl -o DIR), or
     std::string classical;               // a classical estimator's name
-    std::filesystem::path cache;         // candidate cache; empty: the default
+    // The candidate as the pixel's whole block (trigger, capture, network: rtl::generate_pixel_block)
+    // driven by the ADC codes; false: the behavioural trigger hands windows to the network.
+    bool pixel_block = false;
+    std::filesystem::path cache;  // candidate cache; empty: the default
     std::uint64_t pulses = 100000;
     std::string rate;                // overrides source.rate when not empty, e.g. "1e6/s"
     std::filesystem::path report;    // the HDF5 report (docs/chain.md); empty: none

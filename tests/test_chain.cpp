@@ -319,11 +319,19 @@ BOOST_AUTO_TEST_CASE(a_candidate_for_another_window_or_adc_width_is_refused_befo
     BOOST_TEST(narrow.log.find("[ERROR SIM-006]") != std::string::npos, narrow.log);
     BOOST_TEST(narrow.log.find("adc.bits = 10") != std::string::npos, narrow.log);
     BOOST_TEST(narrow.log.find("adc.bits = 8") != std::string::npos, narrow.log);
-    // The same candidate in the chain it was built for runs.
+    // The same candidate in the chain it was built for runs behind the behavioural trigger; as the
+    // pixel's block it is refused: it reads all 32 samples, the 24-sample dead time cannot keep its
+    // captures apart.
     const Cli fits = run_pixforge({"simulate", "-c", default_config(), "--candidate", ten_bits.string(), "-n",
-                                   "20", "--cache", cache.string()},
+                                   "20", "--cache", cache.string(), "--block", "network"},
                                   dir.path());
     BOOST_TEST(fits.code == 0, fits.log);
+    const Cli block = run_pixforge({"simulate", "-c", default_config(), "--candidate", ten_bits.string(),
+                                    "-n", "20", "--cache", cache.string()},
+                                   dir.path());
+    BOOST_TEST(block.code == 2, block.log);
+    BOOST_TEST(block.log.find("[ERROR RTL-003]") != std::string::npos, block.log);
+    BOOST_TEST(block.log.find("trigger.dead_time") != std::string::npos, block.log);
 }
 
 BOOST_AUTO_TEST_CASE(simulate_passes_paths_and_values_with_spaces_and_rate_equals_to_its_child) {

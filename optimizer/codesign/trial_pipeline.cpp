@@ -95,13 +95,16 @@ rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net,
 }
 
 void TrialPipeline::synthesize(const Config& config, const models::QuantizedNetwork& net,
-                               const rtl::HardwareTemplate& hw, const rtl::GeneratedRtl& rtl,
-                               const TrialFolder& folder, TrialMetrics& m) const {
+                               const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                               TrialMetrics& m) const {
     const models::PixelChain chain(models::chain_params_from(config));
     const auto& so = ppa_->options();
-    const rtl::Stimuli stimuli =
-        rtl::stream_stimuli(chain, rtl.samples, so.power_windows, so.clock_period_s, chain.params().seed);
-    const rtl::PpaResult p = ppa_->evaluate(net, hw, stimuli);
+    // The pixel's whole block: trigger, history, capture and network count in area and power.
+    const rtl::PixelBlockSpec spec = rtl::pixel_block_spec(chain, so.clock_period_s);
+    const rtl::PpaResult p =
+        ppa_->evaluate_pixel(net, hw, spec,
+                             rtl::sample_stimuli(chain, so.power_windows, so.clock_period_s,
+                                                 spec.cycles_per_sample, chain.params().seed));
     write_file_atomically(folder.ppa(), p.to_json().dump(2));
     if (!p.ok) throw TrialFailure(p.failed_stage, p.error);
     m.area_um2 = p.area_um2, m.cells = p.cells, m.flip_flops = p.flip_flops;
@@ -115,6 +118,7 @@ void TrialPipeline::simulate(const TrialFolder& folder, std::int64_t id, TrialMe
     tb::ChainJob job;
     job.config = folder.config();
     job.candidate = folder.candidate();
+    job.pixel_block = true;
     job.cache = cache_;
     job.pulses = options_.pulses;
     job.report = folder.chain_report();
@@ -160,7 +164,7 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
             {"rtl", [&] { rtl = build_rtl(net, design.hardware, folder, m); }},
             {"synthesis",
              [&] {
-                 if (ppa_) synthesize(config, net, design.hardware, rtl, folder, m);
+                 if (ppa_) synthesize(config, net, design.hardware, folder, m);
              }},
             {"simulate", [&] { simulate(folder, id, m); }},
         };

@@ -49,8 +49,7 @@ class TrialPipeline {
     rtl::GeneratedRtl build_rtl(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
                                 const TrialFolder& folder, TrialMetrics& m) const;
     void synthesize(const Config& config, const models::QuantizedNetwork& net,
-                    const rtl::HardwareTemplate& hw, const rtl::GeneratedRtl& rtl, const TrialFolder& folder,
-                    TrialMetrics& m) const;
+                    const rtl::HardwareTemplate& hw, const TrialFolder& folder, TrialMetrics& m) const;
     void simulate(const TrialFolder& folder, std::int64_t id, TrialMetrics& m) const;
     // The objectives and constraints of the finished trial, by guidance.
     optimizer::Evaluation objectives_of(TrialMetrics& m) const;
