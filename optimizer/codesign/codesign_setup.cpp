@@ -42,7 +42,7 @@ std::vector<std::string> CodesignOptions::constraint_names() {
 
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u) {
     TrialDesign d;
-    int width = 0, layers = 1, reuse = 4, pipeline = 1;
+    int width = 0, layers = 1, reuse = 0, pipeline = 1;  // reuse 0: not in the design
     bool clock_gating = false;
     std::string kind = "parallel";
     for (size_t i = 0; i < space.size(); ++i) {
@@ -81,6 +81,8 @@ TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<dou
         std::vector<std::string> widths(static_cast<size_t>(layers), std::to_string(width));
         d.overrides.push_back(fmt::format("network.hidden=[{}]", fmt::join(widths, ", ")));
     }
+    // Without a reuse parameter: folded 4; streaming 1 (one sample per clock at equal rates).
+    if (reuse == 0) reuse = kind == "folded" ? 4 : 1;
     d.hardware = rtl::parse_template(kind, kind == "folded" || kind == "streaming" ? reuse : 1,
                                      kind == "parallel" ? pipeline : 1, clock_gating);
     d.description = space.describe(u);

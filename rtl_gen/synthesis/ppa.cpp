@@ -318,7 +318,19 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
 
 PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                                        const PixelBlockSpec& spec, const SampleStimuli& stimuli) {
-    const GeneratedRtl rtl = generate_pixel_block(net, hw, spec);
+    GeneratedRtl rtl;
+    try {
+        rtl = generate_pixel_block(net, hw, spec);
+    } catch (const PixError& e) {  // a block that cannot work with this chain: a failed result
+        PpaResult r;
+        r.block = "pixel";
+        r.network_hash = net.content_hash();
+        r.template_name = hw.name();
+        r.failed_stage = "rtl";
+        r.error = e.what();
+        r.error_id = e.id();
+        return r;
+    }
     auto power_run = [&](const GeneratedRtl& g, GateSimulator& gate, PpaResult& r) {
         const int rst = gate.port_index("rst"), s_valid = gate.port_index("s_valid"),
                   s_code = gate.port_index("s_code"), out_ready = gate.port_index("out_ready"),

@@ -39,7 +39,8 @@ struct SynthesisOptions {
 
 struct PpaResult {
     bool ok = false;
-    std::string failed_stage, error, error_id;  // stage: synthesis, timing, power, equivalence
+    std::string failed_stage, error,
+        error_id;  // stage: rtl (pixel block), synthesis, timing, power, equivalence
     std::string rtl_hash, network_hash, template_name, liberty, liberty_hash, strategy, cache_key;
     std::string block =
         "network";           // what was synthesized: "network" (pixforge_net) or "pixel" (the whole block)
