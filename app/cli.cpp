@@ -124,6 +124,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     c = add("bench-synth",
             "time synthesis + STA + power, and rank-correlate theory proxies with synthesized PPA");
     actions[c] = add_bench_synth_command(*c);
+    c = add("bench-chain", "cycles/s of the pixel block in the SystemC chain against the block alone");
+    actions[c] = add_bench_chain_command(*c);
     c = add("bench-optimizer", "run an optimizer on a benchmark problem; hypervolume after every evaluation");
     actions[c] = add_bench_optimizer_command(*c, command_line);
     for (const auto& e : extra) {

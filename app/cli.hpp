@@ -54,6 +54,7 @@ Action add_bench_optimizer_command(CLI::App& app, const std::string& command_lin
 Action add_rtl_command(CLI::App& app);
 Action add_synth_command(CLI::App& app);
 Action add_bench_synth_command(CLI::App& app);
+Action add_bench_chain_command(CLI::App& app);
 Action add_simulate_command(CLI::App& app, const std::string& command_line);
 Action add_chain_job_command(CLI::App& app);
 Action add_report_command(CLI::App& app);

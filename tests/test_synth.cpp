@@ -289,6 +289,18 @@ BOOST_AUTO_TEST_CASE(the_pixel_block_synthesizes_and_its_gate_level_equals_the_r
     BOOST_TEST(alone.block == "network");
     BOOST_TEST(plain.flip_flops > alone.flip_flops + spec.pre_trigger * spec.adc_bits);
     BOOST_TEST(gated.total_W < 0.5 * plain.total_W);
+    // The area pixforge reports is what a fresh Yosys says of the emitted netlist, clock gates included.
+    test::TempDir log;
+    const ProcessResult restat = run_process({"yosys", "-p",
+                                              "read_liberty -lib cells.lib; read_verilog netlist.v; "
+                                              "hierarchy -top pixforge_pixel; stat -liberty cells.lib"},
+                                             log.path() / "yosys.log", 300, gated.work_dir);
+    BOOST_TEST_REQUIRE(restat.exited);
+    BOOST_TEST_REQUIRE(restat.exit_code == 0, test::read_text(log.path() / "yosys.log"));
+    std::smatch m;
+    const std::string text = test::read_text(log.path() / "yosys.log");
+    BOOST_TEST_REQUIRE(std::regex_search(text, m, std::regex(R"(Chip area for module .*:\s+([0-9.eE+-]+))")));
+    BOOST_TEST(std::stod(m[1]) == gated.area_um2, boost::test_tools::tolerance(1e-6));
 }
 
 // Cell groups go, everything else stays: comments and strings with braces or the word cell, and
