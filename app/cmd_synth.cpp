@@ -99,6 +99,8 @@ Action add_synth_command(CLI::App& cmd) {
         rtl::PpaResult r;
         if (o->block == "pixel") {
             const rtl::PixelBlockSpec spec = rtl::pixel_block_spec(chain, options.clock_period_s);
+            rtl::generate_pixel_block(net, hw,
+                                      spec);  // a block this chain cannot hold is a bad input (RTL-003)
             r = evaluator.evaluate_pixel(
                 net, hw, spec,
                 rtl::sample_stimuli(chain, options.power_windows, options.clock_period_s,

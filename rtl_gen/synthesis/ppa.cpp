@@ -129,13 +129,10 @@ bool has_clock_gates(const GeneratedRtl& rtl) {
 
 }  // namespace
 
-PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
-                                 const HardwareTemplate& hw, const std::string& stimuli_key,
-                                 const PowerRun& power_run) {
-    const auto start = std::chrono::steady_clock::now();
+PpaResult PpaEvaluator::described(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                                  bool pixel_block) const {
     PpaResult r;
-    r.block = rtl.pixel_block ? "pixel" : "network";
-    r.rtl_hash = rtl.rtl_hash();
+    r.block = pixel_block ? "pixel" : "network";
     r.network_hash = net.content_hash();
     r.template_name = hw.name();
     r.liberty = options_.liberty.string();
@@ -144,6 +141,15 @@ PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::Quantize
     r.dont_use_cells = static_cast<int>(dont_use_.size());
     r.strategy = strategy_name(options_.strategy);
     r.clock_period_s = options_.clock_period_s;
+    return r;
+}
+
+PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
+                                 const HardwareTemplate& hw, const std::string& stimuli_key,
+                                 const PowerRun& power_run) {
+    const auto start = std::chrono::steady_clock::now();
+    PpaResult r = described(net, hw, rtl.pixel_block);
+    r.rtl_hash = rtl.rtl_hash();
     r.latency_cycles = rtl.timing.latency;
     r.initiation_interval = rtl.timing.initiation_interval;
     const models::NetworkProxies proxies = models::theory_proxies(net);
@@ -322,10 +328,7 @@ PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, cons
     try {
         rtl = generate_pixel_block(net, hw, spec);
     } catch (const PixError& e) {  // a block that cannot work with this chain: a failed result
-        PpaResult r;
-        r.block = "pixel";
-        r.network_hash = net.content_hash();
-        r.template_name = hw.name();
+        PpaResult r = described(net, hw, true);
         r.failed_stage = "rtl";
         r.error = e.what();
         r.error_id = e.id();

@@ -94,6 +94,9 @@ class PpaEvaluator {
     // Drives the gate-level simulation against the Verilated RTL and fills the power-run counts
     // (power_cycles, power_windows, simulated_cycles, output_mismatches).
     using PowerRun = std::function<void(const GeneratedRtl&, GateSimulator&, PpaResult&)>;
+    // A result that names the design, library and flow settings, before any stage ran.
+    PpaResult described(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                        bool pixel_block) const;
     PpaResult run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
                        const HardwareTemplate& hw, const std::string& stimuli_hash,
                        const PowerRun& power_run);
