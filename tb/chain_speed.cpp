@@ -2,9 +2,8 @@
 
 #include <chrono>
 
-#include "models/spectrum.hpp"
-#include "models/stream_generator.hpp"
 #include "rtl_gen/pixel_block.hpp"
+#include "rtl_gen/synthesis/stimuli.hpp"
 #include "tb/chain_testbench.hpp"
 
 namespace pixforge::tb {
@@ -20,21 +19,16 @@ ChainSpeed measure_chain_speed(const Config& config, const LoadedCandidate& c,
     ChainSpeed speed;
     speed.pulses = pulses;
 
-    // The block alone: the scenario's stream, every cycle stepped.
-    std::vector<std::uint16_t> codes;
-    const models::EnergySpectrum spectrum(chain.params().test_spectrum);
-    const double rate = chain.params().rate_per_s;
-    models::generate_stream(
-        chain, spectrum, rate, static_cast<double>(pulses) / rate, Rng(options.seed, "bench"), 65536,
-        [&](const models::StreamChunk& k) { codes.insert(codes.end(), k.adc.begin(), k.adc.end()); });
+    // The block alone: the scenario's stream (as the power simulation sees it), every cycle stepped.
+    const rtl::SampleStimuli stream = rtl::sample_stimuli(
+        chain, static_cast<int>(pulses), options.clock_period_s, spec.cycles_per_sample, options.seed);
     rtl::PixelCandidate block(library);
     block.reset();
     const auto start = std::chrono::steady_clock::now();
-    for (const std::uint16_t code : codes)
-        for (int k = 0; k < spec.cycles_per_sample; ++k)
-            speed.results += block.step(k == 0, code, true).out_valid;
+    for (const std::uint16_t code : stream.codes)
+        for (int k = 0; k < spec.cycles_per_sample; ++k) block.step(k == 0, code, true);
     speed.block_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    speed.block_cycles = codes.size() * static_cast<std::uint64_t>(spec.cycles_per_sample);
+    speed.block_cycles = stream.codes.size() * static_cast<std::uint64_t>(spec.cycles_per_sample);
 
     // The chain with the block in it.
     ProcessorChoice choice;

@@ -18,7 +18,7 @@ struct ChainSpeed {
     double block_s = 0;
     std::uint64_t chain_simulated = 0, chain_covered = 0;  // cycles the chain stepped, and spanned
     double chain_s = 0;
-    std::uint64_t pulses = 0, results = 0;
+    std::uint64_t pulses = 0;
     double block_cycles_per_s() const { return static_cast<double>(block_cycles) / block_s; }
     double chain_covered_per_s() const { return static_cast<double>(chain_covered) / chain_s; }
 };

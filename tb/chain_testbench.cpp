@@ -18,6 +18,7 @@
 #include "models/systemc/trigger_sc.hpp"
 #include "models/window_generator.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/pixel_block.hpp"
 
 // libsystemc's own main() refers to sc_main; pixforge drives the kernel itself (run_chain).
 int sc_main(int, char*[]) {
@@ -137,8 +138,10 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     if (processor.pixel_block) {
         if (!processor.network) throw PixError("SIM-001", "run_chain: a pixel block needs its network");
         const auto block = std::make_unique<sc::PixelBlockSc>(
-            "pixel", chain, o.clock_period_s, std::make_unique<rtl::PixelCandidate>(processor.library),
-            *processor.network, [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
+            "pixel", chain, o.clock_period_s,
+            rtl::pixel_block_spec(chain, o.clock_period_s).cycles_per_sample,
+            std::make_unique<rtl::PixelCandidate>(processor.library), *processor.network,
+            [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
         adc->to_trigger.bind(block->codes);
         block->to_readout.bind(readout->results);
         sc::run_simulation();

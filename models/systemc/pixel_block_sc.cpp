@@ -1,17 +1,10 @@
 #include "models/systemc/pixel_block_sc.hpp"
 
-#include <cmath>
-
 namespace pixforge::sc {
 
-namespace {
-int cycles_per_sample(const models::PixelChain& chain, double clock_period_s) {
-    return std::max(1, static_cast<int>(std::lround(chain.sample_period() / clock_period_s)));
-}
-}  // namespace
-
 PixelBlockSc::PixelBlockSc(sc_core::sc_module_name name, const models::PixelChain& chain,
-                           double clock_period_s, std::unique_ptr<models::ClockedPixelBlock> block,
+                           double clock_period_s, int cycles_per_sample,
+                           std::unique_ptr<models::ClockedPixelBlock> block,
                            const models::QuantizedNetwork& net,
                            std::function<double(std::int64_t)> sample_time, bool skip_idle)
     : sc_module(name),
@@ -19,7 +12,7 @@ PixelBlockSc::PixelBlockSc(sc_core::sc_module_name name, const models::PixelChai
       to_readout("to_readout"),
       chain_(chain),
       clock_s_(clock_period_s),
-      cycles_per_sample_(cycles_per_sample(chain, clock_period_s)),
+      cycles_per_sample_(cycles_per_sample),
       block_(std::move(block)),
       runner_(chain, cycles_per_sample_, *block_, skip_idle),
       reference_(net),

@@ -63,6 +63,15 @@ std::string stimuli_hash(const Stimuli& s) {
     return h.hex();
 }
 
+std::string stimuli_hash(const SampleStimuli& s) {
+    ContentHash h;
+    h.add(std::string("pixel stream"))
+        .add(s.clock_period_s)
+        .add(static_cast<std::int64_t>(s.cycles_per_sample));
+    for (const std::uint16_t code : s.codes) h.add(static_cast<std::int64_t>(code));
+    return h.hex();
+}
+
 // The gate-level out_data field by field, sign-extended, against the RTL's outputs.
 bool same_outputs(const GateSimulator& gate, int out_data, const GeneratedRtl& rtl,
                   const std::vector<std::int64_t>& expected) {
@@ -372,12 +381,7 @@ PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, cons
             for (int c = 0; c < stimuli.cycles_per_sample; ++c) cycle(false, c == 0, code);
         r.power_cycles = r.simulated_cycles;
     };
-    ContentHash key;
-    key.add(std::string("pixel stream"))
-        .add(stimuli.clock_period_s)
-        .add(static_cast<std::int64_t>(stimuli.cycles_per_sample));
-    for (const std::uint16_t code : stimuli.codes) key.add(static_cast<std::int64_t>(code));
-    return run_flow(rtl, net, hw, key.hex(), power_run);
+    return run_flow(rtl, net, hw, stimuli_hash(stimuli), power_run);
 }
 
 namespace {
