@@ -49,6 +49,60 @@ NoiseModel::NoiseModel(const NoiseParams& params, const FrontEndResponse& fronte
     combined_ = parallel_sum(sources);
     covariance_ = combined_.stationary_covariance();
     phi_ = combined_.transition(sample_period_s);
+    build_stream_model();
+}
+
+void NoiseModel::build_stream_model() {
+    // Riccati recursion of the one-step predictor, from no data (error covariance = P) down to
+    // its fixed point; the error covariance decreases monotonically.
+    const Eigen::RowVectorXd& c = combined_.C;
+    const Eigen::MatrixXd q = covariance_ - phi_ * covariance_ * phi_.transpose();
+    const double scale = covariance_.cwiseAbs().maxCoeff();
+    const double tolerance = 1e-15 * scale;
+    Eigen::MatrixXd error = covariance_, next;
+    bool converged = false;
+    double change = 0, change_before = 0;  // the step now and kProbe steps ago
+    constexpr int kProbe = 1000;
+    for (riccati_iterations_ = 1; riccati_iterations_ <= kRiccatiLimit && !converged; ++riccati_iterations_) {
+        const Eigen::VectorXd m = phi_ * (error * c.transpose());
+        next.noalias() = phi_ * error * phi_.transpose();
+        next += q - m * m.transpose() / c.dot(error * c.transpose());
+        next = 0.5 * (next + next.transpose());
+        change = (next - error).cwiseAbs().maxCoeff();
+        converged = change <= tolerance;
+        error.swap(next);
+        if (riccati_iterations_ % kProbe) continue;
+        // Geometric convergence: give up early when the rate says the limit will not do.
+        if (change_before > change) {
+            const double steps_left =
+                kProbe * std::log(tolerance / change) / std::log(change / change_before);
+            if (riccati_iterations_ + steps_left > kRiccatiLimit) break;
+        }
+        change_before = change;
+    }
+    if (!converged) {  // the state model itself: one normal per state
+        riccati_iterations_ = 0;
+        drive_ = psd_factor(q);
+        feed_ = Eigen::RowVectorXd::Zero(drive_.cols());
+        stream_covariance_ = covariance_;
+        return;
+    }
+    --riccati_iterations_;
+    const double r = c.dot(error * c.transpose());
+    drive_ = phi_ * (error * c.transpose()) / std::sqrt(r);  // gain g times the innovation rms
+    feed_ = Eigen::RowVectorXd::Constant(1, std::sqrt(r));
+    stream_covariance_ = covariance_ - error;
+}
+
+double NoiseModel::stream_autocovariance(int lag) const {
+    if (!enabled_) return 0.0;
+    const Eigen::RowVectorXd& c = combined_.C;
+    Eigen::VectorXd v = stream_covariance_ * c.transpose();  // Cov(x[k], y[0]) through x[0]
+    if (lag == 0) return c.dot(v) + feed_.squaredNorm();
+    Eigen::VectorXd w = drive_ * feed_.transpose();  // through z[0], one step on
+    for (int k = 1; k < lag; ++k) v = phi_ * v, w = phi_ * w;
+    v = phi_ * v;
+    return c.dot(v + w);
 }
 
 double NoiseModel::enc_target() const {
@@ -101,27 +155,46 @@ double NoiseModel::WindowSampler::next(Rng& rng) {
 
 NoiseModel::Stream NoiseModel::stream(Rng& rng) const {
     Stream s;
-    if (!enabled_) {
-        s.c_ = Eigen::RowVectorXd::Zero(1);
-        s.phi_ = s.innovation_ = Eigen::MatrixXd::Zero(1, 1);
-        s.x_ = s.z_ = Eigen::VectorXd::Zero(1);
+    if (!enabled_) {  // one zero state: the same draws per sample as with noise
+        s.row_start_ = {0, 0};
+        s.c_ = s.x_ = s.next_ = s.z_ = s.drive_ = s.feed_ = {0.0};
         return s;
     }
-    s.phi_ = phi_;
-    s.c_ = combined_.C;
-    s.innovation_ = psd_factor(covariance_ - phi_ * covariance_ * phi_.transpose());
-    s.z_.resize(covariance_.rows());
-    for (Eigen::Index i = 0; i < s.z_.size(); ++i) s.z_(i) = rng.normal();
-    s.x_ = psd_factor(covariance_) * s.z_;  // start in the stationary state
+    const Eigen::Index n = phi_.rows();
+    s.row_start_.push_back(0);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        for (Eigen::Index j = 0; j < n; ++j)
+            if (phi_(i, j) != 0)
+                s.column_.push_back(static_cast<std::uint32_t>(j)), s.value_.push_back(phi_(i, j));
+        s.row_start_.push_back(static_cast<std::uint32_t>(s.value_.size()));
+    }
+    s.c_.assign(combined_.C.data(), combined_.C.data() + n);
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> drive = drive_;
+    s.drive_.assign(drive.data(), drive.data() + drive.size());
+    s.feed_.assign(feed_.data(), feed_.data() + feed_.size());
+    s.z_.resize(static_cast<size_t>(feed_.size()));
+    Eigen::VectorXd z(n);
+    for (Eigen::Index i = 0; i < n; ++i) z(i) = rng.normal();
+    const Eigen::VectorXd x = psd_factor(stream_covariance_) * z;  // start in the stationary state
+    s.x_.assign(x.data(), x.data() + n);
+    s.next_.resize(s.x_.size());
     return s;
 }
 
 double NoiseModel::Stream::next(Rng& rng) {
-    const double y = c_ * x_;
-    for (Eigen::Index i = 0; i < z_.size(); ++i) z_(i) = rng.normal();
-    // In place, without the temporaries `x_ = phi_ * x_ + ...` would allocate on every sample.
-    next_.noalias() = phi_ * x_;
-    next_.noalias() += innovation_ * z_;
+    const size_t m = z_.size();
+    double y = 0;
+    for (size_t j = 0; j < m; ++j) z_[j] = rng.normal(), y += feed_[j] * z_[j];
+    for (size_t i = 0; i < x_.size(); ++i) {
+        y += c_[i] * x_[i];
+        double v = 0;
+        if (m == 1)  // the innovations form, nearly always
+            v = drive_[i] * z_[0];
+        else
+            for (size_t j = 0; j < m; ++j) v += drive_[i * m + j] * z_[j];
+        for (std::uint32_t k = row_start_[i]; k < row_start_[i + 1]; ++k) v += value_[k] * x_[column_[k]];
+        next_[i] = v;
+    }
     x_.swap(next_);
     return y;
 }

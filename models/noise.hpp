@@ -9,10 +9,19 @@
 //
 // The sampled output is a stationary Gaussian process. Two exact generators follow from the
 // model: windows (Cholesky factor of the Toeplitz covariance of `length` samples) and a
-// continuous stream (x[k+1] = Phi x[k] + w, w ~ N(0, P - Phi P Phi'), the exact discretization).
+// continuous stream. The stream is the steady-state innovations (Kalman predictor) form of the
+// exact discretization x[k+1] = Phi x[k] + w, w ~ N(0, P - Phi P Phi'), y = c x:
+//   y[k] = c s[k] + e[k],  s[k+1] = Phi s[k] + g e[k],  e ~ N(0, r),
+// with (g, r) from the filter's Riccati equation. Its output has exactly the autocovariance of the
+// state model (a test checks every lag), but it draws one normal per sample instead of one per
+// state (23 at D0): the noise took two thirds of the full chain's time before. The Riccati
+// recursion converges in about as many steps as the slowest 1/f corner lasts in samples (16 000
+// at D0); where that exceeds kRiccatiLimit (a 1/f band reaching far below 1 kHz at 100 MHz) the
+// stream keeps the state model's own input, w = F z with F F' = P - Phi P Phi', one normal per state.
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
 #include <vector>
 
 #include "core/random.hpp"
@@ -26,6 +35,11 @@ class NoiseModel {
 
     // Autocovariance of the sampled output at lag k, in (peak-normalised electrons)^2.
     double autocovariance(int lag) const;
+    // The same from the stream's model (equal to the above up to rounding).
+    double stream_autocovariance(int lag) const;
+    // Steps the Riccati recursion took; 0 when it did not converge within kRiccatiLimit.
+    int riccati_iterations() const { return riccati_iterations_; }
+    static constexpr int kRiccatiLimit = 200000;
     double rms() const { return enabled_ ? std::sqrt(autocovariance(0)) : 0.0; }
     // Configured total ENC (quadrature sum of the three targets), electrons.
     double enc_target() const;
@@ -56,9 +70,12 @@ class NoiseModel {
 
       private:
         friend class NoiseModel;
-        Eigen::MatrixXd phi_, innovation_;
-        Eigen::RowVectorXd c_;
-        Eigen::VectorXd x_, z_, next_;
+        // x' = Phi x + drive z, y = c x + feed z, z ~ N(0, I) of `inputs` normals.
+        // Phi's nonzeros by row (85 of 23 x 23 at D0: each source's sections are a cascade).
+        std::vector<std::uint32_t> row_start_, column_;
+        std::vector<double> value_;
+        std::vector<double> c_, x_, next_, z_;
+        std::vector<double> drive_, feed_;  // drive_ row-major n x inputs
     };
     Stream stream(Rng& rng) const;
 
@@ -66,9 +83,17 @@ class NoiseModel {
     NoiseParams params_;
     bool enabled_;
     double sample_period_;
-    LinearSystem combined_;             // all sources, each input scaled to its ENC
-    Eigen::MatrixXd covariance_;        // stationary state covariance of combined_
-    Eigen::MatrixXd phi_;               // exp(A T_s)
+    LinearSystem combined_;       // all sources, each input scaled to its ENC
+    Eigen::MatrixXd covariance_;  // stationary state covariance of combined_
+    Eigen::MatrixXd phi_;         // exp(A T_s)
+    // The stream's model (innovations form, or the state model's own input when the Riccati
+    // recursion is too slow): x' = Phi x + drive z, y = C x + feed z, and the stationary
+    // covariance of x.
+    void build_stream_model();
+    Eigen::MatrixXd drive_;
+    Eigen::RowVectorXd feed_;
+    Eigen::MatrixXd stream_covariance_;
+    int riccati_iterations_ = 0;
     mutable std::vector<double> acov_;  // memo of autocovariance by lag (a pure function)
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The pixel block of one trained network on every template: SKY130 hd clock-gated and OSU 0.18 um
-# ungated (it has no clock-gate cell), balanced ABC, the config's clock, ADC rate and pulse rate.
+# The pixel block of one trained network on every template, clock-gated, on SKY130 hd (its
+# integrated gate) and OSU 0.18 um (a discrete gate, docs/rtl.md), balanced ABC, the config's
+# clock, ADC rate and pulse rate.
 #   bash scripts/pixel_block_table.sh NETWORK.h5 [CONFIG] [extra pixforge synth arguments]
 # Prints one line per design: area, power (clock), flip-flops (gated), latency, slack, windows.
 set -euo pipefail
@@ -29,11 +30,9 @@ print(f"{name}: {d['area_um2']:.0f} um^2, {p['total']:.1f} uW (clock {p['clock']
       f"slack {d['worst_slack_s'] * 1e9:.2f} ns, {d['power_windows']} windows")
 PY
 }
-for t in "-t streaming -r 1" "-t serial" "-t folded -r 2" "-t parallel -p 1"; do
-  # shellcheck disable=SC2086
-  run sky130hd $t --clock-gating "$@"
-done
-for t in "-t streaming -r 1" "-t serial" "-t folded -r 2" "-t parallel -p 1"; do
-  # shellcheck disable=SC2086
-  run osu018 $t "$@"
+for lib in sky130hd osu018; do
+  for t in "-t streaming -r 1" "-t serial" "-t folded -r 2" "-t parallel -p 1"; do
+    # shellcheck disable=SC2086
+    run $lib $t --clock-gating "$@"
+  done
 done

@@ -22,6 +22,7 @@
 #include "models/network/random_network.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "rtl_gen/synthesis/boolean_function.hpp"
+#include "rtl_gen/synthesis/clock_gate.hpp"
 #include "rtl_gen/synthesis/dont_use.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
@@ -215,12 +216,16 @@ BOOST_AUTO_TEST_CASE(sky130_is_the_default_and_its_dont_use_cells_stay_out) {
     BOOST_TEST(!trimmed.cells.count("sky130_fd_sc_hd__dlclkp_1"));
 }
 
-// Clock gating on SKY130 (sky130_fd_sc_hd__dlclkp): at D0's event rate the data registers idle
-// nearly every cycle, so gating them must cut the clock power by a wide margin; when a window
-// arrives every cycle it must change the total little. The gated netlist still equals the RTL.
-BOOST_AUTO_TEST_CASE(clock_gating_cuts_idle_power_and_changes_busy_power_little) {
+// Clock gating at D0's event rate: the data registers idle nearly every cycle, so gating them must
+// cut the clock power by a wide margin; when a window arrives every cycle it must change the total
+// little. The gated netlist still equals the RTL. `gate_cells` are what each gate becomes.
+namespace {
+
+void check_clock_gating(const std::string& library, const std::vector<std::string>& gate_cells) {
     test::TempDir cache;
-    PpaEvaluator ppa(fast_options(), cache.path());
+    SynthesisOptions options = fast_options();
+    options.liberty = named_liberty(library);
+    PpaEvaluator ppa(options, cache.path());
     const auto net = small_network({3}, 4);
     HardwareTemplate gated;
     gated.clock_gating = true;
@@ -229,10 +234,11 @@ BOOST_AUTO_TEST_CASE(clock_gating_cuts_idle_power_and_changes_busy_power_little)
     for (auto& w : busy.windows) w.ready_cycle = 0;  // back to back: a window every cycle
     auto run = [&](const HardwareTemplate& hw, const Stimuli& st, const char* what) {
         const PpaResult r = ppa.evaluate(net, hw, st);
-        BOOST_TEST_MESSAGE(hw.name() << " " << what << ": " << r.area_um2 << " um^2, " << r.total_W * 1e6
-                                     << " uW (clock " << r.clock_W * 1e6 << "), " << r.gated_flip_flops
-                                     << " of " << r.flip_flops << " flip-flops behind " << r.clock_gates
-                                     << " gates; " << r.error);
+        BOOST_TEST_MESSAGE(library << " " << hw.name() << " " << what << ": " << r.area_um2 << " um^2, "
+                                   << r.total_W * 1e6 << " uW (clock " << r.clock_W * 1e6 << "), "
+                                   << r.gated_flip_flops << " of " << r.flip_flops << " flip-flops behind "
+                                   << r.clock_gates << " gates, slack " << r.worst_slack_s * 1e9 << " ns; "
+                                   << r.error);
         BOOST_TEST(r.ok, r.error);
         BOOST_TEST(r.gate_equals_rtl);
         return r;
@@ -242,17 +248,50 @@ BOOST_AUTO_TEST_CASE(clock_gating_cuts_idle_power_and_changes_busy_power_little)
     BOOST_TEST(plain_idle.gated_flip_flops == 0);
     BOOST_TEST(gated_idle.clock_gates >= 2);  // the input register and each layer's outputs
     BOOST_TEST(gated_idle.gated_flip_flops > gated_idle.flip_flops / 2);
-    BOOST_TEST(gated_idle.cell_counts.count("sky130_fd_sc_hd__dlclkp_1") == 1u);
+    BOOST_TEST(gated_idle.flip_flops == plain_idle.flip_flops);  // a gate's own cells are not data
+    for (const std::string& cell : gate_cells) {
+        const auto n = gated_idle.cell_counts.find(cell);
+        BOOST_TEST((n != gated_idle.cell_counts.end() && n->second >= gated_idle.clock_gates), cell);
+    }
     BOOST_TEST(gated_idle.clock_W < 0.5 * plain_idle.clock_W);
     BOOST_TEST(gated_idle.total_W < 0.7 * plain_idle.total_W);
     BOOST_TEST(std::abs(gated_busy.total_W - plain_busy.total_W) < 0.25 * plain_busy.total_W);
-    // A library without a clock-gate cell refuses the template, as a failed result.
-    SynthesisOptions osu_options = fast_options();
-    osu_options.liberty = named_liberty("osu018");
-    PpaEvaluator on_osu(osu_options, cache.path());
-    const PpaResult refused = on_osu.evaluate(net, gated, idle);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(clock_gating_on_sky130_uses_its_integrated_gate) {
+    check_clock_gating("sky130hd", {"sky130_fd_sc_hd__dlclkp_1"});
+}
+
+// OSU 0.18 um has no integrated gate: a falling-edge flip-flop holds the enable, an AND passes the
+// clock (clock_gate.hpp).
+BOOST_AUTO_TEST_CASE(clock_gating_on_osu018_builds_a_discrete_gate) {
+    const ClockGateRecipe recipe = clock_gate_recipe(osu(), {});
+    BOOST_TEST(recipe.describe() == "DFFNEGX1+AND2X1");
+    BOOST_TEST(!hold_flip_flop_pins(osu().cell("DFFPOSX1")));  // rising edge: would gate a cycle late
+    BOOST_TEST(!and2_pins(osu().cell("NAND2X1")));
+    check_clock_gating("osu018", {"DFFNEGX1", "AND2X1"});
+}
+
+// A library with neither an integrated gate nor the cells of a discrete one refuses the template,
+// as a failed result: OSU without its falling-edge flip-flop.
+BOOST_AUTO_TEST_CASE(clock_gating_without_gate_cells_is_a_failed_result) {
+    test::TempDir dir;
+    const std::filesystem::path lib = dir.path() / "osu_without_dffneg.lib";
+    std::ifstream in(osu().path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::ofstream(lib) << liberty_without_cells(text.str(), {"DFFNEGX1"});
+    SynthesisOptions options = fast_options();
+    options.liberty = lib;
+    PpaEvaluator ppa(options, dir.path() / "cache");
+    HardwareTemplate gated;
+    gated.clock_gating = true;
+    const PpaResult refused = ppa.evaluate(small_network({3}, 4), gated, stimuli_at(2e5, 10, 6));
     BOOST_TEST(!refused.ok);
     BOOST_TEST(refused.error_id == "PPA-010");
+    BOOST_TEST(refused.error.find("osu_without_dffneg.lib") != std::string::npos, refused.error);
     BOOST_TEST(refused.area_um2 == 0.0);
 }
 

@@ -1,10 +1,13 @@
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "rtl_gen/synthesis/clock_gate.hpp"
 
 namespace pixforge::rtl {
 
@@ -14,7 +17,51 @@ namespace {
     throw PixError("NET-103", fmt::format("cell {} ({}) cannot be simulated: {}", c.instance, c.type, why));
 }
 
+// The net on a cell's pin; an unconnected pin reads constant 0.
+std::uint32_t net_on(const NetlistCell& nc, const std::string& pin) {
+    auto it = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == pin; });
+    return it == nc.pins.end() ? Netlist::kConst0 : it->second;
+}
+
 }  // namespace
+
+// A discrete gate (clock_gate.hpp): a falling-edge hold flip-flop on the clock port whose output
+// feeds nothing but an AND with the clock port. Registers each as a gate and marks its two cells.
+std::vector<std::uint8_t> GateSimulator::find_discrete_gates(const Liberty& liberty,
+                                                             std::vector<int>& gate_of) {
+    const Netlist& netlist = netlist_;
+    std::vector<std::uint8_t> in_gate(netlist.cells.size(), 0);
+    std::vector<int> readers(netlist.nets(), 0), reader(netlist.nets(), -1);
+    std::map<std::string, std::optional<HoldFlipFlopPins>> holds;  // per cell type: parsed once
+    for (size_t i = 0; i < netlist.cells.size(); ++i) {
+        const NetlistCell& nc = netlist.cells[i];
+        const LibertyCell& lc = liberty.cell(nc.type);
+        if (lc.ff && !holds.count(nc.type)) holds[nc.type] = hold_flip_flop_pins(lc);
+        for (const auto& [pin, net] : nc.pins) {
+            const LibertyPin* p = lc.pin(pin);
+            if (p && p->direction == LibertyPin::Direction::Input)
+                ++readers[net], reader[net] = static_cast<int>(i);
+        }
+    }
+    for (size_t i = 0; i < netlist.cells.size(); ++i) {
+        const NetlistCell& nc = netlist.cells[i];
+        auto hold = holds.find(nc.type);
+        if (hold == holds.end() || !hold->second || net_on(nc, hold->second->clock) != clock_net_) continue;
+        const std::uint32_t held = net_on(nc, hold->second->q);
+        if (held < 2 || readers[held] != 1) continue;
+        const NetlistCell& pass = netlist.cells[static_cast<size_t>(reader[held])];
+        const auto a = and2_pins(liberty.cell(pass.type));
+        if (!a) continue;
+        const std::uint32_t x = net_on(pass, a->a), y = net_on(pass, a->b);
+        if (!((x == clock_net_ && y == held) || (y == clock_net_ && x == held))) continue;
+        const std::uint32_t out = net_on(pass, a->y);
+        if (out < 2) unsupported(pass, "its gated clock drives nothing");
+        gate_of[out] = static_cast<int>(gates_.size());
+        gates_.push_back({net_on(nc, hold->second->d), out, held});
+        in_gate[i] = in_gate[static_cast<size_t>(reader[held])] = 1;
+    }
+    return in_gate;
+}
 
 GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, const std::string& clock_port)
     : netlist_(netlist) {
@@ -26,12 +73,8 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
     std::vector<int> driver(netlist.nets(), -1);   // combinational cell driving each net
     std::vector<int> gate_of(netlist.nets(), -1);  // clock gate driving each net
 
-    // The net on a cell's pin; an unconnected pin reads constant 0.
-    auto net_on = [](const NetlistCell& nc, const std::string& pin) {
-        auto it = std::find_if(nc.pins.begin(), nc.pins.end(), [&](const auto& c) { return c.first == pin; });
-        return it == nc.pins.end() ? Netlist::kConst0 : it->second;
-    };
     // Clock gates first: a flip-flop may come before the gate that clocks it.
+    std::vector<std::uint8_t> in_gate = find_discrete_gates(liberty, gate_of);
     for (const NetlistCell& nc : netlist.cells) {
         const LibertyCell& lc = liberty.cell(nc.type);
         if (!lc.clock_gate) continue;
@@ -44,11 +87,12 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
         const std::uint32_t out = net_on(nc, g.out_pin);
         if (out < 2) unsupported(nc, "its gated clock drives nothing");
         gate_of[out] = static_cast<int>(gates_.size());
-        gates_.push_back({net_on(nc, g.enable_pin), out});
+        gates_.push_back({net_on(nc, g.enable_pin), out, Netlist::kConst0});
     }
-    for (const NetlistCell& nc : netlist.cells) {
+    for (size_t index = 0; index < netlist.cells.size(); ++index) {
+        const NetlistCell& nc = netlist.cells[index];
         const LibertyCell& lc = liberty.cell(nc.type);
-        if (lc.clock_gate) continue;
+        if (lc.clock_gate || in_gate[index]) continue;
         if (lc.latch || lc.statetable) unsupported(nc, "latches and state tables are not supported");
         std::vector<std::string> vars;
         for (const auto& p : lc.pins) vars.push_back(p.name);
@@ -226,8 +270,10 @@ void GateSimulator::clock_edge() {
     ++cycles_;
     std::vector<std::uint8_t>& next = next_state_;  // reused: this runs every simulated cycle
     next.resize(ffs_.size());
-    for (const ClockGate& g : gates_)  // the enable as latched during the low phase before the edge
+    for (const ClockGate& g : gates_) {  // the enable as latched during the low phase before the edge
         if (values_[g.enable]) toggles_[g.out] += 2;
+        if (g.held >= 2) write(g.held, values_[g.enable]);  // a discrete gate's flip-flop took it
+    }
     for (size_t i = 0; i < ffs_.size(); ++i) {
         const Ff& f = ffs_[i];
         if (f.gate >= 0 && !values_[gates_[static_cast<size_t>(f.gate)].enable]) {

@@ -12,11 +12,12 @@
 //   set inputs; settle()   -> combinational logic settles, outputs readable ("before the edge")
 //   clock_edge()           -> every flip-flop loads next_state, then the logic settles again.
 // Zero delay: glitches are not counted (their power is not in the estimate). Flip-flops' clear and
-// preset act at the edge (the generated RTL resets synchronously). Integrated clock gates
-// ("latch_posedge", on the clock port) are simulated by what they do: a flip-flop on a gated clock
-// loads at an edge only if the gate's enable was 1 before it, and the gated clock net toggles twice
-// in each enabled cycle (none otherwise). Other latches and state tables are refused (NET-103), as
-// are flip-flops clocked by anything but the clock port or a gated clock.
+// preset act at the edge (the generated RTL resets synchronously). Clock gates on the clock port,
+// integrated ("latch_posedge") or discrete (a falling-edge hold flip-flop and an AND,
+// clock_gate.hpp), are simulated by what they do: a flip-flop on a gated clock loads at an edge
+// only if the gate's enable was 1 before it, and the gated clock net toggles twice in each enabled
+// cycle (none otherwise). Other latches and state tables are refused (NET-103), as are flip-flops
+// clocked by anything but the clock port or a gated clock.
 #pragma once
 
 #include <cstdint>
@@ -65,6 +66,7 @@ class GateSimulator {
     };
     struct ClockGate {
         std::uint32_t enable, out;  // nets
+        std::uint32_t held;         // a discrete gate's hold flip-flop output (< 2: integrated)
     };
     struct Ff {
         int gate = -1;  // index into gates_, or -1 on the clock port
@@ -76,6 +78,7 @@ class GateSimulator {
     };
     void write(std::uint32_t net, std::uint8_t v);
     void propagate();
+    std::vector<std::uint8_t> find_discrete_gates(const Liberty& liberty, std::vector<int>& gate_of);
 
     const Netlist& netlist_;
     std::vector<std::uint8_t> values_;  // nets, then flip-flop states

@@ -462,15 +462,6 @@ fs::path plain_liberty(const Liberty& lib, const fs::path& cache_dir) {
     return plain;
 }
 
-std::string clock_gate_cell(const Liberty& lib) {
-    const LibertyCell* best = nullptr;
-    for (const auto& [name, cell] : lib.cells)
-        if (cell.clock_gate && cell.clock_gate->kind == "latch_posedge" && !cell.clock_gate->test_pin &&
-            (!best || cell.area < best->area))
-            best = &cell;
-    return best ? best->name : "";
-}
-
 fs::path named_liberty(const std::string& name) {
     if (name.empty() || name == "sky130hd") {
         const fs::path sky = fs::path(PIXFORGE_PDK_DIR) / "sky130hd_tt.lib.gz";

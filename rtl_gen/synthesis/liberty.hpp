@@ -70,10 +70,6 @@ struct Liberty {
     std::string hash;  // of the file's bytes
 };
 
-// The smallest "latch_posedge" clock gate without a test pin, the cell the generator's clock gates
-// map to; "" when the library has none (OSU 0.18 um).
-std::string clock_gate_cell(const Liberty& lib);
-
 // Reads a .lib or gzip-compressed .lib.gz.
 Liberty read_liberty(const std::filesystem::path& path);
 

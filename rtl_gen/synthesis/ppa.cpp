@@ -11,6 +11,7 @@
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
 #include "models/network/integer_reference.hpp"
+#include "rtl_gen/synthesis/clock_gate.hpp"
 #include "rtl_gen/synthesis/dont_use.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/netlist.hpp"
@@ -116,20 +117,10 @@ PpaEvaluator::PpaEvaluator(SynthesisOptions options, fs::path cache_dir)
     tool_liberty_ = fs::absolute(plain_liberty(liberty_, cache_));
     dont_use_ = dont_use_cells(liberty_, dont_use_patterns(options_.dont_use, liberty_));
     synth_liberty_ = fs::absolute(synthesis_liberty(liberty_, tool_liberty_, dont_use_, cache_));
-    clock_gate_cell_ = clock_gate_cell(liberty_);
+    clock_gate_ = clock_gate_recipe(liberty_, dont_use_);
 }
 
 namespace {
-
-// The generator's behavioural clock gate, replaced for synthesis by the library's cell.
-std::string clock_gate_wrapper(const LibertyCell& cell) {
-    const ClockGateCell& g = *cell.clock_gate;
-    return fmt::format(
-        "// pixforge_clock_gate for synthesis: the library's integrated clock gate {0}.\n"
-        "module pixforge_clock_gate (\n    input  wire clk,\n    input  wire en,\n    output wire gclk\n);\n"
-        "    {0} gate (.{1}(clk), .{2}(en), .{3}(gclk));\nendmodule\n",
-        cell.name, g.clock_pin, g.enable_pin, g.out_pin);
-}
 
 bool has_clock_gates(const GeneratedRtl& rtl) {
     return std::any_of(rtl.files.begin(), rtl.files.end(),
@@ -195,7 +186,7 @@ PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::Quantize
                       .add(r.rtl_hash)
                       .add(r.liberty_hash)
                       .add(fmt::format("{}", fmt::join(dont_use_, ",")))
-                      .add(gated ? clock_gate_cell_ : std::string())
+                      .add(gated ? clock_gate_.describe() : std::string())
                       .add(yosys_script(yosys))
                       .add(sta_script(sta))
                       .add(options_.input_transition_s)
@@ -219,17 +210,9 @@ PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::Quantize
 
     std::string stage = "synthesis";
     try {
-        if (gated) {
-            if (clock_gate_cell_.empty())
-                throw PixError(
-                    "PPA-010",
-                    fmt::format("template {} gates its clocks, but {} has no integrated clock-gate cell "
-                                "(clock_gating_integrated_cell \"latch_posedge\"); choose a template "
-                                "without clock gating, or a library with one (sky130hd)",
-                                r.template_name, options_.liberty.string()));
-            std::ofstream(work / "rtl" / kClockGateFile)
-                << clock_gate_wrapper(liberty_.cell(clock_gate_cell_));
-        }
+        // The generator's behavioural clock gate, replaced for synthesis by the library's cells.
+        if (gated)
+            std::ofstream(work / "rtl" / kClockGateFile) << clock_gate_.verilog(options_.liberty.string());
         const YosysResult y = run_yosys(yosys, work);
         r.yosys_s = y.seconds;
         r.area_um2 = y.area, r.cells = y.cells, r.cell_counts = y.cell_counts;
@@ -248,6 +231,8 @@ PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::Quantize
         const Netlist netlist = read_netlist(y.netlist);
         GateSimulator gate(netlist, liberty_);
         power_run(rtl, gate, r);
+        r.flip_flops =
+            static_cast<int>(gate.flip_flops());  // a discrete clock gate's hold flip-flop is not data
         r.gated_flip_flops = static_cast<int>(gate.gated_flip_flops());
         r.clock_gates = static_cast<int>(gate.gated_clock_nets().size());
         PowerConditions conditions;

@@ -20,6 +20,7 @@
 #include "models/network/quantized_network.hpp"
 #include "rtl_gen/candidate.hpp"
 #include "rtl_gen/pixel_block.hpp"
+#include "rtl_gen/synthesis/clock_gate.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
@@ -107,7 +108,7 @@ class PpaEvaluator {
     std::filesystem::path tool_liberty_;   // what OpenSTA reads (never .gz)
     std::filesystem::path synth_liberty_;  // what Yosys maps to: tool_liberty_ without dont_use_
     std::vector<std::string> dont_use_;
-    std::string clock_gate_cell_;  // the library's integrated clock gate ("" when it has none)
+    ClockGateRecipe clock_gate_;  // what the generator's clock gates become in this library
     std::string driving_cell_;
 };
 
