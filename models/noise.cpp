@@ -157,7 +157,7 @@ NoiseModel::Stream NoiseModel::stream(Rng& rng) const {
     Stream s;
     if (!enabled_) {  // one zero state: the same draws per sample as with noise
         s.row_start_ = {0, 0};
-        s.c_ = s.x_ = s.next_ = s.z_ = s.drive_ = s.feed_ = {0.0};
+        s.x_ = s.next_ = s.z_ = s.drive_ = s.feed_ = {0.0};
         return s;
     }
     const Eigen::Index n = phi_.rows();
@@ -168,7 +168,8 @@ NoiseModel::Stream NoiseModel::stream(Rng& rng) const {
                 s.column_.push_back(static_cast<std::uint32_t>(j)), s.value_.push_back(phi_(i, j));
         s.row_start_.push_back(static_cast<std::uint32_t>(s.value_.size()));
     }
-    s.c_.assign(combined_.C.data(), combined_.C.data() + n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        if (combined_.C(i) != 0) s.output_.emplace_back(static_cast<std::uint32_t>(i), combined_.C(i));
     const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> drive = drive_;
     s.drive_.assign(drive.data(), drive.data() + drive.size());
     s.feed_.assign(feed_.data(), feed_.data() + feed_.size());
@@ -185,8 +186,8 @@ double NoiseModel::Stream::next(Rng& rng) {
     const size_t m = z_.size();
     double y = 0;
     for (size_t j = 0; j < m; ++j) z_[j] = rng.normal(), y += feed_[j] * z_[j];
+    for (const auto& [i, c] : output_) y += c * x_[i];
     for (size_t i = 0; i < x_.size(); ++i) {
-        y += c_[i] * x_[i];
         double v = 0;
         if (m == 1)  // the innovations form, nearly always
             v = drive_[i] * z_[0];

@@ -22,6 +22,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/random.hpp"
@@ -74,7 +75,8 @@ class NoiseModel {
         // Phi's nonzeros by row (85 of 23 x 23 at D0: each source's sections are a cascade).
         std::vector<std::uint32_t> row_start_, column_;
         std::vector<double> value_;
-        std::vector<double> c_, x_, next_, z_;
+        std::vector<std::pair<std::uint32_t, double>> output_;  // c's nonzeros
+        std::vector<double> x_, next_, z_;
         std::vector<double> drive_, feed_;  // drive_ row-major n x inputs
     };
     Stream stream(Rng& rng) const;

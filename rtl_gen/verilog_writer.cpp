@@ -164,12 +164,13 @@ std::string layer_module(const QuantLayer& l, int index, const LayerIo& io, int 
              "    assign in_ready = fire;\n";
         if (folded) v += "    wire advance = in_valid && (!last || slot_free);\n";
         v += "    always @(posedge clk) begin\n        if (rst) begin\n            y_valid <= 1'b0;\n";
-        if (folded) v += fmt::format("            count <= {}'d0;\n", cw);
         v += "        end else begin\n            if (fire) y_valid <= 1'b1; else if (out_ready) y_valid <= "
              "1'b0;\n";
-        if (folded)
-            v += fmt::format("            if (advance) count <= last ? {0}'d0 : count + {0}'d1;\n", cw);
         v += "        end\n    end\n";
+        if (folded)
+            v += control_registers("fold", "advance", fmt::format("            count <= {}'d0;\n", cw),
+                                   fmt::format("            count <= last ? {0}'d0 : count + {0}'d1;\n", cw),
+                                   clock_gating && cw > 1);  // a gate costs what one bit's clock pin does
         std::string accumulators, outputs;
         for (int o = 0; o < n_out; ++o) accumulators += fmt::format("            acc_{0} <= total_{0};\n", o);
         for (int o = 0; o < n_out; ++o) outputs += fmt::format("            y_{0} <= y_next_{0};\n", o);

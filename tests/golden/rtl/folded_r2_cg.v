@@ -234,10 +234,15 @@ module pixforge_net_layer0 (
     always @(posedge clk) begin
         if (rst) begin
             y_valid <= 1'b0;
-            count <= 1'd0;
         end else begin
             if (fire) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;
-            if (advance) count <= last ? 1'd0 : count + 1'd1;
+        end
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            count <= 1'd0;
+        end else if (advance) begin
+            count <= last ? 1'd0 : count + 1'd1;
         end
     end
     wire gclk_accumulators;
@@ -377,10 +382,15 @@ module pixforge_net_layer1 (
     always @(posedge clk) begin
         if (rst) begin
             y_valid <= 1'b0;
-            count <= 1'd0;
         end else begin
             if (fire) y_valid <= 1'b1; else if (out_ready) y_valid <= 1'b0;
-            if (advance) count <= last ? 1'd0 : count + 1'd1;
+        end
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            count <= 1'd0;
+        end else if (advance) begin
+            count <= last ? 1'd0 : count + 1'd1;
         end
     end
     wire gclk_accumulators;
