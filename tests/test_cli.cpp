@@ -9,6 +9,7 @@
 #include "app/cli.hpp"
 #include "core/config_schema.hpp"
 #include "core/h5.hpp"
+#include "optimizer/codesign/codesign_setup.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
 
@@ -90,4 +91,27 @@ BOOST_AUTO_TEST_CASE(dataset_then_baseline_json_and_h5) {
     BOOST_TEST(*h5::read_string_attribute(f.id(), "schema") == "pixforge.baseline");
     BOOST_TEST(h5::read_string_attribute(f.id(), "config")->find("[frontend]") != std::string::npos);
     BOOST_TEST(h5::shape(f.id(), "optimal_filter/fwhm_eV")[0] == 5u);
+}
+
+// The clock and the ADC rate can be design-space dimensions: a categorical parameter with units
+// becomes each trial's override; bare numbers for a key with a unit are refused before any trial.
+BOOST_AUTO_TEST_CASE(clock_and_adc_rate_are_design_space_dimensions) {
+    const std::string space =
+        "[space.\"adc.sampling_rate\"]\nkind = \"categorical\"\nchoices = [\"50MHz\", \"100MHz\"]\n"
+        "[space.\"synthesis.clock_period\"]\nkind = \"categorical\"\nchoices = [\"5ns\", \"10ns\"]\n";
+    const Config config = Config::parse(codesign::all_config_keys(), space, "<space>");
+    const auto design_space = optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
+    codesign::check_config_keys_in_space(design_space, config);
+    const codesign::TrialDesign d = codesign::design_of(design_space, {0.2, 0.2});
+    BOOST_TEST((d.overrides ==
+                std::vector<std::string>{"adc.sampling_rate=\"50MHz\"", "synthesis.clock_period=\"5ns\""}));
+    const Config trial = config.with(d.overrides);
+    BOOST_TEST(trial.real("adc.sampling_rate") == 50e6);
+    BOOST_TEST(trial.real("synthesis.clock_period") == 5e-9);
+
+    const Config numbers = Config::parse(
+        codesign::all_config_keys(),
+        "[space.\"adc.sampling_rate\"]\nkind = \"ordinal\"\nvalues = [5e7, 1e8]\n", "<numbers>");
+    const auto bad = optimizer::DesignSpace::from_toml(numbers.space_toml(), numbers.source());
+    BOOST_TEST(test::error_id([&] { codesign::check_config_keys_in_space(bad, numbers); }) == "OPT-004");
 }

@@ -40,6 +40,41 @@ std::vector<std::string> CodesignOptions::constraint_names() {
     return {"area_over_budget_um2", "power_over_budget_uW", "negative_slack_ns", "lost_events"};
 }
 
+std::string config_override(const optimizer::Parameter& p, const std::string& value_text) {
+    return p.kind == optimizer::ParamKind::Categorical ? fmt::format("{}=\"{}\"", p.name, value_text)
+                                                       : fmt::format("{}={}", p.name, value_text);
+}
+
+void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base) {
+    for (size_t i = 0; i < space.size(); ++i) {
+        const optimizer::Parameter& p = space[i];
+        if (p.name.find('.') == std::string::npos) continue;
+        // Every listed value, or both ends of a range.
+        const size_t cells = p.kind == optimizer::ParamKind::Categorical ? p.choices.size()
+                             : p.kind == optimizer::ParamKind::Ordinal   ? p.values.size()
+                                                                         : 2;
+        std::vector<double> u(space.size(), 0.5);
+        for (size_t k = 0; k < cells; ++k) {
+            const bool range =
+                p.kind == optimizer::ParamKind::Continuous || p.kind == optimizer::ParamKind::Integer;
+            u[i] =
+                range ? static_cast<double>(k) : (static_cast<double>(k) + 0.5) / static_cast<double>(cells);
+            const std::string text = space.value_text(i, u);
+            try {
+                Config::parse(base.schema(), base.resolved_toml(), base.source() + " (resolved)",
+                              {config_override(p, text)});
+            } catch (const PixError& e) {
+                throw PixError(
+                    "OPT-004",
+                    fmt::format("{}: [space.\"{}\"] value {} is not a valid {}: {} (a value with a unit "
+                                "goes in a categorical parameter, e.g. choices = [\"50MHz\", "
+                                "\"100MHz\"])",
+                                base.source(), p.name, text, p.name, e.what()));
+            }
+        }
+    }
+}
+
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u) {
     TrialDesign d;
     int width = 0, layers = 1, reuse = 0, pipeline = 1;  // reuse 0: not in the design
@@ -65,9 +100,7 @@ TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<dou
         } else if (name == "clock_gating") {  // a categorical true/false, or 0/1
             clock_gating = text == "true" || (text != "false" && value != 0);
         } else if (name.find('.') != std::string::npos) {
-            const bool number = space[i].kind != optimizer::ParamKind::Categorical;
-            d.overrides.push_back(number ? fmt::format("{}={}", name, text)
-                                         : fmt::format("{}=\"{}\"", name, text));
+            d.overrides.push_back(config_override(space[i], text));
         } else {
             throw PixError(
                 "OPT-003",

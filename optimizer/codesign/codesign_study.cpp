@@ -184,6 +184,7 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     const CodesignOptions options = CodesignOptions::from_config(config, guidance);
     const optimizer::DesignSpace space =
         optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
+    check_config_keys_in_space(space, config);
     const fs::path& study_dir = q.out;
     const fs::path cache = rtl::CandidateBuilder::cache_or_default(q.cache);
     const int workers =
