@@ -98,13 +98,9 @@ Action add_synth_command(CLI::App& cmd) {
         rtl::PpaEvaluator evaluator(options, rtl::CandidateBuilder::cache_or_default(o->cache));
         rtl::PpaResult r;
         if (o->block == "pixel") {
-            const rtl::PixelBlockSpec spec = rtl::pixel_block_spec(chain, options.clock_period_s);
-            rtl::generate_pixel_block(net, hw,
-                                      spec);  // a block this chain cannot hold is a bad input (RTL-003)
-            r = evaluator.evaluate_pixel(
-                net, hw, spec,
-                rtl::sample_stimuli(chain, options.power_windows, options.clock_period_s,
-                                    spec.cycles_per_sample, chain.params().seed));
+            // A block this chain cannot hold is a bad input (RTL-003, exit 2), not a failed result.
+            rtl::generate_pixel_block(net, hw, rtl::pixel_block_spec(chain, options.clock_period_s));
+            r = evaluator.evaluate_pixel_in_chain(net, hw, chain);
         } else {
             const int samples = rtl::generate_verilog(net, hw).samples;
             r = evaluator.evaluate(net, hw,

@@ -28,8 +28,10 @@ Action add_validate_command(CLI::App& cmd) {
     cmd.add_option("--write-golden", o->write_golden, "write this run's figures as a golden JSON");
     cmd.add_option("--cache", o->cache, "cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
     cmd.footer(
-        "Checks: RTL = integer reference = gate level; timing margin (validate.timing_margin); area and\n"
-        "power within [codesign] budgets; no loss at validate.max_rate; figures within\n"
+        "Checks: the network's RTL = integer reference = gate level on back-to-back windows; the pixel's\n"
+        "whole block (trigger, history, capture, network) synthesized, its gate level = its RTL, its\n"
+        "timing margin (validate.timing_margin), area and power within [codesign] budgets; the chain with\n"
+        "the block fed every ADC code loses nothing at validate.max_rate; figures within\n"
         "validate.regression_tolerance of --golden (a figure not fitted is null there and must stay so).\n"
         "Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");
     return [o](std::ostream& out, std::ostream&) {

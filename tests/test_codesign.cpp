@@ -167,6 +167,7 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     BOOST_TEST_MESSAGE(v1);
     BOOST_TEST(v1.find("RTL = integer reference    PASS") != std::string::npos);
     BOOST_TEST(v1.find("gate level = RTL           PASS") != std::string::npos);
+    BOOST_TEST(v1.find("pixel block gate = RTL     PASS") != std::string::npos);
     BOOST_TEST(v1.find("no loss at max rate        PASS") != std::string::npos);
     const std::string v2 =
         run(with({"--golden", (dir.path() / "golden.json").string()}), dir.path() / "v2.log", &code);

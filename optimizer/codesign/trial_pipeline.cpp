@@ -98,13 +98,8 @@ void TrialPipeline::synthesize(const Config& config, const models::QuantizedNetw
                                const rtl::HardwareTemplate& hw, const TrialFolder& folder,
                                TrialMetrics& m) const {
     const models::PixelChain chain(models::chain_params_from(config));
-    const auto& so = ppa_->options();
     // The pixel's whole block: trigger, history, capture and network count in area and power.
-    const rtl::PixelBlockSpec spec = rtl::pixel_block_spec(chain, so.clock_period_s);
-    const rtl::PpaResult p =
-        ppa_->evaluate_pixel(net, hw, spec,
-                             rtl::sample_stimuli(chain, so.power_windows, so.clock_period_s,
-                                                 spec.cycles_per_sample, chain.params().seed));
+    const rtl::PpaResult p = ppa_->evaluate_pixel_in_chain(net, hw, chain);
     write_file_atomically(folder.ppa(), p.to_json().dump(2));
     if (!p.ok) throw TrialFailure(p.failed_stage, p.error);
     m.area_um2 = p.area_um2, m.cells = p.cells, m.flip_flops = p.flip_flops;

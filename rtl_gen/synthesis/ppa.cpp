@@ -316,6 +316,14 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
     return run_flow(rtl, net, hw, stimuli_hash(stimuli), power_run);
 }
 
+PpaResult PpaEvaluator::evaluate_pixel_in_chain(const models::QuantizedNetwork& net,
+                                                const HardwareTemplate& hw, const models::PixelChain& chain) {
+    const PixelBlockSpec spec = pixel_block_spec(chain, options_.clock_period_s);
+    return evaluate_pixel(net, hw, spec,
+                          sample_stimuli(chain, options_.power_windows, options_.clock_period_s,
+                                         spec.cycles_per_sample, chain.params().seed));
+}
+
 PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                                        const PixelBlockSpec& spec, const SampleStimuli& stimuli) {
     GeneratedRtl rtl;

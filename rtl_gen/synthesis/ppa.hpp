@@ -87,6 +87,10 @@ class PpaEvaluator {
     // on every output port.
     PpaResult evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                              const PixelBlockSpec& spec, const SampleStimuli& stimuli);
+    // The pixel block `chain` needs at the options' clock, under the chain's own ADC stream of
+    // power_windows pulses: what a trial, `pixforge synth` and `pixforge validate` measure.
+    PpaResult evaluate_pixel_in_chain(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+                                      const models::PixelChain& chain);
 
     const SynthesisOptions& options() const { return options_; }
     const Liberty& liberty() const { return liberty_; }
