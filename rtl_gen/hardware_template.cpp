@@ -117,7 +117,7 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
         const int r = std::min(t.reuse, hidden), tail = serial_steps(net, 1);
         timing.reuse.push_back(r);
         for (size_t l = 1; l < net.layers.size(); ++l) timing.reuse.push_back(serial_steps(net.layers[l]));
-        timing.latency = window_samples(net) * r + tail;
+        timing.latency = window_samples(net) * r + 1 + tail;  // + 1: the stage after the subtraction
         timing.initiation_interval = timing.latency + (net.layers.size() == 1 ? 1 : 0);
         timing.multipliers = (hidden + r - 1) / r + (net.layers.size() > 1 ? 1 : 0);
         return timing;

@@ -10,6 +10,7 @@ module pixforge_stream_layer0 (
     output wire [3:0] s_pos,
     output wire idle,
     output wire in_last,
+    output wire last_pending,
     output wire out_valid,
     input  wire out_ready,
     output wire [23:0] out_data
@@ -21,7 +22,6 @@ module pixforge_stream_layer0 (
     wire proc = (ph == 1'd0) ? s_valid : 1'b1;
     wire [9:0] code = (ph == 1'd0) ? s_code : held;
     wire at_last = (pos == 4'd11);
-    wire done = proc && at_last && (ph == 1'd1);
     assign in_last = proc && at_last && (ph == 1'd0);
     assign idle = (pos == 4'd0) && (ph == 1'd0);
     reg [11:0] baseline_sum;
@@ -35,9 +35,24 @@ module pixforge_stream_layer0 (
     end
     wire signed [10:0] x = {1'b0, code} - {1'b0, baseline};
     wire work = proc && (pos >= 4'd4);
+    reg b_valid, b_first, b_last;
+    reg signed [10:0] b_x;
+    reg [4:0] b_sel;
+    always @(posedge clk) begin
+        if (rst) b_valid <= 1'b0;
+        else b_valid <= work;
+    end
+    wire gclk_stage;
+    pixforge_clock_gate cg_stage (.clk(clk), .en(work), .gclk(gclk_stage));
+    always @(posedge gclk_stage) begin
+            b_x <= x;
+            b_sel <= {pos, ph};
+            b_first <= (pos == 4'd4);
+            b_last <= at_last;
+    end
     reg signed [4:0] w_0;
     always @(*) begin
-        case ({pos, ph})
+        case (b_sel)
             5'd8: w_0 = 5'sh14;
             5'd9: w_0 = 5'shb;
             5'd10: w_0 = 5'sh1f;
@@ -57,22 +72,22 @@ module pixforge_stream_layer0 (
             default: w_0 = 5'sd0;
         endcase
     end
-    wire signed [15:0] p_0 = {{11{w_0[4]}}, w_0} * {{5{x[10]}}, x};
+    wire signed [15:0] p_0 = {{11{w_0[4]}}, w_0} * {{5{b_x[10]}}, b_x};
     reg signed [19:0] a_0;
     reg signed [19:0] c_0;
     always @(*) begin
-        case (ph)
+        case (b_sel[0:0])
             1'd0: begin a_0 = acc_0; c_0 = 20'shfff3f; end
             1'd1: begin a_0 = acc_2; c_0 = 20'shffcdb; end
             default: begin a_0 = 20'sd0; c_0 = 20'sd0; end
         endcase
     end
-    wire signed [19:0] next_0 = ((pos == 4'd4) ? c_0 : a_0) + {{4{p_0[15]}}, p_0};
+    wire signed [19:0] next_0 = (b_first ? c_0 : a_0) + {{4{p_0[15]}}, p_0};
     wire signed [19:0] yn_0_shifted = (next_0 + 20'sh100) >>> 9;
     wire [5:0] yn_0 = (yn_0_shifted > 20'sh3f) ? 6'd63 : (yn_0_shifted < 20'sh0) ? 6'd0 : yn_0_shifted[5:0];
     reg signed [4:0] w_1;
     always @(*) begin
-        case ({pos, ph})
+        case (b_sel)
             5'd8: w_1 = 5'sh1b;
             5'd9: w_1 = 5'sh13;
             5'd10: w_1 = 5'sh4;
@@ -92,17 +107,17 @@ module pixforge_stream_layer0 (
             default: w_1 = 5'sd0;
         endcase
     end
-    wire signed [15:0] p_1 = {{11{w_1[4]}}, w_1} * {{5{x[10]}}, x};
+    wire signed [15:0] p_1 = {{11{w_1[4]}}, w_1} * {{5{b_x[10]}}, b_x};
     reg signed [19:0] a_1;
     reg signed [19:0] c_1;
     always @(*) begin
-        case (ph)
+        case (b_sel[0:0])
             1'd0: begin a_1 = acc_1; c_1 = 20'shffebf; end
             1'd1: begin a_1 = acc_3; c_1 = 20'sh2ed; end
             default: begin a_1 = 20'sd0; c_1 = 20'sd0; end
         endcase
     end
-    wire signed [19:0] next_1 = ((pos == 4'd4) ? c_1 : a_1) + {{4{p_1[15]}}, p_1};
+    wire signed [19:0] next_1 = (b_first ? c_1 : a_1) + {{4{p_1[15]}}, p_1};
     wire signed [19:0] yn_1_shifted = (next_1 + 20'sh100) >>> 9;
     wire [5:0] yn_1 = (yn_1_shifted > 20'sh3f) ? 6'd63 : (yn_1_shifted < 20'sh0) ? 6'd0 : yn_1_shifted[5:0];
     reg signed [19:0] acc_0;
@@ -114,34 +129,36 @@ module pixforge_stream_layer0 (
     reg signed [19:0] acc_3;
     reg [5:0] y_3;
     wire gclk_acc0;
-    pixforge_clock_gate cg_acc0 (.clk(clk), .en(work && !at_last && (ph == 1'd0)), .gclk(gclk_acc0));
+    pixforge_clock_gate cg_acc0 (.clk(clk), .en(b_valid && !b_last && (b_sel[0:0] == 1'd0)), .gclk(gclk_acc0));
     always @(posedge gclk_acc0) begin
             acc_0 <= next_0;
             acc_1 <= next_1;
     end
     wire gclk_y0;
-    pixforge_clock_gate cg_y0 (.clk(clk), .en(work && at_last && (ph == 1'd0)), .gclk(gclk_y0));
+    pixforge_clock_gate cg_y0 (.clk(clk), .en(b_valid && b_last && (b_sel[0:0] == 1'd0)), .gclk(gclk_y0));
     always @(posedge gclk_y0) begin
             y_0 <= yn_0;
             y_1 <= yn_1;
     end
     wire gclk_acc1;
-    pixforge_clock_gate cg_acc1 (.clk(clk), .en(work && !at_last && (ph == 1'd1)), .gclk(gclk_acc1));
+    pixforge_clock_gate cg_acc1 (.clk(clk), .en(b_valid && !b_last && (b_sel[0:0] == 1'd1)), .gclk(gclk_acc1));
     always @(posedge gclk_acc1) begin
             acc_2 <= next_0;
             acc_3 <= next_1;
     end
     wire gclk_y1;
-    pixforge_clock_gate cg_y1 (.clk(clk), .en(work && at_last && (ph == 1'd1)), .gclk(gclk_y1));
+    pixforge_clock_gate cg_y1 (.clk(clk), .en(b_valid && b_last && (b_sel[0:0] == 1'd1)), .gclk(gclk_y1));
     always @(posedge gclk_y1) begin
             y_2 <= yn_0;
             y_3 <= yn_1;
     end
+    wire b_done = b_valid && b_last && (b_sel[0:0] == 1'd1);
+    assign last_pending = b_valid && b_last;
     reg y_valid;
     assign out_valid = y_valid;
     always @(posedge clk) begin
         if (rst) y_valid <= 1'b0;
-        else if (done) y_valid <= 1'b1;
+        else if (b_done) y_valid <= 1'b1;
         else if (out_ready) y_valid <= 1'b0;
     end
     wire gclk_position;
@@ -266,9 +283,12 @@ module pixforge_stream_net (
 );
     wire h_valid, h_ready;
     wire [23:0] h_data;
+    wire last_pending;
     pixforge_stream_layer0 layer0 (.clk(clk), .rst(rst), .s_valid(s_valid), .s_code(s_code), .s_pos(s_pos),
-        .idle(idle), .in_last(in_last), .out_valid(h_valid), .out_ready(h_ready), .out_data(h_data));
-    assign free = !h_valid;  // the first layer's outputs are taken: a new window may start
+        .idle(idle), .in_last(in_last), .last_pending(last_pending), .out_valid(h_valid),
+        .out_ready(h_ready), .out_data(h_data));
+    // The first layer's outputs are taken (and not about to be loaded): a new window may start.
+    assign free = !h_valid && !last_pending;
     pixforge_stream_tail tail (.clk(clk), .rst(rst), .in_valid(h_valid), .in_ready(h_ready), .in_data(h_data),
         .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data));
 endmodule
