@@ -110,7 +110,18 @@ std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplat
         "cap_valid,\n"
         "    output wire [{0}:0] cap_code\n);\n",
         b - 1, out_bits - 1);
-    v += "    wire take, quiet, cap_last;\n";
+    v += "    wire take, quiet, cap_last;\n    reg [3:0] in_flight;  // windows between capture and result\n";
+    // With clock gating the network sits behind one gate of its own: between events it sees no
+    // clock edge at all, so its gates' clock pins stop too. It is enabled whenever a register in it
+    // may change: a sample for it (cap_valid), a capture or dead time under way (!quiet: covers
+    // the phases and the stage between samples), a window in flight (up to its result taken).
+    std::string core_clk = "clk";
+    if (t.clock_gating) {
+        v += "    wire gclk_core;\n    pixforge_clock_gate cg_core (.clk(clk), .en(rst || cap_valid || "
+             "!quiet || "
+             "(in_flight != 4'd0)), .gclk(gclk_core));\n";
+        core_clk = "gclk_core";
+    }
     v += "    pixforge_capture capture (.clk(clk), .rst(rst), .s_valid(s_valid), .s_code(s_code), "
          ".take(take),\n"
          "        .trig(trig), .armed(armed), .dead_edge(dead_edge), .lost(lost), .quiet(quiet),\n"
@@ -119,7 +130,8 @@ std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplat
         v += fmt::format(
             "    wire core_idle, core_free;\n    wire [{}:0] unused_pos;\n    wire unused_in_last;\n",
             bits_for(samples) - 1);
-        v += "    pixforge_stream_net core (.clk(clk), .rst(rst), .s_valid(cap_valid), .s_code(cap_code),\n"
+        v += "    pixforge_stream_net core (.clk(" + core_clk +
+             "), .rst(rst), .s_valid(cap_valid), .s_code(cap_code),\n"
              "        .s_pos(unused_pos), .idle(core_idle), .in_last(unused_in_last), .free(core_free),\n"
              "        .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data));\n"
              "    wire unused = ^{unused_pos, unused_in_last};\n";
@@ -144,14 +156,13 @@ std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplat
              "        else if (cap_last) win_full <= 1'b1;\n        else if (net_ready) win_full <= 1'b0;\n"
              "    end\n";
         v += fmt::format(
-            "    pixforge_net net (.clk(clk), .rst(rst), .in_valid(win_full), .in_ready(net_ready),\n"
+            "    pixforge_net net (.clk({}), .rst(rst), .in_valid(win_full), .in_ready(net_ready),\n"
             "        .in_samples({{{}}}), .out_valid(out_valid), .out_ready(out_ready), "
             ".out_data(out_data));\n",
-            fmt::join(taps, ", "));
+            core_clk, fmt::join(taps, ", "));
         v += "    assign take = !win_full || net_ready;\n";
     }
-    // Windows between capture and result, for `idle`.
-    v += "    reg [3:0] in_flight;\n";
+    // Windows between capture and result, for `idle` and the network's clock.
     v += control_registers(
         "in_flight", "cap_last || (out_valid && out_ready)", "            in_flight <= 4'd0;\n",
         "            in_flight <= in_flight + {3'd0, cap_last} - {3'd0, out_valid && out_ready};\n",

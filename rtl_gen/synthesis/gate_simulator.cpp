@@ -57,7 +57,7 @@ std::vector<std::uint8_t> GateSimulator::find_discrete_gates(const Liberty& libe
         const std::uint32_t out = net_on(pass, a->y);
         if (out < 2) unsupported(pass, "its gated clock drives nothing");
         gate_of[out] = static_cast<int>(gates_.size());
-        gates_.push_back({net_on(nc, hold->second->d), out, held});
+        gates_.push_back({net_on(nc, hold->second->d), out, held, -1});
         in_gate[i] = in_gate[static_cast<size_t>(reader[held])] = 1;
     }
     return in_gate;
@@ -73,8 +73,11 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
     std::vector<int> driver(netlist.nets(), -1);   // combinational cell driving each net
     std::vector<int> gate_of(netlist.nets(), -1);  // clock gate driving each net
 
-    // Clock gates first: a flip-flop may come before the gate that clocks it.
+    // Clock gates first: a flip-flop may come before the gate that clocks it. An integrated gate
+    // may sit on another's gated clock (a block's gates behind the block's own): passes until
+    // every gate has found its parent, so parents come first in gates_.
     std::vector<std::uint8_t> in_gate = find_discrete_gates(liberty, gate_of);
+    std::vector<const NetlistCell*> waiting;
     for (const NetlistCell& nc : netlist.cells) {
         const LibertyCell& lc = liberty.cell(nc.type);
         if (!lc.clock_gate) continue;
@@ -82,13 +85,31 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
         if (g.kind != "latch_posedge" || g.test_pin)
             unsupported(nc, fmt::format("a \"{}\" clock gate{} is not supported", g.kind,
                                         g.test_pin ? " with a test pin" : ""));
-        if (net_on(nc, g.clock_pin) != clock_net_)
-            unsupported(nc, fmt::format("its clock pin is not the clock port '{}'", clock_port));
-        const std::uint32_t out = net_on(nc, g.out_pin);
-        if (out < 2) unsupported(nc, "its gated clock drives nothing");
-        gate_of[out] = static_cast<int>(gates_.size());
-        gates_.push_back({net_on(nc, g.enable_pin), out, Netlist::kConst0});
+        if (net_on(nc, g.out_pin) < 2) unsupported(nc, "its gated clock drives nothing");
+        waiting.push_back(&nc);
     }
+    for (bool progress = true; progress && !waiting.empty();) {
+        progress = false;
+        for (auto it = waiting.begin(); it != waiting.end();) {
+            const NetlistCell& nc = **it;
+            const ClockGateCell& g = *liberty.cell(nc.type).clock_gate;
+            const std::uint32_t clk = net_on(nc, g.clock_pin), out = net_on(nc, g.out_pin);
+            if (clk != clock_net_ && gate_of[clk] < 0) {
+                ++it;
+                continue;
+            }
+            gate_of[out] = static_cast<int>(gates_.size());
+            gates_.push_back(
+                {net_on(nc, g.enable_pin), out, Netlist::kConst0, clk == clock_net_ ? -1 : gate_of[clk]});
+            it = waiting.erase(it);
+            progress = true;
+        }
+    }
+    if (!waiting.empty())
+        unsupported(
+            *waiting.front(),
+            fmt::format("its clock pin is neither the clock port '{}' nor a gated clock", clock_port));
+    on_.assign(gates_.size(), 0);
     for (size_t index = 0; index < netlist.cells.size(); ++index) {
         const NetlistCell& nc = netlist.cells[index];
         const LibertyCell& lc = liberty.cell(nc.type);
@@ -249,10 +270,18 @@ void GateSimulator::settle() {
     propagate();
 }
 
+void GateSimulator::resolve_gates() {
+    for (size_t i = 0; i < gates_.size(); ++i) {  // parents first
+        const ClockGate& g = gates_[i];
+        on_[i] = values_[g.enable] && (g.parent < 0 || on_[static_cast<size_t>(g.parent)]);
+    }
+}
+
 void GateSimulator::add_quiet_cycles(std::uint64_t n) {
     cycles_ += n;
-    for (const ClockGate& g : gates_)  // an enabled gate keeps pulsing while nothing else moves
-        if (values_[g.enable]) toggles_[g.out] += 2 * n;
+    resolve_gates();
+    for (size_t i = 0; i < gates_.size(); ++i)  // an enabled gate keeps pulsing while nothing else moves
+        if (on_[i]) toggles_[gates_[i].out] += 2 * n;
 }
 
 std::size_t GateSimulator::gated_flip_flops() const {
@@ -270,13 +299,15 @@ void GateSimulator::clock_edge() {
     ++cycles_;
     std::vector<std::uint8_t>& next = next_state_;  // reused: this runs every simulated cycle
     next.resize(ffs_.size());
-    for (const ClockGate& g : gates_) {  // the enable as latched during the low phase before the edge
-        if (values_[g.enable]) toggles_[g.out] += 2;
+    resolve_gates();  // the enables as latched during the low phase before the edge
+    for (size_t i = 0; i < gates_.size(); ++i) {
+        const ClockGate& g = gates_[i];
+        if (on_[i]) toggles_[g.out] += 2;
         if (g.held >= 2) write(g.held, values_[g.enable]);  // a discrete gate's flip-flop took it
     }
     for (size_t i = 0; i < ffs_.size(); ++i) {
         const Ff& f = ffs_[i];
-        if (f.gate >= 0 && !values_[gates_[static_cast<size_t>(f.gate)].enable]) {
+        if (f.gate >= 0 && !on_[static_cast<size_t>(f.gate)]) {
             next[i] = values_[f.state];  // no clock edge reached it
             continue;
         }

@@ -14,10 +14,11 @@
 // Zero delay: glitches are not counted (their power is not in the estimate). Flip-flops' clear and
 // preset act at the edge (the generated RTL resets synchronously). Clock gates on the clock port,
 // integrated ("latch_posedge") or discrete (a falling-edge hold flip-flop and an AND,
-// clock_gate.hpp), are simulated by what they do: a flip-flop on a gated clock loads at an edge
-// only if the gate's enable was 1 before it, and the gated clock net toggles twice in each enabled
-// cycle (none otherwise). Other latches and state tables are refused (NET-103), as are flip-flops
-// clocked by anything but the clock port or a gated clock.
+// clock_gate.hpp), and integrated gates on another gate's output, are simulated by what they do: a
+// flip-flop on a gated clock loads at an edge only if its gate's enable (and its parents') was 1
+// before it, and the gated clock net toggles twice in each enabled cycle (none otherwise). Other latches and
+// state tables are refused (NET-103), as are flip-flops clocked by anything but the clock port or a gated
+// clock.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +68,7 @@ class GateSimulator {
     struct ClockGate {
         std::uint32_t enable, out;  // nets
         std::uint32_t held;         // a discrete gate's hold flip-flop output (< 2: integrated)
+        int parent;                 // the gate whose output clocks this one, or -1 (the clock port)
     };
     struct Ff {
         int gate = -1;  // index into gates_, or -1 on the clock port
@@ -79,6 +81,7 @@ class GateSimulator {
     void write(std::uint32_t net, std::uint8_t v);
     void propagate();
     std::vector<std::uint8_t> find_discrete_gates(const Liberty& liberty, std::vector<int>& gate_of);
+    void resolve_gates();  // on_ from the enables and the parents'
 
     const Netlist& netlist_;
     std::vector<std::uint8_t> values_;  // nets, then flip-flop states
@@ -86,6 +89,7 @@ class GateSimulator {
     std::vector<Cell> cells_;
     std::vector<Ff> ffs_;
     std::vector<ClockGate> gates_;
+    std::vector<std::uint8_t> on_;                     // per gate: its clock passes at the coming edge
     std::vector<std::vector<std::uint32_t>> fanout_;   // net -> combinational cells
     std::vector<std::vector<std::uint32_t>> pending_;  // per level
     std::vector<std::uint8_t> queued_;
