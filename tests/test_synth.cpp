@@ -340,6 +340,18 @@ BOOST_AUTO_TEST_CASE(the_pixel_block_synthesizes_and_its_gate_level_equals_the_r
     const std::string text = test::read_text(log.path() / "yosys.log");
     BOOST_TEST_REQUIRE(std::regex_search(text, m, std::regex(R"(Chip area for module .*:\s+([0-9.eE+-]+))")));
     BOOST_TEST(std::stod(m[1]) == gated.area_um2, boost::test_tools::tolerance(1e-6));
+    // On OSU the gates are discrete and the network's sit behind the block's own: still exact.
+    SynthesisOptions osu_options = fast_options();
+    osu_options.liberty = named_liberty("osu018");
+    PpaEvaluator on_osu(osu_options, cache.path());
+    const PpaResult osu_gated =
+        on_osu.evaluate_pixel(net, parse_template("streaming", 1, 1, true), spec, stream);
+    BOOST_TEST_MESSAGE("pixel block on OSU, gated: "
+                       << osu_gated.area_um2 << " um^2, " << osu_gated.total_W * 1e6 << " uW, "
+                       << osu_gated.clock_gates << " gates; " << osu_gated.error);
+    BOOST_TEST_REQUIRE(osu_gated.ok, osu_gated.error);
+    BOOST_TEST(osu_gated.gate_equals_rtl);
+    BOOST_TEST(osu_gated.gated_flip_flops > osu_gated.flip_flops / 2);
 }
 
 // Cell groups go, everything else stays: comments and strings with braces or the word cell, and

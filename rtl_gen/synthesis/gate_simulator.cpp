@@ -25,12 +25,18 @@ std::uint32_t net_on(const NetlistCell& nc, const std::string& pin) {
 
 }  // namespace
 
-// A discrete gate (clock_gate.hpp): a falling-edge hold flip-flop on the clock port whose output
-// feeds nothing but an AND with the clock port. Registers each as a gate and marks its two cells.
-std::vector<std::uint8_t> GateSimulator::find_discrete_gates(const Liberty& liberty,
-                                                             std::vector<int>& gate_of) {
+// The clock gates (clock_gate.hpp): integrated cells, and discrete ones (a falling-edge hold
+// flip-flop whose output feeds nothing but an AND with the same clock). A gate's clock is the
+// clock port or another gate's output: passes until every gate has its parent, so parents come
+// first in gates_. Returns the cells that belong to a gate.
+std::vector<std::uint8_t> GateSimulator::find_clock_gates(const Liberty& liberty, std::vector<int>& gate_of) {
     const Netlist& netlist = netlist_;
-    std::vector<std::uint8_t> in_gate(netlist.cells.size(), 0);
+    struct Found {
+        std::uint32_t clock, enable, out, held;
+        std::vector<size_t> cells;
+        bool integrated;
+    };
+    std::vector<Found> found;
     std::vector<int> readers(netlist.nets(), 0), reader(netlist.nets(), -1);
     std::map<std::string, std::optional<HoldFlipFlopPins>> holds;  // per cell type: parsed once
     for (size_t i = 0; i < netlist.cells.size(); ++i) {
@@ -42,24 +48,56 @@ std::vector<std::uint8_t> GateSimulator::find_discrete_gates(const Liberty& libe
             if (p && p->direction == LibertyPin::Direction::Input)
                 ++readers[net], reader[net] = static_cast<int>(i);
         }
+        if (!lc.clock_gate) continue;
+        const ClockGateCell& g = *lc.clock_gate;
+        if (g.kind != "latch_posedge" || g.test_pin)
+            unsupported(nc, fmt::format("a \"{}\" clock gate{} is not supported", g.kind,
+                                        g.test_pin ? " with a test pin" : ""));
+        if (net_on(nc, g.out_pin) < 2) unsupported(nc, "its gated clock drives nothing");
+        found.push_back({net_on(nc, g.clock_pin),
+                         net_on(nc, g.enable_pin),
+                         net_on(nc, g.out_pin),
+                         Netlist::kConst0,
+                         {i},
+                         true});
     }
     for (size_t i = 0; i < netlist.cells.size(); ++i) {
         const NetlistCell& nc = netlist.cells[i];
         auto hold = holds.find(nc.type);
-        if (hold == holds.end() || !hold->second || net_on(nc, hold->second->clock) != clock_net_) continue;
-        const std::uint32_t held = net_on(nc, hold->second->q);
+        if (hold == holds.end() || !hold->second) continue;
+        const std::uint32_t clock = net_on(nc, hold->second->clock), held = net_on(nc, hold->second->q);
         if (held < 2 || readers[held] != 1) continue;
         const NetlistCell& pass = netlist.cells[static_cast<size_t>(reader[held])];
         const auto a = and2_pins(liberty.cell(pass.type));
         if (!a) continue;
         const std::uint32_t x = net_on(pass, a->a), y = net_on(pass, a->b);
-        if (!((x == clock_net_ && y == held) || (y == clock_net_ && x == held))) continue;
+        if (!((x == clock && y == held) || (y == clock && x == held))) continue;
         const std::uint32_t out = net_on(pass, a->y);
         if (out < 2) unsupported(pass, "its gated clock drives nothing");
-        gate_of[out] = static_cast<int>(gates_.size());
-        gates_.push_back({net_on(nc, hold->second->d), out, held, -1});
-        in_gate[i] = in_gate[static_cast<size_t>(reader[held])] = 1;
+        found.push_back(
+            {clock, net_on(nc, hold->second->d), out, held, {i, static_cast<size_t>(reader[held])}, false});
     }
+    std::vector<std::uint8_t> in_gate(netlist.cells.size(), 0);
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (auto it = found.begin(); it != found.end();) {
+            if (it->clock != clock_net_ && gate_of[it->clock] < 0) {
+                ++it;
+                continue;
+            }
+            gate_of[it->out] = static_cast<int>(gates_.size());
+            gates_.push_back(
+                {it->enable, it->out, it->held, it->clock == clock_net_ ? -1 : gate_of[it->clock]});
+            for (size_t c : it->cells) in_gate[c] = 1;
+            it = found.erase(it);
+            progress = true;
+        }
+    }
+    for (const Found& f : found)  // a discrete look-alike off the clock stays logic (and is refused there)
+        if (f.integrated)
+            unsupported(netlist.cells[f.cells.front()],
+                        "its clock pin is neither the clock port nor a gated clock");
+    on_.assign(gates_.size(), 0);
     return in_gate;
 }
 
@@ -73,43 +111,8 @@ GateSimulator::GateSimulator(const Netlist& netlist, const Liberty& liberty, con
     std::vector<int> driver(netlist.nets(), -1);   // combinational cell driving each net
     std::vector<int> gate_of(netlist.nets(), -1);  // clock gate driving each net
 
-    // Clock gates first: a flip-flop may come before the gate that clocks it. An integrated gate
-    // may sit on another's gated clock (a block's gates behind the block's own): passes until
-    // every gate has found its parent, so parents come first in gates_.
-    std::vector<std::uint8_t> in_gate = find_discrete_gates(liberty, gate_of);
-    std::vector<const NetlistCell*> waiting;
-    for (const NetlistCell& nc : netlist.cells) {
-        const LibertyCell& lc = liberty.cell(nc.type);
-        if (!lc.clock_gate) continue;
-        const ClockGateCell& g = *lc.clock_gate;
-        if (g.kind != "latch_posedge" || g.test_pin)
-            unsupported(nc, fmt::format("a \"{}\" clock gate{} is not supported", g.kind,
-                                        g.test_pin ? " with a test pin" : ""));
-        if (net_on(nc, g.out_pin) < 2) unsupported(nc, "its gated clock drives nothing");
-        waiting.push_back(&nc);
-    }
-    for (bool progress = true; progress && !waiting.empty();) {
-        progress = false;
-        for (auto it = waiting.begin(); it != waiting.end();) {
-            const NetlistCell& nc = **it;
-            const ClockGateCell& g = *liberty.cell(nc.type).clock_gate;
-            const std::uint32_t clk = net_on(nc, g.clock_pin), out = net_on(nc, g.out_pin);
-            if (clk != clock_net_ && gate_of[clk] < 0) {
-                ++it;
-                continue;
-            }
-            gate_of[out] = static_cast<int>(gates_.size());
-            gates_.push_back(
-                {net_on(nc, g.enable_pin), out, Netlist::kConst0, clk == clock_net_ ? -1 : gate_of[clk]});
-            it = waiting.erase(it);
-            progress = true;
-        }
-    }
-    if (!waiting.empty())
-        unsupported(
-            *waiting.front(),
-            fmt::format("its clock pin is neither the clock port '{}' nor a gated clock", clock_port));
-    on_.assign(gates_.size(), 0);
+    // Clock gates first: a flip-flop may come before the gate that clocks it.
+    const std::vector<std::uint8_t> in_gate = find_clock_gates(liberty, gate_of);
     for (size_t index = 0; index < netlist.cells.size(); ++index) {
         const NetlistCell& nc = netlist.cells[index];
         const LibertyCell& lc = liberty.cell(nc.type);

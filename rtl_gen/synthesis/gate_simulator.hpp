@@ -14,7 +14,7 @@
 // Zero delay: glitches are not counted (their power is not in the estimate). Flip-flops' clear and
 // preset act at the edge (the generated RTL resets synchronously). Clock gates on the clock port,
 // integrated ("latch_posedge") or discrete (a falling-edge hold flip-flop and an AND,
-// clock_gate.hpp), and integrated gates on another gate's output, are simulated by what they do: a
+// clock_gate.hpp), on the clock port or on another gate's output, are simulated by what they do: a
 // flip-flop on a gated clock loads at an edge only if its gate's enable (and its parents') was 1
 // before it, and the gated clock net toggles twice in each enabled cycle (none otherwise). Other latches and
 // state tables are refused (NET-103), as are flip-flops clocked by anything but the clock port or a gated
@@ -80,7 +80,7 @@ class GateSimulator {
     };
     void write(std::uint32_t net, std::uint8_t v);
     void propagate();
-    std::vector<std::uint8_t> find_discrete_gates(const Liberty& liberty, std::vector<int>& gate_of);
+    std::vector<std::uint8_t> find_clock_gates(const Liberty& liberty, std::vector<int>& gate_of);
     void resolve_gates();  // on_ from the enables and the parents'
 
     const Netlist& netlist_;
