@@ -104,10 +104,9 @@ std::string stream_layer0_module(const models::QuantizedNetwork& net, const std:
         clock_gating);
     const std::string b_ph = r > 1 ? fmt::format("b_sel[{}:0]", rb - 1) : "";
     // Multipliers: weight ROM by (position, phase), accumulator and bias by phase.
-    const std::string sel = "b_sel";
     for (int m = 0; m < m_count; ++m) {
-        v += fmt::format("    reg signed [{}:0] w_{};\n    always @(*) begin\n        case ({})\n", wb - 1, m,
-                         sel);
+        v += fmt::format("    reg signed [{}:0] w_{};\n    always @(*) begin\n        case (b_sel)\n", wb - 1,
+                         m);
         for (int p = f; p < s; ++p)
             for (int j = 0; j < r; ++j) {
                 const int h = j * m_count + m;

@@ -49,14 +49,14 @@ void check_config_keys_in_space(const optimizer::DesignSpace& space, const Confi
     for (size_t i = 0; i < space.size(); ++i) {
         const optimizer::Parameter& p = space[i];
         if (p.name.find('.') == std::string::npos) continue;
-        // Every listed value, or both ends of a range.
-        const size_t cells = p.kind == optimizer::ParamKind::Categorical ? p.choices.size()
-                             : p.kind == optimizer::ParamKind::Ordinal   ? p.values.size()
-                                                                         : 2;
+        // Both ends of a range, or every listed value (the centre of its cell).
+        const bool range =
+            p.kind == optimizer::ParamKind::Continuous || p.kind == optimizer::ParamKind::Integer;
+        const size_t cells = range                                         ? 2
+                             : p.kind == optimizer::ParamKind::Categorical ? p.choices.size()
+                                                                           : p.values.size();
         std::vector<double> u(space.size(), 0.5);
         for (size_t k = 0; k < cells; ++k) {
-            const bool range =
-                p.kind == optimizer::ParamKind::Continuous || p.kind == optimizer::ParamKind::Integer;
             u[i] =
                 range ? static_cast<double>(k) : (static_cast<double>(k) + 0.5) / static_cast<double>(cells);
             const std::string text = space.value_text(i, u);
