@@ -100,6 +100,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     actions[c] = add_dataset_command(*c, command_line);
     c = add("baseline", "calibrate and score the classical estimators on a dataset's test split");
     actions[c] = add_baseline_command(*c, command_line);
+    c = add("classical",
+            "a classical estimator as integer hardware, as a network file for rtl, synth, simulate");
+    actions[c] = add_classical_command(*c, command_line);
     c = add("bench-dataset", "measure dataset generation speed (windows/s, samples/s) and memory");
     actions[c] = add_bench_dataset_command(*c);
     c = add("rtl",

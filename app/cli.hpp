@@ -49,6 +49,7 @@ using Action = std::function<int(std::ostream& out, std::ostream& err)>;
 Action add_config_command(CLI::App& app);
 Action add_dataset_command(CLI::App& app, const std::string& command_line);
 Action add_baseline_command(CLI::App& app, const std::string& command_line);
+Action add_classical_command(CLI::App& app, const std::string& command_line);
 Action add_bench_dataset_command(CLI::App& app);
 Action add_bench_optimizer_command(CLI::App& app, const std::string& command_line);
 Action add_rtl_command(CLI::App& app);

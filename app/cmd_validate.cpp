@@ -30,7 +30,8 @@ Action add_validate_command(CLI::App& cmd) {
     cmd.footer(
         "Checks: the network's RTL = integer reference = gate level on back-to-back windows; the pixel's\n"
         "whole block (trigger, history, capture, network) synthesized, its gate level = its RTL, its\n"
-        "timing margin (validate.timing_margin), area and power within [codesign] budgets; the chain with\n"
+        "timing margin (validate.timing_margin), area and power within the pixel's budget ([pixel]); the "
+        "chain with\n"
         "the block fed every ADC code loses nothing at validate.max_rate; figures within\n"
         "validate.regression_tolerance of --golden (a figure not fitted is null there and must stay so).\n"
         "Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");

@@ -20,28 +20,61 @@ struct UnitDef {
 // The one table of units. Micro accepts both "u" and "µ".
 constexpr double e = kElementaryCharge;
 const UnitDef kUnits[] = {
-    {"s", Dimension::Time, 1.0},           {"ms", Dimension::Time, 1e-3},
-    {"us", Dimension::Time, 1e-6},         {"µs", Dimension::Time, 1e-6},
-    {"ns", Dimension::Time, 1e-9},         {"ps", Dimension::Time, 1e-12},
-    {"fs", Dimension::Time, 1e-15},        {"Hz", Dimension::Frequency, 1.0},
-    {"kHz", Dimension::Frequency, 1e3},    {"MHz", Dimension::Frequency, 1e6},
-    {"GHz", Dimension::Frequency, 1e9},    {"MS/s", Dimension::Frequency, 1e6},
-    {"GS/s", Dimension::Frequency, 1e9},   {"kS/s", Dimension::Frequency, 1e3},
-    {"/s", Dimension::Rate, 1.0},          {"/ms", Dimension::Rate, 1e3},
-    {"/us", Dimension::Rate, 1e6},         {"cps", Dimension::Rate, 1.0},
-    {"kcps", Dimension::Rate, 1e3},        {"Mcps", Dimension::Rate, 1e6},
-    {"eV", Dimension::Energy, e},          {"keV", Dimension::Energy, 1e3 * e},
-    {"MeV", Dimension::Energy, 1e6 * e},   {"e-", Dimension::Charge, e},
-    {"ke-", Dimension::Charge, 1e3 * e},   {"C", Dimension::Charge, 1.0},
-    {"fC", Dimension::Charge, 1e-15},      {"aC", Dimension::Charge, 1e-18},
-    {"pC", Dimension::Charge, 1e-12},      {"F", Dimension::Capacitance, 1.0},
-    {"pF", Dimension::Capacitance, 1e-12}, {"fF", Dimension::Capacitance, 1e-15},
-    {"nF", Dimension::Capacitance, 1e-9},  {"m", Dimension::Length, 1.0},
-    {"cm", Dimension::Length, 1e-2},       {"mm", Dimension::Length, 1e-3},
-    {"um", Dimension::Length, 1e-6},       {"µm", Dimension::Length, 1e-6},
-    {"nm", Dimension::Length, 1e-9},       {"V", Dimension::Voltage, 1.0},
-    {"mV", Dimension::Voltage, 1e-3},      {"uV", Dimension::Voltage, 1e-6},
-    {"kV", Dimension::Voltage, 1e3},       {"K", Dimension::Temperature, 1.0},
+    {"s", Dimension::Time, 1.0},
+    {"ms", Dimension::Time, 1e-3},
+    {"us", Dimension::Time, 1e-6},
+    {"µs", Dimension::Time, 1e-6},
+    {"ns", Dimension::Time, 1e-9},
+    {"ps", Dimension::Time, 1e-12},
+    {"fs", Dimension::Time, 1e-15},
+    {"Hz", Dimension::Frequency, 1.0},
+    {"kHz", Dimension::Frequency, 1e3},
+    {"MHz", Dimension::Frequency, 1e6},
+    {"GHz", Dimension::Frequency, 1e9},
+    {"MS/s", Dimension::Frequency, 1e6},
+    {"GS/s", Dimension::Frequency, 1e9},
+    {"kS/s", Dimension::Frequency, 1e3},
+    {"/s", Dimension::Rate, 1.0},
+    {"/ms", Dimension::Rate, 1e3},
+    {"/us", Dimension::Rate, 1e6},
+    {"cps", Dimension::Rate, 1.0},
+    {"kcps", Dimension::Rate, 1e3},
+    {"Mcps", Dimension::Rate, 1e6},
+    {"eV", Dimension::Energy, e},
+    {"keV", Dimension::Energy, 1e3 * e},
+    {"MeV", Dimension::Energy, 1e6 * e},
+    {"J", Dimension::Energy, 1.0},
+    {"pJ", Dimension::Energy, 1e-12},
+    {"fJ", Dimension::Energy, 1e-15},
+    {"e-", Dimension::Charge, e},
+    {"ke-", Dimension::Charge, 1e3 * e},
+    {"C", Dimension::Charge, 1.0},
+    {"fC", Dimension::Charge, 1e-15},
+    {"aC", Dimension::Charge, 1e-18},
+    {"pC", Dimension::Charge, 1e-12},
+    {"F", Dimension::Capacitance, 1.0},
+    {"pF", Dimension::Capacitance, 1e-12},
+    {"fF", Dimension::Capacitance, 1e-15},
+    {"nF", Dimension::Capacitance, 1e-9},
+    {"m", Dimension::Length, 1.0},
+    {"cm", Dimension::Length, 1e-2},
+    {"mm", Dimension::Length, 1e-3},
+    {"um", Dimension::Length, 1e-6},
+    {"µm", Dimension::Length, 1e-6},
+    {"nm", Dimension::Length, 1e-9},
+    {"V", Dimension::Voltage, 1.0},
+    {"mV", Dimension::Voltage, 1e-3},
+    {"uV", Dimension::Voltage, 1e-6},
+    {"kV", Dimension::Voltage, 1e3},
+    {"K", Dimension::Temperature, 1.0},
+    {"W", Dimension::Power, 1.0},
+    {"mW", Dimension::Power, 1e-3},
+    {"uW", Dimension::Power, 1e-6},
+    {"µW", Dimension::Power, 1e-6},
+    {"nW", Dimension::Power, 1e-9},
+    {"W/cm2", Dimension::PowerDensity, 1e4},
+    {"mW/cm2", Dimension::PowerDensity, 10.0},
+    {"mW/mm2", Dimension::PowerDensity, 1e3},
 };
 
 bool accepts(Dimension expected, Dimension actual) {
@@ -113,6 +146,10 @@ std::string dimension_name(Dimension d) {
             return "voltage";
         case Dimension::Temperature:
             return "temperature";
+        case Dimension::Power:
+            return "power";
+        case Dimension::PowerDensity:
+            return "power density";
     }
     return "?";
 }
@@ -141,6 +178,10 @@ std::string example(Dimension d) {
             return "\"200V\"";
         case Dimension::Temperature:
             return "\"293K\"";
+        case Dimension::Power:
+            return "\"40uW\"";
+        case Dimension::PowerDensity:
+            return "\"0.5W/cm2\"";
     }
     return "?";
 }
@@ -190,6 +231,10 @@ std::string format(double si, Dimension d) {
             return pick({{"kV", 1e3}, {"V", 1}, {"mV", 1e-3}, {"uV", 1e-6}});
         case Dimension::Temperature:
             return fmt::format("{:.9g} K", si);
+        case Dimension::Power:
+            return pick({{"W", 1}, {"mW", 1e-3}, {"uW", 1e-6}, {"nW", 1e-9}});
+        case Dimension::PowerDensity:
+            return fmt::format("{:.9g} W/cm2", si / 1e4);
     }
     return "?";
 }

@@ -21,6 +21,8 @@ enum class Dimension {
     Length,          // m
     Voltage,         // V
     Temperature,     // K
+    Power,           // W
+    PowerDensity,    // W/m^2
 };
 
 struct Quantity {

@@ -18,15 +18,8 @@ namespace pixforge::datasets {
 namespace {
 
 constexpr std::size_t kBatch = 8192;
-constexpr std::size_t kCalibrationWindows = 20000;
 
-// Single, unpiled windows of the training split, with their truth, for calibration. The energy
-// target is the collected charge (x pair energy), as calibrating on photopeaks does: regressing
-// on deposited energy would tilt the scale with the charge-sharing and trapping tails.
-struct CalibrationSet {
-    std::vector<std::uint16_t> adc;
-    std::vector<double> energy_eV, t0_s;
-};
+}  // namespace
 
 CalibrationSet calibration_set(const DatasetReader& dataset) {
     CalibrationSet set;
@@ -45,8 +38,6 @@ CalibrationSet calibration_set(const DatasetReader& dataset) {
     }
     return set;
 }
-
-}  // namespace
 
 EstimatorReport score_estimator(const models::PulseEstimator& estimator, const DatasetReader& dataset) {
     EstimatorReport report;

@@ -30,6 +30,17 @@ struct BaselineReport {
     std::vector<EstimatorReport> estimators;
 };
 
+// Single, unpiled windows of the training split (the first kCalibrationWindows), with their truth,
+// for calibration. The energy target is the collected charge (x pair energy), as calibrating on
+// photopeaks does: regressing on deposited energy would tilt the scale with the charge-sharing and
+// trapping tails.
+struct CalibrationSet {
+    std::vector<std::uint16_t> adc;  // windows x dataset window
+    std::vector<double> energy_eV, t0_s;
+};
+constexpr std::size_t kCalibrationWindows = 20000;
+CalibrationSet calibration_set(const DatasetReader& dataset);
+
 // Calibrates and scores the classical estimators of `chain` on the dataset.
 BaselineReport evaluate_classical(const DatasetReader& dataset, const models::PixelChain& chain,
                                   const Config& estimator_config);

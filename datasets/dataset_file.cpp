@@ -255,7 +255,7 @@ void DatasetReader::read(const std::string& split, std::size_t first, std::size_
     h5::read_rows(root, p + "pileup", first, count, out.pileup);
 }
 
-models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max_train) {
+models::TrainingSet training_set_facts(const DatasetReader& data) {
     models::TrainingSet set;
     set.source = data.path();
     set.chain_config = data.resolved_config();
@@ -267,6 +267,11 @@ models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max
     h5::Handle f = h5::open_file_readonly(data.path());
     set.pedestal =
         static_cast<int>(std::lround(h5::read_double_attribute(f.id(), "baseline_code").value_or(0)));
+    return set;
+}
+
+models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max_train) {
+    models::TrainingSet set = training_set_facts(data);
     const auto read = [&](const std::string& split, std::size_t limit, models::TrainingSplit& out) {
         WindowBatch b;
         out.rows = limit ? std::min(limit, data.rows(split)) : data.rows(split);

@@ -86,5 +86,7 @@ void require_same_chain(const Config& config, const DatasetReader& data);
 // The train and validation splits of a dataset file (at most `max_train` training windows, 0: all)
 // with its chain facts, as the trainer takes them.
 models::TrainingSet read_training_set(const DatasetReader& data, std::size_t max_train = 0);
+// Its chain facts alone (window, pre-trigger, ADC bits, pedestal; no windows).
+models::TrainingSet training_set_facts(const DatasetReader& data);
 
 }  // namespace pixforge::datasets

@@ -121,6 +121,7 @@ ChainParams chain_params_from(const Config& c) {
     n.enc_flicker_e = to_electrons(c.quantity("noise.enc_flicker"), eps);
     n.flicker_low_Hz = c.real("noise.flicker_low");
     n.flicker_high_Hz = c.real("noise.flicker_high");
+    n.reference_shaping_time_s = c.real("noise.reference_shaping_time");
     if (n.flicker_high_Hz <= n.flicker_low_Hz)
         c.reject("noise.flicker_high", "must be above noise.flicker_low");
 
@@ -210,6 +211,10 @@ void declare_chain_keys(ConfigSchema& s) {
                "lowest corner of the 1/f band"));
     s.add(real("noise.flicker_high", Dimension::Frequency, "\"1GHz\"", 1, 1e12,
                "highest corner of the 1/f band"));
+    s.add(real("noise.reference_shaping_time", Dimension::Time, "\"0ns\"", 0, 1e-3,
+               "shaper tau at which the ENCs above hold; at another frontend.shaper_tau series ENC "
+               "scales as 1/sqrt(tau), parallel as sqrt(tau), 1/f stays. 0: they hold at any tau "
+               "(set it when the shaping time is varied)"));
 
     s.add(integer("adc.bits", "10", 2, 16, "ADC resolution"));
     s.add(real("adc.sampling_rate", Dimension::Frequency, "\"100MHz\"", 1e3, 1e11, "ADC sampling rate"));

@@ -43,6 +43,7 @@ struct NoiseParams {
     bool enabled = true;
     double enc_series_e = 0, enc_parallel_e = 0, enc_flicker_e = 0;
     double flicker_low_Hz = 1e4, flicker_high_Hz = 1e9;
+    double reference_shaping_time_s = 0;  // where the ENCs hold; 0: the shaper's own tau
 };
 
 struct AdcParams {

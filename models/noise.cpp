@@ -1,16 +1,15 @@
 #include "models/noise.hpp"
 
 #include <cmath>
+#include <functional>
+#include <optional>
 
 namespace pixforge::models {
 namespace {
 
-// Scales the inputs of `sys` so its output ENC equals `enc_e`; returns false when enc_e is 0.
-bool calibrate(LinearSystem& sys, double enc_e, double peak_per_electron) {
-    if (enc_e <= 0) return false;
-    const double var = sys.C * sys.stationary_covariance() * sys.C.transpose();
-    sys.B *= enc_e * peak_per_electron / std::sqrt(var);
-    return true;
+// Output ENC of `sys` per unit input, in electrons: output rms over the peak response to 1 e-.
+double enc_per_input(const LinearSystem& sys, double peak_per_electron) {
+    return std::sqrt(sys.C * sys.stationary_covariance() * sys.C.transpose()) / peak_per_electron;
 }
 
 // Symmetric square root that tolerates rounding-level negative eigenvalues.
@@ -24,26 +23,41 @@ Eigen::MatrixXd psd_factor(const Eigen::MatrixXd& m) {
 
 NoiseModel::NoiseModel(const NoiseParams& params, const FrontEndResponse& frontend, double sample_period_s)
     : params_(params), sample_period_(sample_period_s) {
-    const double peak = frontend.peak();
-    std::vector<LinearSystem> sources;
-    LinearSystem parallel = frontend.current_system();
-    if (calibrate(parallel, params.enc_parallel_e, peak)) sources.push_back(parallel);
-    LinearSystem series = frontend.series_system();
-    if (calibrate(series, params.enc_series_e, peak)) sources.push_back(series);
-    if (params.enc_flicker_e > 0) {
-        // Two Lorentzians per decade; equal variances (input gain ~ 1/sqrt(tau)) give 1/f.
-        const double decades = std::log10(params.flicker_high_Hz / params.flicker_low_Hz);
-        const int count = std::max(2, static_cast<int>(std::ceil(2 * decades)) + 1);
-        std::vector<double> taus, gains;
-        for (int i = 0; i < count; ++i) {
-            const double f = params.flicker_low_Hz * std::pow(10.0, decades * i / (count - 1));
-            taus.push_back(1.0 / (2 * M_PI * f));
-            gains.push_back(1.0 / std::sqrt(taus.back()));
-        }
-        LinearSystem flicker = frontend.flicker_system(taus, gains);
-        calibrate(flicker, params.enc_flicker_e, peak);
-        sources.push_back(flicker);
+    // The sources are physical: each one's density is fixed where its ENC is given (the reference
+    // shaping time) and this front end shapes it. Series ENC then goes as 1/sqrt(tau), parallel as
+    // sqrt(tau), and 1/f stays (notes/physics.md section 3.3).
+    const double tau = frontend.params().shaper_tau_s;
+    const double tau_ref = params.reference_shaping_time_s > 0 ? params.reference_shaping_time_s : tau;
+    std::optional<FrontEndResponse> moved;
+    if (tau_ref != tau) {
+        FrontEndParams p = frontend.params();
+        p.shaper_tau_s = tau_ref;
+        moved.emplace(p);
     }
+    const FrontEndResponse& reference = moved ? *moved : frontend;
+    std::vector<LinearSystem> sources;
+    // One source: its input scaled so the reference front end gives `enc_e`; returns its ENC here.
+    const auto add = [&](double enc_e, const std::function<LinearSystem(const FrontEndResponse&)>& build) {
+        if (enc_e <= 0) return 0.0;
+        const double input = enc_e / enc_per_input(build(reference), reference.peak());
+        LinearSystem sys = build(frontend);
+        sys.B *= input;
+        sources.push_back(sys);
+        return input * enc_per_input(build(frontend), frontend.peak());
+    };
+    enc_.parallel = add(params.enc_parallel_e, [](const FrontEndResponse& f) { return f.current_system(); });
+    enc_.series = add(params.enc_series_e, [](const FrontEndResponse& f) { return f.series_system(); });
+    // 1/f: two Lorentzians per decade; equal variances (input gain ~ 1/sqrt(tau)) give 1/f.
+    const double decades = std::log10(params.flicker_high_Hz / params.flicker_low_Hz);
+    const int count = std::max(2, static_cast<int>(std::ceil(2 * decades)) + 1);
+    std::vector<double> taus, gains;
+    for (int i = 0; i < count; ++i) {
+        const double f = params.flicker_low_Hz * std::pow(10.0, decades * i / (count - 1));
+        taus.push_back(1.0 / (2 * M_PI * f));
+        gains.push_back(1.0 / std::sqrt(taus.back()));
+    }
+    enc_.flicker =
+        add(params.enc_flicker_e, [&](const FrontEndResponse& f) { return f.flicker_system(taus, gains); });
     enabled_ = params.enabled && !sources.empty();
     if (!enabled_) return;
     combined_ = parallel_sum(sources);
@@ -107,9 +121,7 @@ double NoiseModel::stream_autocovariance(int lag) const {
 
 double NoiseModel::enc_target() const {
     if (!params_.enabled) return 0.0;
-    return std::sqrt(params_.enc_series_e * params_.enc_series_e +
-                     params_.enc_parallel_e * params_.enc_parallel_e +
-                     params_.enc_flicker_e * params_.enc_flicker_e);
+    return std::sqrt(enc_.series * enc_.series + enc_.parallel * enc_.parallel + enc_.flicker * enc_.flicker);
 }
 
 double NoiseModel::autocovariance(int lag) const {

@@ -4,8 +4,10 @@
 //   series:   white charge noise at the CSA output ("delta" noise);
 //   1/f:      a sum of Lorentzians with log-spaced corners and equal variances (1/f between
 //             noise.flicker_low and noise.flicker_high), entering where series noise does.
-// Each source is scaled so that its ENC (output rms / peak response to 1 e-) equals its target;
-// the sources are independent, so the total ENC is their quadrature sum.
+// Each source's density is set so that its ENC (output rms / peak response to 1 e-) equals its
+// configured value at noise.reference_shaping_time, and this front end shapes that density: at
+// another shaping time series ENC scales as 1/sqrt(tau), parallel as sqrt(tau), 1/f not at all (the
+// CR-RC^n noise indices). The sources are independent, so the total ENC is their quadrature sum.
 //
 // The sampled output is a stationary Gaussian process. Two exact generators follow from the
 // model: windows (Cholesky factor of the Toeplitz covariance of `length` samples) and a
@@ -42,8 +44,13 @@ class NoiseModel {
     int riccati_iterations() const { return riccati_iterations_; }
     static constexpr int kRiccatiLimit = 200000;
     double rms() const { return enabled_ ? std::sqrt(autocovariance(0)) : 0.0; }
-    // Configured total ENC (quadrature sum of the three targets), electrons.
+    // Total ENC at this front end's shaping time (quadrature sum of the sources), electrons.
     double enc_target() const;
+    // Each source's ENC at this front end's shaping time, electrons.
+    struct SourceEnc {
+        double series = 0, parallel = 0, flicker = 0;
+    };
+    const SourceEnc& source_enc() const { return enc_; }
     bool enabled() const { return enabled_; }
 
     // Draws `length` correlated samples per call.
@@ -83,6 +90,7 @@ class NoiseModel {
 
   private:
     NoiseParams params_;
+    SourceEnc enc_;
     bool enabled_;
     double sample_period_;
     LinearSystem combined_;       // all sources, each input scaled to its ENC

@@ -1,5 +1,7 @@
 #include "rtl_gen/verilog_text.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -46,18 +48,23 @@ std::string rescale(const std::string& acc, const std::string& y, int aw, int sh
                     bool out_signed) {
     const models::fixed::Range range =
         out_signed ? models::fixed::signed_range(out_width) : models::fixed::unsigned_range(out_width);
+    // The shifted value is at least one bit wider than the output, so that the range checks and the
+    // output's slice are in range when the accumulator is the narrower (a linear layer whose output
+    // holds every value its accumulator can).
+    const int sw = std::max(aw, out_width + 1);
+    const std::string wide = extend(acc, aw, sw, true);
     std::string v;
     if (shift > 0)
-        v = fmt::format("    wire signed [{}:0] {}_shifted = ({} + {}) >>> {};\n", aw - 1, y, acc,
-                        constant(std::int64_t{1} << (shift - 1), aw), shift);
+        v = fmt::format("    wire signed [{}:0] {}_shifted = ({} + {}) >>> {};\n", sw - 1, y, wide,
+                        constant(std::int64_t{1} << (shift - 1), sw), shift);
     else
-        v = fmt::format("    wire signed [{}:0] {}_shifted = {} <<< {};\n", aw - 1, y, acc, -shift);
+        v = fmt::format("    wire signed [{}:0] {}_shifted = {} <<< {};\n", sw - 1, y, wide, -shift);
     const std::uint64_t mask = (1ULL << out_width) - 1;
     v += fmt::format(
         "    wire [{0}:0] {1} = ({1}_shifted > {2}) ? {3}'d{4} : ({1}_shifted < {5}) ? {3}'d{6} : "
         "{1}_shifted[{0}:0];\n",
-        out_width - 1, y, constant(range.hi, aw), out_width, static_cast<std::uint64_t>(range.hi) & mask,
-        constant(range.lo, aw), static_cast<std::uint64_t>(range.lo) & mask);
+        out_width - 1, y, constant(range.hi, sw), out_width, static_cast<std::uint64_t>(range.hi) & mask,
+        constant(range.lo, sw), static_cast<std::uint64_t>(range.lo) & mask);
     return v;
 }
 

@@ -62,13 +62,20 @@ def main():
             for key in sorted(f["rate_sweep"].keys(), key=int):
                 g = f["rate_sweep"][key]
                 sweeps.append((g.attrs["name"], g["input_rate"][:], g["output_rate"][:], g["mean_fwhm"][:]))
+        classical = np.empty((0, len(names)))  # the classical hardware front, when the study made one
+        classical_feasible = np.zeros(0, dtype=bool)
+        if "classical" in f and len(f["classical/id"]) > 0:
+            cg = f["classical"]
+            cok = cg["ok"][:].astype(bool)
+            classical = np.stack([cg["objective_" + n][:] for n in names], axis=1)[cok]
+            classical_feasible = cg["feasible"][:].astype(bool)[cok]
         spectra = {}
         for pid in sorted(pareto_ids):
             g = f[f"pareto/{pid}"]
             if "energy_counts" in g:
                 spectra[pid] = (g["energy_edges"][:], g["energy_counts"][:], g.attrs["design"])
 
-    units = {"energy_fwhm_eV": "eV", "area_um2": "um^2", "power_uW": "uW", "latency_ns": "ns"}
+    units = {"energy_fwhm_eV": "eV", "area_um2": "um^2", "power_uW": "uW", "pixel_power_uW": "uW", "latency_ns": "ns"}
     base = {}
     base_unfitted = []  # baseline figures that were not fitted: named in the title, not drawn
     if baseline.get("lines"):
@@ -91,6 +98,11 @@ def main():
             ax.scatter(obj[ok & ~feasible, c], obj[ok & ~feasible, r], s=10, c="0.8", label="infeasible")
             ax.scatter(obj[feasible & ~on_front, c], obj[feasible & ~on_front, r], s=14, c="tab:blue", label="feasible")
             ax.scatter(obj[on_front, c], obj[on_front, r], s=30, c="tab:red", label="Pareto")
+            if len(classical):
+                ax.scatter(classical[classical_feasible, c], classical[classical_feasible, r], s=40, marker="s",
+                           c="tab:green", label="classical hardware")
+                ax.scatter(classical[~classical_feasible, c], classical[~classical_feasible, r], s=40, marker="s",
+                           facecolors="none", edgecolors="tab:green", label="classical, infeasible")
             if "energy_fwhm_eV" in (names[r], names[c]) and (ok & ~fitted).any():
                 ax.scatter(obj[ok & ~fitted, c], obj[ok & ~fitted, r], s=60, facecolors="none", edgecolors="k",
                            label="FWHM not fitted (100 % penalty)")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the bundled default config (scenario D0): the labelled dataset and the
+# The main job on the bundled default config (scenario D0 in a 250 um pixel): the labelled dataset and the
 # classical baselines, then the default co-design study, its summary and its plots, in out/default/.
 # Running it again resumes the study (nothing finished is recomputed).
 set -euo pipefail

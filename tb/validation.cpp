@@ -8,6 +8,7 @@
 #include "datasets/metrics.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
+#include "models/pixel_budget.hpp"
 #include "rtl_gen/reference_check.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
@@ -69,13 +70,21 @@ void check_ppa(const LoadedCandidate& c, const models::PixelChain& chain, const 
          fmt::format("worst slack {:.3f} ns at {:.3f} ns, required >= {:.3f} ns ({:.0f} % margin)",
                      p.worst_slack_s * 1e9, so.clock_period_s * 1e9, margin * so.clock_period_s * 1e9,
                      100 * margin)});
-    const double area_budget = config.real("codesign.area_budget_um2"),
-                 power_budget = config.real("codesign.power_budget_uW");
-    report.checks.push_back({"area budget", p.ok && p.area_um2 <= area_budget,
-                             fmt::format("{:.0f} um^2 of {:.0f}", p.area_um2, area_budget)});
-    report.checks.push_back({"power budget", p.ok && p.total_W * 1e6 <= power_budget,
-                             fmt::format("{:.1f} uW of {:.1f} at {:.3g}/s", p.total_W * 1e6, power_budget,
-                                         chain.params().rate_per_s)});
+    // The pixel's budget ([pixel]): digital area within its share of pitch^2; front end + ADC +
+    // this block within power density x pitch^2.
+    const models::PixelBudget budget = models::PixelBudget::from_config(config);
+    const models::PixelFit fit = models::fit_pixel(budget, chain.params().adc, p.area_um2, p.total_W);
+    report.checks.push_back(
+        {"area budget", p.ok && fit.area_over_um2 <= 0,
+         fmt::format("{:.0f} um^2 of {:.0f} ({:.0f} % of a {:.0f} um pixel)", p.area_um2,
+                     budget.digital_area_um2(), 100 * budget.digital_fraction, budget.pitch_m * 1e6)});
+    report.checks.push_back(
+        {"power budget", p.ok && fit.power_over_W <= 0,
+         fmt::format("{:.1f} uW of {:.1f} at {:.3g}/s (front end {:.1f} + ADC {:.1f} + digital {:.1f} uW)",
+                     fit.pixel_W() * 1e6, budget.power_W() * 1e6, chain.params().rate_per_s,
+                     fit.frontend_W * 1e6, fit.adc_W * 1e6, fit.digital_W * 1e6)});
+    report.figures["smallest_pitch_um"] = fit.smallest_pitch_m * 1e6;
+    report.figures["pixel_power_uW"] = fit.pixel_W() * 1e6;
     report.figures["area_um2"] = p.area_um2, report.figures["power_uW"] = p.total_W * 1e6,
     report.figures["critical_path_ns"] = p.critical_path_s * 1e9;
 }

@@ -2,9 +2,10 @@
 // its figures:
 //   equivalence  RTL = integer reference = gate-level netlist on back-to-back realistic windows
 //   timing       worst slack >= validate.timing_margin x clock period
-//   budgets      area and power (at the scenario's rate) within the [codesign] budgets
-//   rate         the full chain at validate.max_rate loses no event (an isolated chain run)
-//   regression   figures within tolerance of a golden file; a figure not fitted is null there
+//   budgets      the pixel's budget ([pixel], models::PixelBudget): digital area, and front end + ADC +
+//   digital power at the scenario's rate rate         the full chain at validate.max_rate loses no event (an
+//   isolated chain run) regression   figures within tolerance of a golden file; a figure not fitted is null
+//   there
 // Every chain run uses the config with the --set overrides.
 #pragma once
 

@@ -85,7 +85,7 @@ const ValidInputs& valid_inputs() {
         auto v = std::make_unique<ValidInputs>();
         v->dataset = v->dir.path() / "dataset.h5";
         const auto [r, log] =
-            run_pixforge({"dataset", "-c", (test::source_dir() / "configs/default.toml").string(), "-o",
+            run_pixforge({"dataset", "-c", (test::source_dir() / "configs/d0_75um.toml").string(), "-o",
                           v->dataset.string(), "--pulses", "300", "-q"},
                          v->dir.path() / "dataset.log");
         if (!r.exited || r.exit_code != 0) throw std::runtime_error("pixforge dataset failed: " + log);

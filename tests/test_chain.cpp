@@ -35,7 +35,7 @@ using namespace pixforge;
 namespace {
 
 Config config_with(std::vector<std::string> overrides) {
-    return Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/default.toml",
+    return Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/d0_75um.toml",
                         overrides);
 }
 
@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(a_failing_run_stays_in_its_child_process) {
     // A candidate folder without its network: bad input, reported as the child found it (exit 2).
     std::filesystem::create_directories(dir.path() / "empty");
     ProcessResult r = run_process(
-        {pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/default.toml").string(),
+        {pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/d0_75um.toml").string(),
          "--candidate", (dir.path() / "empty").string(), "-n", "10"},
         dir.path() / "a.log", 120);
     BOOST_TEST(r.exited);
@@ -242,7 +242,7 @@ BOOST_AUTO_TEST_CASE(a_failing_run_stays_in_its_child_process) {
     BOOST_TEST(a.find("SIM-003") != std::string::npos);
     // A run that cannot finish in time is stopped and reported, not waited for.
     r = run_process(
-        {pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/default.toml").string(),
+        {pixforge.string(), "simulate", "-c", (test::source_dir() / "configs/d0_75um.toml").string(),
          "--classical", "max_sample", "-n", "100000000", "--timeout", "2"},
         dir.path() / "b.log", 120);
     BOOST_TEST(r.exit_code == 1);
@@ -262,7 +262,7 @@ const fs::path& pixforge_binary() {
 }
 
 std::string default_config() {
-    return (test::source_dir() / "configs/default.toml").string();
+    return (test::source_dir() / "configs/d0_75um.toml").string();
 }
 
 struct Cli {

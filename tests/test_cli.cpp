@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(help_teaches_the_commands) {
 }
 
 BOOST_AUTO_TEST_CASE(resolved_config_with_overrides) {
-    const Run r = run({"config", "-c", config_path("default.toml"), "--set", "adc.bits=8", "--set",
+    const Run r = run({"config", "-c", config_path("d0_75um.toml"), "--set", "adc.bits=8", "--set",
                        "frontend.shaper_tau=30ns"});
     BOOST_TEST(r.code == 0, r.err);
     BOOST_TEST(r.out.find("bits = 8\n") != std::string::npos);
@@ -58,19 +58,19 @@ BOOST_AUTO_TEST_CASE(resolved_config_with_overrides) {
 BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_writes_nothing) {
     test::TempDir dir;
     const std::string out = (dir.path() / "d.h5").string();
-    const Run bad_key = run({"dataset", "-c", config_path("default.toml"), "--set", "adc.bitz=8", "-o", out});
+    const Run bad_key = run({"dataset", "-c", config_path("d0_75um.toml"), "--set", "adc.bitz=8", "-o", out});
     BOOST_TEST(bad_key.code == 2);
     BOOST_TEST(bad_key.err.find("[ERROR CFG-003]") != std::string::npos, bad_key.err);
     const Run missing = run({"dataset", "-c", (dir.path() / "nope.toml").string(), "-o", out});
     BOOST_TEST(missing.code == 2);
     BOOST_TEST(missing.err.find("[ERROR CFG-001]") != std::string::npos);
-    const Run no_dir = run({"dataset", "-c", config_path("default.toml"), "-o",
+    const Run no_dir = run({"dataset", "-c", config_path("d0_75um.toml"), "-o",
                             (dir.path() / "x/y.h5").string(), "--pulses", "100"});
     BOOST_TEST(no_dir.code == 2);
     BOOST_TEST(no_dir.err.find("[ERROR DATA-010]") != std::string::npos, no_dir.err);
     BOOST_TEST(std::filesystem::is_empty(dir.path()));
     const Run not_ours =
-        run({"baseline", "-c", config_path("default.toml"), "-d", config_path("default.toml")});
+        run({"baseline", "-c", config_path("d0_75um.toml"), "-d", config_path("d0_75um.toml")});
     BOOST_TEST(not_ours.code == 2);
     BOOST_TEST(not_ours.err.find("[ERROR DATA-001]") != std::string::npos, not_ours.err);
 }
@@ -79,10 +79,10 @@ BOOST_AUTO_TEST_CASE(dataset_then_baseline_json_and_h5) {
     test::TempDir dir;
     const std::string data = (dir.path() / "d.h5").string(), results = (dir.path() / "b.h5").string();
     const Run made =
-        run({"dataset", "-c", config_path("default.toml"), "-o", data, "--pulses", "6000", "-q"});
+        run({"dataset", "-c", config_path("d0_75um.toml"), "-o", data, "--pulses", "6000", "-q"});
     BOOST_TEST_REQUIRE(made.code == 0, made.err);
     const Run scored =
-        run({"baseline", "-c", config_path("default.toml"), "-d", data, "--json", "-o", results});
+        run({"baseline", "-c", config_path("d0_75um.toml"), "-d", data, "--json", "-o", results});
     BOOST_TEST_REQUIRE(scored.code == 0, scored.err);
     for (const char* name : {"max_sample", "parabolic_peak", "trapezoid", "optimal_filter", "cfd",
                              "leading_edge", "pileup_inspector"})

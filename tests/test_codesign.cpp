@@ -27,7 +27,8 @@ namespace {
 
 const fs::path kPixforge = PIXFORGE_BINARY_DIR "/bin/pixforge";
 
-// The default config with a small, quick study: few windows and pulses, a two-point space.
+// The default config (D0 in a 250 um pixel, whose budget small networks fit) with a small, quick
+// study: few windows and pulses, a two-point space.
 fs::path write_small_study_config(const fs::path& dir, const std::string& extra = "") {
     std::ifstream in(test::source_dir() / "configs/default.toml");
     std::string text, line;
@@ -41,14 +42,15 @@ window_length = 8
 epochs = 3
 max_windows = 10000
 [synthesis]
+clock_period = "50ns"
 strategy = "fast"
 power_windows = 40
 [codesign]
 pulses = 1500
 check_windows = 500
-area_budget_um2 = 1e7
-power_budget_uW = 1e6
-reference = [50000, 1e7, 1e6, 2000]
+reference = [50000, 1e7, 1e6, 20000]
+classical_weight_bits = [6]
+classical_templates = "streaming_r1_cg"
 sweep_pulses = 500
 [optimizer]
 strategy = "sobol"
@@ -63,9 +65,11 @@ kind = "integer"
 min = 3
 max = 4
 )" + extra;
-    // A smaller dataset than D0's 200 000 windows.
-    const std::string from = "windows = 200000", to = "windows = 20000";
-    text.replace(text.find(from), from.size(), to);
+    // A smaller dataset than D0's 200 000 windows; a pixel that an ungated parallel block fits too
+    // (this is about the study's mechanics; the budget is tested in test_physics and below).
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"windows = 200000", "windows = 20000"},
+                                   {"power_density = \"0.5W/cm2\"", "power_density = \"5W/cm2\""}})
+        text.replace(text.find(from), from.size(), to);
     const fs::path path = dir / "study.toml";
     std::ofstream(path) << text;
     return path;
@@ -146,9 +150,26 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     // Resolution against rate: the best design and the classical baseline, three rates each.
     BOOST_TEST(h5::shape(f.id(), "rate_sweep/0/input_rate").at(0) == 3u);
     BOOST_TEST(h5::shape(f.id(), "rate_sweep/1/mean_fwhm").at(0) == 3u);
+    // The classical hardware front: the 6-bit optimal filter through the same stages, its energy
+    // resolved and its block synthesized.
+    BOOST_TEST(h5::shape(f.id(), "classical/id").at(0) == 1u);
+    std::vector<double> classical_fwhm, classical_area;
+    h5::read_rows(f.id(), "classical/energy_fwhm_eV", 0, 1, classical_fwhm);
+    h5::read_rows(f.id(), "classical/area_um2", 0, 1, classical_area);
+    BOOST_TEST(classical_fwhm.at(0) > 0.0);
+    BOOST_TEST(classical_fwhm.at(0) < 5000.0);
+    BOOST_TEST(classical_area.at(0) > 0.0);
     const std::string summary = run({"report", study.string()}, dir.path() / "report.log", &code);
     BOOST_TEST(code == 0);
     BOOST_TEST(summary.find("3 trials, 3 succeeded") != std::string::npos);
+    BOOST_TEST(summary.find("optimal_filter, 6-bit coefficients, streaming_r1_cg") != std::string::npos);
+    const std::string as_json = run({"report", study.string(), "--json"}, dir.path() / "report.json", &code);
+    BOOST_TEST(code == 0);
+    const nlohmann::json j = nlohmann::json::parse(as_json);
+    BOOST_TEST(j.at("pareto").size() >= 1u);
+    BOOST_TEST(j.at("classical").size() == 1u);
+    for (const auto& design : j.at("pareto"))  // each network on the front held against the classical designs
+        BOOST_TEST((design.contains("dominated_by") && design.contains("dominates")));
     BOOST_TEST(summary.find("Classical baseline in the same chain") != std::string::npos);
 
     // The pre-tapeout checklist on a trial's candidate; then against its own golden figures, and

@@ -38,6 +38,14 @@ BOOST_AUTO_TEST_CASE(units_parse_to_si) {
     const auto e = units::parse("10keV", Dimension::ChargeOrEnergy);
     BOOST_TEST((e.dimension == Dimension::Energy));
     BOOST_TEST(models::to_electrons(e, 3.64) == 10000 / 3.64, boost::test_tools::tolerance(1e-12));
+    // The pixel budget's units: an ADC's energy per step, a pixel's power, a cooling limit.
+    BOOST_TEST(units::parse("10fJ", Dimension::Energy).si == 1e-14, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(units::parse("40 uW", Dimension::Power).si == 40e-6, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(units::parse("0.5W/cm2", Dimension::PowerDensity).si == 5000,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(units::parse("5mW/mm2", Dimension::PowerDensity).si == 5000,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_CHECK_THROW(units::parse("40uW", Dimension::PowerDensity), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(units_reject_bad_text) {
@@ -55,7 +63,8 @@ BOOST_AUTO_TEST_CASE(units_format_round_trips) {
         {1.6e-15, Dimension::Energy},    {100 * units::kElementaryCharge, Dimension::Charge},
         {5e-15, Dimension::Capacitance}, {450e-6, Dimension::Length},
         {200, Dimension::Voltage},       {293, Dimension::Temperature},
-        {0.0, Dimension::Time},
+        {0.0, Dimension::Time},          {312.5e-6, Dimension::Power},
+        {5000, Dimension::PowerDensity},
     };
     for (const auto& [si, dim] : cases) {
         const std::string text = units::format(si, dim);
@@ -111,7 +120,7 @@ BOOST_AUTO_TEST_CASE(bundled_configs_are_valid_and_round_trip) {
         BOOST_CHECK_NO_THROW(models::chain_params_from(c));
         BOOST_TEST(Config::parse(all_keys(), c.resolved_toml(), "x").resolved_toml() == c.resolved_toml());
     }
-    const Config d0 = Config::load(all_keys(), test::source_dir() / "configs/default.toml");
+    const Config d0 = Config::load(all_keys(), test::source_dir() / "configs/d0_75um.toml");
     BOOST_TEST(d0.real("frontend.shaper_tau") == 25e-9, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(d0.integer("adc.bits") == 10);
     BOOST_TEST(d0.real("source.rate") == 2e5, boost::test_tools::tolerance(1e-12));

@@ -10,10 +10,13 @@
 
 #include "core/error.hpp"
 #include "core/h5.hpp"
+#include "datasets/baseline_eval.hpp"
+#include "datasets/classical_hardware.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "datasets/dataset_file.hpp"
 #include "datasets/metrics.hpp"
 #include "h5_bad_files.hpp"
+#include "models/network/integer_reference.hpp"
 #include "models/spectrum.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
@@ -271,4 +274,72 @@ BOOST_AUTO_TEST_CASE(an_unfittable_peak_is_not_fitted_never_0_eV) {
     BOOST_TEST(alone.mean_fwhm_eV == fitted_line.fwhm_eV);
     BOOST_TEST(datasets::fitted_text(both.mean_fwhm_eV, "{:.0f} eV") == "not fitted");
     BOOST_TEST(datasets::fitted_text(2850.0, "{:.0f} eV") == "2850 eV");
+}
+
+namespace {
+
+double mean_fwhm(const datasets::EstimatorReport& r) {
+    double sum = 0;
+    for (const auto& l : r.lines) sum += l.fwhm_eV / static_cast<double>(r.lines.size());
+    return sum;
+}
+
+}  // namespace
+
+// The optimal filter as integer hardware (a fixed-coefficient dot product after the pedestal, its
+// energy calibrated through the integer reference) resolves D0's lines within 20 % of the
+// floating-point filter that adapts its phase to every pulse (measured: 754 against 640 eV), without
+// bias; its coefficients fill their bits; 2-bit coefficients resolve far worse; the least-squares FIR
+// fitted to the same windows does at least as well (701 eV); an unknown name or samples that miss
+// the pulse are refused by ID. (With a 4-sample baseline estimate instead of the pedestal both fixed
+// filters lose ~400 eV: the estimate's noise adds to every amplitude.)
+BOOST_AUTO_TEST_CASE(optimal_filter_hardware_resolves_lines_like_the_float_filter) {
+    test::TempDir dir;
+    const Config config =
+        Config::parse(pixforge::codesign::all_config_keys(), "", "test",
+                      {"network.window_first=4", "network.window_length=16", "network.baseline_log2=0"});
+    const models::PixelChain chain(models::chain_params_from(config));
+    const std::string path = (dir.path() / "d.h5").string();
+    datasets::build_dataset(config, chain, {20000, 1000, 8000}, path, current_provenance("test"), nullptr);
+    const datasets::DatasetReader data(path);
+
+    const datasets::BaselineReport floating = datasets::evaluate_classical(data, chain, config);
+    const datasets::EstimatorReport* of = nullptr;
+    for (const auto& e : floating.estimators)
+        if (e.name == "optimal_filter") of = &e;
+    BOOST_TEST_REQUIRE(of);
+
+    const auto hardware = [&](int bits, const std::string& name = "optimal_filter") {
+        const models::QuantizedNetwork net = datasets::classical_network(config, data, {name, bits});
+        BOOST_TEST_REQUIRE(net.layers.size() == 1u);
+        BOOST_TEST(net.layers[0].in_length == 16);
+        BOOST_TEST(net.heads.size() == 1u);
+        int largest = 0;
+        for (auto w : net.layers[0].weights) largest = std::max(largest, std::abs(w));
+        BOOST_TEST(largest >= (1 << (bits - 2)));  // the scale is as fine as the bits allow
+        BOOST_TEST(largest < (1 << (bits - 1)));
+        return datasets::score_estimator(models::NetworkEstimator(net, "of_hw"), data);
+    };
+    const datasets::EstimatorReport fine = hardware(10), coarse = hardware(2),
+                                    fitted = hardware(10, "least_squares_fir");
+    BOOST_TEST_MESSAGE("least squares FIR 10 bit " << mean_fwhm(fitted) << " eV");
+    BOOST_TEST_MESSAGE("optimal filter FWHM, mean over lines: float "
+                       << mean_fwhm(*of) << " eV, hardware 10 bit " << mean_fwhm(fine) << " eV, 2 bit "
+                       << mean_fwhm(coarse) << " eV");
+    BOOST_TEST(mean_fwhm(fine) < 1.2 * mean_fwhm(*of));
+    BOOST_TEST(mean_fwhm(coarse) > 1.5 * mean_fwhm(fine));
+    BOOST_TEST(mean_fwhm(fitted) < 1.05 * mean_fwhm(fine));
+    for (std::size_t l = 0; l < fine.lines.size(); ++l) {
+        BOOST_TEST(fine.lines[l].fitted);
+        BOOST_TEST(std::fabs(fine.lines[l].bias_eV) < 0.02 * data.test_lines_keV()[l] * 1e3);
+    }
+    BOOST_CHECK_EXCEPTION(
+        datasets::classical_network(config, data, {"wiener", 8}), PixError,
+        [](const PixError& e) { return std::string(e.what()).find("CLS-001") != std::string::npos; });
+    const Config late =
+        Config::parse(pixforge::codesign::all_config_keys(), "", "test",
+                      {"network.window_first=4", "network.window_length=2"});  // before the pulse
+    BOOST_CHECK_EXCEPTION(
+        datasets::classical_network(late, data, {"optimal_filter", 8}), PixError,
+        [](const PixError& e) { return std::string(e.what()).find("CLS-002") != std::string::npos; });
 }

@@ -178,7 +178,7 @@ std::vector<std::string> small_settings() {
 }
 
 std::vector<std::string> command(std::vector<std::string> head) {
-    head.insert(head.begin() + 1, {"-c", (test::source_dir() / "configs/default.toml").string()});
+    head.insert(head.begin() + 1, {"-c", (test::source_dir() / "configs/d0_75um.toml").string()});
     const auto extra = small_settings();
     head.insert(head.end(), extra.begin(), extra.end());
     return head;

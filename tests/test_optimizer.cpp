@@ -15,6 +15,7 @@
 #include "optimizer/acquisition.hpp"
 #include "optimizer/benchmark.hpp"
 #include "optimizer/codesign/config_keys.hpp"
+#include "optimizer/codesign/study_objectives.hpp"
 #include "optimizer/design_space.hpp"
 #include "optimizer/gaussian_process.hpp"
 #include "optimizer/problems.hpp"
@@ -473,4 +474,58 @@ BOOST_AUTO_TEST_CASE(four_objectives_use_parego_and_beat_random_search) {
                        << " seeds");
     BOOST_TEST(median(parego) > median(random) + 0.04);
     BOOST_TEST(wins >= 4);
+}
+
+// A study's objectives and limits come from [codesign]: any figure of a trial, maximized with
+// max:, limits as constraints beside the pixel's budget; theory guidance maps area and power to
+// the proxies and refuses other synthesis figures; a figure the trial lacks is an error, never 0.
+BOOST_AUTO_TEST_CASE(codesign_objectives_and_limits_come_from_the_config) {
+    using codesign::Guidance;
+    using codesign::StudyObjectives;
+    const auto config = [](const std::vector<std::string>& overrides) {
+        return Config::parse(codesign::all_config_keys(), "", "test", overrides);
+    };
+    const StudyObjectives defaults = StudyObjectives::from_config(config({}), Guidance::Synthesis);
+    BOOST_TEST((defaults.objective_names() ==
+                std::vector<std::string>{"energy_fwhm_eV", "area_um2", "pixel_power_uW", "latency_ns"}));
+    BOOST_TEST(defaults.constraint_names().size() == 4u);
+
+    const StudyObjectives goals = StudyObjectives::from_config(
+        config({"codesign.objectives=\"toa_sigma_ns max:pileup_auc pixel_power_uW\"",
+                "codesign.limits=\"energy_fwhm_eV<=900 output_rate_per_s>=1e5\""}),
+        Guidance::Synthesis);
+    BOOST_TEST((goals.objective_names() ==
+                std::vector<std::string>{"toa_sigma_ns", "neg_pileup_auc", "pixel_power_uW"}));
+    BOOST_TEST(goals.constraint_names().back() == "limit_output_rate_per_s");
+    codesign::TrialMetrics m;
+    m.toa_sigma_ns = 3, m.pileup_auc = 0.9, m.pixel_power_uW = 120, m.energy_fwhm_eV = 1000;
+    m.output_rate_per_s = 2e5, m.area_over_budget_um2 = -5, m.power_over_budget_uW = -10,
+    m.worst_slack_ns = 1;
+    m.lost_events = 0;
+    const Evaluation e = goals.evaluate(m);
+    BOOST_TEST((e.objectives == std::vector<double>{3, -0.9, 120}));
+    BOOST_TEST((e.constraints == std::vector<double>{-5, -10, -1, 0, 100, -1e5}));
+    m.toa_sigma_ns = std::numeric_limits<double>::quiet_NaN();  // an energy-only filter
+    BOOST_CHECK_EXCEPTION(goals.evaluate(m), std::runtime_error, [](const std::runtime_error& x) {
+        return std::string(x.what()).find("toa_sigma_ns") != std::string::npos;
+    });
+
+    const StudyObjectives theory = StudyObjectives::from_config(config({}), Guidance::Theory);
+    BOOST_TEST((theory.objective_names() ==
+                std::vector<std::string>{"energy_fwhm_eV", "parameter_bits", "bops", "latency_ns"}));
+    const auto refused = [&](const std::vector<std::string>& overrides, Guidance g, const std::string& what) {
+        try {
+            StudyObjectives::from_config(config(overrides), g);
+        } catch (const PixError& x) {
+            const std::string text = x.what();
+            return text.find("CFG-009") != std::string::npos && text.find(what) != std::string::npos;
+        }
+        return false;
+    };
+    BOOST_TEST(refused({"codesign.objectives=\"smallest_pitch_um\""}, Guidance::Theory, "needs synthesis"));
+    BOOST_TEST(
+        refused({"codesign.objectives=\"area_mm2\""}, Guidance::Synthesis, "'area_mm2' is not a figure"));
+    BOOST_TEST(refused({"codesign.objectives=\"\""}, Guidance::Synthesis, "at least one objective"));
+    BOOST_TEST(refused({"codesign.limits=\"toa_sigma_ns<2\""}, Guidance::Synthesis, "figure<=value"));
+    BOOST_TEST(refused({"codesign.limits=\"toa_sigma_ns<=2ns\""}, Guidance::Synthesis, "not a number"));
 }

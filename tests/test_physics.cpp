@@ -9,6 +9,8 @@
 #include "core/config.hpp"
 #include "models/chain_params.hpp"
 #include "models/estimators/classical.hpp"
+#include "models/noise.hpp"
+#include "models/pixel_budget.hpp"
 #include "models/pixel_chain.hpp"
 #include "models/pulse_source.hpp"
 #include "models/spectrum.hpp"
@@ -151,6 +153,41 @@ BOOST_AUTO_TEST_CASE(enc_matches_configured_total_for_two_shaping_times) {
                                << " e-, ADC stream " << enc_stream << " e-");
         BOOST_TEST(std::fabs(enc_stream - target) / target < 0.05, tau << ": stream ENC " << enc_stream);
     }
+}
+
+// ENCs given at a reference shaping time follow the CR-RC^n noise indices at another: white series
+// noise ENC^2 = F_v / tau, parallel ENC^2 = F_i tau with F_v, F_i fixed by n alone, so series ENC goes
+// as 1/sqrt(tau) and parallel as sqrt(tau); 1/f noise ENC does not depend on tau (notes/physics.md
+// section 3.3). Ideal shapers (no rise time), n = 1, 2, 4, tau from a fifth to 16x the reference.
+BOOST_AUTO_TEST_CASE(enc_follows_the_shaping_time_as_the_noise_indices_say) {
+    const double tau_ref = 25e-9;
+    NoiseParams noise;
+    noise.enc_series_e = 80, noise.enc_parallel_e = 30, noise.enc_flicker_e = 50;
+    noise.reference_shaping_time_s = tau_ref;
+    for (int n : {1, 2, 4}) {
+        for (double tau : {5e-9, 25e-9, 100e-9, 400e-9}) {
+            const FrontEndResponse frontend(ideal_shaper(n, tau));
+            const NoiseModel model(noise, frontend, 10e-9);
+            const auto& enc = model.source_enc();
+            const double r = tau / tau_ref;
+            BOOST_TEST_MESSAGE("n " << n << ", tau " << tau * 1e9 << " ns: series " << enc.series
+                                    << ", parallel " << enc.parallel << ", 1/f " << enc.flicker << " e-");
+            BOOST_TEST(enc.series == 80 / std::sqrt(r), boost::test_tools::tolerance(1e-6));
+            BOOST_TEST(enc.parallel == 30 * std::sqrt(r), boost::test_tools::tolerance(1e-6));
+            // The 1/f band is two Lorentzians per decade: flat to its ripple.
+            BOOST_TEST(enc.flicker == 50.0, boost::test_tools::tolerance(0.02));
+            // The model's own output variance carries the moved ENCs.
+            const double total =
+                std::sqrt(enc.series * enc.series + enc.parallel * enc.parallel + enc.flicker * enc.flicker);
+            BOOST_TEST(model.enc_target() == total, boost::test_tools::tolerance(1e-12));
+            BOOST_TEST(model.rms() / frontend.peak() == total, boost::test_tools::tolerance(1e-6));
+        }
+    }
+    // Without a reference the ENCs hold at any tau (the calibration the scenarios were written for).
+    noise.reference_shaping_time_s = 0;
+    const NoiseModel fixed(noise, FrontEndResponse(ideal_shaper(2, 400e-9)), 10e-9);
+    BOOST_TEST(fixed.source_enc().series == 80.0, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(fixed.source_enc().parallel == 30.0, boost::test_tools::tolerance(1e-9));
 }
 
 // The stream's innovations model (one normal per sample) has the state model's autocovariance at
@@ -328,4 +365,47 @@ BOOST_AUTO_TEST_CASE(optimal_filter_reaches_its_resolution_limit_at_low_rate) {
     BOOST_TEST(std::fabs(fwhm - limit) / limit < 0.10,
                "OF FWHM " << fwhm << " eV vs limit " << limit << " eV");
     BOOST_TEST(std::fabs(mean - 10e3) < 50.0);  // calibrated centroid
+}
+
+// A pixel's budget and the smallest pitch a design fits, against hand arithmetic: a 250 um pixel,
+// half of it digital (31 250 um^2), 0.5 W/cm^2 (312.5 uW); an 8-bit 20 MS/s ADC at 10 fJ per step
+// (51.2 uW) and a 20 front end (20 uW).
+BOOST_AUTO_TEST_CASE(pixel_budget_and_smallest_pitch) {
+    ConfigSchema schema;
+    declare_chain_keys(schema);
+    declare_pixel_keys(schema);
+    const Config config =
+        Config::parse(schema, "", "test",
+                      {"sensor.pitch=\"250um\"", "pixel.digital_fraction=0.5",
+                       "pixel.power_density=\"0.5W/cm2\"", "pixel.frontend_power=\"20uW\"",
+                       "pixel.adc_fom=\"10fJ\"", "adc.bits=8", "adc.sampling_rate=\"20MHz\""});
+    const PixelBudget budget = PixelBudget::from_config(config);
+    const AdcParams adc = chain_params_from(config).adc;
+    BOOST_TEST(budget.digital_area_um2() == 31250.0, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(budget.power_W() == 312.5e-6, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(budget.adc_power_W(adc) == 51.2e-6, boost::test_tools::tolerance(1e-12));
+
+    // Fits: 20 000 um^2 and 100 uW digital; the area sets the pitch, sqrt(20 000 / 0.5) = 200 um.
+    const PixelFit small = fit_pixel(budget, adc, 20000, 100e-6);
+    BOOST_TEST(small.fits());
+    BOOST_TEST(small.pixel_W() == 171.2e-6, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(small.area_over_um2 == -11250.0, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(small.power_over_W == -141.3e-6, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(small.smallest_pitch_m == 200e-6, boost::test_tools::tolerance(1e-12));
+
+    // Over on power: 10 000 um^2 but 400 uW digital; the power sets the pitch,
+    // sqrt(471.2 uW / 0.5 W/cm^2) = 307 um.
+    const PixelFit hungry = fit_pixel(budget, adc, 10000, 400e-6);
+    BOOST_TEST(!hungry.fits());
+    BOOST_TEST(hungry.area_over_um2 < 0);
+    BOOST_TEST(hungry.power_over_W == 158.7e-6, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(hungry.smallest_pitch_m == std::sqrt(471.2e-6 / 5000), boost::test_tools::tolerance(1e-12));
+
+    // The same design in a 75 um pixel (2 812.5 um^2 digital, 28.1 uW in all) fits neither way.
+    PixelBudget small_pixel = budget;
+    small_pixel.pitch_m = 75e-6;
+    const PixelFit tight = fit_pixel(small_pixel, adc, 20000, 100e-6);
+    BOOST_TEST(tight.area_over_um2 == 20000 - 2812.5, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(tight.power_over_W > 0);
+    BOOST_TEST(tight.smallest_pitch_m == small.smallest_pitch_m, boost::test_tools::tolerance(1e-12));
 }

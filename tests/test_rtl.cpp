@@ -228,6 +228,36 @@ BOOST_AUTO_TEST_CASE(serial_and_streaming_templates_equal_the_integer_reference)
     }
 }
 
+// A linear filter as a classical estimator builds it (datasets/classical_hardware): one output
+// wider than its accumulator, no rescaling shift. Every template equals the integer reference (the
+// output stage once sliced 16 bits out of a 15-bit accumulator, which Verilator refused).
+BOOST_AUTO_TEST_CASE(a_linear_filter_wider_than_its_accumulator_equals_the_reference) {
+    const auto& w = vectors();
+    models::QuantizedNetwork net = late_window_network(kShapes[0], 40);
+    models::QuantLayer filter;
+    filter.activation = models::Activation::None;
+    filter.in_length = net.input.length;
+    filter.out_channels = 1;
+    filter.weight_bits = 4, filter.weight_frac = 2;
+    for (int k = 0; k < filter.in_length; ++k) filter.weights.push_back((k * 5 + 3) % 15 - 7);
+    filter.bias = {0};
+    filter.out_bits = 20, filter.out_frac = 2;  // shift 0
+    net.layers = {filter};
+    net.heads = {{"energy", 0, 1.0, 0.0}};
+    net.derive_accumulator_widths();
+    net.validate("test filter");
+    BOOST_TEST_REQUIRE(net.layers[0].acc_bits < net.layers[0].out_bits);
+    const auto expected = reference(net, w);
+    std::vector<HardwareTemplate> all = kTemplates;
+    all.insert(all.end(), kSequentialTemplates.begin(), kSequentialTemplates.end());
+    for (const auto& t : all) {
+        Candidate c(builder().build(generate_verilog(net, t)).library);
+        c.reset();
+        const std::size_t bad = mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), expected);
+        BOOST_TEST(bad == 0u, t.name() << ": " << bad << " mismatches");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(the_streaming_template_refuses_a_baseline_after_the_first_sample) {
     const auto net = models::random_network(kShapes[0], 12);  // reads samples from 0, baseline 0-3
     BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("streaming", 1, 1)); }) ==

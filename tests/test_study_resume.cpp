@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(resume_with_changed_settings_is_refused_before_any_trial) {
     test::TempDir dir;
     const fs::path study = dir.path() / "study", cache = dir.path() / "cache";
     const fs::path config = dir.path() / "study.toml";
-    const std::string original = test::read_text(test::source_dir() / "configs/default.toml");
+    const std::string original = test::read_text(test::source_dir() / "configs/d0_75um.toml");
     std::ofstream(config) << original;
     start_study_and_kill(config, study, cache, dir.path() / "first.log");
     BOOST_TEST_REQUIRE(fs::exists(study / "journal.jsonl"), test::read_text(dir.path() / "first.log"));

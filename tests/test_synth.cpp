@@ -51,7 +51,7 @@ models::QuantizedNetwork small_network(std::vector<int> hidden, int weight_bits,
 
 Stimuli stimuli_at(double rate, int windows, int samples) {
     const Config config =
-        Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/default.toml",
+        Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/d0_75um.toml",
                      {"source.rate=\"" + std::to_string(rate) + "/s\""});
     const models::PixelChain chain(models::chain_params_from(config));
     return stream_stimuli(chain, samples, windows, 10e-9, 3);
@@ -304,7 +304,7 @@ BOOST_AUTO_TEST_CASE(the_pixel_block_synthesizes_and_its_gate_level_equals_the_r
     auto net = small_network({3}, 4);
     net.input.first = 4;  // after the 4-sample baseline, as the streaming template needs
     const Config config =
-        Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/default.toml", {});
+        Config::load(pixforge::codesign::all_config_keys(), test::source_dir() / "configs/d0_75um.toml", {});
     const models::PixelChain chain(models::chain_params_from(config));
     const PixelBlockSpec spec = pixel_block_spec(chain, 10e-9);
     const SampleStimuli stream = sample_stimuli(chain, 30, 10e-9, spec.cycles_per_sample, 3);

@@ -51,6 +51,10 @@ class OptimalFilterEstimator : public ClassicalEstimator {
     // Amplitude variance (codes^2) of the filter for a pulse starting at t0 in the window: the
     // minimum-variance bound the test compares the measured resolution against.
     double amplitude_variance(double t0_s) const;
+    // The amplitude filter of a fixed-coefficient hardware version: over samples
+    // [first, first + length) less the mean of samples [0, baseline), for a pulse starting at t0
+    // (a.g = 1 and a.g' = 0 on what the hardware sees, minimum variance under its exact noise).
+    Eigen::VectorXd fixed_coefficients(int first, int length, int baseline, double t0_s) const;
 
   private:
     struct Coefficients {
@@ -58,6 +62,9 @@ class OptimalFilterEstimator : public ClassicalEstimator {
     };
     const Coefficients& coefficients(double t0_s) const;
     double template_value(double t) const;
+    double template_slope(double t) const;
+    // Noise covariance of two samples `lag` apart in codes^2: the chain's noise plus quantization.
+    double noise_codes2(int lag) const;
 
     static constexpr int kPhases = 16;
     double template_peak_time_s_ = 0;

@@ -1,10 +1,31 @@
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "models/estimators/classical.hpp"
 
 namespace pixforge::models {
+
+namespace {
+
+// Cleland & Stern: the minimum-variance amplitude filter a (a.g = 1, a.g' = 0) and delay filter b
+// (b.g = 0, b.g' = -1, so b.s = A * delay) for template samples g, slopes gp and the noise
+// covariance's inverse applied to them (rg, rgp). Both zero when g and g' are degenerate.
+std::pair<Eigen::VectorXd, Eigen::VectorXd> constrained_filters(const Eigen::VectorXd& g,
+                                                                const Eigen::VectorXd& gp,
+                                                                const Eigen::VectorXd& rg,
+                                                                const Eigen::VectorXd& rgp) {
+    Eigen::Matrix2d m;
+    m << g.dot(rg), g.dot(rgp), gp.dot(rg), gp.dot(rgp);
+    if (std::fabs(m.determinant()) < 1e-300)
+        return {Eigen::VectorXd::Zero(g.size()), Eigen::VectorXd::Zero(g.size())};
+    const Eigen::Vector2d la = m.inverse() * Eigen::Vector2d(1, 0);
+    const Eigen::Vector2d lb = m.inverse() * Eigen::Vector2d(0, -1);
+    return {la(0) * rg + la(1) * rgp, lb(0) * rg + lb(1) * rgp};
+}
+
+}  // namespace
 
 OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c)
     : ClassicalEstimator("optimal_filter", c) {
@@ -36,12 +57,9 @@ OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c)
 
     // Noise covariance of the window in codes^2: the chain's noise plus quantization.
     const int n = c.length;
-    const double lsb = chain.electrons_per_code();
     Eigen::MatrixXd cov(n, n);
     for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j)
-            cov(i, j) =
-                chain.noise().autocovariance(std::abs(i - j)) / (lsb * lsb) + (i == j ? 1.0 / 12.0 : 0.0);
+        for (int j = 0; j < n; ++j) cov(i, j) = noise_codes2(i - j);
     inverse_covariance_ = cov.llt().solve(Eigen::MatrixXd::Identity(n, n));
 
     // Coefficients for every start sample and phase (Cleland & Stern constraints).
@@ -50,30 +68,57 @@ OptimalFilterEstimator::OptimalFilterEstimator(const WindowContext& c)
             const double t0 = (start + static_cast<double>(phase) / kPhases) * c.period_s;
             Eigen::VectorXd g(n), gp(n);
             for (int i = 0; i < n; ++i) {
-                const double t = i * c.period_s - t0;
-                g(i) = template_value(t);
-                const double idx = t / template_dt_;
-                gp(i) = idx <= 0 || idx >= static_cast<double>(template_.size() - 1)
-                            ? 0.0
-                            : template_slope_[static_cast<size_t>(std::lround(idx))];
+                g(i) = template_value(i * c.period_s - t0);
+                gp(i) = template_slope(i * c.period_s - t0);
             }
-            const Eigen::VectorXd rg = inverse_covariance_ * g, rgp = inverse_covariance_ * gp;
-            Eigen::Matrix2d m;
-            m << g.dot(rg), g.dot(rgp), gp.dot(rg), gp.dot(rgp);
             Coefficients co;
             co.g = g;
-            if (std::fabs(m.determinant()) < 1e-300) {
-                co.a = Eigen::VectorXd::Zero(n);
-                co.b = Eigen::VectorXd::Zero(n);
-            } else {
-                // a: a.g = 1, a.g' = 0.   b: b.g = 0, b.g' = -1 (so b.s = A * delay).
-                const Eigen::Vector2d la = m.inverse() * Eigen::Vector2d(1, 0);
-                const Eigen::Vector2d lb = m.inverse() * Eigen::Vector2d(0, -1);
-                co.a = la(0) * rg + la(1) * rgp;
-                co.b = lb(0) * rg + lb(1) * rgp;
-            }
+            std::tie(co.a, co.b) =
+                constrained_filters(g, gp, inverse_covariance_ * g, inverse_covariance_ * gp);
             bank_.push_back(std::move(co));
         }
+}
+
+double OptimalFilterEstimator::noise_codes2(int lag) const {
+    const PixelChain& chain = context_.chain;
+    const double lsb = chain.electrons_per_code();
+    return chain.noise().autocovariance(std::abs(lag)) / (lsb * lsb) + (lag == 0 ? 1.0 / 12.0 : 0.0);
+}
+
+double OptimalFilterEstimator::template_slope(double t) const {
+    const double idx = t / template_dt_;
+    return idx <= 0 || idx >= static_cast<double>(template_.size() - 1)
+               ? 0.0
+               : template_slope_[static_cast<size_t>(std::lround(idx))];
+}
+
+Eigen::VectorXd OptimalFilterEstimator::fixed_coefficients(int first, int length, int baseline,
+                                                           double t0_s) const {
+    const double T = context_.period_s, w = baseline > 0 ? 1.0 / baseline : 0.0;
+    // What the hardware sees: y_i = s[first + i] - mean(s[0 .. baseline)), for the template, its
+    // slope and the noise alike.
+    const auto seen = [&](const auto& value) {
+        double base = 0;
+        for (int j = 0; j < baseline; ++j) base += value(j * T - t0_s);
+        Eigen::VectorXd v(length);
+        for (int i = 0; i < length; ++i) v(i) = value((first + i) * T - t0_s) - w * base;
+        return v;
+    };
+    const Eigen::VectorXd g = seen([&](double t) { return template_value(t); });
+    const Eigen::VectorXd gp = seen([&](double t) { return template_slope(t); });
+    double base_base = 0;
+    for (int j = 0; j < baseline; ++j)
+        for (int k = 0; k < baseline; ++k) base_base += noise_codes2(j - k);
+    Eigen::MatrixXd cov(length, length);
+    for (int i = 0; i < length; ++i)
+        for (int k = 0; k < length; ++k) {
+            double cross = 0;
+            for (int j = 0; j < baseline; ++j)
+                cross += noise_codes2(first + i - j) + noise_codes2(first + k - j);
+            cov(i, k) = noise_codes2(i - k) - w * cross + w * w * base_base;
+        }
+    const Eigen::LLT<Eigen::MatrixXd> llt(cov);
+    return constrained_filters(g, gp, llt.solve(g), llt.solve(gp)).first;
 }
 
 double OptimalFilterEstimator::template_value(double t) const {

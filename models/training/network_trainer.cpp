@@ -15,6 +15,7 @@
 #include "models/network/fixed_point.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/layer_geometry.hpp"
+#include "models/training/trainer_keys.hpp"
 
 namespace pixforge::models {
 namespace {
@@ -167,20 +168,7 @@ NetworkTrainer::NetworkTrainer(const Config& c, const TrainingSet& data, std::os
     m.window = static_cast<std::size_t>(data.window);
     torch::manual_seed(m.seed);
     torch::set_num_threads(static_cast<int>(c.integer("training.threads")));
-    // Input.
-    m.input.first = static_cast<int>(c.integer("network.window_first"));
-    const int len = static_cast<int>(c.integer("network.window_length"));
-    m.input.length = len ? len : data.window - m.input.first;
-    if (m.input.first + m.input.length > data.window)
-        c.reject("network.window_length",
-                 fmt::format("window_first + window_length exceeds the {} samples of {}", data.window,
-                             data.source));
-    m.input.baseline_log2 = static_cast<int>(c.integer("network.baseline_log2"));
-    if ((1 << m.input.baseline_log2) > data.pre_trigger && m.input.baseline_log2 > 0)
-        c.reject("network.baseline_log2",
-                 "2^k baseline samples must lie before the trigger (trigger.pre_trigger)");
-    m.input.adc_bits = data.adc_bits;
-    m.input.pedestal = data.pedestal;
+    m.input = network_input_spec(c, data);
     // Heads.
     for (const char* h : {"energy", "toa", "pileup"})
         if (c.flag(std::string("network.head_") + h)) m.heads.push_back(h);

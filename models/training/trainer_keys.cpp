@@ -1,5 +1,7 @@
 #include "models/training/trainer_keys.hpp"
 
+#include <fmt/format.h>
+
 namespace pixforge::models {
 
 // [network]: the architecture NetworkTrainer builds.
@@ -47,6 +49,24 @@ void declare_training_keys(ConfigSchema& s) {
     s.add(flag("training.quantization_aware", "true",
                "train with fake quantization (false: float, then quantize)"));
     s.add(integer("training.max_windows", "0", 0, 1e10, "training windows used (0 = all)"));
+}
+
+InputSpec network_input_spec(const Config& c, const TrainingSet& data) {
+    InputSpec input;
+    input.first = static_cast<int>(c.integer("network.window_first"));
+    const int len = static_cast<int>(c.integer("network.window_length"));
+    input.length = len ? len : data.window - input.first;
+    if (input.first + input.length > data.window)
+        c.reject("network.window_length",
+                 fmt::format("window_first + window_length exceeds the {} samples of {}", data.window,
+                             data.source));
+    input.baseline_log2 = static_cast<int>(c.integer("network.baseline_log2"));
+    if ((1 << input.baseline_log2) > data.pre_trigger && input.baseline_log2 > 0)
+        c.reject("network.baseline_log2",
+                 "2^k baseline samples must lie before the trigger (trigger.pre_trigger)");
+    input.adc_bits = data.adc_bits;
+    input.pedestal = data.pedestal;
+    return input;
 }
 
 }  // namespace pixforge::models

@@ -21,6 +21,7 @@
 #include "core/typed_json.hpp"
 #include "datasets/metrics.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
+#include "optimizer/pareto.hpp"
 #include "optimizer/study_view.hpp"
 #include "tb/chain_summary.hpp"
 #include "tb/rate_sweep.hpp"
@@ -51,7 +52,8 @@ struct StudyView {
     json setup;  // codesign.json: objectives, constraints, reference, guidance, budgets
     std::vector<std::string> objectives, constraints;  // its names, checked
     optimizer::JournalView journal;
-    std::vector<TrialMetrics> metrics;  // one per journal row
+    std::vector<TrialMetrics> metrics;    // one per journal row
+    std::vector<TrialMetrics> classical;  // the classical hardware front, STUDY/classical/<k>/
     std::optional<tb::ChainSummary> baseline;
     json sweep;  // rate_sweep.json: rates_per_s and one tb::RateSweep per design
     std::vector<tb::RateSweep> sweeps;
@@ -72,8 +74,7 @@ StudyView load(const fs::path& dir) {
     const optimizer::Vector reference = setup.numbers(v.setup, "reference", TypedJson::kAnySize);
     v.objectives = setup.texts(v.setup, "objectives");
     v.constraints = setup.texts(v.setup, "constraints");
-    if (v.objectives.size() != 4)  // accuracy, two costs and latency: the summary prints all four
-        setup.refuse("objectives", "the four co-design objectives", v.setup["objectives"]);
+    if (v.objectives.empty()) setup.refuse("objectives", "the study's objectives", v.setup["objectives"]);
     if (reference.size() != v.objectives.size())
         setup.refuse("reference", "one value per objective", v.setup["reference"]);
     if (v.setup.contains("seed") && !v.setup["seed"].is_number_unsigned())
@@ -81,6 +82,7 @@ StudyView load(const fs::path& dir) {
     for (const char* key : {"guidance", "liberty", "liberty_hash"}) setup.optional_text(v.setup, key);
     v.journal = optimizer::read_journal(dir, v.objectives.size(), v.constraints.size(), reference);
     for (const auto& r : v.journal.rows) v.metrics.push_back(TrialFolder(dir, r.id).metrics());
+    for (const TrialFolder& t : TrialFolder::all(dir, "classical")) v.classical.push_back(t.metrics());
     if (fs::exists(dir / "baseline.json"))
         v.baseline =
             tb::ChainSummary::from_json(read_json(dir / "baseline.json"), (dir / "baseline.json").string());
@@ -109,39 +111,20 @@ std::string tool_version(const std::vector<std::string>& argv) {
     }
 }
 
-template <typename T>
-double value(const std::optional<T>& v) {
-    return v ? static_cast<double>(*v) : kNaN;
+double value(const std::optional<double>& v) {
+    return v.value_or(kNaN);
 }
 
-// The trials table's metric columns: name (the metrics.json key), unit, and the figure.
-struct Column {
-    const char* key;
-    const char* unit;
-    std::function<double(const TrialMetrics&)> of;
-};
-const std::vector<Column>& metric_columns() {
-    static const std::vector<Column> columns{
-        {"energy_fwhm_eV", "eV", [](const TrialMetrics& m) { return value(m.energy_fwhm_eV); }},
-        {"toa_sigma_ns", "ns", [](const TrialMetrics& m) { return value(m.toa_sigma_ns); }},
-        {"pileup_auc", "", [](const TrialMetrics& m) { return value(m.pileup_auc); }},
-        {"latency_ns", "ns", [](const TrialMetrics& m) { return value(m.latency_ns); }},
-        {"lost_events", "", [](const TrialMetrics& m) { return value(m.lost_events); }},
-        {"area_um2", "um^2", [](const TrialMetrics& m) { return value(m.area_um2); }},
-        {"cells", "", [](const TrialMetrics& m) { return value(m.cells); }},
-        {"flip_flops", "", [](const TrialMetrics& m) { return value(m.flip_flops); }},
-        {"critical_path_ns", "ns", [](const TrialMetrics& m) { return value(m.critical_path_ns); }},
-        {"worst_slack_ns", "ns", [](const TrialMetrics& m) { return value(m.worst_slack_ns); }},
-        {"max_clock_MHz", "MHz", [](const TrialMetrics& m) { return value(m.max_clock_MHz); }},
-        {"power_uW", "uW", [](const TrialMetrics& m) { return value(m.power_uW); }},
-        {"clock_power_uW", "uW", [](const TrialMetrics& m) { return value(m.clock_power_uW); }},
-        {"energy_per_inference_pJ", "pJ",
-         [](const TrialMetrics& m) { return value(m.energy_per_inference_pJ); }},
-        {"macs", "", [](const TrialMetrics& m) { return value(m.macs); }},
-        {"bops", "", [](const TrialMetrics& m) { return value(m.bops); }},
-        {"parameter_bits", "", [](const TrialMetrics& m) { return value(m.parameter_bits); }},
-        {"latency_cycles", "cycles", [](const TrialMetrics& m) { return value(m.latency_cycles); }}};
-    return columns;
+// The objectives of a row of the printed tables, each in a 14-wide column, and their header.
+std::string objective_cells(const std::vector<double>& o) {
+    std::string cells;
+    for (double x : o) cells += fmt::format(" {:>14.6g}", x);
+    return cells;
+}
+std::string objective_header(const std::vector<std::string>& names) {
+    std::string cells;
+    for (const auto& n : names) cells += fmt::format(" {:>14}", n);
+    return cells;
 }
 
 void write_trials(hid_t root, const StudyView& v) {
@@ -178,7 +161,7 @@ void write_trials(hid_t root, const StudyView& v) {
     };
     column_of("objective_", v.objectives, true);
     column_of("constraint_", v.constraints, false);
-    for (const Column& c : metric_columns()) {
+    for (const MetricColumn& c : metric_columns()) {
         std::vector<double> col;
         for (const TrialMetrics& m : v.metrics) col.push_back(c.of(m));
         h5::write_vector(t.id(), c.key, col, c.unit);
@@ -225,7 +208,101 @@ void write_pareto(hid_t root, const fs::path& dir, const StudyView& v) {
     }
 }
 
+// The classical hardware front as a table like the trials': id, design, ok, feasible, objectives
+// and the metric columns.
+void write_classical(hid_t root, const StudyView& v) {
+    h5::Handle g = h5::create_group(root, "classical");
+    std::vector<std::int64_t> id, ok, feasible;
+    std::vector<std::string> design, error;
+    for (const TrialMetrics& m : v.classical) {
+        id.push_back(m.id), ok.push_back(m.finished()), feasible.push_back(m.feasible());
+        design.push_back(m.design), error.push_back(m.error.value_or(""));
+    }
+    h5::write_vector(g.id(), "id", id, "");
+    h5::write_vector(g.id(), "ok", ok, "");
+    h5::write_vector(g.id(), "feasible", feasible, "");
+    h5::write_strings(g.id(), "design", design);
+    h5::write_strings(g.id(), "error", error);
+    for (std::size_t k = 0; k < v.objectives.size(); ++k) {
+        std::vector<double> col;
+        for (const TrialMetrics& m : v.classical) col.push_back(m.finished() ? (*m.objectives)[k] : kNaN);
+        h5::write_vector(g.id(), "objective_" + v.objectives[k], col, "");
+    }
+    for (const MetricColumn& c : metric_columns()) {
+        std::vector<double> col;
+        for (const TrialMetrics& m : v.classical) col.push_back(c.of(m));
+        h5::write_vector(g.id(), c.key, col, c.unit);
+    }
+}
+
+// The networks of the Pareto set against the feasible classical designs: which classical design
+// dominates each network (as good or better in every objective, better in one), and which it
+// dominates.
+json comparison_json(const StudyView& v) {
+    json classical = json::array(), pareto = json::array();
+    std::vector<const TrialMetrics*> feasible;
+    for (const TrialMetrics& m : v.classical)
+        if (m.feasible()) {
+            feasible.push_back(&m);
+            classical.push_back({{"id", m.id},
+                                 {"design", m.design},
+                                 {"objectives", *m.objectives},
+                                 {"smallest_pitch_um", value(m.smallest_pitch_um)}});
+        }
+    for (std::size_t i : v.journal.pareto) {
+        const auto& r = v.journal.rows[i];
+        json by = json::array(), over = json::array();
+        for (const TrialMetrics* c : feasible) {
+            if (optimizer::dominates(*c->objectives, r.objectives)) by.push_back(c->id);
+            if (optimizer::dominates(r.objectives, *c->objectives)) over.push_back(c->id);
+        }
+        pareto.push_back({{"id", r.id},
+                          {"design", v.metrics[i].design},
+                          {"network", v.metrics[i].network.value_or("")},
+                          {"objectives", r.objectives},
+                          {"smallest_pitch_um", value(v.metrics[i].smallest_pitch_um)},
+                          {"dominated_by", by},
+                          {"dominates", over}});
+    }
+    return {{"objectives", v.objectives},
+            {"pixel", v.setup.value("pixel", json::object())},
+            {"pareto", pareto},
+            {"classical", classical}};
+}
+
+void print_classical(const StudyView& v, std::ostream& out) {
+    if (v.classical.empty()) return;
+    out << "\nClassical hardware in the same pixel block and chain (energy only; "
+           "docs/classical_hardware.md):\n";
+    out << fmt::format("  {:>5}{} {:>9}\n", "k", objective_header(v.objectives), "pitch um");
+    for (const TrialMetrics& m : v.classical) {
+        if (!m.finished()) {
+            out << fmt::format("  {:>5} FAILED at {}  {}\n", m.id, m.failed_stage.value_or("?"), m.design);
+            continue;
+        }
+        out << fmt::format("  {:>5}{} {:>9.0f} {:>10}  {}\n", m.id, objective_cells(*m.objectives),
+                           value(m.smallest_pitch_um), m.feasible() ? "feasible" : "infeasible", m.design);
+    }
+    const json c = comparison_json(v);
+    out << "Each network of the Pareto set against the feasible classical designs:\n";
+    for (const json& p : c["pareto"]) {
+        const auto ids = [](const json& list) {
+            std::vector<std::string> t;
+            for (const json& id : list) t.push_back(std::to_string(id.get<std::int64_t>()));
+            return fmt::format("{}", fmt::join(t, ", "));
+        };
+        out << fmt::format("  trial {:>3}: {}\n", p["id"].get<std::int64_t>(),
+                           !p["dominated_by"].empty() ? "dominated by classical " + ids(p["dominated_by"])
+                           : !p["dominates"].empty()  ? "dominates classical " + ids(p["dominates"])
+                                                      : std::string("neither dominates: a trade-off"));
+    }
+}
+
 }  // namespace
+
+void print_study_json(const fs::path& dir, std::ostream& out) {
+    out << comparison_json(load(dir)).dump(2) << "\n";
+}
 
 void write_study_report(const fs::path& dir) {
     const StudyView v = load(dir);
@@ -248,6 +325,7 @@ void write_study_report(const fs::path& dir) {
         write_trials(root, v);
         h5::write_vector(root, "hypervolume", v.journal.hv_trace, "");
         write_pareto(root, dir, v);
+        write_classical(root, v);
         h5::Handle b = h5::create_group(root, "baseline");
         h5::write_attribute(b.id(), "json", v.baseline ? v.baseline->to_json().dump() : std::string("null"));
         if (!v.sweeps.empty()) {  // resolution and output rate against input rate
@@ -261,6 +339,36 @@ void write_study_report(const fs::path& dir) {
     }
     target.commit();
 }
+
+namespace {
+
+// The pixel the study's designs must fit, and the smallest pixel any synthesized design fits, so
+// that a study with nothing feasible still says how far it is from its pixel.
+void print_pixel_budget(const StudyView& v, std::ostream& out) {
+    if (!v.setup.contains("pixel")) return;
+    const json& p = v.setup["pixel"];
+    out << fmt::format(
+        "\nPixel budget: {:.0f} um pitch, digital area {:.0f} um^2 ({:.0f} %), power {:.1f} uW "
+        "({:.3g} W/cm^2) = front end {:.1f} + ADC {:.1f} + digital\n",
+        p.value("pitch_um", kNaN), p.value("digital_area_budget_um2", kNaN),
+        100 * p.value("digital_fraction", kNaN), p.value("power_budget_uW", kNaN),
+        p.value("power_density_W_per_cm2", kNaN), p.value("frontend_power_uW", kNaN),
+        p.value("adc_power_uW", kNaN));
+    std::optional<std::size_t> smallest;
+    for (std::size_t i = 0; i < v.metrics.size(); ++i)
+        if (v.metrics[i].smallest_pitch_um &&
+            (!smallest || *v.metrics[i].smallest_pitch_um < *v.metrics[*smallest].smallest_pitch_um))
+            smallest = i;
+    if (smallest) {
+        const TrialMetrics& m = v.metrics[*smallest];
+        out << fmt::format(
+            "  smallest pixel any synthesized design fits: {:.0f} um (trial {}: {:.0f} um^2, {:.1f} uW in "
+            "all)\n",
+            *m.smallest_pitch_um, m.id, value(m.area_um2), value(m.pixel_power_uW));
+    }
+}
+
+}  // namespace
 
 void print_study_summary(const fs::path& dir, std::ostream& out) {
     const StudyView v = load(dir);
@@ -278,6 +386,7 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (!rows[i].ok) ++failures[v.metrics[i].failed_stage.value_or("unknown")];
     for (const auto& [stage, n] : failures) out << fmt::format("  {} trial(s) failed at {}\n", n, stage);
+    print_pixel_budget(v, out);
     out << "\nBest feasible per objective:\n";
     for (std::size_t k = 0; k < objectives.size(); ++k) {
         std::optional<std::size_t> best;
@@ -288,23 +397,23 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
                                rows[*best].objectives[k], rows[*best].id, v.metrics[*best].design);
     }
     out << fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]);
-    out << fmt::format("  {:>5} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7}  {}\n", "trial", objectives[0],
-                       objectives[1], objectives[2], objectives[3], "ToA ns", "PU AUC", "design / network");
+    out << fmt::format("  {:>6}{} {:>10} {:>7} {:>9}  {}\n", "trial", objective_header(objectives), "ToA ns",
+                       "PU AUC", "pitch um", "design / network");
     bool any_penalty = false;
     for (std::size_t i : v.journal.pareto) {
         const auto& r = rows[i];
         const TrialMetrics& m = v.metrics[i];
-        const bool fitted = m.energy_fwhm_fitted.value_or(true);  // else the objective holds the penalty
+        const bool fitted = m.energy_fwhm_fitted.value_or(true);  // else the FWHM holds the penalty
         any_penalty = any_penalty || !fitted;
-        out << fmt::format("  {:>5} {:>10} {:>11.0f} {:>10.0f} {:>10.1f} {:>10} {:>7.3f}  {} | {}\n", r.id,
-                           fmt::format("{:.0f}{}", r.objectives[0], fitted ? "" : "*"), r.objectives[1],
-                           r.objectives[2], r.objectives[3],
+        out << fmt::format("  {:>6}{} {:>10} {:>7.3f} {:>9.0f}  {} | {}\n",
+                           fmt::format("{}{}", r.id, fitted ? "" : "*"), objective_cells(r.objectives),
                            datasets::fitted_text(value(m.toa_sigma_ns), "{:.3f}"), value(m.pileup_auc),
-                           m.design, m.network.value_or(""));
+                           value(m.smallest_pitch_um), m.design, m.network.value_or(""));
     }
     if (any_penalty)
-        out << "  * a line was not fitted: it counts as 100 % of its energy in this FWHM (the study's "
-               "penalty)\n";
+        out << "  * a line was not fitted: it counts as 100 % of its energy in the trial's energy FWHM (the "
+               "study's penalty)\n";
+    print_classical(v, out);
     if (v.baseline) {
         const tb::ChainSummary& b = *v.baseline;
         out << fmt::format(

@@ -1,8 +1,13 @@
 #include "optimizer/codesign/codesign_setup.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "datasets/classical_hardware.hpp"
 
 namespace pixforge::codesign {
 
@@ -15,29 +20,42 @@ Guidance parse_guidance(const std::string& name) {
 CodesignOptions CodesignOptions::from_config(const Config& config, Guidance guidance) {
     CodesignOptions o;
     o.guidance = guidance;
-    o.area_budget_um2 = config.real("codesign.area_budget_um2");
-    o.power_budget_uW = config.real("codesign.power_budget_uW");
+    o.goals = StudyObjectives::from_config(config, guidance);
     o.reference =
         config.reals(guidance == Guidance::Synthesis ? "codesign.reference" : "codesign.theory_reference");
-    if (o.reference.size() != 4)
+    if (o.reference.size() != o.goals.objective_names().size())
         throw PixError(
             "OPT-002",
-            fmt::format("{}: codesign.{} has {} values; expected 4, one per objective ({})", config.source(),
+            fmt::format("{}: codesign.{} has {} values; expected {}, one per objective ({})", config.source(),
                         guidance == Guidance::Synthesis ? "reference" : "theory_reference",
-                        o.reference.size(), fmt::join(o.objective_names(), ", ")));
+                        o.reference.size(), o.goals.objective_names().size(),
+                        fmt::join(o.goals.objective_names(), ", ")));
     o.pulses = static_cast<std::uint64_t>(config.integer("codesign.pulses"));
     o.check_windows = static_cast<int>(config.integer("codesign.check_windows"));
     o.simulate_timeout_s = config.real("codesign.simulate_timeout");
+    for (double bits : config.reals("codesign.classical_weight_bits")) {
+        if (bits != std::floor(bits) || bits < 2 || bits > 24)
+            config.reject("codesign.classical_weight_bits",
+                          fmt::format("{} is not a whole number of bits from 2 to 24", bits));
+        o.classical_weight_bits.push_back(static_cast<int>(bits));
+    }
+    std::istringstream filters(config.text("codesign.classical_filters"));
+    const std::vector<std::string> known = datasets::classical_hardware_names();
+    for (std::string name; filters >> name;) {
+        if (std::find(known.begin(), known.end(), name) == known.end())
+            config.reject("codesign.classical_filters",
+                          fmt::format("'{}' is not one of: {}", name, fmt::join(known, ", ")));
+        o.classical_filters.push_back(name);
+    }
+    std::istringstream names(config.text("codesign.classical_templates"));
+    for (std::string name; names >> name;) {
+        try {
+            o.classical_templates.push_back(rtl::parse_template_name(name));
+        } catch (const PixError& e) {
+            config.reject("codesign.classical_templates", e.what());
+        }
+    }
     return o;
-}
-
-std::vector<std::string> CodesignOptions::objective_names() const {
-    if (guidance == Guidance::Theory) return {"energy_fwhm_eV", "parameter_bits", "bops", "latency_ns"};
-    return {"energy_fwhm_eV", "area_um2", "power_uW", "latency_ns"};
-}
-
-std::vector<std::string> CodesignOptions::constraint_names() {
-    return {"area_over_budget_um2", "power_over_budget_uW", "negative_slack_ns", "lost_events"};
 }
 
 std::string config_override(const optimizer::Parameter& p, const std::string& value_text) {
@@ -134,16 +152,13 @@ void declare_optimizer_keys(ConfigSchema& s) {
     s.add(integer("optimizer.candidates", "1024", 16, 1e6, "Sobol candidates per acquisition optimization"));
 }
 
-// [codesign]: the budgets, references and per-trial settings of a study.
+// [codesign]: the hypervolume references and per-trial settings of a study.
 void declare_codesign_keys(ConfigSchema& s) {
     using namespace keys;
     using units::Dimension;
-    s.add(real("codesign.area_budget_um2", Dimension::Dimensionless, "2e5", 0, 1e12,
-               "digital area budget of the pixel's processor, um^2 (constraint)"));
-    s.add(real("codesign.power_budget_uW", Dimension::Dimensionless, "5000", 0, 1e12,
-               "power budget of the pixel's processor at the scenario's rate, uW (constraint)"));
+    declare_objective_keys(s);
     s.add(list("codesign.reference", Dimension::Dimensionless, "[3000, 1e6, 20000, 2000]", -1e300,
-               "hypervolume reference: energy FWHM eV, area um^2, power uW, latency ns"));
+               "hypervolume reference: energy FWHM eV, digital area um^2, pixel power uW, latency ns"));
     s.add(list("codesign.theory_reference", Dimension::Dimensionless, "[3000, 20000, 200000, 2000]", -1e300,
                "hypervolume reference under theory guidance: FWHM eV, parameter bits, BOPs, latency ns"));
     s.add(integer("codesign.pulses", "20000", 100, 1e9, "photons in each trial's full-chain simulation"));
@@ -153,6 +168,14 @@ void declare_codesign_keys(ConfigSchema& s) {
         "codesign.sweep_rates", Dimension::Rate, "[\"1e5/s\", \"5e5/s\", \"2e6/s\"]", 1e-3,
         "rates of the resolution-vs-rate runs of the best design and the classical baseline (empty = none)"));
     s.add(integer("codesign.sweep_pulses", "5000", 100, 1e9, "photons per rate in those runs"));
+    s.add(text("codesign.classical_filters", "optimal_filter",
+               "classical filters of the classical hardware front, space-separated: optimal_filter, "
+               "least_squares_fir (docs/classical_hardware.md)"));
+    s.add(list("codesign.classical_weight_bits", Dimension::Dimensionless, "[]", 2,
+               "coefficient widths of the classical filters as hardware, run through the trials' stages "
+               "beside the networks (the classical hardware front; empty = none)"));
+    s.add(text("codesign.classical_templates", "streaming_r1_cg serial_cg",
+               "templates of the classical hardware front, by name (docs/rtl.md), space-separated"));
     s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6,
                "wall-clock limit of a trial's chain simulation"));
 }

@@ -6,36 +6,33 @@
 //   weight_bits, activation_bits  network.weight_bits / activation_bits = [value] (every layer)
 //   template, reuse, pipeline     the hardware template (parallel | folded, R, P)
 //   any "section.key"             that config key (numbers as numbers, words as strings)
-// Objectives (minimized), with guidance "synthesis" (default):
-//   energy_fwhm_eV  mean FWHM over the test lines, from the full-chain simulation
-//   area_um2, power_uW          synthesized area; total power at the scenario's rate
-//   latency_ns                  trigger sample to result, from the chain
-// With guidance "theory" area and power are replaced by the network's proxies (parameter bits and
-// BOPs) and no synthesis runs. Constraints (feasible when <= 0): area - budget, power - budget,
-// -(worst slack), lost events (processor busy + FIFO full) at the scenario's rate.
+// Objectives and constraints: StudyObjectives (study_objectives.hpp). By default the study
+// minimizes the mean energy FWHM, the digital block's area, the pixel's power (front end + ADC +
+// digital) and the latency, within the pixel's budget ([pixel]) and without lost events.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+#include "optimizer/codesign/study_objectives.hpp"
 #include "optimizer/design_space.hpp"
 #include "rtl_gen/hardware_template.hpp"
 
 namespace pixforge::codesign {
 
-enum class Guidance { Synthesis, Theory };
-
 struct CodesignOptions {
     Guidance guidance = Guidance::Synthesis;
-    double area_budget_um2 = 2e5, power_budget_uW = 5000;
     std::vector<double> reference;  // hypervolume reference, one per objective
     std::uint64_t pulses = 20000;   // chain simulation per trial
     int check_windows = 2000;       // RTL-vs-reference vectors per trial
     double simulate_timeout_s = 900;
+    // The classical hardware front: each filter at each coefficient width on each template.
+    std::vector<std::string> classical_filters;
+    std::vector<int> classical_weight_bits;
+    std::vector<rtl::HardwareTemplate> classical_templates;
+    StudyObjectives goals;
     static CodesignOptions from_config(const Config& config, Guidance guidance);
-    std::vector<std::string> objective_names() const;
-    static std::vector<std::string> constraint_names();
 };
 
 Guidance parse_guidance(const std::string& name);  // OPT-001 for anything else
@@ -56,7 +53,7 @@ void check_config_keys_in_space(const optimizer::DesignSpace& space, const Confi
 
 // [optimizer]: the search strategy and its budget, read by run_codesign_study.
 void declare_optimizer_keys(ConfigSchema& schema);
-// [codesign]: the budgets, references and per-trial settings of a study.
+// [codesign]: the hypervolume references and per-trial settings of a study (the budgets are in [pixel]).
 void declare_codesign_keys(ConfigSchema& schema);
 
 }  // namespace pixforge::codesign

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/provenance.hpp"
 #include "models/chain_params.hpp"
+#include "models/pixel_budget.hpp"
 #include "optimizer/codesign/codesign_report.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
@@ -40,10 +41,11 @@ std::string bar(double fraction, int width = 24) {
 // mislabelled: over a budget, or dominated once real area and power are known.
 void check_theory_front(const Config& config, const fs::path& study_dir, const fs::path& cache,
                         std::ostream& out) {
-    const CodesignOptions budgets = CodesignOptions::from_config(config, Guidance::Theory);
-    rtl::SynthesisOptions so = rtl::SynthesisOptions::from_config(config);
-    rtl::PpaEvaluator ppa(so, cache);
-    const models::PixelChain chain(models::chain_params_from(config));
+    rtl::PpaEvaluator ppa(rtl::SynthesisOptions::from_config(config), cache);
+    const models::ChainParams params = models::chain_params_from(config);
+    const models::PixelChain chain(params);
+    const models::PixelBudget budget = models::PixelBudget::from_config(config);
+    const StudyObjectives synthesized = StudyObjectives::from_config(config, Guidance::Synthesis);
     // The study's (proxy-based) Pareto set.
     const std::vector<TrialMetrics> feasible = TrialFolder::feasible(study_dir);
     std::vector<optimizer::Vector> front;
@@ -53,22 +55,25 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
     std::size_t over_budget = 0;
     const std::vector<std::size_t> chosen = optimizer::pareto_indices(front);
     for (std::size_t k : chosen) {
-        const TrialMetrics& m = feasible[k];
+        TrialMetrics m = feasible[k];
         const std::int64_t id = m.id;
         const auto net = models::load_network(TrialFolder(study_dir, id).network().string());
         const auto hw = rtl::parse_template_name(m.template_name.value_or(""));
-        const auto stimuli = rtl::stream_stimuli(chain, rtl::generate_verilog(net, hw).samples,
-                                                 so.power_windows, so.clock_period_s, chain.params().seed);
-        const rtl::PpaResult p = ppa.evaluate(net, hw, stimuli);
+        // The same block a synthesis-guided trial measures: the pixel's whole digital block.
+        const rtl::PpaResult p = ppa.evaluate_pixel_in_chain(net, hw, chain);
         if (!p.ok) continue;
-        const bool breaks = p.area_um2 > budgets.area_budget_um2 ||
-                            p.total_W * 1e6 > budgets.power_budget_uW || p.worst_slack_s < 0;
+        record_synthesis(p, config, params.adc, m);
+        const optimizer::Evaluation e = synthesized.evaluate(m);
+        const bool breaks =
+            std::any_of(e.constraints.begin(), e.constraints.end(), [](double c) { return c > 0; });
         over_budget += breaks;
-        truth.push_back({*m.energy_fwhm_eV, p.area_um2, p.total_W * 1e6, *m.latency_ns});
+        truth.push_back(e.objectives);
         rows.push_back({{"id", id},
-                        {"area_um2", p.area_um2},
-                        {"power_uW", p.total_W * 1e6},
-                        {"worst_slack_ns", p.worst_slack_s * 1e9},
+                        {"area_um2", *m.area_um2},
+                        {"pixel_power_uW", *m.pixel_power_uW},
+                        {"smallest_pitch_um", *m.smallest_pitch_um},
+                        {"worst_slack_ns", *m.worst_slack_ns},
+                        {"objectives", e.objectives},
                         {"breaks_budget", breaks}});
     }
     const std::size_t kept = optimizer::pareto_indices(truth).size();
@@ -79,10 +84,11 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
                                  {"designs", rows}};
     write_file_atomically(study_dir / "theory_check.json", summary.dump(2));
     out << fmt::format(
-        "\nTheory guidance checked with synthesis: of {} Pareto designs chosen by proxies, {} break a "
-        "budget (area {:.0f} um^2, power {:.0f} uW, timing) and {} leave the front once synthesized "
-        "(STUDY/theory_check.json)\n",
-        truth.size(), over_budget, budgets.area_budget_um2, budgets.power_budget_uW, truth.size() - kept);
+        "\nTheory guidance checked with synthesis: of {} Pareto designs chosen by proxies, {} break the "
+        "pixel's budget (digital area {:.0f} um^2, power {:.0f} uW), timing or a limit, and {} leave the "
+        "front "
+        "once synthesized (STUDY/theory_check.json)\n",
+        truth.size(), over_budget, budget.digital_area_um2(), budget.power_W() * 1e6, truth.size() - kept);
 }
 
 // Resolution and throughput against rate for the study's most accurate feasible design and the
@@ -140,6 +146,52 @@ void keep_config_in_step(const fs::path& path, const optimizer::StudySpec& spec,
                                    path.string(), optimizer::summarize_differences(changed)));
 }
 
+// The pixel's budget as the study's scenario sets it (trials with the ADC or the pitch in the
+// design space hold their own, in their metrics).
+nlohmann::json pixel_budget_json(const Config& config) {
+    const models::PixelBudget b = models::PixelBudget::from_config(config);
+    return {{"pitch_um", b.pitch_m * 1e6},
+            {"digital_fraction", b.digital_fraction},
+            {"digital_area_budget_um2", b.digital_area_um2()},
+            {"power_density_W_per_cm2", b.power_density_W_per_m2 * 1e-4},
+            {"power_budget_uW", b.power_W() * 1e6},
+            {"frontend_power_uW", b.frontend_W * 1e6},
+            {"adc_fom_fJ", b.adc_fom_J * 1e15},
+            {"adc_power_uW", b.adc_power_W(models::chain_params_from(config).adc) * 1e6}};
+}
+
+// "energy_fwhm_eV 812, area_um2 2.03e+04, ..." and whether the design is feasible.
+std::string objectives_text(const std::vector<std::string>& names, const std::vector<double>& values,
+                            bool feasible) {
+    std::vector<std::string> parts;
+    for (std::size_t k = 0; k < names.size() && k < values.size(); ++k)
+        parts.push_back(fmt::format("{} {:.6g}", names[k], values[k]));
+    return fmt::format("{}{}", fmt::join(parts, ", "), feasible ? "" : " (infeasible)");
+}
+
+// The classical hardware front: each [codesign] classical filter at each coefficient width on each
+// template, through the trials' stages, into STUDY/classical/<k>/; finished ones are kept on resume.
+void run_classical_front(const CodesignOptions& options, const TrialPipeline& pipeline,
+                         const fs::path& study_dir, std::ostream* progress) {
+    std::int64_t index = 0;
+    for (const std::string& filter : options.classical_filters)
+        for (int bits : options.classical_weight_bits)
+            for (const rtl::HardwareTemplate& hw : options.classical_templates) {
+                const std::int64_t k = index++;
+                if (TrialFolder::classical(study_dir, k).metrics().finished()) continue;
+                const auto start = std::chrono::steady_clock::now();
+                const TrialMetrics m = pipeline.evaluate_classical(k, {filter, bits}, hw);
+                if (!progress) continue;
+                const double seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                *progress << fmt::format(
+                    "classical {:>2} {:>5.1f} s  {}\n           {}\n", k, seconds, m.design,
+                    m.finished()
+                        ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
+                        : "FAILED " + m.error.value_or("").substr(0, 160));
+            }
+}
+
 // Everything the report needs to read the study later, written once.
 void write_setup(const fs::path& study_dir, const optimizer::StudySpec& spec, const CodesignOptions& options,
                  const std::string& guidance, const Config& config) {
@@ -149,8 +201,7 @@ void write_setup(const fs::path& study_dir, const optimizer::StudySpec& spec, co
                          {"reference", spec.reference},
                          {"guidance", guidance},
                          {"seed", spec.seed},
-                         {"area_budget_um2", options.area_budget_um2},
-                         {"power_budget_uW", options.power_budget_uW}};
+                         {"pixel", pixel_budget_json(config)}};
     if (options.guidance == Guidance::Synthesis) {
         const auto lib = rtl::read_liberty(rtl::SynthesisOptions::from_config(config).liberty);
         setup["liberty"] = lib.path.string(), setup["liberty_hash"] = lib.content_hash();
@@ -193,8 +244,8 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
 
     optimizer::StudySpec spec{config.text("optimizer.strategy"),
                               static_cast<std::uint64_t>(config.integer("run.seed")),
-                              options.objective_names(),
-                              CodesignOptions::constraint_names(),
+                              options.goals.objective_names(),
+                              options.goals.constraint_names(),
                               options.reference,
                               config.resolved_toml()};
     optimizer::Study study(study_dir, spec, space, q.resume, current_provenance(q.command_line));
@@ -202,10 +253,10 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     write_setup(study_dir, spec, options, q.guidance, config);
     const tb::ChainRunner runner(q.executable, options.simulate_timeout_s);
     if (progress) *progress << "study dataset (cached by chain settings) ...\n";
-    const fs::path dataset = study_dataset(config, cache, progress);
+    study_dataset(config, cache, progress);  // the trials' own, unless the space varies the chain
     run_baseline(study_dir, options, runner, progress, warnings);
 
-    const TrialPipeline pipeline(config, space, options, study_dir, cache, dataset, q.executable);
+    const TrialPipeline pipeline(config, space, options, study_dir, cache, q.executable);
     const auto strategy =
         optimizer::make_strategy(spec.strategy, space, {4, 4, spec.reference}, spec.seed,
                                  {static_cast<int>(config.integer("optimizer.initial_points")), 10,
@@ -233,6 +284,7 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
                                        : 0;
             on_trial(r, TrialFolder(study_dir, r.id).metrics(), s);
         });
+    if (guidance == Guidance::Synthesis) run_classical_front(options, pipeline, study_dir, progress);
     sweep_rates(config, study_dir, cache, runner, progress);
     write_study_report(study_dir);
     if (q.print_summary) print_study_summary(study_dir, out);
@@ -241,13 +293,9 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
 
 std::string trial_progress_text(const optimizer::TrialRecord& r, const TrialMetrics& m,
                                 const StudyStatus& s) {
-    const auto& names = s.objective_names;
     const std::string what =
-        r.trial.ok
-            ? fmt::format("FWHM {:.0f} eV, {} {:.0f}, {} {:.0f}, latency {:.0f} ns{}", r.trial.objectives[0],
-                          names[1], r.trial.objectives[1], names[2], r.trial.objectives[2],
-                          r.trial.objectives[3], optimizer::feasible(r.trial) ? "" : " (infeasible)")
-            : "FAILED " + r.error.substr(0, 160);
+        r.trial.ok ? objectives_text(s.objective_names, r.trial.objectives, optimizer::feasible(r.trial))
+                   : "FAILED " + r.error.substr(0, 160);
     return fmt::format("trial {:>3} {:>5.1f} s  {}\n           {}\n", r.id, r.seconds, m.design, what) +
            fmt::format("{} {}/{} trials, Pareto {}, HV {:.4g}, {:.0f} s elapsed, ETA {:.0f} s\n",
                        bar(static_cast<double>(s.done) / static_cast<double>(s.budget)), s.done, s.budget,

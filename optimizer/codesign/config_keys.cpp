@@ -3,6 +3,7 @@
 #include "datasets/dataset_builder.hpp"
 #include "models/chain_params.hpp"
 #include "models/estimators/classical.hpp"
+#include "models/pixel_budget.hpp"
 #include "models/training/trainer_keys.hpp"
 #include "optimizer/codesign/codesign_setup.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
@@ -20,6 +21,7 @@ const ConfigSchema& all_config_keys() {
         models::declare_training_keys(s);
         declare_optimizer_keys(s);
         rtl::declare_synthesis_keys(s);
+        models::declare_pixel_keys(s);
         declare_codesign_keys(s);
         tb::declare_validate_keys(s);
         tb::declare_readout_keys(s);

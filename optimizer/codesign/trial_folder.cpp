@@ -12,6 +12,10 @@ namespace fs = std::filesystem;
 TrialFolder::TrialFolder(const fs::path& study_dir, std::int64_t id)
     : dir_(study_dir / "trials" / std::to_string(id)), id_(id) {}
 
+TrialFolder TrialFolder::classical(const fs::path& study_dir, std::int64_t index) {
+    return {At{}, study_dir / "classical" / std::to_string(index), index};
+}
+
 TrialMetrics TrialFolder::metrics() const {
     std::ifstream in(metrics_file());
     const nlohmann::json j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
@@ -27,17 +31,17 @@ void TrialFolder::write_metrics(const TrialMetrics& m) const {
     write_file_atomically(metrics_file(), m.to_json().dump(2));
 }
 
-std::vector<TrialFolder> TrialFolder::all(const fs::path& study_dir) {
+std::vector<TrialFolder> TrialFolder::all(const fs::path& study_dir, const std::string& group) {
     std::vector<std::int64_t> ids;
-    if (fs::is_directory(study_dir / "trials"))
-        for (const auto& entry : fs::directory_iterator(study_dir / "trials")) {
+    if (fs::is_directory(study_dir / group))
+        for (const auto& entry : fs::directory_iterator(study_dir / group)) {
             const std::string name = entry.path().filename().string();
             if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit))
                 ids.push_back(std::stoll(name));
         }
     std::sort(ids.begin(), ids.end());
     std::vector<TrialFolder> out;
-    for (std::int64_t id : ids) out.emplace_back(study_dir, id);
+    for (std::int64_t id : ids) out.push_back(TrialFolder(At{}, study_dir / group / std::to_string(id), id));
     return out;
 }
 

@@ -1,4 +1,5 @@
-// The layout of one trial's folder, STUDY/trials/<id>/ (docs/study_schema.md), in one place:
+// The layout of one trial's folder, STUDY/trials/<id>/ (docs/study_schema.md), in one place (a
+// classical design of the study's classical front has the same, in STUDY/classical/<index>/):
 //   config.toml  the trial's resolved config        candidate/  Verilog, summary.json, network.h5
 //   ppa.json     synthesis, timing and power          chain.*     the full-chain run (tb::ChainRunner)
 //   metrics.json TrialMetrics, written last and atomically
@@ -6,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "optimizer/codesign/trial_metrics.hpp"
@@ -15,6 +17,8 @@ namespace pixforge::codesign {
 class TrialFolder {
   public:
     TrialFolder(const std::filesystem::path& study_dir, std::int64_t id);
+    // A classical design of the study's classical hardware front: STUDY/classical/<index>/.
+    static TrialFolder classical(const std::filesystem::path& study_dir, std::int64_t index);
 
     const std::filesystem::path& dir() const { return dir_; }
     std::filesystem::path config() const { return dir_ / "config.toml"; }
@@ -29,12 +33,15 @@ class TrialFolder {
     TrialMetrics metrics() const;
     void write_metrics(const TrialMetrics& m) const;
 
-    // Every trial folder of a study, by id.
-    static std::vector<TrialFolder> all(const std::filesystem::path& study_dir);
+    // Every trial folder of a study, by id (`group` "classical": its classical designs).
+    static std::vector<TrialFolder> all(const std::filesystem::path& study_dir,
+                                        const std::string& group = "trials");
     // The metrics of every finished trial that met all constraints.
     static std::vector<TrialMetrics> feasible(const std::filesystem::path& study_dir);
 
   private:
+    struct At {};  // the folder itself, not a study's trial
+    TrialFolder(At, std::filesystem::path dir, std::int64_t id) : dir_(std::move(dir)), id_(id) {}
     std::filesystem::path dir_;
     std::int64_t id_;
 };

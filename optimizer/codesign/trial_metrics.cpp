@@ -2,6 +2,8 @@
 
 #include "core/typed_json.hpp"
 
+#include <limits>
+
 namespace pixforge::codesign {
 
 using nlohmann::json;
@@ -21,6 +23,9 @@ void each_optional(Metrics& m, Visit&& visit) {
     visit("power_uW", m.power_uW), visit("clock_power_uW", m.clock_power_uW);
     visit("energy_per_inference_pJ", m.energy_per_inference_pJ);
     visit("cells", m.cells), visit("flip_flops", m.flip_flops), visit("netlist", m.netlist);
+    visit("adc_power_uW", m.adc_power_uW), visit("pixel_power_uW", m.pixel_power_uW);
+    visit("area_over_budget_um2", m.area_over_budget_um2);
+    visit("power_over_budget_uW", m.power_over_budget_uW), visit("smallest_pitch_um", m.smallest_pitch_um);
     visit("energy_fwhm_eV", m.energy_fwhm_eV), visit("energy_fwhm_fitted", m.energy_fwhm_fitted);
     visit("fwhm_per_line_eV", m.fwhm_per_line_eV), visit("toa_sigma_ns", m.toa_sigma_ns);
     visit("pileup_auc", m.pileup_auc), visit("latency_ns", m.latency_ns);
@@ -49,6 +54,53 @@ void read(const TypedJson& t, const json& j, const char* key, std::vector<double
 }
 
 }  // namespace
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+template <typename T>
+double value(const std::optional<T>& v) {
+    return v ? static_cast<double>(*v) : kNaN;
+}
+
+}  // namespace
+
+const std::vector<MetricColumn>& metric_columns() {
+    static const std::vector<MetricColumn> columns{
+        {"energy_fwhm_eV", "eV", [](const TrialMetrics& m) { return value(m.energy_fwhm_eV); }},
+        {"toa_sigma_ns", "ns", [](const TrialMetrics& m) { return value(m.toa_sigma_ns); }},
+        {"pileup_auc", "", [](const TrialMetrics& m) { return value(m.pileup_auc); }},
+        {"latency_ns", "ns", [](const TrialMetrics& m) { return value(m.latency_ns); }},
+        {"lost_events", "", [](const TrialMetrics& m) { return value(m.lost_events); }},
+        {"output_rate_per_s", "1/s", [](const TrialMetrics& m) { return value(m.output_rate_per_s); }},
+        {"area_um2", "um^2", [](const TrialMetrics& m) { return value(m.area_um2); }},
+        {"cells", "", [](const TrialMetrics& m) { return value(m.cells); }},
+        {"flip_flops", "", [](const TrialMetrics& m) { return value(m.flip_flops); }},
+        {"critical_path_ns", "ns", [](const TrialMetrics& m) { return value(m.critical_path_ns); }},
+        {"worst_slack_ns", "ns", [](const TrialMetrics& m) { return value(m.worst_slack_ns); }},
+        {"max_clock_MHz", "MHz", [](const TrialMetrics& m) { return value(m.max_clock_MHz); }},
+        {"power_uW", "uW", [](const TrialMetrics& m) { return value(m.power_uW); }},
+        {"adc_power_uW", "uW", [](const TrialMetrics& m) { return value(m.adc_power_uW); }},
+        {"pixel_power_uW", "uW", [](const TrialMetrics& m) { return value(m.pixel_power_uW); }},
+        {"smallest_pitch_um", "um", [](const TrialMetrics& m) { return value(m.smallest_pitch_um); }},
+        {"area_over_budget_um2", "um^2", [](const TrialMetrics& m) { return value(m.area_over_budget_um2); }},
+        {"power_over_budget_uW", "uW", [](const TrialMetrics& m) { return value(m.power_over_budget_uW); }},
+        {"clock_power_uW", "uW", [](const TrialMetrics& m) { return value(m.clock_power_uW); }},
+        {"energy_per_inference_pJ", "pJ",
+         [](const TrialMetrics& m) { return value(m.energy_per_inference_pJ); }},
+        {"macs", "", [](const TrialMetrics& m) { return value(m.macs); }},
+        {"bops", "", [](const TrialMetrics& m) { return value(m.bops); }},
+        {"parameter_bits", "", [](const TrialMetrics& m) { return value(m.parameter_bits); }},
+        {"latency_cycles", "cycles", [](const TrialMetrics& m) { return value(m.latency_cycles); }}};
+    return columns;
+}
+
+double TrialMetrics::figure(const std::string& name) const {
+    for (const MetricColumn& c : metric_columns())
+        if (name == c.key) return c.of(*this);
+    return kNaN;
+}
 
 bool TrialMetrics::feasible() const {
     if (!finished()) return false;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct TrialMetrics {
         energy_per_inference_pJ;
     std::optional<std::int64_t> cells, flip_flops;
     std::optional<std::string> netlist;
+    // the block in its pixel (models::PixelBudget): front end + ADC + digital, what is over the
+    // budget (negative: the margin), the smallest pitch the design fits
+    std::optional<double> adc_power_uW, pixel_power_uW, area_over_budget_um2, power_over_budget_uW,
+        smallest_pitch_um;
     // simulate: the full chain
     std::optional<double> energy_fwhm_eV;  // the objective: an unfitted line counts 100 %
     std::optional<bool> energy_fwhm_fitted;
@@ -41,11 +46,22 @@ struct TrialMetrics {
     std::optional<std::vector<double>> objectives, constraints;
 
     bool finished() const { return objectives && constraints; }
+    // A figure by its metrics.json key (metric_columns()); NaN when unset or not fitted.
+    double figure(const std::string& name) const;
     bool feasible() const;  // finished with every constraint <= 0
 
     nlohmann::json to_json() const;
     // STUDY-011 names `where` and the key when a key holds another type than pixforge writes.
     static TrialMetrics from_json(const nlohmann::json& j, const std::string& where);
 };
+
+// The figures of a trial that a report tabulates and a study can take as objectives or limits:
+// name (the metrics.json key), unit, and how to read it.
+struct MetricColumn {
+    const char* key;
+    const char* unit;
+    std::function<double(const TrialMetrics&)> of;
+};
+const std::vector<MetricColumn>& metric_columns();
 
 }  // namespace pixforge::codesign

@@ -8,10 +8,12 @@
 
 #include "core/atomic_file.hpp"
 #include "core/provenance.hpp"
+#include "datasets/classical_hardware.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "datasets/dataset_file.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
+#include "models/pixel_budget.hpp"
 #include "models/training/network_trainer.hpp"
 #include "rtl_gen/reference_check.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
@@ -32,51 +34,73 @@ fs::path study_dataset(const Config& config, const fs::path& cache, std::ostream
 }
 
 TrialPipeline::TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
-                             fs::path study_dir, fs::path cache_dir, fs::path dataset, fs::path executable)
+                             fs::path study_dir, fs::path cache_dir, fs::path executable)
     : base_(base),
       space_(space),
       options_(std::move(options)),
       study_(std::move(study_dir)),
       cache_(std::move(cache_dir)),
-      dataset_(std::move(dataset)),
       executable_(std::move(executable)) {
     if (options_.guidance == Guidance::Synthesis)
         ppa_ = std::make_unique<rtl::PpaEvaluator>(rtl::SynthesisOptions::from_config(base_), cache_);
 }
 
-models::QuantizedNetwork TrialPipeline::train(const Config& config, const rtl::HardwareTemplate& hw,
-                                              const TrialFolder& folder, TrialMetrics& m) const {
+models::QuantizedNetwork TrialPipeline::train(const Config& config, const fs::path& dataset,
+                                              const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                                              TrialMetrics& m) const {
     // The dataset's file name is its key (study_dataset).
-    const std::string key = models::NetworkTrainer::cache_key(config, dataset_.filename().string());
+    const std::string key = models::NetworkTrainer::cache_key(config, dataset.filename().string());
     const fs::path path = cache_ / "networks" / (key + ".h5");
     ensure_cached_file(path, [&](const fs::path& temp) {
-        const datasets::DatasetReader data(dataset_.string());
+        const datasets::DatasetReader data(dataset.string());
         models::NetworkTrainer trainer(config, datasets::read_training_set(data), nullptr);
         trainer.train();
         const Provenance p = current_provenance(fmt::format("pixforge optimize (trial {})", m.id));
         models::save_network(
             trainer.export_network(), temp.string(),
-            provenance_json(
-                p, {{"dataset", dataset_.string()}, {"study", study_.string()}, {"cache_key", key}}));
+            provenance_json(p,
+                            {{"dataset", dataset.string()}, {"study", study_.string()}, {"cache_key", key}}));
     });
     const models::QuantizedNetwork net = models::load_network(path.string());
     fs::create_directories(folder.candidate());
     fs::copy_file(path, folder.network(), fs::copy_options::overwrite_existing);
+    record_network(net, hw, m);
+    return net;
+}
+
+models::QuantizedNetwork TrialPipeline::classical(const Config& config, const fs::path& dataset,
+                                                  const datasets::ClassicalHardware& spec,
+                                                  const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                                                  TrialMetrics& m) const {
+    const models::QuantizedNetwork net =
+        datasets::classical_network(config, datasets::DatasetReader(dataset.string()), spec);
+    fs::create_directories(folder.candidate());
+    models::save_network(
+        net, folder.network().string(),
+        provenance_json(current_provenance(fmt::format("pixforge optimize (classical {})", m.id)),
+                        {{"dataset", dataset.string()},
+                         {"classical", spec.name},
+                         {"weight_bits", std::to_string(spec.weight_bits)}}));
+    record_network(net, hw, m);
+    return net;
+}
+
+void TrialPipeline::record_network(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
+                                   TrialMetrics& m) {
     m.network = models::describe_layers(net);
     m.network_hash = net.content_hash();
     const models::NetworkProxies proxies = models::theory_proxies(net, hw.reuse);
     m.macs = proxies.macs, m.bops = proxies.bops, m.parameter_bits = proxies.parameter_bits;
-    return net;
 }
 
-rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net,
+rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net, const fs::path& dataset,
                                            const rtl::HardwareTemplate& hw, const TrialFolder& folder,
                                            TrialMetrics& m) const {
     rtl::GeneratedRtl rtl = rtl::generate_verilog(net, hw);
     rtl::write_rtl(rtl, folder.candidate().string());
     const rtl::BuildResult build = rtl::CandidateBuilder(cache_).build(rtl);
     // Bit-exact against the integer reference on the dataset's first test windows.
-    const datasets::DatasetReader data(dataset_.string());
+    const datasets::DatasetReader data(dataset.string());
     datasets::WindowBatch batch;
     const std::size_t n =
         std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
@@ -97,19 +121,31 @@ rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net,
 void TrialPipeline::synthesize(const Config& config, const models::QuantizedNetwork& net,
                                const rtl::HardwareTemplate& hw, const TrialFolder& folder,
                                TrialMetrics& m) const {
-    const models::PixelChain chain(models::chain_params_from(config));
+    const models::ChainParams params = models::chain_params_from(config);
+    const models::PixelChain chain(params);
     // The pixel's whole block: trigger, history, capture and network count in area and power.
     const rtl::PpaResult p = ppa_->evaluate_pixel_in_chain(net, hw, chain);
     write_file_atomically(folder.ppa(), p.to_json().dump(2));
     if (!p.ok) throw TrialFailure(p.failed_stage, p.error);
+    record_synthesis(p, config, params.adc, m);
+}
+
+void record_synthesis(const rtl::PpaResult& p, const Config& config, const models::AdcParams& adc,
+                      TrialMetrics& m) {
     m.area_um2 = p.area_um2, m.cells = p.cells, m.flip_flops = p.flip_flops;
     m.critical_path_ns = p.critical_path_s * 1e9, m.worst_slack_ns = p.worst_slack_s * 1e9;
     m.max_clock_MHz = p.max_clock_Hz * 1e-6, m.power_uW = p.total_W * 1e6;
     m.clock_power_uW = p.clock_W * 1e6, m.energy_per_inference_pJ = p.energy_per_inference_J * 1e12;
     m.netlist = (fs::path(p.work_dir) / "netlist.v").string();
+    // The block in its pixel: the trial's own ADC and pitch (either may be in the design space).
+    const models::PixelFit fit =
+        models::fit_pixel(models::PixelBudget::from_config(config), adc, p.area_um2, p.total_W);
+    m.adc_power_uW = fit.adc_W * 1e6, m.pixel_power_uW = fit.pixel_W() * 1e6;
+    m.area_over_budget_um2 = fit.area_over_um2, m.power_over_budget_uW = fit.power_over_W * 1e6;
+    m.smallest_pitch_um = fit.smallest_pitch_m * 1e6;
 }
 
-void TrialPipeline::simulate(const TrialFolder& folder, std::int64_t id, TrialMetrics& m) const {
+void TrialPipeline::simulate(const TrialFolder& folder, TrialMetrics& m) const {
     tb::ChainJob job;
     job.config = folder.config();
     job.candidate = folder.candidate();
@@ -117,7 +153,7 @@ void TrialPipeline::simulate(const TrialFolder& folder, std::int64_t id, TrialMe
     job.cache = cache_;
     job.pulses = options_.pulses;
     job.report = folder.chain_report();
-    job.provenance_command = fmt::format("pixforge optimize (trial {})", id);
+    job.provenance_command = fmt::format("pixforge optimize ({})", folder.dir().filename().string());
     const tb::IsolatedRun run =
         tb::ChainRunner(executable_, options_.simulate_timeout_s).run(job, folder.dir());
     if (!run.ok) throw TrialFailure("simulate", run.failure);
@@ -137,40 +173,77 @@ void TrialPipeline::simulate(const TrialFolder& folder, std::int64_t id, TrialMe
 }
 
 optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector<double>& u) const {
-    const TrialFolder folder(study_, id);
-    fs::create_directories(folder.dir());
     TrialMetrics m;
     m.id = id;
     m.design = space_.describe(u);
+    return run(TrialFolder(study_, id), m, [&] {
+        const TrialDesign design = design_of(space_, u);
+        Plan plan{design.overrides, design.hardware, "train", {}};
+        plan.overrides.push_back("training.threads=1");  // trials train side by side
+        plan.network = [this, hw = design.hardware](const Config& config, const fs::path& dataset,
+                                                    const TrialFolder& folder, TrialMetrics& metrics) {
+            return train(config, dataset, hw, folder, metrics);
+        };
+        return plan;
+    });
+}
+
+TrialMetrics TrialPipeline::evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,
+                                               const rtl::HardwareTemplate& hw) const {
+    const TrialFolder folder = TrialFolder::classical(study_, index);
+    TrialMetrics m;
+    m.id = index;
+    m.design = fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name());
+    try {
+        run(folder, m, [&] {
+            Plan plan{{}, hw, "classical", {}};
+            plan.network = [this, spec, hw](const Config& config, const fs::path& dataset,
+                                            const TrialFolder& f, TrialMetrics& metrics) {
+                return classical(config, dataset, spec, hw, f, metrics);
+            };
+            return plan;
+        });
+    } catch (const TrialFailure&) {  // recorded in its metrics, as a trial's
+    }
+    return m;
+}
+
+optimizer::Evaluation TrialPipeline::run(const TrialFolder& folder, TrialMetrics& m,
+                                         const std::function<Plan()>& make_plan) const {
+    fs::create_directories(folder.dir());
     std::string stage = "configure";
     try {
-        const TrialDesign design = design_of(space_, u);
-        m.template_name = design.hardware.name();
-        std::vector<std::string> overrides = design.overrides;
-        overrides.push_back("training.threads=1");  // trials train side by side
-        const Config config =
-            Config::parse(base_.schema(), base_.resolved_toml(), base_.source() + " (resolved)", overrides);
+        const Plan plan = make_plan();
+        m.template_name = plan.hardware.name();
+        const Config config = Config::parse(base_.schema(), base_.resolved_toml(),
+                                            base_.source() + " (resolved)", plan.overrides);
         write_file_atomically(folder.config(), config.resolved_toml());
 
+        fs::path dataset;
         models::QuantizedNetwork net;
         rtl::GeneratedRtl rtl;
         const std::vector<std::pair<const char*, std::function<void()>>> stages{
-            {"train", [&] { net = train(config, design.hardware, folder, m); }},
-            {"rtl", [&] { rtl = build_rtl(net, design.hardware, folder, m); }},
+            // The trial's own chain settings (the ADC, the shaping time may be in the space): the
+            // study's dataset unless one of them differs.
+            {"dataset", [&] { dataset = study_dataset(config, cache_, nullptr); }},
+            {plan.network_stage, [&] { net = plan.network(config, dataset, folder, m); }},
+            {"rtl", [&] { rtl = build_rtl(net, dataset, plan.hardware, folder, m); }},
             {"synthesis",
              [&] {
-                 if (ppa_) synthesize(config, net, design.hardware, folder, m);
+                 if (ppa_) synthesize(config, net, plan.hardware, folder, m);
              }},
-            {"simulate", [&] { simulate(folder, id, m); }},
+            {"simulate", [&] { simulate(folder, m); }},
         };
-        for (const auto& [name, run] : stages) {
+        for (const auto& [name, stage_run] : stages) {
             stage = name;
             const auto start = std::chrono::steady_clock::now();
-            run();
+            stage_run();
             if (std::string(name) != "synthesis" || ppa_)
                 m.seconds[name] =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
+        stage = "objectives";
+        return objectives_of(folder, m);
     } catch (const TrialFailure& e) {
         m.failed_stage = e.stage, m.error = e.what();
         folder.write_metrics(m);
@@ -180,23 +253,12 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
         folder.write_metrics(m);
         throw TrialFailure(stage, e.what());
     }
-    return objectives_of(m);
 }
 
-optimizer::Evaluation TrialPipeline::objectives_of(TrialMetrics& m) const {
-    optimizer::Evaluation e;
-    const double lost = static_cast<double>(*m.lost_events);
-    if (options_.guidance == Guidance::Synthesis) {
-        e.objectives = {*m.energy_fwhm_eV, *m.area_um2, *m.power_uW, *m.latency_ns};
-        e.constraints = {*m.area_um2 - options_.area_budget_um2, *m.power_uW - options_.power_budget_uW,
-                         -*m.worst_slack_ns, lost};
-    } else {
-        e.objectives = {*m.energy_fwhm_eV, static_cast<double>(*m.parameter_bits),
-                        static_cast<double>(*m.bops), *m.latency_ns};
-        e.constraints = {0.0, 0.0, 0.0, lost};  // budgets unknowable without synthesis
-    }
+optimizer::Evaluation TrialPipeline::objectives_of(const TrialFolder& folder, TrialMetrics& m) const {
+    const optimizer::Evaluation e = options_.goals.evaluate(m);
     m.objectives = e.objectives, m.constraints = e.constraints;
-    TrialFolder(study_, m.id).write_metrics(m);
+    folder.write_metrics(m);
     return e;
 }
 

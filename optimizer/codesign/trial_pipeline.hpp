@@ -1,5 +1,7 @@
 // One co-design trial, end to end with the real tools (DESIGN.md "A trial"), as named stages:
-//   train      QAT with LibTorch on the study's dataset (cached by dataset + network + training)
+//   dataset    the labelled dataset of the trial's chain settings (cached by them: the study's own
+//              unless the design space varies the ADC, the shaping, the trigger ...)
+//   train      QAT with LibTorch on that dataset (cached by dataset + network + training)
 //   rtl        Verilog for the template, Verilated build (cached by RTL hash), and the candidate
 //              checked bit-exact against the integer reference on test windows
 //   synthesis  Yosys + OpenSTA + gate-level power and equivalence (cached; skipped under theory
@@ -11,11 +13,13 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "core/config.hpp"
+#include "datasets/classical_hardware.hpp"
 #include "models/network/quantized_network.hpp"
 #include "optimizer/codesign/codesign_setup.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
@@ -33,33 +37,64 @@ struct TrialFailure : std::runtime_error {
 
 class TrialPipeline {
   public:
-    // `base` is the study's config; `dataset` the labelled dataset every trial trains on;
-    // `executable` the pixforge binary (its hidden chain-job command runs the chain).
+    // `base` is the study's config; `executable` the pixforge binary (its hidden chain-job
+    // command runs the chain).
     TrialPipeline(const Config& base, const optimizer::DesignSpace& space, CodesignOptions options,
                   std::filesystem::path study_dir, std::filesystem::path cache_dir,
-                  std::filesystem::path dataset, std::filesystem::path executable);
+                  std::filesystem::path executable);
 
     // Thread-safe: trials run concurrently.
     optimizer::Evaluation evaluate(std::int64_t id, const std::vector<double>& u) const;
+    // A classical estimator as integer hardware through the same stages after the network's
+    // ("classical" instead of "train"), in STUDY/classical/<index>/; a failure is in its metrics.
+    TrialMetrics evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,
+                                    const rtl::HardwareTemplate& hw) const;
 
   private:
+    // What a trial builds: its config overrides, its hardware, and the stage that makes its
+    // network (named in the metrics' stage times and failures).
+    struct Plan {
+        std::vector<std::string> overrides;
+        rtl::HardwareTemplate hardware;
+        const char* network_stage;
+        std::function<models::QuantizedNetwork(const Config&, const std::filesystem::path& dataset,
+                                               const TrialFolder&, TrialMetrics&)>
+            network;
+    };
+    // The stages of one trial in `folder`; the plan is made inside, so a bad design fails at
+    // "configure" like any other stage.
+    optimizer::Evaluation run(const TrialFolder& folder, TrialMetrics& m,
+                              const std::function<Plan()>& make_plan) const;
+
     // The stages, in order.
-    models::QuantizedNetwork train(const Config& config, const rtl::HardwareTemplate& hw,
-                                   const TrialFolder& folder, TrialMetrics& m) const;
-    rtl::GeneratedRtl build_rtl(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
-                                const TrialFolder& folder, TrialMetrics& m) const;
+    models::QuantizedNetwork train(const Config& config, const std::filesystem::path& dataset,
+                                   const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                                   TrialMetrics& m) const;
+    models::QuantizedNetwork classical(const Config& config, const std::filesystem::path& dataset,
+                                       const datasets::ClassicalHardware& spec,
+                                       const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                                       TrialMetrics& m) const;
+    static void record_network(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
+                               TrialMetrics& m);
+    rtl::GeneratedRtl build_rtl(const models::QuantizedNetwork& net, const std::filesystem::path& dataset,
+                                const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                                TrialMetrics& m) const;
     void synthesize(const Config& config, const models::QuantizedNetwork& net,
                     const rtl::HardwareTemplate& hw, const TrialFolder& folder, TrialMetrics& m) const;
-    void simulate(const TrialFolder& folder, std::int64_t id, TrialMetrics& m) const;
-    // The objectives and constraints of the finished trial, by guidance.
-    optimizer::Evaluation objectives_of(TrialMetrics& m) const;
+    void simulate(const TrialFolder& folder, TrialMetrics& m) const;
+    // The objectives and constraints of the finished trial, by guidance; writes its metrics.
+    optimizer::Evaluation objectives_of(const TrialFolder& folder, TrialMetrics& m) const;
 
     const Config& base_;
     const optimizer::DesignSpace& space_;
     CodesignOptions options_;
-    std::filesystem::path study_, cache_, dataset_, executable_;
+    std::filesystem::path study_, cache_, executable_;
     std::unique_ptr<rtl::PpaEvaluator> ppa_;
 };
+
+// A synthesized pixel block's figures and its fit in the pixel of `config` into `m`.
+void record_synthesis(const rtl::PpaResult& p, const Config& config, const models::AdcParams& adc,
+                      TrialMetrics& m);
 
 // The dataset a study trains on, built once per chain config into <cache>/datasets/ (content hash).
 std::filesystem::path study_dataset(const Config& config, const std::filesystem::path& cache,

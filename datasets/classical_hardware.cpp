@@ -1,0 +1,129 @@
+#include "datasets/classical_hardware.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "datasets/baseline_eval.hpp"
+#include "models/estimators/classical.hpp"
+#include "models/network/integer_reference.hpp"
+#include "models/training/trainer_keys.hpp"
+
+namespace pixforge::datasets {
+
+std::vector<std::string> classical_hardware_names() {
+    return {"optimal_filter", "least_squares_fir"};
+}
+
+namespace {
+
+// Signed integer coefficients of `a` in `bits` and the fraction bits that scale them, as large as
+// the largest coefficient allows.
+std::pair<std::vector<std::int32_t>, int> quantize(const Eigen::VectorXd& a, int bits) {
+    const double top = std::ldexp(1.0, bits - 1) - 1, largest = a.cwiseAbs().maxCoeff();
+    if (!(largest > 0) || !std::isfinite(largest))
+        throw PixError("CLS-002",
+                       "the optimal filter has no nonzero coefficient over the network's input "
+                       "samples (network.window_first, window_length): they miss the pulse");
+    const int frac = static_cast<int>(std::floor(std::log2(top / largest)));
+    std::vector<std::int32_t> w;
+    for (double v : a) w.push_back(static_cast<std::int32_t>(std::lround(std::ldexp(v, frac))));
+    return {w, frac};
+}
+
+// energy = scale * output + offset by least squares over the calibration windows.
+models::HeadSpec energy_head(const models::QuantizedNetwork& net, const CalibrationSet& cal, int window) {
+    const models::IntegerReference reference(net);
+    std::vector<std::int64_t> out;
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (std::size_t i = 0; i < cal.energy_eV.size(); ++i) {
+        reference.run(cal.adc.data() + i * static_cast<std::size_t>(window), out);
+        const double x = std::ldexp(static_cast<double>(out[0]), -net.layers.back().out_frac);
+        const double y = cal.energy_eV[i];
+        n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y;
+    }
+    const double var = sxx - sx * sx / n;
+    if (n < 2 || !(var > 0))
+        throw PixError("CLS-002",
+                       "the optimal filter's output does not vary over the "
+                       "calibration windows: nothing to calibrate");
+    const double scale = (sxy - sx * sy / n) / var;
+    return {"energy", 0, scale, (sy - scale * sx) / n};
+}
+
+// The FIR over the network's input samples whose output best matches the collected energy over
+// the calibration windows (least squares, with an intercept): the best fixed linear filter for
+// the pulses as they arrive, random phase and trigger walk included.
+Eigen::VectorXd least_squares_coefficients(const models::InputSpec& input, const CalibrationSet& cal,
+                                           int window) {
+    const auto n = static_cast<Eigen::Index>(cal.energy_eV.size());
+    Eigen::MatrixXd x(n, input.length + 1);
+    Eigen::VectorXd y(n);
+    std::vector<std::int64_t> in;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        models::network_inputs(
+            input, cal.adc.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(window), in);
+        for (int k = 0; k < input.length; ++k) x(i, k) = static_cast<double>(in[static_cast<std::size_t>(k)]);
+        x(i, input.length) = 1.0;
+        y(i) = cal.energy_eV[static_cast<std::size_t>(i)];
+    }
+    const Eigen::VectorXd w = x.colPivHouseholderQr().solve(y);
+    // Scaled so that its sum follows the pulse's peak in codes, as the optimal filter's does (the
+    // output stage is sized for that); the head maps it to energy, the intercept is its offset.
+    const Eigen::VectorXd a = w.head(input.length);
+    const Eigen::MatrixXd samples = x.leftCols(input.length);
+    const double peaks = samples.rowwise().maxCoeff().sum(), sums = (samples * a).sum();
+    return a * (peaks / sums);
+}
+
+}  // namespace
+
+models::QuantizedNetwork classical_network(const Config& config, const DatasetReader& data,
+                                           const ClassicalHardware& spec) {
+    const auto names = classical_hardware_names();
+    if (std::find(names.begin(), names.end(), spec.name) == names.end())
+        throw PixError("CLS-001", fmt::format("classical hardware '{}' is unknown; expected one of: {}",
+                                              spec.name, fmt::join(classical_hardware_names(), ", ")));
+    require_same_chain(config, data);
+    const models::PixelChain chain(models::chain_params_from(config));
+    const models::WindowContext context(chain);
+    const models::OptimalFilterEstimator filter(context);
+    const CalibrationSet cal = calibration_set(data);
+    if (cal.t0_s.empty())
+        throw PixError("CLS-002", data.path() +
+                                      ": no single-pulse training window to place and calibrate "
+                                      "the filter on");
+    double t0 = 0;
+    for (double t : cal.t0_s) t0 += t / static_cast<double>(cal.t0_s.size());
+
+    models::QuantizedNetwork net;
+    net.input = models::network_input_spec(config, training_set_facts(data));
+    const int baseline = net.input.baseline_log2 > 0 ? 1 << net.input.baseline_log2 : 0;
+    const Eigen::VectorXd a = spec.name == "optimal_filter"
+                                  ? filter.fixed_coefficients(net.input.first, net.input.length, baseline, t0)
+                                  : least_squares_coefficients(net.input, cal, data.window());
+    models::QuantLayer layer;
+    layer.kind = models::LayerKind::Dense;
+    layer.activation = models::Activation::None;
+    layer.in_length = net.input.length;
+    layer.out_channels = 1;
+    layer.weight_bits = spec.weight_bits;
+    std::tie(layer.weights, layer.weight_frac) = quantize(a, spec.weight_bits);
+    layer.bias = {0};  // the energy offset is the head's
+    layer.out_bits = static_cast<int>(config.integer("network.output_bits"));
+    // The amplitude spans the ADC's codes: its sign and one bit of headroom above them, the rest
+    // fraction (at most the accumulator's).
+    layer.out_frac = std::min(layer.weight_frac, layer.out_bits - net.input.adc_bits - 2);
+    net.layers = {layer};
+    net.derive_accumulator_widths();
+    net.config = config.resolved_toml();
+    net.dataset_hash = fmt::format("{:016x}", std::hash<std::string>{}(data.resolved_config()));
+    net.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
+    net.heads = {energy_head(net, cal, data.window())};
+    net.validate("the optimal filter as hardware");
+    return net;
+}
+
+}  // namespace pixforge::datasets

@@ -1,0 +1,37 @@
+// The classical estimators as integer hardware in the same flow as a network: each is built as a
+// QuantizedNetwork, so the pixel block, Verilator, synthesis, gate-level power and the SystemC chain
+// run it exactly as they run a trained network, with its real latency (docs/classical_hardware.md).
+//
+//   optimal_filter  the fixed-coefficient dot product of the optimal filter
+//                   (models::OptimalFilterEstimator::fixed_coefficients) over the network's input
+//                   samples (network.window_first, window_length, baseline_log2), at the mean arrival
+//                   time of the single-pulse training windows; `weight_bits` signed coefficients;
+//                   one output, the energy, whose scale and offset are fitted on those windows
+//                   through the integer reference (collected energy, least squares).
+//
+// The floating-point estimators (pixforge baseline) adapt the phase per pulse and also give time
+// and a pile-up score; a fixed dot product gives energy alone (no toa or pileup head).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "datasets/dataset_file.hpp"
+#include "models/network/quantized_network.hpp"
+
+namespace pixforge::datasets {
+
+struct ClassicalHardware {
+    std::string name = "optimal_filter";
+    int weight_bits = 8;
+};
+
+std::vector<std::string> classical_hardware_names();
+
+// `config` describes the chain that made `data` (DATA-005 otherwise) and the input window.
+// CLS-001 for an unknown name, CLS-002 when the coefficients cannot be represented in weight_bits.
+models::QuantizedNetwork classical_network(const Config& config, const DatasetReader& data,
+                                           const ClassicalHardware& spec);
+
+}  // namespace pixforge::datasets
