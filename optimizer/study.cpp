@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -265,8 +266,14 @@ void Study::write_line(const std::string& line) {
 }
 
 std::vector<Trial> Study::history() const {
+    // By id, not by completion: parallel trials finish in an order the machine decides, and the
+    // strategy must see the same history to propose the same points (seed for seed, the same study).
+    std::vector<const TrialRecord*> by_id;
+    for (const auto& r : completed_) by_id.push_back(&r);
+    std::stable_sort(by_id.begin(), by_id.end(),
+                     [](const TrialRecord* a, const TrialRecord* b) { return a->id < b->id; });
     std::vector<Trial> out;
-    for (const auto& r : completed_) out.push_back(r.trial);
+    for (const TrialRecord* r : by_id) out.push_back(r->trial);
     return out;
 }
 

@@ -63,6 +63,7 @@ class Study {
     ~Study();
 
     const std::vector<TrialRecord>& completed() const { return completed_; }
+    // The finished trials by id (what a strategy proposes from: the same whatever order they finished in).
     std::vector<Trial> history() const;
     // Proposed and not yet finished, in proposal order.
     const std::vector<std::pair<std::int64_t, std::vector<double>>>& pending() const { return pending_; }

@@ -168,6 +168,7 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     const nlohmann::json j = nlohmann::json::parse(as_json);
     BOOST_TEST(j.at("pareto").size() >= 1u);
     BOOST_TEST(j.at("classical").size() == 1u);
+    BOOST_TEST(j.at("combined_front").size() >= 1u);
     for (const auto& design : j.at("pareto"))  // each network on the front held against the classical designs
         BOOST_TEST((design.contains("dominated_by") && design.contains("dominates")));
     BOOST_TEST(summary.find("Classical baseline in the same chain") != std::string::npos);

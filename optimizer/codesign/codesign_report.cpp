@@ -264,10 +264,20 @@ json comparison_json(const StudyView& v) {
                           {"dominated_by", by},
                           {"dominates", over}});
     }
+    // The front of networks and classical designs together: what a designer picks from.
+    std::vector<optimizer::Vector> points;
+    std::vector<json> who;
+    for (std::size_t i : v.journal.pareto)
+        points.push_back(v.journal.rows[i].objectives), who.push_back({{"network", v.journal.rows[i].id}});
+    for (const TrialMetrics* c : feasible)
+        points.push_back(*c->objectives), who.push_back({{"classical", c->id}});
+    json combined = json::array();
+    for (std::size_t k : optimizer::pareto_indices(points)) combined.push_back(who[k]);
     return {{"objectives", v.objectives},
             {"pixel", v.setup.value("pixel", json::object())},
             {"pareto", pareto},
-            {"classical", classical}};
+            {"classical", classical},
+            {"combined_front", combined}};
 }
 
 void print_classical(const StudyView& v, std::ostream& out) {
@@ -284,6 +294,13 @@ void print_classical(const StudyView& v, std::ostream& out) {
                            value(m.smallest_pitch_um), m.feasible() ? "feasible" : "infeasible", m.design);
     }
     const json c = comparison_json(v);
+    std::vector<std::string> combined;
+    for (const json& d : c["combined_front"])
+        combined.push_back(d.contains("network")
+                               ? fmt::format("trial {}", d["network"].get<std::int64_t>())
+                               : fmt::format("classical {}", d["classical"].get<std::int64_t>()));
+    out << fmt::format("Networks and classical designs together, {} non-dominated: {}\n", combined.size(),
+                       fmt::join(combined, ", "));
     out << "Each network of the Pareto set against the feasible classical designs:\n";
     for (const json& p : c["pareto"]) {
         const auto ids = [](const json& list) {
