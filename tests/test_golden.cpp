@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -166,6 +167,24 @@ BOOST_AUTO_TEST_CASE(the_layout_of_a_study_report_is_as_committed) {
     const std::string diff =
         test::compare_golden(test::tests_dir() / "golden" / "report_layout.txt", layout(study / "report.h5"));
     BOOST_TEST(diff.empty(), diff);
+}
+
+// A study in which nothing meets its constraints (a pixel too small for every design) still shows
+// its designs: the non-dominated ones among those that succeeded, marked infeasible.
+BOOST_AUTO_TEST_CASE(a_study_where_nothing_fits_shows_its_nearest_designs) {
+    test::TempDir dir;
+    const fs::path study = dir.path();
+    make_study(study);
+    write(study / "journal.jsonl",
+          "{\"study\": \"pixforge.study\"}\n"
+          "{\"result\": 0, \"ok\": true, \"objectives\": [900, 5000, 300, 250], \"constraints\": [2187, -1, "
+          "-1, 0], \"seconds\": 12.5, \"error\": \"\"}\n");
+    std::ostringstream out;
+    codesign::print_study_summary(study, out);
+    const std::string text = out.str();
+    BOOST_TEST(text.find("0 feasible, 0 on the Pareto front") != std::string::npos, text);
+    BOOST_TEST(text.find("No design meets the constraints") != std::string::npos, text);
+    BOOST_TEST(text.find("hidden_width=4 | in 8 > 4 > 1") != std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_CASE(studies_written_by_earlier_versions_still_report) {

@@ -413,11 +413,26 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
             out << fmt::format("  {:<16} {:>12.5g}  trial {:>3}  {}\n", objectives[k],
                                rows[*best].objectives[k], rows[*best].id, v.metrics[*best].design);
     }
-    out << fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]);
+    // With nothing feasible, the designs that would be the front were the budget larger: how far
+    // the study is from its pixel, design by design.
+    std::vector<std::size_t> shown = v.journal.pareto;
+    const bool none_fits = shown.empty();
+    if (none_fits) {
+        std::vector<std::size_t> ok;
+        std::vector<optimizer::Vector> points;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            if (rows[i].ok) ok.push_back(i), points.push_back(rows[i].objectives);
+        for (std::size_t k : optimizer::pareto_indices(points)) shown.push_back(ok[k]);
+    }
+    out << (none_fits
+                ? fmt::format("\nNo design meets the constraints. Non-dominated among all that succeeded "
+                              "(infeasible), by {}:\n",
+                              objectives[0])
+                : fmt::format("\nPareto set (feasible, non-dominated), by {}:\n", objectives[0]));
     out << fmt::format("  {:>6}{} {:>10} {:>7} {:>9}  {}\n", "trial", objective_header(objectives), "ToA ns",
                        "PU AUC", "pitch um", "design / network");
     bool any_penalty = false;
-    for (std::size_t i : v.journal.pareto) {
+    for (std::size_t i : shown) {
         const auto& r = rows[i];
         const TrialMetrics& m = v.metrics[i];
         const bool fitted = m.energy_fwhm_fitted.value_or(true);  // else the FWHM holds the penalty
