@@ -9,6 +9,7 @@
 #include "app/cli.hpp"
 #include "core/config_schema.hpp"
 #include "core/h5.hpp"
+#include "datasets/dataset_builder.hpp"
 #include "optimizer/codesign/codesign_setup.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "test_support.hpp"
@@ -114,4 +115,28 @@ BOOST_AUTO_TEST_CASE(clock_and_adc_rate_are_design_space_dimensions) {
         "[space.\"adc.sampling_rate\"]\nkind = \"ordinal\"\nvalues = [5e7, 1e8]\n", "<numbers>");
     const auto bad = optimizer::DesignSpace::from_toml(numbers.space_toml(), numbers.source());
     BOOST_TEST(test::error_id([&] { codesign::check_config_keys_in_space(bad, numbers); }) == "OPT-004");
+}
+
+// ADC bits and the shaping time as design-space dimensions: each value's trial trains on a dataset
+// of its own (the dataset key changes with every chain setting and with nothing else), and a
+// shaping time varied with noise that would not follow it is refused before any trial.
+BOOST_AUTO_TEST_CASE(adc_bits_and_shaping_time_key_their_own_datasets) {
+    const Config base = Config::parse(codesign::all_config_keys(), "", "<base>");
+    const std::string key = datasets::dataset_cache_key(base);
+    for (const char* chain : {"adc.bits=8", "frontend.shaper_tau=\"50ns\"", "adc.sampling_rate=\"50MHz\"",
+                              "noise.reference_shaping_time=\"25ns\""})
+        BOOST_TEST(datasets::dataset_cache_key(base.with({chain})) != key, chain);
+    for (const char* other : {"pixel.power_density=\"1W/cm2\"", "synthesis.clock_period=\"20ns\"",
+                              "network.hidden=[8]", "codesign.pulses=500"})
+        BOOST_TEST(datasets::dataset_cache_key(base.with({other})) == key, other);
+
+    const std::string tau_space =
+        "[space.\"frontend.shaper_tau\"]\nkind = \"categorical\"\nchoices = [\"25ns\", \"100ns\"]\n";
+    const Config fixed_noise = Config::parse(codesign::all_config_keys(), tau_space, "<tau>");
+    const auto space = optimizer::DesignSpace::from_toml(fixed_noise.space_toml(), fixed_noise.source());
+    BOOST_TEST(test::error_id([&] { codesign::check_config_keys_in_space(space, fixed_noise); }) ==
+               "OPT-005");
+    const Config following = Config::parse(
+        codesign::all_config_keys(), "[noise]\nreference_shaping_time = \"25ns\"\n" + tau_space, "<tau>");
+    codesign::check_config_keys_in_space(space, following);  // accepted
 }

@@ -67,6 +67,15 @@ void check_config_keys_in_space(const optimizer::DesignSpace& space, const Confi
     for (size_t i = 0; i < space.size(); ++i) {
         const optimizer::Parameter& p = space[i];
         if (p.name.find('.') == std::string::npos) continue;
+        // Slower shaping lowers series noise and raises parallel noise; ENCs that hold at any tau
+        // would make every shaping time equally noisy and the study's choice meaningless.
+        if (p.name == "frontend.shaper_tau" && base.real("noise.reference_shaping_time") == 0)
+            throw PixError(
+                "OPT-005",
+                fmt::format("{}: [space.\"frontend.shaper_tau\"] varies the shaping time, but "
+                            "noise.reference_shaping_time is 0 (the ENCs would hold at every tau); "
+                            "set it to the shaping time the ENCs were measured at, e.g. \"25ns\"",
+                            base.source()));
         // Both ends of a range, or every listed value (the centre of its cell).
         const bool range =
             p.kind == optimizer::ParamKind::Continuous || p.kind == optimizer::ParamKind::Integer;

@@ -48,7 +48,8 @@ TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<dou
 // A config key in the space (`[space."adc.sampling_rate"]`) as the override a trial applies.
 std::string config_override(const optimizer::Parameter& p, const std::string& value_text);
 // OPT-004 when a value of a config key in the space is not valid for that key (checked before any
-// trial runs: otherwise every trial with it would fail the same way).
+// trial runs: otherwise every trial with it would fail the same way); OPT-005 when the space varies
+// the shaping time while the noise does not follow it (noise.reference_shaping_time = 0).
 void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base);
 
 // [optimizer]: the search strategy and its budget, read by run_codesign_study.
