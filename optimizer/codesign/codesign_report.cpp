@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -432,10 +433,14 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
     out << fmt::format("  {:>6}{} {:>10} {:>7} {:>9}  {}\n", "trial", objective_header(objectives), "ToA ns",
                        "PU AUC", "pitch um", "design / network");
     bool any_penalty = false;
+    const bool fwhm_objective =
+        std::find(objectives.begin(), objectives.end(), "energy_fwhm_eV") != objectives.end();
     for (std::size_t i : shown) {
         const auto& r = rows[i];
         const TrialMetrics& m = v.metrics[i];
-        const bool fitted = m.energy_fwhm_fitted.value_or(true);  // else the FWHM holds the penalty
+        // A FWHM objective that holds the penalty for an unfitted line is marked (a study without
+        // it, such as one on the time of a Landau spectrum, has nothing to mark).
+        const bool fitted = m.energy_fwhm_fitted.value_or(true) || !fwhm_objective;
         any_penalty = any_penalty || !fitted;
         out << fmt::format("  {:>6}{} {:>10} {:>7.3f} {:>9.0f}  {} | {}\n",
                            fmt::format("{}{}", r.id, fitted ? "" : "*"), objective_cells(r.objectives),
