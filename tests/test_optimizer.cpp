@@ -492,19 +492,22 @@ BOOST_AUTO_TEST_CASE(codesign_objectives_and_limits_come_from_the_config) {
 
     const StudyObjectives goals = StudyObjectives::from_config(
         config({"codesign.objectives=\"toa_sigma_ns max:pileup_auc pixel_power_uW\"",
-                "codesign.limits=\"energy_fwhm_eV<=900 output_rate_per_s>=1e5\""}),
+                "codesign.limits=\"energy_fwhm_eV<=900 output_rate_per_s>=1e5 dead_fraction<=0.2\""}),
         Guidance::Synthesis);
     BOOST_TEST((goals.objective_names() ==
                 std::vector<std::string>{"toa_sigma_ns", "neg_pileup_auc", "pixel_power_uW"}));
-    BOOST_TEST(goals.constraint_names().back() == "limit_output_rate_per_s");
+    BOOST_TEST(goals.constraint_names().back() == "limit_dead_fraction");
     codesign::TrialMetrics m;
     m.toa_sigma_ns = 3, m.pileup_auc = 0.9, m.pixel_power_uW = 120, m.energy_fwhm_eV = 1000;
     m.output_rate_per_s = 2e5, m.area_over_budget_um2 = -5, m.power_over_budget_uW = -10,
     m.worst_slack_ns = 1;
-    m.lost_events = 0;
+    m.lost_events = 0, m.dead_fraction = 0.25;
     const Evaluation e = goals.evaluate(m);
     BOOST_TEST((e.objectives == std::vector<double>{3, -0.9, 120}));
-    BOOST_TEST((e.constraints == std::vector<double>{-5, -10, -1, 0, 100, -1e5}));
+    BOOST_TEST(e.constraints.size() == 7u);
+    const std::vector<double> expected{-5, -10, -1, 0, 100, -1e5, 0.05};
+    for (std::size_t k = 0; k < expected.size(); ++k)
+        BOOST_TEST(e.constraints[k] == expected[k], boost::test_tools::tolerance(1e-12));
     m.toa_sigma_ns = std::numeric_limits<double>::quiet_NaN();  // an energy-only filter
     BOOST_CHECK_EXCEPTION(goals.evaluate(m), std::runtime_error, [](const std::runtime_error& x) {
         return std::string(x.what()).find("toa_sigma_ns") != std::string::npos;

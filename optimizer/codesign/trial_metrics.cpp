@@ -28,7 +28,8 @@ void each_optional(Metrics& m, Visit&& visit) {
     visit("power_over_budget_uW", m.power_over_budget_uW), visit("smallest_pitch_um", m.smallest_pitch_um);
     visit("energy_fwhm_eV", m.energy_fwhm_eV), visit("energy_fwhm_fitted", m.energy_fwhm_fitted);
     visit("fwhm_per_line_eV", m.fwhm_per_line_eV), visit("toa_sigma_ns", m.toa_sigma_ns);
-    visit("pileup_auc", m.pileup_auc), visit("latency_ns", m.latency_ns);
+    visit("pileup_auc", m.pileup_auc), visit("pileup_tpr_at_1pct_fpr", m.pileup_tpr_at_1pct_fpr);
+    visit("latency_ns", m.latency_ns), visit("dead_fraction", m.dead_fraction);
     visit("output_rate_per_s", m.output_rate_per_s), visit("lost_events", m.lost_events);
     visit("failed_stage", m.failed_stage), visit("error", m.error);
     visit("objectives", m.objectives), visit("constraints", m.constraints);
@@ -71,6 +72,8 @@ const std::vector<MetricColumn>& metric_columns() {
         {"energy_fwhm_eV", "eV", [](const TrialMetrics& m) { return value(m.energy_fwhm_eV); }},
         {"toa_sigma_ns", "ns", [](const TrialMetrics& m) { return value(m.toa_sigma_ns); }},
         {"pileup_auc", "", [](const TrialMetrics& m) { return value(m.pileup_auc); }},
+        {"pileup_tpr_at_1pct_fpr", "", [](const TrialMetrics& m) { return value(m.pileup_tpr_at_1pct_fpr); }},
+        {"dead_fraction", "", [](const TrialMetrics& m) { return value(m.dead_fraction); }},
         {"latency_ns", "ns", [](const TrialMetrics& m) { return value(m.latency_ns); }},
         {"lost_events", "", [](const TrialMetrics& m) { return value(m.lost_events); }},
         {"output_rate_per_s", "1/s", [](const TrialMetrics& m) { return value(m.output_rate_per_s); }},

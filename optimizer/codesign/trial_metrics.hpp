@@ -38,7 +38,8 @@ struct TrialMetrics {
     std::optional<double> energy_fwhm_eV;  // the objective: an unfitted line counts 100 %
     std::optional<bool> energy_fwhm_fitted;
     std::optional<std::vector<double>> fwhm_per_line_eV;
-    std::optional<double> toa_sigma_ns, pileup_auc, latency_ns, output_rate_per_s;
+    std::optional<double> toa_sigma_ns, pileup_auc, pileup_tpr_at_1pct_fpr, latency_ns, output_rate_per_s,
+        dead_fraction;
     std::optional<std::uint64_t> lost_events;
     // the outcome
     std::optional<std::string> failed_stage, error;

@@ -166,7 +166,8 @@ void TrialPipeline::simulate(const TrialFolder& folder, TrialMetrics& m) const {
     m.fwhm_per_line_eV.emplace();
     for (const auto& l : chain.lines) m.fwhm_per_line_eV->push_back(l.fwhm_eV);  // NaN: not fitted
     m.toa_sigma_ns = chain.timing.sigma_s * 1e9;
-    m.pileup_auc = chain.pileup.auc;
+    m.pileup_auc = chain.pileup.auc, m.pileup_tpr_at_1pct_fpr = chain.pileup.tpr_at_1pct_fpr;
+    m.dead_fraction = chain.dead_fraction;
     m.latency_ns = chain.latency_mean_s * 1e9;
     m.lost_events = chain.lost_events();
     m.output_rate_per_s = chain.output_rate_per_s;
