@@ -54,6 +54,8 @@ Action add_classical_command(CLI::App& cmd, const std::string& command_line) {
                            net.layers[0].weights.size(), o->spec.weight_bits, models::describe_layers(net));
         datasets::BaselineReport report;
         report.dataset_path = o->dataset;
+        report.test_windows = data.rows("test");
+        report.calibration_windows = datasets::calibration_set(data).energy_eV.size();
         report.estimators.push_back(r);
         datasets::print_baseline_table(report, out);
         return 0;

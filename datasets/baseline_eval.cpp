@@ -58,7 +58,8 @@ EstimatorReport score_estimator(const models::PulseEstimator& estimator, const D
             const int line = batch.line_index[i];
             if (line >= 0 && static_cast<std::size_t>(line) < lines.size())
                 per_line[static_cast<std::size_t>(line)].push_back(e.energy_eV);
-            if (!batch.pileup[i] && batch.n_pulses[i] == 1)
+            if (!batch.pileup[i] && batch.n_pulses[i] == 1 &&
+                std::isfinite(e.time_s))  // no time: not measured
                 residuals.push_back(e.time_s - batch.t0_ns[i] * 1e-9);
             scores.push_back(e.pileup_score);
             labels.push_back(batch.pileup[i] != 0);

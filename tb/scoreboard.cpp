@@ -1,6 +1,7 @@
 #include "tb/scoreboard.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace pixforge::tb {
@@ -39,7 +40,9 @@ ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
         const TruthPulse& truth = run.truth[primary];
         if (truth.line_index >= 0 && static_cast<size_t>(truth.line_index) < per_line.size())
             per_line[static_cast<size_t>(truth.line_index)].push_back(r.estimate.energy_eV);
-        if (!e.pileup && e.n_pulses == 1) residuals.push_back(r.estimate.time_s - (tp - r.start_s));
+        // An estimator without a time (an energy-only filter) has none to score: not measured, never 0.
+        if (!e.pileup && e.n_pulses == 1 && std::isfinite(r.estimate.time_s))
+            residuals.push_back(r.estimate.time_s - (tp - r.start_s));
         scores.push_back(r.estimate.pileup_score);
         labels.push_back(e.pileup);
         m.events.push_back(e);

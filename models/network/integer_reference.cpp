@@ -1,6 +1,7 @@
 #include "models/network/integer_reference.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -70,7 +71,11 @@ double IntegerReference::head(const std::vector<std::int64_t>& out, const std::s
 Estimate NetworkEstimator::estimate(const std::uint16_t* window) const {
     std::vector<std::int64_t> out;
     reference_.run(window, out);
-    return {reference_.head(out, "energy"), reference_.head(out, "toa"), reference_.head(out, "pileup")};
+    // A network without a time head gives no time (NaN: not measured); without a pile-up head, no
+    // discrimination (a constant score).
+    return {reference_.head(out, "energy"),
+            reference_.head(out, "toa", std::numeric_limits<double>::quiet_NaN()),
+            reference_.head(out, "pileup")};
 }
 
 NetworkProxies theory_proxies(const QuantizedNetwork& net, int reuse) {

@@ -1,5 +1,7 @@
 #include "models/systemc/pixel_block_sc.hpp"
 
+#include <limits>
+
 namespace pixforge::sc {
 
 PixelBlockSc::PixelBlockSc(sc_core::sc_module_name name, const models::PixelChain& chain,
@@ -45,7 +47,7 @@ void PixelBlockSc::emit(const models::BlockResult& b) {
     r.raw = b.outputs;
     r.window = b.window;
     r.estimate.energy_eV = reference_.head(r.raw, "energy");
-    r.estimate.time_s = reference_.head(r.raw, "toa");
+    r.estimate.time_s = reference_.head(r.raw, "toa", std::numeric_limits<double>::quiet_NaN());
     r.estimate.pileup_score = reference_.head(r.raw, "pileup");
     transport(to_readout, r);
     ++processed_;

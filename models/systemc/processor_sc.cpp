@@ -1,6 +1,7 @@
 #include "models/systemc/processor_sc.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace pixforge::sc {
 
@@ -56,7 +57,7 @@ void NnHostSc::step_cycle() {
         r.result_s = now;
         r.raw = c.outputs;
         r.estimate.energy_eV = reference_.head(r.raw, "energy");
-        r.estimate.time_s = reference_.head(r.raw, "toa");
+        r.estimate.time_s = reference_.head(r.raw, "toa", std::numeric_limits<double>::quiet_NaN());
         r.estimate.pileup_score = reference_.head(r.raw, "pileup");
         emit(r);
     }
