@@ -20,7 +20,6 @@
 #include "optimizer/codesign/trial_pipeline.hpp"
 #include "optimizer/pareto.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
-#include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/verilog_writer.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/rate_sweep.hpp"

@@ -179,31 +179,19 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
     m.design = space_.describe(u);
     return run(TrialFolder(study_, id), m, [&] {
         const TrialDesign design = design_of(space_, u);
-        Plan plan{design.overrides, design.hardware, "train", {}};
+        Plan plan{design.overrides, design.hardware, std::nullopt};
         plan.overrides.push_back("training.threads=1");  // trials train side by side
-        plan.network = [this, hw = design.hardware](const Config& config, const fs::path& dataset,
-                                                    const TrialFolder& folder, TrialMetrics& metrics) {
-            return train(config, dataset, hw, folder, metrics);
-        };
         return plan;
     });
 }
 
 TrialMetrics TrialPipeline::evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,
                                                const rtl::HardwareTemplate& hw) const {
-    const TrialFolder folder = TrialFolder::classical(study_, index);
     TrialMetrics m;
     m.id = index;
     m.design = fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name());
     try {
-        run(folder, m, [&] {
-            Plan plan{{}, hw, "classical", {}};
-            plan.network = [this, spec, hw](const Config& config, const fs::path& dataset,
-                                            const TrialFolder& f, TrialMetrics& metrics) {
-                return classical(config, dataset, spec, hw, f, metrics);
-            };
-            return plan;
-        });
+        run(TrialFolder::classical(study_, index), m, [&] { return Plan{{}, hw, spec}; });
     } catch (const TrialFailure&) {  // recorded in its metrics, as a trial's
     }
     return m;
@@ -227,7 +215,11 @@ optimizer::Evaluation TrialPipeline::run(const TrialFolder& folder, TrialMetrics
             // The trial's own chain settings (the ADC, the shaping time may be in the space): the
             // study's dataset unless one of them differs.
             {"dataset", [&] { dataset = study_dataset(config, cache_, nullptr); }},
-            {plan.network_stage, [&] { net = plan.network(config, dataset, folder, m); }},
+            {plan.classical ? "classical" : "train",
+             [&] {
+                 net = plan.classical ? classical(config, dataset, *plan.classical, plan.hardware, folder, m)
+                                      : train(config, dataset, plan.hardware, folder, m);
+             }},
             {"rtl", [&] { rtl = build_rtl(net, dataset, plan.hardware, folder, m); }},
             {"synthesis",
              [&] {

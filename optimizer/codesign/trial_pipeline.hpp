@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -51,15 +52,12 @@ class TrialPipeline {
                                     const rtl::HardwareTemplate& hw) const;
 
   private:
-    // What a trial builds: its config overrides, its hardware, and the stage that makes its
-    // network (named in the metrics' stage times and failures).
+    // What a trial builds: its config overrides, its hardware, and its network: trained, or a
+    // classical filter built as one (the stage "train" or "classical").
     struct Plan {
         std::vector<std::string> overrides;
         rtl::HardwareTemplate hardware;
-        const char* network_stage;
-        std::function<models::QuantizedNetwork(const Config&, const std::filesystem::path& dataset,
-                                               const TrialFolder&, TrialMetrics&)>
-            network;
+        std::optional<datasets::ClassicalHardware> classical;
     };
     // The stages of one trial in `folder`; the plan is made inside, so a bad design fails at
     // "configure" like any other stage.
