@@ -87,9 +87,6 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
         throw PixError("CLS-001", fmt::format("classical hardware '{}' is unknown; expected one of: {}",
                                               spec.name, fmt::join(classical_hardware_names(), ", ")));
     require_same_chain(config, data);
-    const models::PixelChain chain(models::chain_params_from(config));
-    const models::WindowContext context(chain);
-    const models::OptimalFilterEstimator filter(context);
     const CalibrationSet cal = calibration_set(data);
     if (cal.t0_s.empty())
         throw PixError("CLS-002", data.path() +
@@ -101,9 +98,16 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
     models::QuantizedNetwork net;
     net.input = models::network_input_spec(config, training_set_facts(data));
     const int baseline = net.input.baseline_log2 > 0 ? 1 << net.input.baseline_log2 : 0;
-    const Eigen::VectorXd a = spec.name == "optimal_filter"
-                                  ? filter.fixed_coefficients(net.input.first, net.input.length, baseline, t0)
-                                  : least_squares_coefficients(net.input, cal, data.window());
+    // The optimal filter needs the chain's template and noise (its bank for every phase); the
+    // least-squares FIR only the windows.
+    const auto optimal = [&] {
+        const models::PixelChain chain(models::chain_params_from(config));
+        const models::WindowContext context(chain);
+        return models::OptimalFilterEstimator(context).fixed_coefficients(net.input.first, net.input.length,
+                                                                          baseline, t0);
+    };
+    const Eigen::VectorXd a =
+        spec.name == "optimal_filter" ? optimal() : least_squares_coefficients(net.input, cal, data.window());
     models::QuantLayer layer;
     layer.kind = models::LayerKind::Dense;
     layer.activation = models::Activation::None;

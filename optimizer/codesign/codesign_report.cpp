@@ -128,6 +128,15 @@ std::string objective_header(const std::vector<std::string>& names) {
     return cells;
 }
 
+// Every metric column (metric_columns()) of `rows`, one dataset each with its unit.
+void write_metric_columns(hid_t group, const std::vector<TrialMetrics>& rows) {
+    for (const MetricColumn& c : metric_columns()) {
+        std::vector<double> col;
+        for (const TrialMetrics& m : rows) col.push_back(c.of(m));
+        h5::write_vector(group, c.key, col, c.unit);
+    }
+}
+
 void write_trials(hid_t root, const StudyView& v) {
     h5::Handle t = h5::create_group(root, "trials");
     const auto& rows = v.journal.rows;
@@ -162,11 +171,7 @@ void write_trials(hid_t root, const StudyView& v) {
     };
     column_of("objective_", v.objectives, true);
     column_of("constraint_", v.constraints, false);
-    for (const MetricColumn& c : metric_columns()) {
-        std::vector<double> col;
-        for (const TrialMetrics& m : v.metrics) col.push_back(c.of(m));
-        h5::write_vector(t.id(), c.key, col, c.unit);
-    }
+    write_metric_columns(t.id(), v.metrics);
     h5::write_vector(t.id(), "energy_fwhm_fitted", fitted, "");
     for (const char* s : {"train", "rtl", "synthesis", "simulate"}) {
         std::vector<double> col;
@@ -229,11 +234,7 @@ void write_classical(hid_t root, const StudyView& v) {
         for (const TrialMetrics& m : v.classical) col.push_back(m.finished() ? (*m.objectives)[k] : kNaN);
         h5::write_vector(g.id(), "objective_" + v.objectives[k], col, "");
     }
-    for (const MetricColumn& c : metric_columns()) {
-        std::vector<double> col;
-        for (const TrialMetrics& m : v.classical) col.push_back(c.of(m));
-        h5::write_vector(g.id(), c.key, col, c.unit);
-    }
+    write_metric_columns(g.id(), v.classical);
 }
 
 // The networks of the Pareto set against the feasible classical designs: which classical design
@@ -419,11 +420,11 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
     std::vector<std::size_t> shown = v.journal.pareto;
     const bool none_fits = shown.empty();
     if (none_fits) {
-        std::vector<std::size_t> ok;
+        std::vector<std::size_t> succeeded;
         std::vector<optimizer::Vector> points;
         for (std::size_t i = 0; i < rows.size(); ++i)
-            if (rows[i].ok) ok.push_back(i), points.push_back(rows[i].objectives);
-        for (std::size_t k : optimizer::pareto_indices(points)) shown.push_back(ok[k]);
+            if (rows[i].ok) succeeded.push_back(i), points.push_back(rows[i].objectives);
+        for (std::size_t k : optimizer::pareto_indices(points)) shown.push_back(succeeded[k]);
     }
     out << (none_fits
                 ? fmt::format("\nNo design meets the constraints. Non-dominated among all that succeeded "
