@@ -1,4 +1,5 @@
-// `pixforge optimize` links LibTorch (training), so it is registered by the executable, like train.
+// `pixforge optimize` and `compare-strategies` link LibTorch (training), so they are registered by
+// the executable, like train.
 #pragma once
 
 #include "app/cli.hpp"
@@ -6,5 +7,6 @@
 namespace pixforge::app {
 
 ExtraCommand optimize_command();
+ExtraCommand compare_strategies_command();
 
 }  // namespace pixforge::app

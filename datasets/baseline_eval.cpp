@@ -68,6 +68,7 @@ EstimatorReport score_estimator(const models::PulseEstimator& estimator, const D
     }
     for (std::size_t l = 0; l < lines.size(); ++l)
         report.lines.push_back(energy_line_metrics(per_line[l], lines[l] * 1e3));
+    refer_to_input_energy(report.lines);
     report.timing = timing_metrics(residuals);
     report.pileup = pileup_metrics(scores, labels);
     report.windows_per_s = static_cast<double>(rows) / std::max(seconds, 1e-9);
@@ -131,12 +132,13 @@ void print_baseline_table(const BaselineReport& r, std::ostream& out) {
     out << fmt::format("{:<18}{:>14}{:>12}{:>12}{:>10}{:>14}{:>12}\n", "estimator", "ToA sigma ns",
                        "ToA rms ns", "outliers %", "PU AUC", "TPR@1%FPR %", "windows/s");
     for (const auto& e : r.estimators)
-        out << fmt::format("{:<18}{:>14}{:>12.3f}{:>12}{:>10.3f}{:>14.1f}{:>12.3g}\n", e.name,
+        out << fmt::format("{:<18}{:>14}{:>12.3f}{:>12}{:>10}{:>14}{:>12.3g}\n", e.name,
                            e.timing.fitted ? fmt::format("{:.3f}+-{:.3f}", e.timing.sigma_s * 1e9,
                                                          e.timing.sigma_error_s * 1e9)
                                            : std::string("not fitted"),
                            e.timing.rms_s * 1e9, fitted_text(100 * e.timing.outlier_fraction, "{:.2f}"),
-                           e.pileup.auc, 100 * e.pileup.tpr_at_1pct_fpr, e.windows_per_s);
+                           fitted_text(e.pileup.auc, "{:.3f}", "-"),
+                           fitted_text(100 * e.pileup.tpr_at_1pct_fpr, "{:.1f}", "-"), e.windows_per_s);
 }
 
 std::string baseline_json(const BaselineReport& r) {
@@ -243,8 +245,9 @@ void print_against_classical(const BaselineReport& r, std::size_t classical, std
                            fitted_text(net.timing.sigma_s * 1e9, "{:.3f} ns"),
                            fitted_text(r.estimators[bt].timing.sigma_s * 1e9, "{:.3f} ns"),
                            r.estimators[bt].name);
-        out << fmt::format("  {:<12} pile-up AUC: {:.3f} vs {:.3f} ({})\n", net.name, net.pileup.auc,
-                           r.estimators[bp].pileup.auc, r.estimators[bp].name);
+        out << fmt::format("  {:<12} pile-up AUC: {} vs {:.3f} ({})\n", net.name,
+                           fitted_text(net.pileup.auc, "{:.3f}", "not measured"), r.estimators[bp].pileup.auc,
+                           r.estimators[bp].name);
     }
 }
 

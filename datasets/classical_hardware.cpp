@@ -14,7 +14,7 @@
 namespace pixforge::datasets {
 
 std::vector<std::string> classical_hardware_names() {
-    return {"optimal_filter", "least_squares_fir"};
+    return {"optimal_filter", "least_squares_fir", "trapezoid"};
 }
 
 namespace {
@@ -47,35 +47,61 @@ models::HeadSpec energy_head(const models::QuantizedNetwork& net, const Calibrat
     const double var = sxx - sx * sx / n;
     if (n < 2 || !(var > 0))
         throw PixError("CLS-002",
-                       "the optimal filter's output does not vary over the "
+                       "the filter's output does not vary over the "
                        "calibration windows: nothing to calibrate");
     const double scale = (sxy - sx * sy / n) / var;
     return {"energy", 0, scale, (sy - scale * sx) / n};
 }
 
-// The FIR over the network's input samples whose output best matches the collected energy over
-// the calibration windows (least squares, with an intercept): the best fixed linear filter for
-// the pulses as they arrive, random phase and trigger walk included.
-Eigen::VectorXd least_squares_coefficients(const models::InputSpec& input, const CalibrationSet& cal,
-                                           int window) {
+// The network's input samples of every calibration window, a row each.
+Eigen::MatrixXd input_samples(const models::InputSpec& input, const CalibrationSet& cal, int window) {
     const auto n = static_cast<Eigen::Index>(cal.energy_eV.size());
-    Eigen::MatrixXd x(n, input.length + 1);
-    Eigen::VectorXd y(n);
+    Eigen::MatrixXd x(n, input.length);
     std::vector<std::int64_t> in;
     for (Eigen::Index i = 0; i < n; ++i) {
         models::network_inputs(
             input, cal.adc.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(window), in);
         for (int k = 0; k < input.length; ++k) x(i, k) = static_cast<double>(in[static_cast<std::size_t>(k)]);
-        x(i, input.length) = 1.0;
-        y(i) = cal.energy_eV[static_cast<std::size_t>(i)];
     }
-    const Eigen::VectorXd w = x.colPivHouseholderQr().solve(y);
-    // Scaled so that its sum follows the pulse's peak in codes, as the optimal filter's does (the
-    // output stage is sized for that); the head maps it to energy, the intercept is its offset.
-    const Eigen::VectorXd a = w.head(input.length);
-    const Eigen::MatrixXd samples = x.leftCols(input.length);
+    return x;
+}
+
+// `a` scaled so that its output follows the pulse's peak in codes, as the optimal filter's does
+// (the output stage is sized for that); the head maps it to energy.
+Eigen::VectorXd scaled_to_peaks(const Eigen::VectorXd& a, const Eigen::MatrixXd& samples) {
     const double peaks = samples.rowwise().maxCoeff().sum(), sums = (samples * a).sum();
     return a * (peaks / sums);
+}
+
+// The FIR over the network's input samples whose output best matches the collected energy over
+// the calibration windows (least squares, with an intercept): the best fixed linear filter for
+// the pulses as they arrive, random phase and trigger walk included.
+Eigen::VectorXd least_squares_coefficients(const Eigen::MatrixXd& samples, const CalibrationSet& cal) {
+    Eigen::MatrixXd x(samples.rows(), samples.cols() + 1);
+    x << samples, Eigen::VectorXd::Ones(samples.rows());
+    const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(cal.energy_eV.data(), samples.rows());
+    const Eigen::VectorXd w = x.colPivHouseholderQr().solve(y);
+    return scaled_to_peaks(w.head(samples.cols()), samples);  // the intercept is the head's offset
+}
+
+// The trapezoid sampled at the flat top: the position over the input samples where its mean
+// output over the calibration windows is highest, a fixed delay after the trigger.
+Eigen::VectorXd trapezoid_coefficients(const models::TrapezoidEstimator& trapezoid,
+                                       const Eigen::MatrixXd& samples) {
+    const auto length = static_cast<int>(samples.cols());
+    if (trapezoid.rise() > length)
+        throw PixError("CLS-002",
+                       fmt::format("the trapezoid's rise (estimators.trapezoid_rise) is {} samples; "
+                                   "network.window_length is {}",
+                                   trapezoid.rise(), length));
+    Eigen::VectorXd best;
+    double best_mean = -1e300;
+    for (int at = trapezoid.rise() - 1; at < length; ++at) {
+        const Eigen::VectorXd c = trapezoid.fixed_coefficients(length, at);
+        const double mean = (samples * c).mean();
+        if (mean > best_mean) best_mean = mean, best = c;
+    }
+    return scaled_to_peaks(best, samples);
 }
 
 }  // namespace
@@ -98,16 +124,23 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
     models::QuantizedNetwork net;
     net.input = models::network_input_spec(config, training_set_facts(data));
     const int baseline = net.input.baseline_log2 > 0 ? 1 << net.input.baseline_log2 : 0;
-    // The optimal filter needs the chain's template and noise (its bank for every phase); the
+    // The optimal filter and the trapezoid need the chain (its template, noise and shaping); the
     // least-squares FIR only the windows.
-    const auto optimal = [&] {
+    const Eigen::MatrixXd samples = input_samples(net.input, cal, data.window());
+    const auto coefficients = [&]() -> Eigen::VectorXd {
+        if (spec.name == "least_squares_fir") return least_squares_coefficients(samples, cal);
         const models::PixelChain chain(models::chain_params_from(config));
         const models::WindowContext context(chain);
+        if (spec.name == "trapezoid")
+            return trapezoid_coefficients(
+                models::TrapezoidEstimator(context,
+                                           static_cast<int>(config.integer("estimators.trapezoid_rise")),
+                                           static_cast<int>(config.integer("estimators.trapezoid_flat"))),
+                samples);
         return models::OptimalFilterEstimator(context).fixed_coefficients(net.input.first, net.input.length,
                                                                           baseline, t0);
     };
-    const Eigen::VectorXd a =
-        spec.name == "optimal_filter" ? optimal() : least_squares_coefficients(net.input, cal, data.window());
+    const Eigen::VectorXd a = coefficients();
     models::QuantLayer layer;
     layer.kind = models::LayerKind::Dense;
     layer.activation = models::Activation::None;

@@ -8,6 +8,11 @@
 //                   time of the single-pulse training windows; `weight_bits` signed coefficients;
 //                   one output, the energy, whose scale and offset are fitted on those windows
 //                   through the integer reference (collected energy, least squares).
+//   least_squares_fir the FIR over the same samples fitted to the collected energy of those windows.
+//   trapezoid       Jordanov's trapezoid (estimators.trapezoid_rise, trapezoid_flat) after the
+//                   CR-RC^n deconvolution, sampled at its flat top a fixed delay after the trigger:
+//                   being linear, it is a fixed dot product over the input samples (the float
+//                   estimator takes its maximum over the window instead).
 //
 // The floating-point estimators (pixforge baseline) adapt the phase per pulse and also give time
 // and a pile-up score; a fixed dot product gives energy alone (no toa or pileup head).

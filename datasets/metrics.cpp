@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -148,6 +149,26 @@ EnergyLineMetrics energy_line_metrics(const std::vector<double>& estimates_eV, d
     return m;
 }
 
+void refer_to_input_energy(std::vector<EnergyLineMetrics>& lines) {
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& l : lines)
+        if (l.fitted) {
+            const double x = l.line_eV, y = l.line_eV + l.bias_eV;
+            n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y;
+        }
+    const double spread = sxx - sx * sx / std::max(n, 1.0);
+    if (n < 2 || !(spread > 0)) return;
+    const double gain = (sxy - sx * sy / n) / spread;
+    for (auto& l : lines) {
+        if (!l.fitted) continue;
+        if (!(gain > 0)) {
+            l.fitted = false, l.fwhm_eV = l.fwhm_error_eV = kNotFitted;
+            continue;
+        }
+        l.fwhm_eV /= gain, l.fwhm_error_eV /= gain;
+    }
+}
+
 TimingMetrics timing_metrics(const std::vector<double>& residuals_s) {
     TimingMetrics m;
     m.entries = residuals_s.size();
@@ -191,12 +212,20 @@ LineResolution line_resolution(const std::vector<EnergyLineMetrics>& lines) {
     return line_resolution(fwhm, line);
 }
 
-std::string fitted_text(double value, const char* format) {
-    return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : std::string("not fitted");
+std::string fitted_text(double value, const char* format, const char* missing) {
+    return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : std::string(missing);
 }
 
-PileupMetrics pileup_metrics(const std::vector<double>& scores, const std::vector<bool>& labels) {
+PileupMetrics pileup_metrics(const std::vector<double>& all_scores, const std::vector<bool>& all_labels) {
     PileupMetrics m;
+    std::vector<double> scores;
+    std::vector<bool> labels;
+    for (std::size_t i = 0; i < all_scores.size(); ++i)
+        if (!std::isnan(all_scores[i])) scores.push_back(all_scores[i]), labels.push_back(all_labels[i]);
+    if (scores.empty() && !all_scores.empty()) {
+        m.auc = m.tpr_at_1pct_fpr = std::numeric_limits<double>::quiet_NaN();
+        return m;
+    }
     std::vector<std::size_t> order(scores.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),

@@ -39,6 +39,13 @@ struct EnergyLineMetrics {
     double tail_fraction = kNotFitted;                        // entries below centroid - 3 sigma
 };
 EnergyLineMetrics energy_line_metrics(const std::vector<double>& estimates_eV, double line_eV);
+// Energy resolution in the input's energy scale: the fitted lines' centroids against their
+// energies give the response's gain (least squares with an offset, as a spectroscopist calibrates
+// with known lines), and every FWHM is divided by it, so that an estimator that compresses its
+// output (gain 0.1: every line ten times narrower and ten times closer to the others) is not
+// counted ten times better. Needs two fitted lines of different energies (otherwise unchanged); a
+// response that does not rise with energy leaves every line not fitted.
+void refer_to_input_energy(std::vector<EnergyLineMetrics>& lines);
 
 struct TimingMetrics {
     std::size_t entries = 0;
@@ -65,13 +72,15 @@ LineResolution line_resolution(const std::vector<double>& fwhm_eV, const std::ve
 LineResolution line_resolution(const std::vector<EnergyLineMetrics>& lines);
 
 // `value` with `format` (fmt syntax, one argument), or "not fitted" when it is NaN.
-std::string fitted_text(double value, const char* format);
+std::string fitted_text(double value, const char* format, const char* missing = "not fitted");
 
 struct PileupMetrics {
     std::size_t positives = 0, negatives = 0;
     double auc = 0;              // area under the ROC (ties count half)
     double tpr_at_1pct_fpr = 0;  // true-positive rate with at most 1 % false positives
 };
+// A NaN score (an estimator without a pile-up score, such as an energy-only network) is not
+// measured: with no score at all, the AUC and TPR are NaN, never the 0.5 of a constant score.
 PileupMetrics pileup_metrics(const std::vector<double>& scores, const std::vector<bool>& labels);
 
 }  // namespace pixforge::datasets

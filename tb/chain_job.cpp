@@ -121,11 +121,12 @@ void print_chain_summary(const ChainSummary& s, std::ostream& out) {
             l.fitted ? fmt::format("{:.0f}+-{:.0f} eV ({:+.0f})", l.fwhm_eV, l.fwhm_error_eV, l.bias_eV)
                      : std::string("not fitted"));
     out << fmt::format("; mean {}", datasets::fitted_text(s.resolution().mean_fwhm_eV, "{:.0f} eV"));
-    out << fmt::format("\n  ToA sigma {} ({} single pulses); pile-up AUC {:.3f}, TPR {:.1f} % at 1 % FPR\n",
+    out << fmt::format("\n  ToA sigma {} ({} single pulses); pile-up AUC {}, TPR {} at 1 % FPR\n",
                        s.timing.fitted ? fmt::format("{:.3f}+-{:.3f} ns", s.timing.sigma_s * 1e9,
                                                      s.timing.sigma_error_s * 1e9)
                                        : std::string("not fitted"),
-                       s.timing.entries, s.pileup.auc, 100 * s.pileup.tpr_at_1pct_fpr);
+                       s.timing.entries, datasets::fitted_text(s.pileup.auc, "{:.3f}", "not measured"),
+                       datasets::fitted_text(100 * s.pileup.tpr_at_1pct_fpr, "{:.1f} %", "not measured"));
     out << fmt::format("  latency trigger -> result: mean {:.1f} ns, min {:.1f}, p99 {:.1f}, max {:.1f}\n",
                        s.latency_mean_s * 1e9, s.latency_min_s * 1e9, s.latency_p99_s * 1e9,
                        s.latency_max_s * 1e9);

@@ -49,6 +49,7 @@ ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
     }
     for (size_t l = 0; l < per_line.size(); ++l)
         m.lines.push_back(datasets::energy_line_metrics(per_line[l], m.lines_eV[l]));
+    datasets::refer_to_input_energy(m.lines);
     m.timing = datasets::timing_metrics(residuals);
     m.pileup = datasets::pileup_metrics(scores, labels);
     m.pulses = run.truth.size();

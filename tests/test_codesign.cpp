@@ -51,6 +51,7 @@ check_windows = 500
 reference = [50000, 1e7, 1e6, 20000]
 classical_weight_bits = [6]
 classical_templates = "streaming_r1_cg"
+front_seeds = 1
 sweep_pulses = 500
 [optimizer]
 strategy = "sobol"
@@ -172,6 +173,25 @@ BOOST_AUTO_TEST_CASE(killed_study_resumes_without_losing_or_recomputing_a_trial)
     for (const auto& design : j.at("pareto"))  // each network on the front held against the classical designs
         BOOST_TEST((design.contains("dominated_by") && design.contains("dominates")));
     BOOST_TEST(summary.find("Classical baseline in the same chain") != std::string::npos);
+    // Each network of the front retrained with one more seed (run.seed + 1) through every stage: a
+    // new network (other weights), the spread of its objectives across the two seeds.
+    const std::size_t front = j.at("pareto").size();
+    BOOST_TEST(h5::shape(f.id(), "front_seeds/retrain_of").at(0) == front);
+    BOOST_TEST(j.at("seed_spread").size() == front);
+    for (const auto& s : j.at("seed_spread")) {
+        BOOST_TEST((s.at("seeds") == nlohmann::json{1, 2}));
+        const auto& fwhm = s.at("objectives").at("energy_fwhm_eV");
+        BOOST_TEST(fwhm.at("values").size() == 2u);
+        BOOST_TEST(fwhm.at("min").get<double>() <= fwhm.at("mean").get<double>());
+        BOOST_TEST(fwhm.at("mean").get<double>() <= fwhm.at("max").get<double>());
+    }
+    const auto retrained = nlohmann::json::parse(std::ifstream(study / "seeds" / "0" / "metrics.json"));
+    const auto trial = nlohmann::json::parse(std::ifstream(
+        study / "trials" / std::to_string(retrained.at("retrain_of").get<int>()) / "metrics.json"));
+    BOOST_TEST(retrained.at("training_seed") == 2);
+    BOOST_TEST(retrained.at("design") == trial.at("design"));
+    BOOST_TEST(retrained.at("network_hash") != trial.at("network_hash"));
+    BOOST_TEST(summary.find("retrained with other seeds") != std::string::npos);
 
     // The pre-tapeout checklist on a trial's candidate; then against its own golden figures, and
     // against a clock it cannot meet.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 
 #include "core/error.hpp"
 #include "core/h5.hpp"
@@ -241,6 +242,44 @@ BOOST_AUTO_TEST_CASE(gaussian_core_fit_handles_discrete_estimates) {
     BOOST_TEST(std::fabs(fit.mean - 12400) < 20.0);
 }
 
+BOOST_AUTO_TEST_CASE(resolution_is_referred_to_the_input_energy_scale) {
+    // Three lines through a response that compresses everything towards 13.8 keV (gain 0.1, as a
+    // badly trained network does): the raw peaks are ten times narrower than the 300 eV noise
+    // makes them, and so are their distances. Referred to the input's energy scale through the
+    // lines' own calibration, the resolution is the noise's: 2.355 x 300 = 706 eV.
+    Rng rng(4, "gain");
+    const auto lines_through = [&](double gain) {
+        std::vector<datasets::EnergyLineMetrics> lines;
+        for (const double e : {6400.0, 12400.0, 22200.0}) {
+            std::vector<double> v;
+            for (int i = 0; i < 20000; ++i) v.push_back(13800 + gain * (e + 300 * rng.normal() - 13800));
+            lines.push_back(datasets::energy_line_metrics(v, e));
+        }
+        datasets::refer_to_input_energy(lines);
+        return lines;
+    };
+    for (const double gain : {1.0, 0.1})
+        for (const auto& l : lines_through(gain)) {
+            BOOST_TEST(l.fitted);
+            BOOST_TEST(l.fwhm_eV == 2.3548 * 300, boost::test_tools::tolerance(0.04));
+        }
+    for (const auto& l : lines_through(-1.0)) {  // an output that falls as energy rises measures none
+        BOOST_TEST(!l.fitted);
+        BOOST_TEST(std::isnan(l.fwhm_eV));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_estimator_without_a_pileup_score_is_not_measured) {
+    // An energy-only network has no pile-up score: NaN, not the AUC 0.5 of a constant score.
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    const auto m = datasets::pileup_metrics({none, none, none, none}, {true, false, true, false});
+    BOOST_TEST(std::isnan(m.auc));
+    BOOST_TEST(std::isnan(m.tpr_at_1pct_fpr));
+    const auto some = datasets::pileup_metrics({0.9, none, 0.1, 0.2}, {true, true, false, false});
+    BOOST_TEST(some.auc == 1.0);  // the scored ones only
+    BOOST_TEST(some.positives == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(an_unfittable_peak_is_not_fitted_never_0_eV) {
     // Ten estimates: too few for a peak fit. The figures are "not fitted" (NaN), never 0 eV.
     const std::vector<double> few{9900, 9950, 10000, 10010, 10020, 10030, 10050, 10100, 10120, 10200};
@@ -321,14 +360,26 @@ BOOST_AUTO_TEST_CASE(optimal_filter_hardware_resolves_lines_like_the_float_filte
         return datasets::score_estimator(models::NetworkEstimator(net, "of_hw"), data);
     };
     const datasets::EstimatorReport fine = hardware(10), coarse = hardware(2),
-                                    fitted = hardware(10, "least_squares_fir");
-    BOOST_TEST_MESSAGE("least squares FIR 10 bit " << mean_fwhm(fitted) << " eV");
+                                    fitted = hardware(10, "least_squares_fir"),
+                                    trapezoid = hardware(10, "trapezoid");
+    const datasets::EstimatorReport* float_trapezoid = nullptr;
+    for (const auto& e : floating.estimators)
+        if (e.name == "trapezoid") float_trapezoid = &e;
+    BOOST_TEST_REQUIRE(float_trapezoid);
+    BOOST_TEST_MESSAGE("least squares FIR 10 bit "
+                       << mean_fwhm(fitted) << " eV, trapezoid 10 bit " << mean_fwhm(trapezoid)
+                       << " eV (float, its maximum: " << mean_fwhm(*float_trapezoid) << " eV)");
     BOOST_TEST_MESSAGE("optimal filter FWHM, mean over lines: float "
                        << mean_fwhm(*of) << " eV, hardware 10 bit " << mean_fwhm(fine) << " eV, 2 bit "
                        << mean_fwhm(coarse) << " eV");
     BOOST_TEST(mean_fwhm(fine) < 1.2 * mean_fwhm(*of));
     BOOST_TEST(mean_fwhm(coarse) > 1.5 * mean_fwhm(fine));
     BOOST_TEST(mean_fwhm(fitted) < 1.05 * mean_fwhm(fine));
+    // The trapezoid weighs its samples flatly, not by the noise: worse than the optimal filter. At
+    // a fixed position after the trigger it resolves the lines like the float one that takes its
+    // maximum over the window (within 20 %).
+    BOOST_TEST(mean_fwhm(trapezoid) > mean_fwhm(fine));
+    BOOST_TEST(std::fabs(mean_fwhm(trapezoid) / mean_fwhm(*float_trapezoid) - 1) < 0.2);
     for (std::size_t l = 0; l < fine.lines.size(); ++l) {
         BOOST_TEST(fine.lines[l].fitted);
         BOOST_TEST(std::fabs(fine.lines[l].bias_eV) < 0.02 * data.test_lines_keV()[l] * 1e3);

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "optimizer/acquisition.hpp"
 #include "optimizer/benchmark.hpp"
 #include "optimizer/codesign/config_keys.hpp"
+#include "optimizer/codesign/search_strategy.hpp"
 #include "optimizer/codesign/study_objectives.hpp"
 #include "optimizer/design_space.hpp"
 #include "optimizer/gaussian_process.hpp"
@@ -531,4 +533,116 @@ BOOST_AUTO_TEST_CASE(codesign_objectives_and_limits_come_from_the_config) {
     BOOST_TEST(refused({"codesign.objectives=\"\""}, Guidance::Synthesis, "at least one objective"));
     BOOST_TEST(refused({"codesign.limits=\"toa_sigma_ns<2\""}, Guidance::Synthesis, "figure<=value"));
     BOOST_TEST(refused({"codesign.limits=\"toa_sigma_ns<=2ns\""}, Guidance::Synthesis, "not a number"));
+}
+
+namespace {
+
+// A co-design-like space: two network parameters and two hardware ones, with a cost that is the
+// network's size times a hardware factor (so networks rank alike on every hardware point).
+optimizer::DesignSpace phased_space() {
+    return optimizer::DesignSpace::from_toml(R"(
+[space.hidden_width]
+kind = "ordinal"
+values = [2, 4, 8, 16]
+[space.weight_bits]
+kind = "integer"
+min = 2
+max = 6
+[space.template]
+kind = "categorical"
+choices = ["parallel", "serial", "streaming"]
+[space.clock_gating]
+kind = "categorical"
+choices = ["false", "true"]
+)",
+                                             "phased");
+}
+
+optimizer::Trial phased_trial(const optimizer::DesignSpace& s, const std::vector<double>& u) {
+    const double width = s.numeric_value(0, u), bits = s.numeric_value(1, u);
+    const double hw = 1.0 + s.numeric_value(2, u) + 0.5 * s.numeric_value(3, u);
+    const double error = 100.0 / (width * bits), cost = width * bits * hw;
+    return {u, {error, cost}, {cost - 60.0}, true};  // feasible below a cost of 60
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(successive_and_semi_decoupled_search_the_network_then_the_hardware) {
+    using namespace pixforge::optimizer;
+    const DesignSpace space = phased_space();
+    const Config config =
+        Config::parse(codesign::all_config_keys(), "", "test",
+                      {"optimizer.initial_points=4", "codesign.network_trials=8", "codesign.keep_networks=3",
+                       "codesign.proxy_hardware=\"template=serial\"", "optimizer.strategy=\"sobol\""});
+    const ProblemShape shape{2, 1, {200, 2000}};
+    const auto run = [&](const std::string& plan) {
+        const Config c = Config::parse(codesign::all_config_keys(), config.resolved_toml(), "test",
+                                       {"codesign.strategy=\"" + plan + "\""});
+        auto strategy = codesign::make_search_strategy(c, space, shape, 7, 20);
+        std::vector<Trial> history;
+        while (history.size() < 20u) {
+            const auto batch = strategy->propose(history, 2);
+            BOOST_REQUIRE(!batch.empty());
+            BOOST_TEST(strategy->propose(history, 2) == batch);  // a function of the history alone
+            for (const auto& u : batch) history.push_back(phased_trial(space, u));
+        }
+        return history;
+    };
+    const auto network = [&](const std::vector<double>& u) {
+        return codesign::split_design(space.describe(u)).first;
+    };
+    const auto hardware = [&](const std::vector<double>& u) {
+        return codesign::split_design(space.describe(u)).second;
+    };
+
+    // Successive: eight networks on the serial template, then the most accurate one on other hardware.
+    const auto successive = run("successive");
+    std::string most_accurate;
+    double best = 1e300;
+    for (std::size_t i = 0; i < 8; ++i) {
+        BOOST_TEST(hardware(successive[i].u) == "template=serial, clock_gating=false");
+        if (successive[i].objectives[0] < best)
+            best = successive[i].objectives[0], most_accurate = network(successive[i].u);
+    }
+    std::set<std::string> hardware_seen;
+    for (std::size_t i = 8; i < successive.size(); ++i) {
+        BOOST_TEST(network(successive[i].u) == most_accurate);
+        hardware_seen.insert(hardware(successive[i].u));
+    }
+    BOOST_TEST(hardware_seen.size() >= 3u);
+
+    // Semi-decoupled: the hardware phase holds three networks, each hardware point with all three,
+    // and on this problem they rank alike everywhere (cost = size x hardware factor).
+    const auto semi = run("semi_decoupled");
+    std::set<std::string> kept;
+    std::map<std::string, std::set<std::string>> per_hardware;
+    for (std::size_t i = 8; i < semi.size(); ++i) {
+        kept.insert(network(semi[i].u));
+        per_hardware[hardware(semi[i].u)].insert(network(semi[i].u));
+    }
+    BOOST_TEST(kept.size() == 3u);
+    BOOST_TEST(per_hardware.size() >= 3u);
+    std::size_t complete = 0;
+    for (const auto& [h, nets] : per_hardware) complete += nets.size() == 3u;
+    BOOST_TEST(complete + 1 >= per_hardware.size());  // only the last point may be cut by the budget
+    std::vector<codesign::DesignResult> results;
+    for (const Trial& t : semi) results.push_back({space.describe(t.u), t.objectives});
+    const codesign::RankAgreement agreement = codesign::rank_agreement(results, {"error", "cost"});
+    BOOST_TEST(agreement.pairs >= 3u);
+    BOOST_TEST(agreement.networks == 3u);
+    BOOST_TEST(agreement.spearman_min[1] == 1.0);
+    BOOST_TEST(agreement.kendall_mean[0] == 1.0);
+
+    // A proxy that names no hardware parameter, and a space without hardware: clear errors.
+    const auto refused = [&](const std::vector<std::string>& set, const DesignSpace& s, const char* id) {
+        const Config c = Config::parse(codesign::all_config_keys(), config.resolved_toml(), "test", set);
+        BOOST_CHECK_EXCEPTION(
+            codesign::make_search_strategy(c, s, shape, 7, 20), PixError,
+            [&](const PixError& e) { return std::string(e.what()).find(id) != std::string::npos; });
+    };
+    refused({"codesign.strategy=\"semi_decoupled\"", "codesign.proxy_hardware=\"hidden_width=4\""}, space,
+            "OPT-006");
+    refused({"codesign.strategy=\"semi_decoupled\"", "codesign.proxy_hardware=\"template=folded\""}, space,
+            "OPT-006");
+    refused({"codesign.strategy=\"successive\""}, DesignSpace::unit_cube(2), "OPT-007");
 }

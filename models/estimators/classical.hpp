@@ -34,8 +34,21 @@ class TrapezoidEstimator : public ClassicalEstimator {
   public:
     TrapezoidEstimator(const WindowContext& c, int rise, int flat);
     RawEstimate measure(const std::uint16_t* window) const override;
+    // The trapezoid's output at sample `at` of `length` pedestal-subtracted samples, as the
+    // coefficients of a fixed dot product over them (the whole filter is linear): the hardware
+    // version samples the flat top a fixed delay after the trigger instead of taking the maximum.
+    // The samples start before the pulse, so the step before the first is zero: the early average
+    // may reach before it (at >= rise - 1), and the pedestal is its baseline.
+    Eigen::VectorXd fixed_coefficients(int length, int at) const;
+    int rise() const { return rise_; }
 
   private:
+    // The deconvolved signal u and its running sum, the step, of n samples.
+    void deconvolve(const double* x, int n, std::vector<double>& u, std::vector<double>& step) const;
+    // Mean of `rise` steps ending at i minus the mean of `rise` steps rise + flat earlier (a step
+    // before the first sample counts 0).
+    double trapezoid_at(const std::vector<double>& step, int i) const;
+
     int rise_, flat_, lobe_;
     std::vector<double> fir_;
 };

@@ -26,28 +26,47 @@ TrapezoidEstimator::TrapezoidEstimator(const WindowContext& c, int rise, int fla
         static_cast<int>(std::ceil((c.chain.sensor().max_drift_time() + 5 * fe.rise_time_s) / c.period_s));
 }
 
-RawEstimate TrapezoidEstimator::measure(const std::uint16_t* window) const {
-    const int n = context_.length;
-    std::vector<double> x(static_cast<size_t>(n)), u(static_cast<size_t>(n), 0.0),
-        step(static_cast<size_t>(n));
-    context_.subtract_baseline(window, x.data());
+void TrapezoidEstimator::deconvolve(const double* x, int n, std::vector<double>& u,
+                                    std::vector<double>& step) const {
+    u.assign(static_cast<size_t>(n), 0.0);
+    step.resize(static_cast<size_t>(n));
     const int taps = static_cast<int>(fir_.size());
     double sum = 0;
     for (int i = 0; i < n; ++i) {
         for (int k = 0; k < taps && k <= i; ++k) u[i] += fir_[k] * x[i - k];
         step[i] = (sum += u[i]);
     }
-    // Trapezoid on the step: mean of `rise` samples minus the mean of `rise` samples rise+flat earlier.
+}
+
+double TrapezoidEstimator::trapezoid_at(const std::vector<double>& step, int i) const {
     const int gap = rise_ + flat_;
-    double best = -1e300;
-    for (int i = gap + rise_ - 1; i < n; ++i) {
-        double late = 0, early = 0;
-        for (int k = 0; k < rise_; ++k) {
-            late += step[i - k];
-            early += step[i - gap - k];
-        }
-        best = std::max(best, (late - early) / rise_);
+    double late = 0, early = 0;
+    for (int k = 0; k < rise_; ++k) {
+        late += step[i - k];
+        if (i - gap - k >= 0) early += step[i - gap - k];
     }
+    return (late - early) / rise_;
+}
+
+Eigen::VectorXd TrapezoidEstimator::fixed_coefficients(int length, int at) const {
+    Eigen::VectorXd c(length);
+    std::vector<double> x(static_cast<size_t>(length)), u, step;
+    for (int j = 0; j < length; ++j) {
+        std::fill(x.begin(), x.end(), 0.0);
+        x[static_cast<size_t>(j)] = 1.0;
+        deconvolve(x.data(), length, u, step);
+        c(j) = trapezoid_at(step, at);
+    }
+    return c;
+}
+
+RawEstimate TrapezoidEstimator::measure(const std::uint16_t* window) const {
+    const int n = context_.length;
+    std::vector<double> x(static_cast<size_t>(n)), u, step;
+    context_.subtract_baseline(window, x.data());
+    deconvolve(x.data(), n, u, step);
+    double best = -1e300;
+    for (int i = 2 * rise_ + flat_ - 1; i < n; ++i) best = std::max(best, trapezoid_at(step, i));
     // Arrival: where the step first crosses half the trapezoid height.
     const int main = argmax(u.data(), n);
     double time = main * context_.period_s;

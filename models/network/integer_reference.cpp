@@ -75,7 +75,7 @@ Estimate NetworkEstimator::estimate(const std::uint16_t* window) const {
     // discrimination (a constant score).
     return {reference_.head(out, "energy"),
             reference_.head(out, "toa", std::numeric_limits<double>::quiet_NaN()),
-            reference_.head(out, "pileup")};
+            reference_.head(out, "pileup", std::numeric_limits<double>::quiet_NaN())};
 }
 
 NetworkProxies theory_proxies(const QuantizedNetwork& net, int reuse) {

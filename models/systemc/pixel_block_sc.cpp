@@ -48,7 +48,7 @@ void PixelBlockSc::emit(const models::BlockResult& b) {
     r.window = b.window;
     r.estimate.energy_eV = reference_.head(r.raw, "energy");
     r.estimate.time_s = reference_.head(r.raw, "toa", std::numeric_limits<double>::quiet_NaN());
-    r.estimate.pileup_score = reference_.head(r.raw, "pileup");
+    r.estimate.pileup_score = reference_.head(r.raw, "pileup", std::numeric_limits<double>::quiet_NaN());
     transport(to_readout, r);
     ++processed_;
 }

@@ -58,7 +58,7 @@ void NnHostSc::step_cycle() {
         r.raw = c.outputs;
         r.estimate.energy_eV = reference_.head(r.raw, "energy");
         r.estimate.time_s = reference_.head(r.raw, "toa", std::numeric_limits<double>::quiet_NaN());
-        r.estimate.pileup_score = reference_.head(r.raw, "pileup");
+        r.estimate.pileup_score = reference_.head(r.raw, "pileup", std::numeric_limits<double>::quiet_NaN());
         emit(r);
     }
     if (offer && c.in_ready) {

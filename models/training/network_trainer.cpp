@@ -164,7 +164,7 @@ NetworkTrainer::NetworkTrainer(const Config& c, const TrainingSet& data, std::os
     : impl_(std::make_unique<Impl>(c)) {
     Impl& m = *impl_;
     m.progress = progress;
-    m.seed = static_cast<std::uint64_t>(c.integer("run.seed"));
+    m.seed = static_cast<std::uint64_t>(training_seed(c));
     m.window = static_cast<std::size_t>(data.window);
     torch::manual_seed(m.seed);
     torch::set_num_threads(static_cast<int>(c.integer("training.threads")));

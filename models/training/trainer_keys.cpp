@@ -35,6 +35,9 @@ void declare_network_keys(ConfigSchema& s) {
 void declare_training_keys(ConfigSchema& s) {
     using namespace keys;
     using units::Dimension;
+    s.add(integer("training.seed", "0", 0, 1e15,
+                  "seed of the initial weights and the shuffling (0: run.seed); the study retrains its "
+                  "front with others (codesign.front_seeds)"));
     s.add(integer("training.epochs", "40", 1, 10000, "maximum training epochs"));
     s.add(integer("training.batch_size", "256", 1, 1e6, "mini-batch size"));
     s.add(real("training.learning_rate", Dimension::Dimensionless, "0.003", 1e-7, 1, "Adam learning rate"));
@@ -49,6 +52,11 @@ void declare_training_keys(ConfigSchema& s) {
     s.add(flag("training.quantization_aware", "true",
                "train with fake quantization (false: float, then quantize)"));
     s.add(integer("training.max_windows", "0", 0, 1e10, "training windows used (0 = all)"));
+}
+
+std::int64_t training_seed(const Config& config) {
+    const std::int64_t own = config.integer("training.seed");
+    return own ? own : config.integer("run.seed");
 }
 
 InputSpec network_input_spec(const Config& c, const TrainingSet& data) {

@@ -21,6 +21,8 @@
 #include "core/provenance.hpp"
 #include "core/typed_json.hpp"
 #include "datasets/metrics.hpp"
+#include "optimizer/codesign/search_strategy.hpp"
+#include "optimizer/codesign/seed_spread.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/pareto.hpp"
 #include "optimizer/study_view.hpp"
@@ -55,6 +57,7 @@ struct StudyView {
     optimizer::JournalView journal;
     std::vector<TrialMetrics> metrics;    // one per journal row
     std::vector<TrialMetrics> classical;  // the classical hardware front, STUDY/classical/<k>/
+    std::vector<TrialMetrics> retrains;   // the front retrained with other seeds, STUDY/seeds/<k>/
     std::optional<tb::ChainSummary> baseline;
     json sweep;  // rate_sweep.json: rates_per_s and one tb::RateSweep per design
     std::vector<tb::RateSweep> sweeps;
@@ -84,6 +87,7 @@ StudyView load(const fs::path& dir) {
     v.journal = optimizer::read_journal(dir, v.objectives.size(), v.constraints.size(), reference);
     for (const auto& r : v.journal.rows) v.metrics.push_back(TrialFolder(dir, r.id).metrics());
     for (const TrialFolder& t : TrialFolder::all(dir, "classical")) v.classical.push_back(t.metrics());
+    for (const TrialFolder& t : TrialFolder::all(dir, "seeds")) v.retrains.push_back(t.metrics());
     if (fs::exists(dir / "baseline.json"))
         v.baseline =
             tb::ChainSummary::from_json(read_json(dir / "baseline.json"), (dir / "baseline.json").string());
@@ -214,13 +218,14 @@ void write_pareto(hid_t root, const fs::path& dir, const StudyView& v) {
     }
 }
 
-// The classical hardware front as a table like the trials': id, design, ok, feasible, objectives
-// and the metric columns.
-void write_classical(hid_t root, const StudyView& v) {
-    h5::Handle g = h5::create_group(root, "classical");
+// Designs beside the trials (the classical hardware front, the retrained front) as a table like
+// the trials': id, design, ok, feasible, objectives and the metric columns.
+h5::Handle write_design_table(hid_t root, const char* name, const std::vector<TrialMetrics>& rows,
+                              const StudyView& v) {
+    h5::Handle g = h5::create_group(root, name);
     std::vector<std::int64_t> id, ok, feasible;
     std::vector<std::string> design, error;
-    for (const TrialMetrics& m : v.classical) {
+    for (const TrialMetrics& m : rows) {
         id.push_back(m.id), ok.push_back(m.finished()), feasible.push_back(m.feasible());
         design.push_back(m.design), error.push_back(m.error.value_or(""));
     }
@@ -231,10 +236,40 @@ void write_classical(hid_t root, const StudyView& v) {
     h5::write_strings(g.id(), "error", error);
     for (std::size_t k = 0; k < v.objectives.size(); ++k) {
         std::vector<double> col;
-        for (const TrialMetrics& m : v.classical) col.push_back(m.finished() ? (*m.objectives)[k] : kNaN);
+        for (const TrialMetrics& m : rows) col.push_back(m.finished() ? (*m.objectives)[k] : kNaN);
         h5::write_vector(g.id(), "objective_" + v.objectives[k], col, "");
     }
-    write_metric_columns(g.id(), v.classical);
+    write_metric_columns(g.id(), rows);
+    return g;
+}
+
+// How alike the study's networks rank across the hardware points that evaluated the same ones.
+RankAgreement study_rank_agreement(const StudyView& v) {
+    std::vector<DesignResult> results;
+    for (const TrialMetrics& m : v.metrics)
+        results.push_back({m.design, m.finished() ? *m.objectives : std::vector<double>{}});
+    return rank_agreement(results, v.objectives);
+}
+
+// The spread across training seeds of each network of the Pareto set.
+std::vector<SeedSpread> spreads(const StudyView& v) {
+    std::vector<TrialMetrics> front;
+    for (std::size_t i : v.journal.pareto) front.push_back(v.metrics[i]);
+    return seed_spreads(front, v.setup.value("training_seed", v.setup.value("seed", std::int64_t{1})),
+                        v.retrains);
+}
+
+// The retrained front: its table, which trial and seed each row is, and the spread per trial.
+void write_front_seeds(hid_t root, const StudyView& v) {
+    h5::Handle g = write_design_table(root, "front_seeds", v.retrains, v);
+    std::vector<std::int64_t> of, seed;
+    for (const TrialMetrics& m : v.retrains)
+        of.push_back(m.retrain_of.value_or(-1)), seed.push_back(m.training_seed.value_or(-1));
+    h5::write_vector(g.id(), "retrain_of", of, "");
+    h5::write_vector(g.id(), "training_seed", seed, "");
+    json spread = json::array();
+    for (const SeedSpread& s : spreads(v)) spread.push_back(s.to_json(v.objectives));
+    h5::write_attribute(g.id(), "spread", spread.dump());
 }
 
 // The networks of the Pareto set against the feasible classical designs: which classical design
@@ -275,11 +310,16 @@ json comparison_json(const StudyView& v) {
         points.push_back(*c->objectives), who.push_back({{"classical", c->id}});
     json combined = json::array();
     for (std::size_t k : optimizer::pareto_indices(points)) combined.push_back(who[k]);
+    json spread = json::array();
+    for (const SeedSpread& s : spreads(v)) spread.push_back(s.to_json(v.objectives));
     return {{"objectives", v.objectives},
             {"pixel", v.setup.value("pixel", json::object())},
             {"pareto", pareto},
             {"classical", classical},
-            {"combined_front", combined}};
+            {"combined_front", combined},
+            {"seed_spread", spread},
+            {"strategy", v.setup.value("strategy", std::string("joint"))},
+            {"rank_agreement", study_rank_agreement(v).to_json()}};
 }
 
 void print_classical(const StudyView& v, std::ostream& out) {
@@ -317,6 +357,39 @@ void print_classical(const StudyView& v, std::ostream& out) {
     }
 }
 
+// Whether networks rank alike across hardware, where the study evaluated the same networks on
+// several hardware points (a semi-decoupled search does by design).
+void print_rank_agreement(const StudyView& v, std::ostream& out) {
+    const RankAgreement a = study_rank_agreement(v);
+    out << fmt::format("\nSearch strategy: {} (docs/strategies.md)\n",
+                       v.setup.value("strategy", std::string("joint")));
+    if (a.pairs == 0) return;
+    out << fmt::format(
+        "Networks ranked across hardware: {} networks on {} hardware points ({} pairs), "
+        "rank correlation mean (min):\n",
+        a.networks, a.hardware_points, a.pairs);
+    for (std::size_t k = 0; k < a.objectives.size(); ++k)
+        out << fmt::format("  {:<16} Spearman {:.3f} ({:.3f}), Kendall tau-b {:.3f} ({:.3f})\n",
+                           a.objectives[k], a.spearman_mean[k], a.spearman_min[k], a.kendall_mean[k],
+                           a.kendall_min[k]);
+}
+
+// The networks of the Pareto set across training seeds: mean, sd and range of each objective.
+void print_seed_spread(const StudyView& v, std::ostream& out) {
+    if (v.retrains.empty()) return;
+    out << "\nThe Pareto set's networks retrained with other seeds (codesign.front_seeds), mean +- sd "
+           "[min, max] over the seeds:\n";
+    for (const SeedSpread& s : spreads(v)) {
+        std::vector<std::string> parts;
+        for (std::size_t k = 0; k < v.objectives.size(); ++k)
+            parts.push_back(fmt::format("{} {:.4g} +- {:.2g} [{:.4g}, {:.4g}]", v.objectives[k], s.mean[k],
+                                        s.sd[k], s.min[k], s.max[k]));
+        out << fmt::format("  trial {:>3}, {} seeds ({} feasible{}): {}\n", s.trial, s.seeds.size(),
+                           s.feasible, s.failed ? fmt::format(", {} retrain(s) failed", s.failed) : "",
+                           fmt::join(parts, "; "));
+    }
+}
+
 }  // namespace
 
 void print_study_json(const fs::path& dir, std::ostream& out) {
@@ -344,7 +417,8 @@ void write_study_report(const fs::path& dir) {
         write_trials(root, v);
         h5::write_vector(root, "hypervolume", v.journal.hv_trace, "");
         write_pareto(root, dir, v);
-        write_classical(root, v);
+        write_design_table(root, "classical", v.classical, v);
+        if (!v.retrains.empty()) write_front_seeds(root, v);
         h5::Handle b = h5::create_group(root, "baseline");
         h5::write_attribute(b.id(), "json", v.baseline ? v.baseline->to_json().dump() : std::string("null"));
         if (!v.sweeps.empty()) {  // resolution and output rate against input rate
@@ -443,22 +517,26 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
         // it, such as one on the time of a Landau spectrum, has nothing to mark).
         const bool fitted = m.energy_fwhm_fitted.value_or(true) || !fwhm_objective;
         any_penalty = any_penalty || !fitted;
-        out << fmt::format("  {:>6}{} {:>10} {:>7.3f} {:>9.0f}  {} | {}\n",
+        out << fmt::format("  {:>6}{} {:>10} {:>7} {:>9.0f}  {} | {}\n",
                            fmt::format("{}{}", r.id, fitted ? "" : "*"), objective_cells(r.objectives),
-                           datasets::fitted_text(value(m.toa_sigma_ns), "{:.3f}"), value(m.pileup_auc),
+                           datasets::fitted_text(value(m.toa_sigma_ns), "{:.3f}", "-"),
+                           datasets::fitted_text(value(m.pileup_auc), "{:.3f}", "-"),
                            value(m.smallest_pitch_um), m.design, m.network.value_or(""));
     }
     if (any_penalty)
         out << "  * a line was not fitted: it counts as 100 % of its energy in the trial's energy FWHM (the "
                "study's penalty)\n";
     print_classical(v, out);
+    print_seed_spread(v, out);
+    print_rank_agreement(v, out);
     if (v.baseline) {
         const tb::ChainSummary& b = *v.baseline;
         out << fmt::format(
             "\nClassical baseline in the same chain ({}): energy FWHM {} (mean over lines), ToA sigma {}, "
-            "pile-up AUC {:.3f}, latency {:.1f} ns\n",
+            "pile-up AUC {}, latency {:.1f} ns\n",
             b.processor, datasets::fitted_text(b.resolution().mean_fwhm_eV, "{:.0f} eV"),
-            datasets::fitted_text(b.timing.sigma_s * 1e9, "{:.3f} ns"), b.pileup.auc, b.latency_mean_s * 1e9);
+            datasets::fitted_text(b.timing.sigma_s * 1e9, "{:.3f} ns"),
+            datasets::fitted_text(b.pileup.auc, "{:.3f}", "not measured"), b.latency_mean_s * 1e9);
     }
 }
 

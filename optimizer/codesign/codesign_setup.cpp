@@ -33,6 +33,8 @@ CodesignOptions CodesignOptions::from_config(const Config& config, Guidance guid
     o.pulses = static_cast<std::uint64_t>(config.integer("codesign.pulses"));
     o.check_windows = static_cast<int>(config.integer("codesign.check_windows"));
     o.simulate_timeout_s = config.real("codesign.simulate_timeout");
+    o.front_seeds = static_cast<int>(config.integer("codesign.front_seeds"));
+    o.heads_follow_objectives = config.text("codesign.heads") == "objectives";
     for (double bits : config.reals("codesign.classical_weight_bits")) {
         if (bits != std::floor(bits) || bits < 2 || bits > 24)
             config.reject("codesign.classical_weight_bits",
@@ -179,12 +181,20 @@ void declare_codesign_keys(ConfigSchema& s) {
     s.add(integer("codesign.sweep_pulses", "5000", 100, 1e9, "photons per rate in those runs"));
     s.add(text("codesign.classical_filters", "optimal_filter",
                "classical filters of the classical hardware front, space-separated: optimal_filter, "
-               "least_squares_fir (docs/classical_hardware.md)"));
+               "least_squares_fir, trapezoid (docs/classical_hardware.md)"));
     s.add(list("codesign.classical_weight_bits", Dimension::Dimensionless, "[]", 2,
                "coefficient widths of the classical filters as hardware, run through the trials' stages "
                "beside the networks (the classical hardware front; empty = none)"));
     s.add(text("codesign.classical_templates", "streaming_r1_cg serial_cg",
                "templates of the classical hardware front, by name (docs/rtl.md), space-separated"));
+    s.add(choice("codesign.heads", {"objectives", "config"},
+                 "the heads a trial's network trains: those whose figure an objective or a limit reads "
+                 "(energy_fwhm_eV: energy; toa_sigma_ns: toa; pileup_auc, pileup_tpr_at_1pct_fpr: "
+                 "pileup), or network.head_* as configured"));
+    s.add(integer("codesign.front_seeds", "2", 0, 100,
+                  "after the search, each network of the feasible Pareto set is retrained with this "
+                  "many more training seeds (run.seed + 1, + 2, ...) through every stage: the report "
+                  "gives the spread of its figures across seeds"));
     s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6,
                "wall-clock limit of a trial's chain simulation"));
 }

@@ -31,6 +31,10 @@ struct CodesignOptions {
     std::vector<std::string> classical_filters;
     std::vector<int> classical_weight_bits;
     std::vector<rtl::HardwareTemplate> classical_templates;
+    // Each network of the feasible Pareto set retrained with this many more training seeds.
+    int front_seeds = 0;
+    // codesign.heads = "objectives": networks train only the heads an objective or a limit reads.
+    bool heads_follow_objectives = true;
     StudyObjectives goals;
     static CodesignOptions from_config(const Config& config, Guidance guidance);
 };

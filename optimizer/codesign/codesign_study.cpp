@@ -14,8 +14,10 @@
 #include "core/provenance.hpp"
 #include "models/chain_params.hpp"
 #include "models/pixel_budget.hpp"
+#include "models/training/trainer_keys.hpp"
 #include "optimizer/codesign/codesign_report.hpp"
 #include "optimizer/codesign/config_keys.hpp"
+#include "optimizer/codesign/search_strategy.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/codesign/trial_pipeline.hpp"
 #include "optimizer/pareto.hpp"
@@ -191,15 +193,54 @@ void run_classical_front(const CodesignOptions& options, const TrialPipeline& pi
             }
 }
 
+// Each network of the feasible Pareto set retrained with codesign.front_seeds more training seeds,
+// through every stage, into STUDY/seeds/<k>/ (the report gives the spread). A retrain already done
+// for the same trial and seed is kept on resume.
+void retrain_front(const CodesignOptions& options, const TrialPipeline& pipeline,
+                   const optimizer::Study& study, const fs::path& study_dir, std::int64_t trial_seed,
+                   std::ostream* progress) {
+    if (options.front_seeds <= 0) return;
+    const std::vector<TrialMetrics> feasible = TrialFolder::feasible(study_dir);
+    std::vector<optimizer::Vector> points;
+    for (const auto& m : feasible) points.push_back(*m.objectives);
+    std::vector<std::int64_t> front;
+    for (std::size_t k : optimizer::pareto_indices(points)) front.push_back(feasible[k].id);
+    std::sort(front.begin(), front.end());
+    std::int64_t index = 0;
+    for (const std::int64_t id : front) {
+        const auto record = std::find_if(study.completed().begin(), study.completed().end(),
+                                         [&](const optimizer::TrialRecord& r) { return r.id == id; });
+        if (record == study.completed().end()) continue;
+        for (int k = 1; k <= options.front_seeds; ++k) {
+            const std::int64_t i = index++, seed = trial_seed + k;
+            const TrialMetrics done = TrialFolder::retrain(study_dir, i).metrics();
+            if (done.finished() && done.retrain_of == id && done.training_seed == seed) continue;
+            const auto start = std::chrono::steady_clock::now();
+            const TrialMetrics m = pipeline.evaluate_retrain(i, id, record->trial.u, seed);
+            if (!progress) continue;
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            *progress << fmt::format(
+                "retrain {:>2} {:>5.1f} s  trial {} with training seed {}\n           {}\n", i, seconds, id,
+                seed,
+                m.finished() ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
+                             : "FAILED " + m.error.value_or("").substr(0, 160));
+        }
+    }
+}
+
 // Everything the report needs to read the study later, written once.
 void write_setup(const fs::path& study_dir, const optimizer::StudySpec& spec, const CodesignOptions& options,
-                 const std::string& guidance, const Config& config) {
+                 const std::string& guidance, const Config& config, int budget) {
     if (fs::exists(study_dir / "codesign.json")) return;
     nlohmann::json setup{{"objectives", spec.objective_names},
                          {"constraints", spec.constraint_names},
                          {"reference", spec.reference},
                          {"guidance", guidance},
                          {"seed", spec.seed},
+                         {"training_seed", models::training_seed(config)},
+                         {"strategy", config.text("codesign.strategy")},
+                         {"network_trials", network_phase_trials(config, budget)},
                          {"pixel", pixel_budget_json(config)}};
     if (options.guidance == Guidance::Synthesis) {
         const auto lib = rtl::read_liberty(rtl::SynthesisOptions::from_config(config).liberty);
@@ -249,7 +290,7 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
                               config.resolved_toml()};
     optimizer::Study study(study_dir, spec, space, q.resume, current_provenance(q.command_line));
     keep_config_in_step(study_dir / "config.toml", spec, q.resume);
-    write_setup(study_dir, spec, options, q.guidance, config);
+    write_setup(study_dir, spec, options, q.guidance, config, budget);
     const tb::ChainRunner runner(q.executable, options.simulate_timeout_s);
     if (progress) *progress << "study dataset (cached by chain settings) ...\n";
     study_dataset(config, cache, progress);  // the trials' own, unless the space varies the chain
@@ -257,9 +298,10 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
 
     const TrialPipeline pipeline(config, space, options, study_dir, cache, q.executable);
     const auto strategy =
-        optimizer::make_strategy(spec.strategy, space, {4, 4, spec.reference}, spec.seed,
-                                 {static_cast<int>(config.integer("optimizer.initial_points")), 10,
-                                  static_cast<int>(config.integer("optimizer.candidates"))});
+        make_search_strategy(config, space,
+                             {static_cast<int>(spec.objective_names.size()),
+                              static_cast<int>(spec.constraint_names.size()), spec.reference},
+                             spec.seed, budget);
     const auto start = std::chrono::steady_clock::now();
     const std::size_t resumed = study.completed().size();
     if (progress && resumed)
@@ -284,6 +326,7 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
             on_trial(r, TrialFolder(study_dir, r.id).metrics(), s);
         });
     if (guidance == Guidance::Synthesis) run_classical_front(options, pipeline, study_dir, progress);
+    retrain_front(options, pipeline, study, study_dir, models::training_seed(config), progress);
     sweep_rates(config, study_dir, cache, runner, progress);
     write_study_report(study_dir);
     if (q.print_summary) print_study_summary(study_dir, out);

@@ -6,6 +6,7 @@
 #include "models/pixel_budget.hpp"
 #include "models/training/trainer_keys.hpp"
 #include "optimizer/codesign/codesign_setup.hpp"
+#include "optimizer/codesign/search_strategy.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
 #include "tb/chain_testbench.hpp"
 #include "tb/validation.hpp"
@@ -23,6 +24,7 @@ const ConfigSchema& all_config_keys() {
         rtl::declare_synthesis_keys(s);
         models::declare_pixel_keys(s);
         declare_codesign_keys(s);
+        declare_search_keys(s);
         tb::declare_validate_keys(s);
         tb::declare_readout_keys(s);
         models::declare_estimator_keys(s);

@@ -90,6 +90,26 @@ std::vector<std::string> StudyObjectives::objective_names() const {
     return names;
 }
 
+bool StudyObjectives::reads(const std::string& figure) const {
+    return std::any_of(objectives_.begin(), objectives_.end(),
+                       [&](const Objective& o) { return o.figure == figure; }) ||
+           std::any_of(limits_.begin(), limits_.end(), [&](const Limit& l) { return l.figure == figure; });
+}
+
+std::vector<std::string> StudyObjectives::unread_head_overrides() const {
+    // Each head and the chain figures that measure it.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> heads{
+        {"energy", {"energy_fwhm_eV"}},
+        {"toa", {"toa_sigma_ns"}},
+        {"pileup", {"pileup_auc", "pileup_tpr_at_1pct_fpr"}}};
+    std::vector<std::string> off;
+    for (const auto& [head, figures] : heads)
+        if (std::none_of(figures.begin(), figures.end(), [&](const std::string& f) { return reads(f); }))
+            off.push_back("network.head_" + head + "=false");
+    if (off.size() == heads.size()) return {};
+    return off;
+}
+
 std::vector<std::string> StudyObjectives::constraint_names() const {
     std::vector<std::string> names{"area_over_budget_um2", "power_over_budget_uW", "negative_slack_ns",
                                    "lost_events"};

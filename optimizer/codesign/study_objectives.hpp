@@ -34,6 +34,12 @@ class StudyObjectives {
 
     std::vector<std::string> objective_names() const;
     std::vector<std::string> constraint_names() const;
+    // Whether an objective or a limit reads `figure`.
+    bool reads(const std::string& figure) const;
+    // The network heads no objective or limit reads, switched off ("network.head_toa=false"), so
+    // that the network spends its training and its silicon on what the study measures; none when
+    // no head's figure is read (a study of area alone keeps the configured heads).
+    std::vector<std::string> unread_head_overrides() const;
     // The finished trial's objectives and constraints. std::runtime_error naming a figure the
     // trial does not have (an energy-only filter has no toa_sigma_ns).
     optimizer::Evaluation evaluate(const TrialMetrics& m) const;

@@ -16,6 +16,10 @@ TrialFolder TrialFolder::classical(const fs::path& study_dir, std::int64_t index
     return {At{}, study_dir / "classical" / std::to_string(index), index};
 }
 
+TrialFolder TrialFolder::retrain(const fs::path& study_dir, std::int64_t index) {
+    return {At{}, study_dir / "seeds" / std::to_string(index), index};
+}
+
 TrialMetrics TrialFolder::metrics() const {
     std::ifstream in(metrics_file());
     const nlohmann::json j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();

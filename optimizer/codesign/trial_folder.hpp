@@ -19,6 +19,8 @@ class TrialFolder {
     TrialFolder(const std::filesystem::path& study_dir, std::int64_t id);
     // A classical design of the study's classical hardware front: STUDY/classical/<index>/.
     static TrialFolder classical(const std::filesystem::path& study_dir, std::int64_t index);
+    // A network of the front retrained with another seed: STUDY/seeds/<index>/.
+    static TrialFolder retrain(const std::filesystem::path& study_dir, std::int64_t index);
 
     const std::filesystem::path& dir() const { return dir_; }
     std::filesystem::path config() const { return dir_ / "config.toml"; }
@@ -33,7 +35,8 @@ class TrialFolder {
     TrialMetrics metrics() const;
     void write_metrics(const TrialMetrics& m) const;
 
-    // Every trial folder of a study, by id (`group` "classical": its classical designs).
+    // Every trial folder of a study, by id (`group` "classical": its classical designs; "seeds":
+    // its retrained networks).
     static std::vector<TrialFolder> all(const std::filesystem::path& study_dir,
                                         const std::string& group = "trials");
     // The metrics of every finished trial that met all constraints.

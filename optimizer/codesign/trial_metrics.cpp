@@ -14,6 +14,7 @@ namespace {
 template <typename Metrics, typename Visit>
 void each_optional(Metrics& m, Visit&& visit) {
     visit("template", m.template_name);
+    visit("retrain_of", m.retrain_of), visit("training_seed", m.training_seed);
     visit("network", m.network), visit("network_hash", m.network_hash);
     visit("macs", m.macs), visit("bops", m.bops), visit("parameter_bits", m.parameter_bits);
     visit("rtl_check_windows", m.rtl_check_windows), visit("latency_cycles", m.latency_cycles);

@@ -19,6 +19,8 @@ struct TrialMetrics {
     std::int64_t id = 0;
     std::string design;  // "hidden_width=8, template=folded, ..."
     std::optional<std::string> template_name;
+    // a network of the front retrained with another training seed: the trial and the seed
+    std::optional<std::int64_t> retrain_of, training_seed;
     // train: the network and its theory proxies
     std::optional<std::string> network, network_hash;
     std::optional<std::int64_t> macs, bops, parameter_bits;

@@ -177,12 +177,33 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
     TrialMetrics m;
     m.id = id;
     m.design = space_.describe(u);
-    return run(TrialFolder(study_, id), m, [&] {
-        const TrialDesign design = design_of(space_, u);
-        Plan plan{design.overrides, design.hardware, std::nullopt};
-        plan.overrides.push_back("training.threads=1");  // trials train side by side
-        return plan;
-    });
+    return run(TrialFolder(study_, id), m, [&] { return network_plan(u); });
+}
+
+TrialPipeline::Plan TrialPipeline::network_plan(const std::vector<double>& u) const {
+    const TrialDesign design = design_of(space_, u);
+    Plan plan{design.overrides, design.hardware, std::nullopt};
+    if (options_.heads_follow_objectives)
+        for (const std::string& off : options_.goals.unread_head_overrides()) plan.overrides.push_back(off);
+    plan.overrides.push_back("training.threads=1");  // trials train side by side
+    return plan;
+}
+
+TrialMetrics TrialPipeline::evaluate_retrain(std::int64_t index, std::int64_t trial,
+                                             const std::vector<double>& u, std::int64_t seed) const {
+    TrialMetrics m;
+    m.id = index;
+    m.design = space_.describe(u);
+    m.retrain_of = trial, m.training_seed = seed;
+    try {
+        run(TrialFolder::retrain(study_, index), m, [&] {
+            Plan plan = network_plan(u);
+            plan.overrides.push_back(fmt::format("training.seed={}", seed));
+            return plan;
+        });
+    } catch (const TrialFailure&) {  // recorded in its metrics, as a trial's
+    }
+    return m;
 }
 
 TrialMetrics TrialPipeline::evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,

@@ -51,6 +51,11 @@ class TrialPipeline {
     TrialMetrics evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,
                                     const rtl::HardwareTemplate& hw) const;
 
+    // Trial `trial` (design point `u`) retrained with training seed `seed`, through the same
+    // stages, in STUDY/seeds/<index>/; a failure is in its metrics.
+    TrialMetrics evaluate_retrain(std::int64_t index, std::int64_t trial, const std::vector<double>& u,
+                                  std::int64_t seed) const;
+
   private:
     // What a trial builds: its config overrides, its hardware, and its network: trained, or a
     // classical filter built as one (the stage "train" or "classical").
@@ -63,6 +68,8 @@ class TrialPipeline {
     // "configure" like any other stage.
     optimizer::Evaluation run(const TrialFolder& folder, TrialMetrics& m,
                               const std::function<Plan()>& make_plan) const;
+    // The plan of a network trial at design point `u`.
+    Plan network_plan(const std::vector<double>& u) const;
 
     // The stages, in order.
     models::QuantizedNetwork train(const Config& config, const std::filesystem::path& dataset,
