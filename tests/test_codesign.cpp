@@ -18,6 +18,7 @@
 
 #include "core/h5.hpp"
 #include "core/process.hpp"
+#include "optimizer/codesign/search_strategy.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -276,4 +277,86 @@ BOOST_AUTO_TEST_CASE(theory_guidance_uses_proxies_then_checks_them_with_synthesi
     const auto check = nlohmann::json::parse(std::ifstream(study / "theory_check.json"));
     BOOST_TEST(check["synthesized"].get<int>() >= 1);
     BOOST_TEST(log.find("Theory guidance checked with synthesis") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(strategies_compare_on_the_same_budget_and_seed) {
+    test::TempDir dir;
+    const fs::path config = write_small_study_config(dir.path(), R"(
+[space.template]
+kind = "categorical"
+choices = ["streaming", "serial"]
+)"),
+                   out = dir.path() / "cmp";
+    const std::vector<std::string> args{"compare-strategies",
+                                        "-c",
+                                        config.string(),
+                                        "-o",
+                                        out.string(),
+                                        "--budget",
+                                        "4",
+                                        "--seeds",
+                                        "1",
+                                        "--strategies",
+                                        "joint",
+                                        "successive",
+                                        "semi_decoupled",
+                                        "--cache",
+                                        (dir.path() / "cache").string(),
+                                        "--set",
+                                        "codesign.network_trials=2",
+                                        "--set",
+                                        "codesign.keep_networks=2",
+                                        "--set",
+                                        "codesign.proxy_hardware=\"template=streaming\"",
+                                        "--set",
+                                        "optimizer.batch=2",
+                                        "--set",
+                                        "optimizer.initial_points=2"};
+    int code = -1;
+    const std::string log = run(args, dir.path() / "cmp.log", &code);
+    BOOST_TEST_MESSAGE(log);
+    BOOST_TEST(code == 0);
+    const auto result = nlohmann::json::parse(std::ifstream(out / "comparison.json"));
+    BOOST_TEST(result.at("table").size() == 3u);
+    BOOST_TEST(result.at("runs").size() == 3u);
+    for (const auto& r : result.at("runs")) {
+        BOOST_TEST(r.at("trials") == 4);
+        BOOST_TEST(r.at("feasible").get<int>() <= 4);
+        BOOST_TEST(r.at("violations").get<int>() <= r.at("answer").get<int>());
+        BOOST_TEST(r.at("hypervolume").get<double>() >= 0.0);
+    }
+    BOOST_TEST(log.find("semi_decoupled") != std::string::npos);
+    // Trial k of a strategy's study: its design split into network and hardware.
+    const auto design = [&](const std::string& strategy, int k) {
+        const auto m = nlohmann::json::parse(
+            std::ifstream(out / strategy / "seed-1" / "trials" / std::to_string(k) / "metrics.json"));
+        return std::pair{m, codesign::split_design(m.at("design").get<std::string>())};
+    };
+    // Successive: two networks on the proxy (streaming), then the more accurate one on the hardware.
+    const auto [s0, d0] = design("successive", 0);
+    const auto [s1, d1] = design("successive", 1);
+    BOOST_TEST(d0.second == "template=streaming");
+    BOOST_TEST(d1.second == "template=streaming");
+    const std::string accurate =
+        s0.at("energy_fwhm_eV").get<double>() <= s1.at("energy_fwhm_eV").get<double>() ? d0.first : d1.first;
+    for (int k : {2, 3}) BOOST_TEST(design("successive", k).second.first == accurate);
+    // Semi-decoupled: both networks kept, both on the one other hardware point.
+    std::set<std::string> kept;
+    for (int k : {2, 3}) {
+        const auto [m, d] = design("semi_decoupled", k);
+        BOOST_TEST(d.second == "template=serial");
+        kept.insert(d.first);
+    }
+    BOOST_TEST(kept.size() == 2u);
+    // A rerun resumes every study: nothing is evaluated again.
+    const auto stamp = fs::last_write_time(out / "joint" / "seed-1" / "trials" / "0" / "metrics.json");
+    const std::string again = run(args, dir.path() / "again.log", &code);
+    BOOST_TEST(code == 0);
+    BOOST_TEST(journal_results(out / "joint" / "seed-1").size() == 4u);
+    BOOST_TEST((fs::last_write_time(out / "joint" / "seed-1" / "trials" / "0" / "metrics.json") == stamp));
+    std::vector<std::string> bad = args;
+    bad[std::find(bad.begin(), bad.end(), "joint") - bad.begin()] = "annealing";
+    const std::string refused = run(bad, dir.path() / "bad.log", &code);
+    BOOST_TEST(code != 0);
+    BOOST_TEST(refused.find("annealing") != std::string::npos);
 }
