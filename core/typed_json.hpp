@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -17,6 +19,13 @@
 #include "core/error.hpp"
 
 namespace pixforge {
+
+// The JSON document in `path`: null when the file is absent or unreadable, discarded when it does
+// not parse (the typed reads below then refuse it by name).
+inline nlohmann::json read_json_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+}
 
 struct TypedJson {
     static constexpr std::size_t kAnySize = std::numeric_limits<std::size_t>::max();

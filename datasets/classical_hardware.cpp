@@ -14,7 +14,11 @@
 namespace pixforge::datasets {
 
 std::vector<std::string> classical_hardware_names() {
-    return {"optimal_filter", "least_squares_fir", "trapezoid"};
+    return {"optimal_filter", "least_squares_fir", "trapezoid", "max_sample"};
+}
+
+bool has_coefficients(const std::string& name) {
+    return name != "max_sample";
 }
 
 namespace {
@@ -104,6 +108,76 @@ Eigen::VectorXd trapezoid_coefficients(const models::TrapezoidEstimator& trapezo
     return scaled_to_peaks(best, samples);
 }
 
+// Accumulator widths, provenance and the calibrated energy head of a classical filter's layers.
+models::QuantizedNetwork finish(models::QuantizedNetwork net, const Config& config, const DatasetReader& data,
+                                const CalibrationSet& cal, const ClassicalHardware& spec) {
+    net.derive_accumulator_widths();
+    net.config = config.resolved_toml();
+    net.dataset_hash = fmt::format("{:016x}", std::hash<std::string>{}(data.resolved_config()));
+    net.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
+    net.heads = {energy_head(net, cal, data.window())};
+    net.validate("the " + spec.name + " filter as hardware");
+    return net;
+}
+
+// The largest input sample, exactly, as a tree of pairwise maxima in ReLU layers with weights +-1:
+// max(a, b) = relu(a - b) + relu(b) - relu(-b). Each layer takes the values of the previous one as
+// such sums of its ReLU outputs (a value v is [relu(v), relu(-v)] or a pair's three terms) and
+// forms the next pairs; the last layer is linear and gives the maximum. Integers throughout (no
+// fraction, no rounding): `bits` unsigned bits hold any difference of two inputs.
+std::vector<models::QuantLayer> max_tree(int inputs, int bits, int output_bits) {
+    // Each value of the current level as the signed sum of current features: (feature, sign).
+    std::vector<std::vector<std::pair<int, int>>> values;
+    for (int i = 0; i < inputs; ++i) values.push_back({{i, 1}});
+    int features = inputs;
+    std::vector<models::QuantLayer> layers;
+    const auto layer_over = [&](int in, int out, models::Activation activation, int out_bits) {
+        models::QuantLayer l;
+        l.kind = models::LayerKind::Dense;
+        l.activation = activation;
+        l.in_length = in;
+        l.out_channels = out;
+        l.weight_bits = 2;
+        l.out_bits = out_bits;
+        l.weights.assign(static_cast<std::size_t>(in * out), 0);
+        l.bias.assign(static_cast<std::size_t>(out), 0);
+        return l;
+    };
+    const auto add = [&](models::QuantLayer& l, int row, const std::vector<std::pair<int, int>>& value,
+                         int sign) {
+        for (const auto& [feature, s] : value)
+            l.weights[static_cast<std::size_t>(row * l.in_length + feature)] += sign * s;
+    };
+    while (values.size() > 1) {
+        // One ReLU layer: per pair (a, b) relu(a - b), relu(b), relu(-b); a leftover v: relu(v), relu(-v).
+        std::vector<std::vector<std::pair<int, int>>> next;
+        const int pairs = static_cast<int>(values.size()) / 2, odd = static_cast<int>(values.size()) % 2;
+        models::QuantLayer l = layer_over(features, 3 * pairs + 2 * odd, models::Activation::Relu, bits);
+        int row = 0;
+        for (int p = 0; p < pairs; ++p) {
+            const auto& a = values[static_cast<std::size_t>(2 * p)];
+            const auto& b = values[static_cast<std::size_t>(2 * p + 1)];
+            add(l, row, a, 1), add(l, row, b, -1);
+            add(l, row + 1, b, 1);
+            add(l, row + 2, b, -1);
+            next.push_back({{row, 1}, {row + 1, 1}, {row + 2, -1}});
+            row += 3;
+        }
+        if (odd) {
+            add(l, row, values.back(), 1);
+            add(l, row + 1, values.back(), -1);
+            next.push_back({{row, 1}, {row + 1, -1}});
+        }
+        layers.push_back(std::move(l));
+        values = std::move(next);
+        features = layers.back().out_channels;
+    }
+    models::QuantLayer last = layer_over(features, 1, models::Activation::None, output_bits);
+    add(last, 0, values.front(), 1);
+    layers.push_back(std::move(last));
+    return layers;
+}
+
 }  // namespace
 
 models::QuantizedNetwork classical_network(const Config& config, const DatasetReader& data,
@@ -140,6 +214,12 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
         return models::OptimalFilterEstimator(context).fixed_coefficients(net.input.first, net.input.length,
                                                                           baseline, t0);
     };
+    if (spec.name == "max_sample") {
+        // A difference of two signed (adc_bits + 1)-bit inputs needs adc_bits + 2 unsigned bits.
+        net.layers = max_tree(net.input.length, net.input.adc_bits + 2,
+                              static_cast<int>(config.integer("network.output_bits")));
+        return finish(net, config, data, cal, spec);
+    }
     const Eigen::VectorXd a = coefficients();
     models::QuantLayer layer;
     layer.kind = models::LayerKind::Dense;
@@ -154,13 +234,7 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
     // fraction (at most the accumulator's).
     layer.out_frac = std::min(layer.weight_frac, layer.out_bits - net.input.adc_bits - 2);
     net.layers = {layer};
-    net.derive_accumulator_widths();
-    net.config = config.resolved_toml();
-    net.dataset_hash = fmt::format("{:016x}", std::hash<std::string>{}(data.resolved_config()));
-    net.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
-    net.heads = {energy_head(net, cal, data.window())};
-    net.validate("the optimal filter as hardware");
-    return net;
+    return finish(net, config, data, cal, spec);
 }
 
 }  // namespace pixforge::datasets

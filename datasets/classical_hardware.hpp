@@ -13,6 +13,9 @@
 //                   CR-RC^n deconvolution, sampled at its flat top a fixed delay after the trigger:
 //                   being linear, it is a fixed dot product over the input samples (the float
 //                   estimator takes its maximum over the window instead).
+//   max_sample      the largest input sample, exactly: a tree of pairwise maxima as ReLU layers with
+//                   weights +-1 (max(a, b) = relu(a - b) + relu(b) - relu(-b)), a comparator tree
+//                   once synthesized; no coefficients (weight_bits does not apply).
 //
 // The floating-point estimators (pixforge baseline) adapt the phase per pulse and also give time
 // and a pile-up score; a fixed dot product gives energy alone (no toa or pileup head).
@@ -33,6 +36,9 @@ struct ClassicalHardware {
 };
 
 std::vector<std::string> classical_hardware_names();
+// Whether the filter has coefficients whose width ClassicalHardware::weight_bits sets (max_sample
+// has none: its weights are +-1).
+bool has_coefficients(const std::string& name);
 
 // `config` describes the chain that made `data` (DATA-005 otherwise) and the input window.
 // CLS-001 for an unknown name, CLS-002 when the coefficients cannot be represented in weight_bits.

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE datasets
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -384,6 +385,30 @@ BOOST_AUTO_TEST_CASE(optimal_filter_hardware_resolves_lines_like_the_float_filte
         BOOST_TEST(fine.lines[l].fitted);
         BOOST_TEST(std::fabs(fine.lines[l].bias_eV) < 0.02 * data.test_lines_keV()[l] * 1e3);
     }
+    // The largest sample as a comparator tree of ReLU layers: exactly the maximum of the inputs on
+    // every test window, and it resolves the lines like the float max_sample (within 20 %).
+    const models::QuantizedNetwork tree = datasets::classical_network(config, data, {"max_sample", 8});
+    const models::IntegerReference reference(tree);
+    datasets::WindowBatch batch;
+    data.read("test", 0, 2000, batch);
+    std::vector<std::int64_t> in, out;
+    std::size_t exact = 0;
+    for (std::size_t i = 0; i < batch.rows; ++i) {
+        const std::uint16_t* window = batch.adc.data() + i * static_cast<std::size_t>(batch.window);
+        models::network_inputs(tree.input, window, in);
+        reference.run(window, out);
+        exact += out.at(0) == *std::max_element(in.begin(), in.end());
+    }
+    BOOST_TEST(exact == batch.rows);
+    const datasets::EstimatorReport* float_max = nullptr;
+    for (const auto& e : floating.estimators)
+        if (e.name == "max_sample") float_max = &e;
+    BOOST_TEST_REQUIRE(float_max);
+    const datasets::EstimatorReport peak =
+        datasets::score_estimator(models::NetworkEstimator(tree, "max"), data);
+    BOOST_TEST_MESSAGE("max sample: hardware " << mean_fwhm(peak) << " eV, float " << mean_fwhm(*float_max)
+                                               << " eV, " << tree.layers.size() << " layers");
+    BOOST_TEST(std::fabs(mean_fwhm(peak) / mean_fwhm(*float_max) - 1) < 0.2);
     BOOST_CHECK_EXCEPTION(
         datasets::classical_network(config, data, {"wiener", 8}), PixError,
         [](const PixError& e) { return std::string(e.what()).find("CLS-001") != std::string::npos; });

@@ -38,12 +38,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-json read_json(const fs::path& p) {
-    std::ifstream in(p);
-    if (!in) return {};
-    return json::parse(in, nullptr, false);
-}
-
 std::string read_text(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream s;
@@ -65,7 +59,7 @@ struct StudyView {
 
 StudyView load(const fs::path& dir) {
     StudyView v;
-    v.setup = read_json(dir / "codesign.json");
+    v.setup = read_json_file(dir / "codesign.json");
     if (v.setup.is_discarded() || v.setup.is_null())
         throw PixError(
             "STUDY-006",
@@ -89,10 +83,10 @@ StudyView load(const fs::path& dir) {
     for (const TrialFolder& t : TrialFolder::all(dir, "classical")) v.classical.push_back(t.metrics());
     for (const TrialFolder& t : TrialFolder::all(dir, "seeds")) v.retrains.push_back(t.metrics());
     if (fs::exists(dir / "baseline.json"))
-        v.baseline =
-            tb::ChainSummary::from_json(read_json(dir / "baseline.json"), (dir / "baseline.json").string());
+        v.baseline = tb::ChainSummary::from_json(read_json_file(dir / "baseline.json"),
+                                                 (dir / "baseline.json").string());
     if (fs::exists(dir / "rate_sweep.json")) {
-        v.sweep = read_json(dir / "rate_sweep.json");
+        v.sweep = read_json_file(dir / "rate_sweep.json");
         const TypedJson sweep{"SIM-008", (dir / "rate_sweep.json").string(),
                               "delete it; the study remakes it"};
         const json designs = TypedJson::at(v.sweep, "designs");
@@ -253,10 +247,8 @@ RankAgreement study_rank_agreement(const StudyView& v) {
 
 // The spread across training seeds of each network of the Pareto set.
 std::vector<SeedSpread> spreads(const StudyView& v) {
-    std::vector<TrialMetrics> front;
-    for (std::size_t i : v.journal.pareto) front.push_back(v.metrics[i]);
-    return seed_spreads(front, v.setup.value("training_seed", v.setup.value("seed", std::int64_t{1})),
-                        v.retrains);
+    return seed_spreads(offered_front(v.metrics),
+                        v.setup.value("training_seed", v.setup.value("seed", std::int64_t{1})), v.retrains);
 }
 
 // The retrained front: its table, which trial and seed each row is, and the spread per trial.
@@ -276,37 +268,42 @@ void write_front_seeds(hid_t root, const StudyView& v) {
 // dominates each network (as good or better in every objective, better in one), and which it
 // dominates.
 json comparison_json(const StudyView& v) {
+    // With nothing feasible, the designs each side offers (seed_spread.hpp: non-dominated among the
+    // infeasible) are compared, so that a study that fits no pixel still says who is ahead.
+    const std::vector<TrialMetrics> networks = offered_front(v.metrics);
+    const bool none_fits = v.journal.pareto.empty();
     json classical = json::array(), pareto = json::array();
-    std::vector<const TrialMetrics*> feasible;
+    std::vector<const TrialMetrics*> offered;
     for (const TrialMetrics& m : v.classical)
-        if (m.feasible()) {
-            feasible.push_back(&m);
+        if (none_fits ? m.finished() : m.feasible()) {
+            offered.push_back(&m);
             classical.push_back({{"id", m.id},
                                  {"design", m.design},
                                  {"objectives", *m.objectives},
+                                 {"feasible", m.feasible()},
                                  {"smallest_pitch_um", value(m.smallest_pitch_um)}});
         }
-    for (std::size_t i : v.journal.pareto) {
-        const auto& r = v.journal.rows[i];
+    for (const TrialMetrics& m : networks) {
         json by = json::array(), over = json::array();
-        for (const TrialMetrics* c : feasible) {
-            if (optimizer::dominates(*c->objectives, r.objectives)) by.push_back(c->id);
-            if (optimizer::dominates(r.objectives, *c->objectives)) over.push_back(c->id);
+        for (const TrialMetrics* c : offered) {
+            if (optimizer::dominates(*c->objectives, *m.objectives)) by.push_back(c->id);
+            if (optimizer::dominates(*m.objectives, *c->objectives)) over.push_back(c->id);
         }
-        pareto.push_back({{"id", r.id},
-                          {"design", v.metrics[i].design},
-                          {"network", v.metrics[i].network.value_or("")},
-                          {"objectives", r.objectives},
-                          {"smallest_pitch_um", value(v.metrics[i].smallest_pitch_um)},
+        pareto.push_back({{"id", m.id},
+                          {"design", m.design},
+                          {"network", m.network.value_or("")},
+                          {"objectives", *m.objectives},
+                          {"feasible", m.feasible()},
+                          {"smallest_pitch_um", value(m.smallest_pitch_um)},
                           {"dominated_by", by},
                           {"dominates", over}});
     }
     // The front of networks and classical designs together: what a designer picks from.
     std::vector<optimizer::Vector> points;
     std::vector<json> who;
-    for (std::size_t i : v.journal.pareto)
-        points.push_back(v.journal.rows[i].objectives), who.push_back({{"network", v.journal.rows[i].id}});
-    for (const TrialMetrics* c : feasible)
+    for (const TrialMetrics& m : networks)
+        points.push_back(*m.objectives), who.push_back({{"network", m.id}});
+    for (const TrialMetrics* c : offered)
         points.push_back(*c->objectives), who.push_back({{"classical", c->id}});
     json combined = json::array();
     for (std::size_t k : optimizer::pareto_indices(points)) combined.push_back(who[k]);
@@ -314,6 +311,7 @@ json comparison_json(const StudyView& v) {
     for (const SeedSpread& s : spreads(v)) spread.push_back(s.to_json(v.objectives));
     return {{"objectives", v.objectives},
             {"pixel", v.setup.value("pixel", json::object())},
+            {"feasible", !none_fits},
             {"pareto", pareto},
             {"classical", classical},
             {"combined_front", combined},
@@ -341,9 +339,12 @@ void print_classical(const StudyView& v, std::ostream& out) {
         combined.push_back(d.contains("network")
                                ? fmt::format("trial {}", d["network"].get<std::int64_t>())
                                : fmt::format("classical {}", d["classical"].get<std::int64_t>()));
-    out << fmt::format("Networks and classical designs together, {} non-dominated: {}\n", combined.size(),
+    const bool fits = c["feasible"].get<bool>();
+    out << fmt::format("Networks and classical designs together{}, {} non-dominated: {}\n",
+                       fits ? "" : " (nothing fits: among the infeasible ones)", combined.size(),
                        fmt::join(combined, ", "));
-    out << "Each network of the Pareto set against the feasible classical designs:\n";
+    out << (fits ? "Each network of the Pareto set against the feasible classical designs:\n"
+                 : "Each non-dominated network against the classical designs (all infeasible):\n");
     for (const json& p : c["pareto"]) {
         const auto ids = [](const json& list) {
             std::vector<std::string> t;
@@ -377,7 +378,8 @@ void print_rank_agreement(const StudyView& v, std::ostream& out) {
 // The networks of the Pareto set across training seeds: mean, sd and range of each objective.
 void print_seed_spread(const StudyView& v, std::ostream& out) {
     if (v.retrains.empty()) return;
-    out << "\nThe Pareto set's networks retrained with other seeds (codesign.front_seeds), mean +- sd "
+    out << "\nThe offered networks (the Pareto set, or with nothing feasible the non-dominated designs) "
+           "retrained with other seeds (codesign.front_seeds), mean +- sd "
            "[min, max] over the seeds:\n";
     for (const SeedSpread& s : spreads(v)) {
         std::vector<std::string> parts;

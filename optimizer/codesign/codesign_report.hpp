@@ -15,7 +15,9 @@ namespace pixforge::codesign {
 void write_study_report(const std::filesystem::path& study_dir);
 void print_study_summary(const std::filesystem::path& study_dir, std::ostream& out);
 // The feasible Pareto set, the feasible classical hardware designs, and for each network on the
-// front the classical designs that dominate it and that it dominates (`pixforge report --json`).
+// front the classical designs that dominate it and that it dominates (`pixforge report --json`);
+// with nothing feasible (key "feasible" false), the non-dominated networks and every classical
+// design that ran, all infeasible. Also the spread across seeds and the rank agreement.
 void print_study_json(const std::filesystem::path& study_dir, std::ostream& out);
 
 }  // namespace pixforge::codesign

@@ -192,9 +192,10 @@ void declare_codesign_keys(ConfigSchema& s) {
                  "(energy_fwhm_eV: energy; toa_sigma_ns: toa; pileup_auc, pileup_tpr_at_1pct_fpr: "
                  "pileup), or network.head_* as configured"));
     s.add(integer("codesign.front_seeds", "2", 0, 100,
-                  "after the search, each network of the feasible Pareto set is retrained with this "
-                  "many more training seeds (run.seed + 1, + 2, ...) through every stage: the report "
-                  "gives the spread of its figures across seeds"));
+                  "after the search, each network the study offers (its feasible Pareto set, or with "
+                  "nothing feasible its non-dominated designs) is retrained with this many more training "
+                  "seeds (run.seed + 1, + 2, ...) through every stage: the report gives the spread of its "
+                  "figures across seeds"));
     s.add(real("codesign.simulate_timeout", Dimension::Time, "\"900s\"", 1, 1e6,
                "wall-clock limit of a trial's chain simulation"));
 }

@@ -18,6 +18,7 @@
 #include "optimizer/codesign/codesign_report.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/search_strategy.hpp"
+#include "optimizer/codesign/seed_spread.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/codesign/trial_pipeline.hpp"
 #include "optimizer/pareto.hpp"
@@ -178,6 +179,9 @@ void run_classical_front(const CodesignOptions& options, const TrialPipeline& pi
     for (const std::string& filter : options.classical_filters)
         for (int bits : options.classical_weight_bits)
             for (const rtl::HardwareTemplate& hw : options.classical_templates) {
+                // A filter without coefficients is one design per template, whatever the widths.
+                if (!datasets::has_coefficients(filter) && bits != options.classical_weight_bits.front())
+                    continue;
                 const std::int64_t k = index++;
                 if (TrialFolder::classical(study_dir, k).metrics().finished()) continue;
                 const auto start = std::chrono::steady_clock::now();
@@ -193,21 +197,18 @@ void run_classical_front(const CodesignOptions& options, const TrialPipeline& pi
             }
 }
 
-// Each network of the feasible Pareto set retrained with codesign.front_seeds more training seeds,
+// Each network the study offers (seed_spread.hpp) retrained with codesign.front_seeds more training seeds,
 // through every stage, into STUDY/seeds/<k>/ (the report gives the spread). A retrain already done
 // for the same trial and seed is kept on resume.
 void retrain_front(const CodesignOptions& options, const TrialPipeline& pipeline,
                    const optimizer::Study& study, const fs::path& study_dir, std::int64_t trial_seed,
                    std::ostream* progress) {
     if (options.front_seeds <= 0) return;
-    const std::vector<TrialMetrics> feasible = TrialFolder::feasible(study_dir);
-    std::vector<optimizer::Vector> points;
-    for (const auto& m : feasible) points.push_back(*m.objectives);
-    std::vector<std::int64_t> front;
-    for (std::size_t k : optimizer::pareto_indices(points)) front.push_back(feasible[k].id);
-    std::sort(front.begin(), front.end());
+    std::vector<TrialMetrics> trials;
+    for (const TrialFolder& t : TrialFolder::all(study_dir)) trials.push_back(t.metrics());
     std::int64_t index = 0;
-    for (const std::int64_t id : front) {
+    for (const TrialMetrics& offered : offered_front(trials)) {
+        const std::int64_t id = offered.id;
         const auto record = std::find_if(study.completed().begin(), study.completed().end(),
                                          [&](const optimizer::TrialRecord& r) { return r.id == id; });
         if (record == study.completed().end()) continue;

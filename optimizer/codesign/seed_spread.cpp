@@ -4,7 +4,25 @@
 #include <cmath>
 #include <limits>
 
+#include "optimizer/pareto.hpp"
+
 namespace pixforge::codesign {
+
+std::vector<TrialMetrics> offered_front(const std::vector<TrialMetrics>& trials) {
+    std::vector<const TrialMetrics*> pool;
+    for (const TrialMetrics& m : trials)
+        if (m.feasible()) pool.push_back(&m);
+    if (pool.empty())
+        for (const TrialMetrics& m : trials)
+            if (m.finished()) pool.push_back(&m);
+    std::vector<optimizer::Vector> points;
+    for (const TrialMetrics* m : pool) points.push_back(*m->objectives);
+    std::vector<TrialMetrics> out;
+    for (std::size_t k : optimizer::pareto_indices(points)) out.push_back(*pool[k]);
+    std::sort(out.begin(), out.end(),
+              [](const TrialMetrics& a, const TrialMetrics& b) { return a.id < b.id; });
+    return out;
+}
 
 std::vector<SeedSpread> seed_spreads(const std::vector<TrialMetrics>& front, std::int64_t trial_seed,
                                      const std::vector<TrialMetrics>& retrains) {

@@ -1,8 +1,8 @@
-// How much a network's figures owe to its training seed: each network of the study's feasible
-// Pareto set is retrained with codesign.front_seeds more seeds through every stage
-// (STUDY/seeds/<k>/, TrialMetrics::retrain_of), and its objectives are compared across the seeds.
-// A front whose spread is as large as the gaps between its designs, or between a network and a
-// classical filter, is not a ranking yet.
+// How much a network's figures owe to its training seed: each network the study offers (its
+// feasible Pareto set, or with nothing feasible its non-dominated designs) is retrained with
+// codesign.front_seeds more seeds through every stage (STUDY/seeds/<k>/, TrialMetrics::retrain_of), and its
+// objectives are compared across the seeds. A front whose spread is as large as the gaps between its designs,
+// or between a network and a classical filter, is not a ranking yet.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,10 @@ struct SeedSpread {
 
     nlohmann::json to_json(const std::vector<std::string>& objective_names) const;
 };
+
+// The designs a study offers, by id: its feasible non-dominated trials, or when none is feasible the
+// non-dominated ones among those that finished (how far it is from its pixel). These are retrained.
+std::vector<TrialMetrics> offered_front(const std::vector<TrialMetrics>& trials);
 
 // One per finished trial of `front` (in its order) with its finished retrains among `retrains`;
 // `trial_seed` is the training seed the trials themselves used.

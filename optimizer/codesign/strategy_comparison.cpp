@@ -1,7 +1,6 @@
 #include "optimizer/codesign/strategy_comparison.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -11,9 +10,11 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.hpp"
+#include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/typed_json.hpp"
 #include "optimizer/codesign/codesign_study.hpp"
+#include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/search_strategy.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/pareto.hpp"
@@ -26,12 +27,6 @@ using nlohmann::json;
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-json read_json(const fs::path& p) {
-    std::ifstream in(p);
-    if (!in) return json();
-    return json::parse(in, nullptr, false);
-}
 
 // One design as a study answers it: real objectives and whether it meets every spec.
 struct Answer {
@@ -69,18 +64,18 @@ std::vector<std::string> comparison_strategies() {
 json RunScore::to_json() const {
     return {{"strategy", strategy},       {"seed", seed},
             {"hypervolume", hypervolume}, {"best_accuracy", best_accuracy},
-            {"seconds", seconds},         {"trials", trials},
+            {"trial_seconds", seconds},   {"trials", trials},
             {"feasible", feasible},       {"answer", answer},
             {"violations", violations},   {"rank_agreement", rank_agreement}};
 }
 
-RunScore score_study(const fs::path& study_dir, const std::string& strategy, std::uint64_t seed) {
-    const json setup = read_json(study_dir / "codesign.json");
+RunScore score_study(const fs::path& study_dir, const std::string& strategy, std::uint64_t seed,
+                     const std::vector<double>& reference) {
+    const json setup = read_json_file(study_dir / "codesign.json");
     if (!setup.is_object())
         throw PixError("STUDY-006",
                        fmt::format("{}: not a co-design study (no codesign.json)", study_dir.string()));
     const TypedJson t{"STUDY-006", (study_dir / "codesign.json").string(), "run the comparison again"};
-    const optimizer::Vector reference = t.numbers(setup, "reference", TypedJson::kAnySize);
     const std::vector<std::string> names = t.texts(setup, "objectives");
     RunScore s;
     s.strategy = strategy, s.seed = seed;
@@ -90,6 +85,7 @@ RunScore score_study(const fs::path& study_dir, const std::string& strategy, std
     for (const TrialFolder& f : TrialFolder::all(study_dir)) trials.push_back(f.metrics());
     s.trials = trials.size();
     for (const TrialMetrics& m : trials) {
+        for (const auto& [stage, seconds] : m.seconds) s.seconds += seconds;
         s.feasible += m.feasible();
         if (m.finished()) designs.push_back({*m.objectives, m.feasible()});
         results.push_back({m.design, m.finished() ? *m.objectives : std::vector<double>{}});
@@ -97,7 +93,7 @@ RunScore score_study(const fs::path& study_dir, const std::string& strategy, std
     if (setup.value("guidance", std::string()) == "theory") {
         // Its answer is its proxy front, synthesized: the real objectives and budgets.
         designs.clear();
-        const json check = read_json(study_dir / "theory_check.json");
+        const json check = read_json_file(study_dir / "theory_check.json");
         if (check.is_object() && check.contains("designs"))
             for (const json& d : check["designs"])
                 designs.push_back(
@@ -136,6 +132,8 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
         if (std::find(known.begin(), known.end(), name) == known.end())
             throw PixError("OPT-008", fmt::format("'{}' is not a strategy to compare; expected some of: {}",
                                                   name, fmt::join(known, ", ")));
+    const std::vector<double> reference =
+        Config::load(all_config_keys(), q.config, q.overrides).reals("codesign.reference");
     fs::create_directories(q.out);
     std::vector<RunScore> scores;
     for (const std::string& strategy : q.strategies)
@@ -162,7 +160,6 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
             if (progress)
                 *progress << fmt::format("== {} seed {}: {} trials in {}\n", strategy, seed, q.budget,
                                          r.out.string());
-            const auto start = std::chrono::steady_clock::now();
             std::ostringstream discard;
             run_codesign_study(
                 r, nullptr,
@@ -170,10 +167,7 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
                     if (progress) *progress << trial_progress_text(rec, m, st) << std::flush;
                 },
                 progress ? *progress : discard, discard);
-            RunScore s = score_study(r.out, strategy, seed);
-            // Wall time of this run; a resumed run adds its earlier trials' recorded time.
-            s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            scores.push_back(std::move(s));
+            scores.push_back(score_study(r.out, strategy, seed, reference));
         }
     json runs = json::array(), table = json::array();
     for (const RunScore& s : scores) runs.push_back(s.to_json());
@@ -183,7 +177,7 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
         q.config.string(), q.budget, fmt::join(q.seeds, ", "));
     out << fmt::format("  {:<15} {:>22} {:>9} {:>10} {:>10} {:>14} {:>7} {:>8}\n", "strategy",
                        "hypervolume med [min, max]", "feasible", "answer", "violations", "best obj 0",
-                       "trials", "wall s");
+                       "trials", "trial s");
     for (const std::string& strategy : q.strategies) {
         std::vector<double> hv, feasible, answer, violations, best, trials, seconds;
         for (const RunScore& s : scores)
@@ -204,17 +198,24 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
                        {"violations_median", median(violations)},
                        {"best_accuracy_median", median(best)},
                        {"trials_median", median(trials)},
-                       {"seconds_median", median(seconds)}};
+                       {"trial_seconds_median", median(seconds)}};
         table.push_back(row);
         out << fmt::format(
             "  {:<15} {:>10.4g} [{:.3g}, {:.3g}] {:>9.1f} {:>10.1f} {:>10.1f} {:>14.5g} {:>7.0f} {:>8.0f}\n",
             strategy, median(hv), *lo, *hi, median(feasible), median(answer), median(violations),
             median(best), median(trials), median(seconds));
     }
-    for (const RunScore& s : scores)
-        if (s.strategy == "semi_decoupled" && s.rank_agreement.value("pairs", 0) > 0)
-            out << fmt::format("  semi_decoupled seed {}: networks rank across hardware with {}\n", s.seed,
-                               s.rank_agreement["objectives"].dump());
+    for (const RunScore& s : scores) {
+        if (s.strategy != "semi_decoupled" || s.rank_agreement.value("pairs", 0) == 0) continue;
+        std::vector<std::string> parts;
+        for (const auto& [objective, r] : s.rank_agreement["objectives"].items())
+            parts.push_back(fmt::format("{} {:.2f} ({:.2f})", objective, r.value("spearman_mean", kNaN),
+                                        r.value("spearman_min", kNaN)));
+        out << fmt::format(
+            "  semi_decoupled seed {}: networks rank across {} hardware points with Spearman mean "
+            "(min) {}\n",
+            s.seed, s.rank_agreement.value("hardware_points", 0), fmt::join(parts, ", "));
+    }
     const json result{{"config", q.config.string()},
                       {"budget", q.budget},
                       {"seeds", q.seeds},

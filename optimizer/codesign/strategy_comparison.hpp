@@ -38,13 +38,17 @@ std::vector<std::string> comparison_strategies();
 struct RunScore {
     std::string strategy;
     std::uint64_t seed = 0;
-    double hypervolume = 0, best_accuracy = 0,
-           seconds = 0;  // best_accuracy: objective 0 within specs (NaN: none)
+    double hypervolume = 0;
+    double best_accuracy = 0;  // objective 0 of the answer within the specs (NaN: none)
+    double seconds = 0;        // the stages' time of every trial, summed (two workers halve the wall time)
     std::size_t trials = 0, feasible = 0, answer = 0, violations = 0;
     nlohmann::json rank_agreement;
     nlohmann::json to_json() const;
 };
-RunScore score_study(const std::filesystem::path& study_dir, const std::string& strategy, std::uint64_t seed);
+// `reference`: the synthesis-guided hypervolume reference (codesign.reference), for every strategy
+// alike (a theory-guided study records its proxies' reference).
+RunScore score_study(const std::filesystem::path& study_dir, const std::string& strategy, std::uint64_t seed,
+                     const std::vector<double>& reference);
 
 // Runs (or resumes) every study, writes OUT/comparison.json and prints the table to `out`.
 void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std::ostream& out);

@@ -1,9 +1,9 @@
 #include "optimizer/codesign/trial_folder.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include "core/atomic_file.hpp"
+#include "core/typed_json.hpp"
 
 namespace pixforge::codesign {
 
@@ -21,8 +21,7 @@ TrialFolder TrialFolder::retrain(const fs::path& study_dir, std::int64_t index) 
 }
 
 TrialMetrics TrialFolder::metrics() const {
-    std::ifstream in(metrics_file());
-    const nlohmann::json j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    const nlohmann::json j = read_json_file(metrics_file());
     if (!j.is_object()) {
         TrialMetrics m;
         m.id = id_;

@@ -210,7 +210,9 @@ TrialMetrics TrialPipeline::evaluate_classical(std::int64_t index, const dataset
                                                const rtl::HardwareTemplate& hw) const {
     TrialMetrics m;
     m.id = index;
-    m.design = fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name());
+    m.design = datasets::has_coefficients(spec.name)
+                   ? fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name())
+                   : fmt::format("{}, {}", spec.name, hw.name());
     try {
         run(TrialFolder::classical(study_, index), m, [&] { return Plan{{}, hw, spec}; });
     } catch (const TrialFailure&) {  // recorded in its metrics, as a trial's
