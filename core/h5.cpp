@@ -107,7 +107,12 @@ Handle open_file_readonly(const std::string& path) {
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw PixError("DATA-001",
                        fmt::format("{}: not an HDF5 file (missing, unreadable or corrupt)", path));
-    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    // Without file locks: pixforge's files appear whole by an atomic rename, so a reader needs no
+    // lock, and trials that open one dataset from several threads were refused now and then (a
+    // study over the ADC, session 24).
+    const Handle access(check(H5Pcreate(H5P_FILE_ACCESS), "file access properties"));
+    check_status(H5Pset_file_locking(access.id(), false, true), "file locking off for " + path);
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id());
     if (id < 0)
         throw PixError("DATA-001", fmt::format("{}: the HDF5 file cannot be opened (truncated?)", path));
     return Handle(id);

@@ -26,6 +26,7 @@
 #include "rtl_gen/synthesis/dont_use.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
+#include "rtl_gen/synthesis/netlist.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
 #include "rtl_gen/verilog_writer.hpp"
 #include "test_support.hpp"
@@ -674,4 +675,20 @@ BOOST_AUTO_TEST_CASE(unwritable_script_paths_and_names_are_refused) {
     s.liberty = "cells.lib";
     s.clock_port = "clk]; exec touch x; [list";
     BOOST_TEST(test::error_id([&] { sta_script(s); }) == "PPA-008");
+}
+
+BOOST_AUTO_TEST_CASE(wide_dont_care_constants_in_a_netlist_read_as_zero) {
+    // Yosys writes undriven or unused bits as x in constants of any width (a 144-bit one stopped a
+    // trial of the A1 study): each hex digit gives four bits from the least significant, x reads 0.
+    test::TempDir dir;
+    const std::filesystem::path file = dir.path() / "netlist.v";
+    std::ofstream(file) << "module top(a, y);\n  input [1:0] a;\n  wire [1:0] a;\n  output [71:0] y;\n"
+                           "  wire [71:0] y;\n  assign y = 72'hx5xxxxxxxxxxxxxx0f;\nendmodule\n";
+    const rtl::Netlist n = rtl::read_netlist(file);
+    const auto& y = n.port("y").bits;
+    BOOST_REQUIRE(y.size() == 72u);
+    for (int b = 0; b < 72; ++b) {
+        const bool one = b < 4 || b == 64 || b == 66;  // 0x0f at the bottom, 0x5 in the top byte's low digit
+        BOOST_TEST(y[static_cast<std::size_t>(b)] == (one ? rtl::Netlist::kConst1 : rtl::Netlist::kConst0));
+    }
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -52,8 +53,11 @@ models::QuantizedNetwork TrialPipeline::train(const Config& config, const fs::pa
     const std::string key = models::NetworkTrainer::cache_key(config, dataset.filename().string());
     const fs::path path = cache_ / "networks" / (key + ".h5");
     ensure_cached_file(path, [&](const fs::path& temp) {
-        const datasets::DatasetReader data(dataset.string());
-        models::NetworkTrainer trainer(config, datasets::read_training_set(data), nullptr);
+        const auto set = [&] {
+            const std::lock_guard<std::mutex> one_at_a_time(datasets_);
+            return datasets::read_training_set(datasets::DatasetReader(dataset.string()));
+        }();
+        models::NetworkTrainer trainer(config, set, nullptr);
         trainer.train();
         const Provenance p = current_provenance(fmt::format("pixforge optimize (trial {})", m.id));
         models::save_network(
@@ -100,11 +104,14 @@ rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net, 
     rtl::write_rtl(rtl, folder.candidate().string());
     const rtl::BuildResult build = rtl::CandidateBuilder(cache_).build(rtl);
     // Bit-exact against the integer reference on the dataset's first test windows.
-    const datasets::DatasetReader data(dataset.string());
     datasets::WindowBatch batch;
-    const std::size_t n =
-        std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
-    data.read("test", 0, n, batch);
+    std::size_t n = 0;
+    {
+        const std::lock_guard<std::mutex> one_at_a_time(datasets_);
+        const datasets::DatasetReader data(dataset.string());
+        n = std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
+        data.read("test", 0, n, batch);
+    }
     rtl::Candidate candidate(build.library);
     const rtl::ReferenceCheck check =
         rtl::check_against_reference(candidate, net, batch.adc.data(), n, batch.window);
@@ -237,7 +244,11 @@ optimizer::Evaluation TrialPipeline::run(const TrialFolder& folder, TrialMetrics
         const std::vector<std::pair<const char*, std::function<void()>>> stages{
             // The trial's own chain settings (the ADC, the shaping time may be in the space): the
             // study's dataset unless one of them differs.
-            {"dataset", [&] { dataset = study_dataset(config, cache_, nullptr); }},
+            {"dataset",
+             [&] {
+                 const std::lock_guard<std::mutex> one_at_a_time(datasets_);
+                 dataset = study_dataset(config, cache_, nullptr);
+             }},
             {plan.classical ? "classical" : "train",
              [&] {
                  net = plan.classical ? classical(config, dataset, *plan.classical, plan.hardware, folder, m)

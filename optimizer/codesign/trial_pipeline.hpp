@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -95,6 +96,10 @@ class TrialPipeline {
     CodesignOptions options_;
     std::filesystem::path study_, cache_, executable_;
     std::unique_ptr<rtl::PpaEvaluator> ppa_;
+    // One thread at a time builds or reads a dataset file: trials whose space varies the chain
+    // build datasets side by side, and a trial was refused a dataset another had just built
+    // (DATA-001, the A1 study of session 24); it also spares a second build of the same one.
+    mutable std::mutex datasets_;
 };
 
 // A synthesized pixel block's figures and its fit in the pixel of `config` into `m`.

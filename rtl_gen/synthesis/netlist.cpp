@@ -203,11 +203,26 @@ class NetlistReader {
             for (char& c : digits)
                 if (c == 'x' || c == 'X' || c == 'z' || c == 'Z' || c == '?') c = '0';
             const int radix = base == 'h' ? 16 : base == 'b' ? 2 : base == 'd' ? 10 : base == 'o' ? 8 : 0;
-            if (radix == 0 || width <= 0 || width > 64 || digits.empty())
+            if (radix == 0 || width <= 0 || digits.empty() || (radix == 10 && width > 64))
                 fail(fmt::format("constant '{}' is not a sized value", word));
-            const unsigned long long v = std::stoull(digits, nullptr, radix);
-            for (int b = 0; b < width; ++b)
-                out.push_back(((v >> b) & 1u) ? Netlist::kConst1 : Netlist::kConst0);
+            if (radix == 10) {
+                const unsigned long long v = std::stoull(digits, nullptr, 10);
+                for (int b = 0; b < width; ++b)
+                    out.push_back(((v >> b) & 1u) ? Netlist::kConst1 : Netlist::kConst0);
+                return out;
+            }
+            // Binary, octal, hex: digit by digit from the least significant, so any width (Yosys
+            // writes wide don't-care constants such as 144'hxxx...).
+            const int per_digit = radix == 16 ? 4 : radix == 8 ? 3 : 1;
+            for (auto d = digits.rbegin(); d != digits.rend() && static_cast<int>(out.size()) < width; ++d) {
+                const int v = std::isdigit(static_cast<unsigned char>(*d))
+                                  ? *d - '0'
+                                  : std::tolower(static_cast<unsigned char>(*d)) - 'a' + 10;
+                if (v < 0 || v >= radix) fail(fmt::format("constant '{}' is not a sized value", word));
+                for (int b = 0; b < per_digit && static_cast<int>(out.size()) < width; ++b)
+                    out.push_back(((v >> b) & 1) ? Netlist::kConst1 : Netlist::kConst0);
+            }
+            while (static_cast<int>(out.size()) < width) out.push_back(Netlist::kConst0);
             return out;
         }
         auto it = signals_.find(word);
