@@ -341,6 +341,14 @@ QuantizedNetwork NetworkTrainer::export_network(const std::vector<int>& weight_b
         g.weight_frac = weight_frac(m.weights[l], g.weight_bits);
         g.in_frac = frac_in;
         g.out_frac = m.out_frac(l, g.out_bits);
+        // A layer whose weights or outputs all shrank to nothing has nothing to quantize: its
+        // fraction width would run past any accumulator. Say so rather than export garbage.
+        if (std::max({g.weight_frac, g.out_frac, g.in_frac}) > 30)
+            throw PixError("TRAIN-002",
+                           fmt::format("training left layer {} dead (largest weight {:.3g}, largest output "
+                                       "{:.3g}): every input gives it the same output; train with another "
+                                       "training.seed or a wider network",
+                                       l, m.weights[l].abs().max().item<double>(), m.running_max[l]));
         const torch::Tensor wq =
             grid_round(m.weights[l].to(torch::kFloat64), g.weight_frac, fixed::signed_range(g.weight_bits))
                 .to(torch::kInt64)
