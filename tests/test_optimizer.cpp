@@ -15,6 +15,7 @@
 #include "core/random.hpp"
 #include "optimizer/acquisition.hpp"
 #include "optimizer/benchmark.hpp"
+#include "optimizer/codesign/codesign_setup.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/search_strategy.hpp"
 #include "optimizer/codesign/study_objectives.hpp"
@@ -645,4 +646,31 @@ BOOST_AUTO_TEST_CASE(successive_and_semi_decoupled_search_the_network_then_the_h
     refused({"codesign.strategy=\"semi_decoupled\"", "codesign.proxy_hardware=\"template=folded\""}, space,
             "OPT-006");
     refused({"codesign.strategy=\"successive\""}, DesignSpace::unit_cube(2), "OPT-007");
+}
+
+BOOST_AUTO_TEST_CASE(a_designs_chain_is_its_sensor_front_end_adc_trigger_and_clock) {
+    // What a classical filter must share with a network to be compared with it: the chain keys of
+    // the design, not its network's.
+    const optimizer::DesignSpace space = optimizer::DesignSpace::from_toml(R"(
+[space.hidden_width]
+kind = "ordinal"
+values = [4, 8]
+[space."network.window_length"]
+kind = "ordinal"
+values = [8, 16]
+[space."adc.bits"]
+kind = "ordinal"
+values = [10, 12]
+[space."adc.sampling_rate"]
+kind = "categorical"
+choices = ["5MHz", "10MHz"]
+[space.template]
+kind = "categorical"
+choices = ["parallel", "streaming"]
+)",
+                                                                           "chain");
+    const codesign::TrialDesign d = codesign::design_of(space, {0.9, 0.9, 0.9, 0.1, 0.9});
+    BOOST_TEST(d.overrides.size() == 4u);  // window length, bits, rate, hidden
+    const std::vector<std::string> chain = codesign::chain_overrides(d);
+    BOOST_TEST((chain == std::vector<std::string>{"adc.bits=12", "adc.sampling_rate=\"5MHz\""}));
 }

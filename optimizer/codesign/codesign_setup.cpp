@@ -60,6 +60,14 @@ CodesignOptions CodesignOptions::from_config(const Config& config, Guidance guid
     return o;
 }
 
+std::vector<std::string> chain_overrides(const TrialDesign& design) {
+    std::vector<std::string> out;
+    for (const std::string& o : design.overrides)
+        for (const char* section : {"sensor.", "frontend.", "noise.", "adc.", "trigger.", "synthesis."})
+            if (o.rfind(section, 0) == 0) out.push_back(o);
+    return out;
+}
+
 std::string config_override(const optimizer::Parameter& p, const std::string& value_text) {
     return p.kind == optimizer::ParamKind::Categorical ? fmt::format("{}=\"{}\"", p.name, value_text)
                                                        : fmt::format("{}={}", p.name, value_text);

@@ -48,6 +48,9 @@ struct TrialDesign {
 };
 
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u);
+// The overrides of a design that set the chain it runs in (sensor, front end, noise, ADC, trigger,
+// synthesis clock), not its network: what a classical filter must share to be compared with it.
+std::vector<std::string> chain_overrides(const TrialDesign& design);
 
 // A config key in the space (`[space."adc.sampling_rate"]`) as the override a trial applies.
 std::string config_override(const optimizer::Parameter& p, const std::string& value_text);

@@ -172,29 +172,44 @@ std::string objectives_text(const std::vector<std::string>& names, const std::ve
 }
 
 // The classical hardware front: each [codesign] classical filter at each coefficient width on each
-// template, through the trials' stages, into STUDY/classical/<k>/; finished ones are kept on resume.
+// template, through the trials' stages, into STUDY/classical/<k>/: in the study's own chain, then in
+// each chain a network the study offers runs in when the space varies the chain (the ADC, the
+// shaping...), so that the filters get the same choice. Finished ones are kept on resume.
 void run_classical_front(const CodesignOptions& options, const TrialPipeline& pipeline,
-                         const fs::path& study_dir, std::ostream* progress) {
-    std::int64_t index = 0;
-    for (const std::string& filter : options.classical_filters)
-        for (int bits : options.classical_weight_bits)
-            for (const rtl::HardwareTemplate& hw : options.classical_templates) {
-                // A filter without coefficients is one design per template, whatever the widths.
-                if (!datasets::has_coefficients(filter) && bits != options.classical_weight_bits.front())
-                    continue;
-                const std::int64_t k = index++;
-                if (TrialFolder::classical(study_dir, k).metrics().finished()) continue;
-                const auto start = std::chrono::steady_clock::now();
-                const TrialMetrics m = pipeline.evaluate_classical(k, {filter, bits}, hw);
-                if (!progress) continue;
-                const double seconds =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                *progress << fmt::format(
-                    "classical {:>2} {:>5.1f} s  {}\n           {}\n", k, seconds, m.design,
-                    m.finished()
-                        ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
-                        : "FAILED " + m.error.value_or("").substr(0, 160));
+                         const optimizer::Study& study, const fs::path& study_dir, std::ostream* progress) {
+    std::vector<std::vector<std::string>> chains{{}};
+    std::vector<TrialMetrics> trials;
+    for (const TrialFolder& t : TrialFolder::all(study_dir)) trials.push_back(t.metrics());
+    for (const TrialMetrics& offered : offered_front(trials))
+        for (const optimizer::TrialRecord& r : study.completed())
+            if (r.id == offered.id) {
+                const std::vector<std::string> chain = pipeline.chain_of(r.trial.u);
+                if (std::find(chains.begin(), chains.end(), chain) == chains.end()) chains.push_back(chain);
             }
+    std::int64_t index = 0;
+    for (const std::vector<std::string>& chain : chains)
+        for (const std::string& filter : options.classical_filters)
+            for (int bits : options.classical_weight_bits)
+                for (const rtl::HardwareTemplate& hw : options.classical_templates) {
+                    // A filter without coefficients is one design per template, whatever the widths.
+                    if (!datasets::has_coefficients(filter) && bits != options.classical_weight_bits.front())
+                        continue;
+                    const std::int64_t k = index++;
+                    const datasets::ClassicalHardware spec{filter, bits};
+                    const TrialMetrics done = TrialFolder::classical(study_dir, k).metrics();
+                    if (done.finished() && done.design == TrialPipeline::classical_design(spec, hw, chain))
+                        continue;
+                    const auto start = std::chrono::steady_clock::now();
+                    const TrialMetrics m = pipeline.evaluate_classical(k, spec, hw, chain);
+                    if (!progress) continue;
+                    const double seconds =
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                    *progress << fmt::format(
+                        "classical {:>2} {:>5.1f} s  {}\n           {}\n", k, seconds, m.design,
+                        m.finished()
+                            ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
+                            : "FAILED " + m.error.value_or("").substr(0, 160));
+                }
 }
 
 // Each network the study offers (seed_spread.hpp) retrained with codesign.front_seeds more training seeds,
@@ -326,7 +341,7 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
                                        : 0;
             on_trial(r, TrialFolder(study_dir, r.id).metrics(), s);
         });
-    if (guidance == Guidance::Synthesis) run_classical_front(options, pipeline, study_dir, progress);
+    if (guidance == Guidance::Synthesis) run_classical_front(options, pipeline, study, study_dir, progress);
     retrain_front(options, pipeline, study, study_dir, models::training_seed(config), progress);
     sweep_rates(config, study_dir, cache, runner, progress);
     write_study_report(study_dir);

@@ -213,15 +213,29 @@ TrialMetrics TrialPipeline::evaluate_retrain(std::int64_t index, std::int64_t tr
     return m;
 }
 
+std::string TrialPipeline::classical_design(const datasets::ClassicalHardware& spec,
+                                            const rtl::HardwareTemplate& hw,
+                                            const std::vector<std::string>& chain) {
+    std::string text =
+        datasets::has_coefficients(spec.name)
+            ? fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name())
+            : fmt::format("{}, {}", spec.name, hw.name());
+    if (!chain.empty()) text += fmt::format(", {}", fmt::join(chain, ", "));
+    return text;
+}
+
+std::vector<std::string> TrialPipeline::chain_of(const std::vector<double>& u) const {
+    return chain_overrides(design_of(space_, u));
+}
+
 TrialMetrics TrialPipeline::evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,
-                                               const rtl::HardwareTemplate& hw) const {
+                                               const rtl::HardwareTemplate& hw,
+                                               const std::vector<std::string>& chain) const {
     TrialMetrics m;
     m.id = index;
-    m.design = datasets::has_coefficients(spec.name)
-                   ? fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name())
-                   : fmt::format("{}, {}", spec.name, hw.name());
+    m.design = classical_design(spec, hw, chain);
     try {
-        run(TrialFolder::classical(study_, index), m, [&] { return Plan{{}, hw, spec}; });
+        run(TrialFolder::classical(study_, index), m, [&] { return Plan{chain, hw, spec}; });
     } catch (const TrialFailure&) {  // recorded in its metrics, as a trial's
     }
     return m;

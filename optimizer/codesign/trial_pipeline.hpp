@@ -49,8 +49,16 @@ class TrialPipeline {
     optimizer::Evaluation evaluate(std::int64_t id, const std::vector<double>& u) const;
     // A classical estimator as integer hardware through the same stages after the network's
     // ("classical" instead of "train"), in STUDY/classical/<index>/; a failure is in its metrics.
+    // `chain`: overrides of the chain it runs in (chain_overrides of a network's design), none for
+    // the study's own.
     TrialMetrics evaluate_classical(std::int64_t index, const datasets::ClassicalHardware& spec,
-                                    const rtl::HardwareTemplate& hw) const;
+                                    const rtl::HardwareTemplate& hw,
+                                    const std::vector<std::string>& chain = {}) const;
+    static std::string classical_design(const datasets::ClassicalHardware& spec,
+                                        const rtl::HardwareTemplate& hw,
+                                        const std::vector<std::string>& chain);
+    // The chain overrides of the network trial at design point `u`.
+    std::vector<std::string> chain_of(const std::vector<double>& u) const;
 
     // Trial `trial` (design point `u`) retrained with training seed `seed`, through the same
     // stages, in STUDY/seeds/<index>/; a failure is in its metrics.
