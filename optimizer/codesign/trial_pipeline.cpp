@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.hpp"
+#include "core/content_hash.hpp"
 #include "core/provenance.hpp"
+#include "core/typed_json.hpp"
 #include "datasets/classical_hardware.hpp"
 #include "datasets/dataset_builder.hpp"
 #include "datasets/dataset_file.hpp"
@@ -152,7 +154,36 @@ void record_synthesis(const rtl::PpaResult& p, const Config& config, const model
     m.smallest_pitch_um = fit.smallest_pitch_m * 1e6;
 }
 
-void TrialPipeline::simulate(const TrialFolder& folder, TrialMetrics& m) const {
+namespace {
+
+// A chain run depends on the trial's config, its RTL and its network. Its cache key holds the
+// resolved config less what a chain run never reads (the search's settings: [optimizer], [space.*]
+// and every [codesign] key but `pulses`), so that studies evaluating the same design in the same
+// scenario share the run (compare-strategies); a key left in only costs a rerun.
+std::string chain_run_key(const std::string& resolved_config, const TrialMetrics& m) {
+    std::istringstream in(resolved_config);
+    std::string kept, table;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.front() == '[') table = line;
+        const bool search =
+            table == "[optimizer]" || table.rfind("[space", 0) == 0 ||
+            (table == "[codesign]" && !line.empty() && line.front() != '[' && line.rfind("pulses", 0) != 0);
+        if (!search) kept += line + "\n";
+    }
+    return ContentHash().add(kept).add(m.rtl_hash.value_or("")).add(m.network_hash.value_or("")).hex();
+}
+
+}  // namespace
+
+void TrialPipeline::simulate(const Config& config, const TrialFolder& folder, TrialMetrics& m) const {
+    const fs::path cached = cache_ / "chains" / chain_run_key(config.resolved_toml(), m);
+    const fs::path summary_file = folder.dir() / "chain.json";
+    if (fs::exists(cached / "chain.json") && fs::exists(cached / "chain.h5")) {
+        fs::copy_file(cached / "chain.json", summary_file, fs::copy_options::overwrite_existing);
+        fs::copy_file(cached / "chain.h5", folder.chain_report(), fs::copy_options::overwrite_existing);
+        record_chain(tb::ChainSummary::from_json(read_json_file(summary_file), summary_file.string()), m);
+        return;
+    }
     tb::ChainJob job;
     job.config = folder.config();
     job.candidate = folder.candidate();
@@ -164,7 +195,21 @@ void TrialPipeline::simulate(const TrialFolder& folder, TrialMetrics& m) const {
     const tb::IsolatedRun run =
         tb::ChainRunner(executable_, options_.simulate_timeout_s).run(job, folder.dir());
     if (!run.ok) throw TrialFailure("simulate", run.failure);
-    const tb::ChainSummary& chain = *run.summary;
+    record_chain(*run.summary, m);
+    // Published whole (a folder renamed into place); another worker's copy of the same run wins.
+    std::error_code ec;
+    fs::create_directories(cached.parent_path(), ec);
+    const fs::path temp =
+        cached.parent_path() / fmt::format(".{}.partial-{}", cached.filename().string(), m.id);
+    fs::create_directories(temp, ec);
+    fs::copy_file(summary_file, temp / "chain.json", fs::copy_options::overwrite_existing, ec);
+    if (!ec)
+        fs::copy_file(folder.chain_report(), temp / "chain.h5", fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(temp, cached, ec);
+    if (ec) fs::remove_all(temp, ec);
+}
+
+void TrialPipeline::record_chain(const tb::ChainSummary& chain, TrialMetrics& m) {
     // The one rule for unfitted lines (tb::ChainSummary::resolution): the objective counts an
     // unfitted or wider-than-the-line peak as 100 %; the flag says so.
     const datasets::LineResolution resolution = chain.resolution();
@@ -273,7 +318,7 @@ optimizer::Evaluation TrialPipeline::run(const TrialFolder& folder, TrialMetrics
              [&] {
                  if (ppa_) synthesize(config, net, plan.hardware, folder, m);
              }},
-            {"simulate", [&] { simulate(folder, m); }},
+            {"simulate", [&] { simulate(config, folder, m); }},
         };
         for (const auto& [name, stage_run] : stages) {
             stage = name;

@@ -6,7 +6,8 @@
 //              checked bit-exact against the integer reference on test windows
 //   synthesis  Yosys + OpenSTA + gate-level power and equivalence (cached; skipped under theory
 //              guidance, where proxies stand in)
-//   simulate   the full chain in an isolated child (tb::ChainRunner) with a timeout
+//   simulate   the full chain in an isolated child (tb::ChainRunner) with a timeout, cached by the
+//              trial's config (less the search's own settings), RTL and network
 // Each stage fills its part of the trial's TrialMetrics and its time; a failing stage throws
 // TrialFailure naming it, which the study records as a failed trial (stage and log) and goes on.
 // The trial's files live in its TrialFolder; metrics.json is written last, atomically.
@@ -28,6 +29,7 @@
 #include "optimizer/problems.hpp"
 #include "rtl_gen/candidate.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
+#include "tb/chain_summary.hpp"
 
 namespace pixforge::codesign {
 
@@ -95,7 +97,9 @@ class TrialPipeline {
                                 TrialMetrics& m) const;
     void synthesize(const Config& config, const models::QuantizedNetwork& net,
                     const rtl::HardwareTemplate& hw, const TrialFolder& folder, TrialMetrics& m) const;
-    void simulate(const TrialFolder& folder, TrialMetrics& m) const;
+    // The full chain in an isolated child, or its copy from the cache (<cache>/chains/<key>/).
+    void simulate(const Config& config, const TrialFolder& folder, TrialMetrics& m) const;
+    static void record_chain(const tb::ChainSummary& chain, TrialMetrics& m);
     // The objectives and constraints of the finished trial, by guidance; writes its metrics.
     optimizer::Evaluation objectives_of(const TrialFolder& folder, TrialMetrics& m) const;
 
