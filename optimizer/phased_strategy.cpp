@@ -98,8 +98,8 @@ std::vector<std::vector<double>> PhasedStrategy::propose_algorithms(const std::v
 }
 
 std::vector<std::vector<double>> PhasedStrategy::kept(const std::vector<Trial>& history) const {
-    const std::size_t first = std::min(history.size(), static_cast<std::size_t>(options_.algorithm_trials));
-    if (history.size() < static_cast<std::size_t>(options_.algorithm_trials)) return {};
+    const auto first = static_cast<std::size_t>(options_.algorithm_trials);
+    if (history.size() < first) return {};
     // Phase 1's successful algorithms, each once.
     std::vector<const Trial*> pool;
     for (std::size_t i = 0; i < first; ++i) {

@@ -171,6 +171,31 @@ std::string objectives_text(const std::vector<std::string>& names, const std::ve
     return fmt::format("{}{}", fmt::join(parts, ", "), feasible ? "" : " (infeasible)");
 }
 
+// The networks the study offers (seed_spread.hpp: its feasible Pareto set, or with nothing feasible
+// its non-dominated designs), by id, with their design points.
+std::vector<std::pair<std::int64_t, std::vector<double>>> offered_points(const optimizer::Study& study,
+                                                                         const fs::path& study_dir) {
+    std::vector<TrialMetrics> trials;
+    for (const TrialFolder& t : TrialFolder::all(study_dir)) trials.push_back(t.metrics());
+    std::vector<std::pair<std::int64_t, std::vector<double>>> out;
+    for (const TrialMetrics& offered : offered_front(trials))
+        for (const optimizer::TrialRecord& r : study.completed())
+            if (r.id == offered.id) out.emplace_back(r.id, r.trial.u);
+    return out;
+}
+
+// A design run after the search (a classical filter, a retrain): its progress block.
+void print_side_run(std::ostream* progress, const std::string& head,
+                    std::chrono::steady_clock::time_point start, const TrialMetrics& m,
+                    const CodesignOptions& options) {
+    if (!progress) return;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    *progress << fmt::format(
+        "{} {:>5.1f} s  {}\n           {}\n", head, seconds, m.design,
+        m.finished() ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
+                     : "FAILED " + m.error.value_or("").substr(0, 160));
+}
+
 // The classical hardware front: each [codesign] classical filter at each coefficient width on each
 // template, through the trials' stages, into STUDY/classical/<k>/: in the study's own chain, then in
 // each chain a network the study offers runs in when the space varies the chain (the ADC, the
@@ -178,14 +203,10 @@ std::string objectives_text(const std::vector<std::string>& names, const std::ve
 void run_classical_front(const CodesignOptions& options, const TrialPipeline& pipeline,
                          const optimizer::Study& study, const fs::path& study_dir, std::ostream* progress) {
     std::vector<std::vector<std::string>> chains{{}};
-    std::vector<TrialMetrics> trials;
-    for (const TrialFolder& t : TrialFolder::all(study_dir)) trials.push_back(t.metrics());
-    for (const TrialMetrics& offered : offered_front(trials))
-        for (const optimizer::TrialRecord& r : study.completed())
-            if (r.id == offered.id) {
-                const std::vector<std::string> chain = pipeline.chain_of(r.trial.u);
-                if (std::find(chains.begin(), chains.end(), chain) == chains.end()) chains.push_back(chain);
-            }
+    for (const auto& [id, u] : offered_points(study, study_dir)) {
+        const std::vector<std::string> chain = pipeline.chain_of(u);
+        if (std::find(chains.begin(), chains.end(), chain) == chains.end()) chains.push_back(chain);
+    }
     std::int64_t index = 0;
     for (const std::vector<std::string>& chain : chains)
         for (const std::string& filter : options.classical_filters)
@@ -201,14 +222,7 @@ void run_classical_front(const CodesignOptions& options, const TrialPipeline& pi
                         continue;
                     const auto start = std::chrono::steady_clock::now();
                     const TrialMetrics m = pipeline.evaluate_classical(k, spec, hw, chain);
-                    if (!progress) continue;
-                    const double seconds =
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                    *progress << fmt::format(
-                        "classical {:>2} {:>5.1f} s  {}\n           {}\n", k, seconds, m.design,
-                        m.finished()
-                            ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
-                            : "FAILED " + m.error.value_or("").substr(0, 160));
+                    print_side_run(progress, fmt::format("classical {:>2}", k), start, m, options);
                 }
 }
 
@@ -219,30 +233,17 @@ void retrain_front(const CodesignOptions& options, const TrialPipeline& pipeline
                    const optimizer::Study& study, const fs::path& study_dir, std::int64_t trial_seed,
                    std::ostream* progress) {
     if (options.front_seeds <= 0) return;
-    std::vector<TrialMetrics> trials;
-    for (const TrialFolder& t : TrialFolder::all(study_dir)) trials.push_back(t.metrics());
     std::int64_t index = 0;
-    for (const TrialMetrics& offered : offered_front(trials)) {
-        const std::int64_t id = offered.id;
-        const auto record = std::find_if(study.completed().begin(), study.completed().end(),
-                                         [&](const optimizer::TrialRecord& r) { return r.id == id; });
-        if (record == study.completed().end()) continue;
+    for (const auto& [id, u] : offered_points(study, study_dir))
         for (int k = 1; k <= options.front_seeds; ++k) {
             const std::int64_t i = index++, seed = trial_seed + k;
             const TrialMetrics done = TrialFolder::retrain(study_dir, i).metrics();
             if (done.finished() && done.retrain_of == id && done.training_seed == seed) continue;
             const auto start = std::chrono::steady_clock::now();
-            const TrialMetrics m = pipeline.evaluate_retrain(i, id, record->trial.u, seed);
-            if (!progress) continue;
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            *progress << fmt::format(
-                "retrain {:>2} {:>5.1f} s  trial {} with training seed {}\n           {}\n", i, seconds, id,
-                seed,
-                m.finished() ? objectives_text(options.goals.objective_names(), *m.objectives, m.feasible())
-                             : "FAILED " + m.error.value_or("").substr(0, 160));
+            const TrialMetrics m = pipeline.evaluate_retrain(i, id, u, seed);
+            print_side_run(progress, fmt::format("retrain {:>2} (trial {}, training seed {})", i, id, seed),
+                           start, m, options);
         }
-    }
 }
 
 // Everything the report needs to read the study later, written once.

@@ -8,17 +8,29 @@
 
 namespace pixforge::codesign {
 
-std::vector<TrialMetrics> offered_front(const std::vector<TrialMetrics>& trials) {
-    std::vector<const TrialMetrics*> pool;
-    for (const TrialMetrics& m : trials)
-        if (m.feasible()) pool.push_back(&m);
+std::vector<std::size_t> offered_indices(const std::vector<optimizer::Vector>& objectives,
+                                         const std::vector<bool>& feasible) {
+    std::vector<std::size_t> pool;
+    for (std::size_t i = 0; i < objectives.size(); ++i)
+        if (feasible[i]) pool.push_back(i);
     if (pool.empty())
-        for (const TrialMetrics& m : trials)
-            if (m.finished()) pool.push_back(&m);
+        for (std::size_t i = 0; i < objectives.size(); ++i) pool.push_back(i);
     std::vector<optimizer::Vector> points;
-    for (const TrialMetrics* m : pool) points.push_back(*m->objectives);
+    for (std::size_t i : pool) points.push_back(objectives[i]);
+    std::vector<std::size_t> out;
+    for (std::size_t k : optimizer::pareto_indices(points)) out.push_back(pool[k]);
+    return out;
+}
+
+std::vector<TrialMetrics> offered_front(const std::vector<TrialMetrics>& trials) {
+    std::vector<const TrialMetrics*> finished;
+    std::vector<optimizer::Vector> objectives;
+    std::vector<bool> feasible;
+    for (const TrialMetrics& m : trials)
+        if (m.finished())
+            finished.push_back(&m), objectives.push_back(*m.objectives), feasible.push_back(m.feasible());
     std::vector<TrialMetrics> out;
-    for (std::size_t k : optimizer::pareto_indices(points)) out.push_back(*pool[k]);
+    for (std::size_t k : offered_indices(objectives, feasible)) out.push_back(*finished[k]);
     std::sort(out.begin(), out.end(),
               [](const TrialMetrics& a, const TrialMetrics& b) { return a.id < b.id; });
     return out;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "optimizer/codesign/trial_metrics.hpp"
+#include "optimizer/pareto.hpp"
 
 namespace pixforge::codesign {
 
@@ -29,6 +30,10 @@ struct SeedSpread {
 // The designs a study offers, by id: its feasible non-dominated trials, or when none is feasible the
 // non-dominated ones among those that finished (how far it is from its pixel). These are retrained.
 std::vector<TrialMetrics> offered_front(const std::vector<TrialMetrics>& trials);
+// The same rule on bare designs: the indices of the feasible non-dominated ones, or with none
+// feasible of the non-dominated ones.
+std::vector<std::size_t> offered_indices(const std::vector<optimizer::Vector>& objectives,
+                                         const std::vector<bool>& feasible);
 
 // One per finished trial of `front` (in its order) with its finished retrains among `retrains`;
 // `trial_seed` is the training seed the trials themselves used.

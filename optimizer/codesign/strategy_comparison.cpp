@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -16,6 +14,7 @@
 #include "optimizer/codesign/codesign_study.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/search_strategy.hpp"
+#include "optimizer/codesign/seed_spread.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/pareto.hpp"
 
@@ -34,16 +33,13 @@ struct Answer {
     bool feasible = false;
 };
 
-// The designs a study offers: its feasible non-dominated ones, or with none, its non-dominated ones.
+// The designs a study offers (offered_indices, the rule the report and the retrains follow).
 std::vector<Answer> answer_of(const std::vector<Answer>& designs) {
-    std::vector<Answer> feasible;
-    for (const Answer& a : designs)
-        if (a.feasible) feasible.push_back(a);
-    const std::vector<Answer>& pool = feasible.empty() ? designs : feasible;
-    std::vector<optimizer::Vector> points;
-    for (const Answer& a : pool) points.push_back(a.objectives);
+    std::vector<optimizer::Vector> objectives;
+    std::vector<bool> feasible;
+    for (const Answer& a : designs) objectives.push_back(a.objectives), feasible.push_back(a.feasible);
     std::vector<Answer> out;
-    for (std::size_t k : optimizer::pareto_indices(points)) out.push_back(pool[k]);
+    for (std::size_t k : offered_indices(objectives, feasible)) out.push_back(designs[k]);
     return out;
 }
 
