@@ -7,6 +7,9 @@
 
 #include "core/error.hpp"
 #include "core/provenance.hpp"
+#ifdef PIXFORGE_HAVE_MPI
+#include "core/mpi_work_pool.hpp"
+#endif
 #include "optimizer/codesign/config_keys.hpp"
 
 namespace pixforge::app {
@@ -45,6 +48,17 @@ void TemplateOptions::add_to(CLI::App& command) {
 
 rtl::HardwareTemplate TemplateOptions::parse() const {
     return rtl::parse_template(kind, reuse, pipeline, clock_gating);
+}
+
+std::unique_ptr<WorkPool> make_work_pool(double rank_silence_s) {
+    if (!launched_by_mpirun()) return std::make_unique<LocalWorkPool>();
+#ifdef PIXFORGE_HAVE_MPI
+    return make_mpi_work_pool(rank_silence_s);
+#else
+    throw PixError("MPI-001",
+                   "this process was started by mpirun, but this pixforge was built without MPI; install "
+                   "libopenmpi-dev and rebuild (scripts/setup.sh does both), or run without mpirun");
+#endif
 }
 
 namespace {
@@ -124,6 +138,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     c = add("validate",
             "pre-tapeout checklist of one candidate: equivalence, timing, budgets, max rate, regression");
     actions[c] = add_validate_command(*c);
+    c = add("regress",
+            "regression suite: designs x scenarios x rates x seeds through the full chain, golden checks; "
+            "MPI");
+    actions[c] = add_regress_command(*c, command_line);
     c = add("bench-synth",
             "time synthesis + STA + power, and rank-correlate theory proxies with synthesized PPA");
     actions[c] = add_bench_synth_command(*c);

@@ -2,6 +2,7 @@
 // their output and exit codes. Exit codes: 0 success, 1 runtime failure, 2 bad input.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/config.hpp"
+#include "core/work_pool.hpp"
 #include "rtl_gen/hardware_template.hpp"
 
 namespace pixforge::app {
@@ -60,5 +62,10 @@ Action add_simulate_command(CLI::App& app, const std::string& command_line);
 Action add_chain_job_command(CLI::App& app);
 Action add_report_command(CLI::App& app);
 Action add_validate_command(CLI::App& app);
+Action add_regress_command(CLI::App& app, const std::string& command_line);
+
+// The pool that runs independent tasks: over the ranks when this process was started by mpirun
+// (MPI-001 when this pixforge was built without MPI), otherwise in this process.
+std::unique_ptr<WorkPool> make_work_pool(double rank_silence_s);
 
 }  // namespace pixforge::app

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/toml_show.hpp"
+
 #include "core/error.hpp"
 
 namespace pixforge {
@@ -27,7 +29,9 @@ Origin origin_of(const std::string& source, const toml::node& node) {
     return {line > 0 ? fmt::format("{}:{}", source, line) : source};
 }
 
-std::string show(const toml::node& node) {
+}  // namespace
+
+std::string show_toml(const toml::node& node) {
     std::ostringstream os;
     if (auto s = node.as_string())
         os << '"' << s->get() << '"';
@@ -37,6 +41,8 @@ std::string show(const toml::node& node) {
         node.visit([&os](const auto& n) { os << n; });
     return os.str();
 }
+
+namespace {
 
 std::string expected_text(const ParamSpec& spec) {
     switch (spec.type) {
@@ -83,7 +89,7 @@ void check_range(const ParamSpec& spec, double si, const Origin& at, const std::
 }
 
 units::Quantity to_quantity(const ParamSpec& spec, const toml::node& node, const Origin& at) {
-    const std::string shown = show(node);
+    const std::string shown = show_toml(node);
     if (spec.dimension == Dimension::Dimensionless) {
         if (auto v = node.value<double>(); v && (node.is_floating_point() || node.is_integer()))
             return {*v, Dimension::Dimensionless};
@@ -99,7 +105,7 @@ units::Quantity to_quantity(const ParamSpec& spec, const toml::node& node, const
 }
 
 Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origin& at) {
-    const std::string shown = show(node);
+    const std::string shown = show_toml(node);
     switch (spec.type) {
         case ParamType::Boolean:
             if (auto b = node.as_boolean()) return b->get();
@@ -145,7 +151,7 @@ Config::Value convert(const ParamSpec& spec, const toml::node& node, const Origi
                 if (out.back().si < spec.min)
                     throw PixError("CFG-006",
                                    fmt::format("{}: '{}' = {}: element {} is below the minimum {:.9g}",
-                                               at.where, spec.key, shown, show(item), spec.min));
+                                               at.where, spec.key, shown, show_toml(item), spec.min));
             }
             return out;
         }

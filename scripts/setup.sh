@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian package pixforge needs (now and for the later stages: SystemC, Verilator,
-# LibTorch, Yosys, OpenSTA, ...), then configures and builds into build/. Idempotent: when all
+# LibTorch, Yosys, OpenSTA, Open MPI, ...), then configures and builds into build/. Idempotent: when all
 # packages are present it only rebuilds what changed. Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ PACKAGES=(
   libtorch-dev
   yosys berkeley-abc opensta qflow-tech-osu018
   libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev libpagmo-dev
+  openmpi-bin libopenmpi-dev openssh-client
   python3 python3-h5py python3-numpy python3-matplotlib python3-scipy python3-optuna
 )
 

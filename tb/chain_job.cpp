@@ -37,6 +37,7 @@ json ChainJob::to_json() const {
             {"pulses", pulses},
             {"rate", rate},
             {"report", report.string()},
+            {"samples", samples.string()},
             {"provenance_command", provenance_command}};
 }
 
@@ -53,6 +54,8 @@ ChainJob ChainJob::from_json(const json& j, const std::string& where) {
     job.pulses = t.count(j, "pulses");
     job.rate = t.text(j, "rate");
     job.report = t.text(j, "report");
+    t.optional_text(j, "samples");
+    job.samples = j.value("samples", std::string());
     job.provenance_command = t.text(j, "provenance_command");
     if (job.candidate.empty() == job.classical.empty())
         t.refuse("candidate", "either a candidate folder or a classical estimator", j["candidate"]);
@@ -95,8 +98,15 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
                     {"network", models::describe_layers(c.network)}};
         run = run_chain(chain, options, choice);
     }
-    const ChainMetrics metrics = score_chain(run, chain);
-    ChainSummary summary = ChainSummary::of(run, metrics, identity);
+    std::vector<ScoredEvent> events;
+    const ChainSamples samples = sample_chain(run, chain, &events);
+    ChainMetrics metrics = metrics_of(samples);
+    metrics.events = std::move(events);
+    ChainSummary summary = ChainSummary::of(samples, metrics, identity);
+    if (!job.samples.empty()) {
+        const std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(samples.to_json());
+        write_file_atomically(job.samples, std::string(cbor.begin(), cbor.end()));
+    }
     if (!job.report.empty())
         write_chain_report(job.report.string(), run, metrics, summary,
                            current_provenance(job.provenance_command), config.resolved_toml(), options.seed);
@@ -141,15 +151,17 @@ fs::path ChainRunner::this_executable() {
     return fs::read_symlink("/proc/self/exe");
 }
 
-IsolatedRun ChainRunner::run(const ChainJob& job, const fs::path& work_dir) const {
+IsolatedRun ChainRunner::run(const ChainJob& job, const fs::path& work_dir,
+                             const std::function<void()>& while_waiting) const {
     fs::create_directories(work_dir);
     const fs::path job_file = work_dir / "chain_job.json", summary_file = work_dir / "chain.json";
     fs::remove(summary_file);
     write_file_atomically(job_file, job.to_json().dump(2));
     IsolatedRun c;
     c.log = work_dir / "chain.log";
-    const ProcessResult r = run_process(
-        {executable_.string(), "chain-job", job_file.string(), summary_file.string()}, c.log, timeout_s_);
+    const ProcessResult r =
+        run_process({executable_.string(), "chain-job", job_file.string(), summary_file.string()}, c.log,
+                    timeout_s_, {}, while_waiting);
     std::ifstream in(summary_file);
     if (r.exited && r.exit_code == 0 && in) {
         c.ok = true;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -31,6 +32,7 @@ struct ChainJob {
     std::uint64_t pulses = 100000;
     std::string rate;                // overrides source.rate when not empty, e.g. "1e6/s"
     std::filesystem::path report;    // the HDF5 report (docs/chain.md); empty: none
+    std::filesystem::path samples;   // the matched samples (tb::ChainSamples, CBOR); empty: none
     std::string provenance_command;  // the user's command line, for the report's provenance
 
     // The config with the overrides and the rate applied (its own CFG errors), read against `keys`.
@@ -64,8 +66,9 @@ class ChainRunner {
     static std::filesystem::path this_executable();
 
     // `work_dir` receives chain_job.json, chain.json (the summary) and chain.log; a summary left there by an
-    // earlier run never passes for this one.
-    IsolatedRun run(const ChainJob& job, const std::filesystem::path& work_dir) const;
+    // earlier run never passes for this one. `while_waiting` is called while the child runs.
+    IsolatedRun run(const ChainJob& job, const std::filesystem::path& work_dir,
+                    const std::function<void()>& while_waiting = {}) const;
 
   private:
     std::filesystem::path executable_;

@@ -11,6 +11,28 @@
 
 namespace pixforge::tb {
 
+void write_chain_histograms(hid_t parent, const std::vector<double>& energies_keV,
+                            const std::vector<double>& latencies_ns, const std::vector<double>& lines_eV) {
+    h5::Handle hist = h5::create_group(parent, "histograms");
+    double emax = 1;
+    for (double l : lines_eV) emax = std::max(emax, 1.3 * l * 1e-3);
+    std::vector<double> spectrum(static_cast<size_t>(std::ceil(emax / 0.1)), 0.0), edges;
+    for (size_t b = 0; b <= spectrum.size(); ++b) edges.push_back(0.1 * static_cast<double>(b));
+    for (double e : energies_keV)
+        if (e >= 0 && e < emax) spectrum[static_cast<size_t>(e / 0.1)] += 1;
+    h5::write_vector(hist.id(), "energy_counts", spectrum, "");
+    h5::write_vector(hist.id(), "energy_edges", edges, "keV");
+    double latency_max = 0;
+    for (double l : latencies_ns) latency_max = std::max(latency_max, l);
+    const double lmax = std::max(1.0, std::ceil(latency_max) + 1);
+    std::vector<double> lat(static_cast<size_t>(lmax), 0.0), ledges;
+    for (size_t b = 0; b <= lat.size(); ++b) ledges.push_back(static_cast<double>(b));
+    for (double l : latencies_ns)
+        if (l >= 0 && l < lmax) lat[static_cast<size_t>(l)] += 1;
+    h5::write_vector(hist.id(), "latency_counts", lat, "");
+    h5::write_vector(hist.id(), "latency_edges", ledges, "ns");
+}
+
 void write_chain_report(const std::string& path, const ChainRun& run, const ChainMetrics& m,
                         const ChainSummary& summary, const Provenance& provenance,
                         const std::string& resolved_config, std::uint64_t seed) {
@@ -62,23 +84,7 @@ void write_chain_report(const std::string& path, const ChainRun& run, const Chai
         h5::write_vector(ev.id(), "n_pulses", npulses, "");
         h5::write_vector(ev.id(), "primary", primary, "");
 
-        // Histograms: the measured energy spectrum (100 eV bins) and the latency (1 ns bins).
-        h5::Handle hist = h5::create_group(file.id(), "histograms");
-        double emax = 1;
-        for (double l : m.lines_eV) emax = std::max(emax, 1.3 * l * 1e-3);
-        std::vector<double> spectrum(static_cast<size_t>(std::ceil(emax / 0.1)), 0.0), edges;
-        for (size_t b = 0; b <= spectrum.size(); ++b) edges.push_back(0.1 * static_cast<double>(b));
-        for (double e : energy)
-            if (e >= 0 && e < emax) spectrum[static_cast<size_t>(e / 0.1)] += 1;
-        h5::write_vector(hist.id(), "energy_counts", spectrum, "");
-        h5::write_vector(hist.id(), "energy_edges", edges, "keV");
-        const double lmax = std::max(1.0, std::ceil(m.latency_max_s * 1e9) + 1);
-        std::vector<double> lat(static_cast<size_t>(lmax), 0.0), ledges;
-        for (size_t b = 0; b <= lat.size(); ++b) ledges.push_back(static_cast<double>(b));
-        for (double l : latency)
-            if (l >= 0 && l < lmax) lat[static_cast<size_t>(l)] += 1;
-        h5::write_vector(hist.id(), "latency_counts", lat, "");
-        h5::write_vector(hist.id(), "latency_edges", ledges, "ns");
+        write_chain_histograms(file.id(), energy, latency, m.lines_eV);
 
         h5::Handle s = h5::create_group(file.id(), "summary");
         nlohmann::json numbers = summary.to_json();

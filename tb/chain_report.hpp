@@ -4,12 +4,19 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "core/h5.hpp"
 #include "core/provenance.hpp"
 #include "tb/chain_summary.hpp"
 #include "tb/scoreboard.hpp"
 
 namespace pixforge::tb {
+
+// The group `histograms` of `parent`: the measured energy spectrum (energy_counts, energy_edges in
+// 100 eV bins up to 1.3 x the highest line) and the latency (latency_counts, latency_edges, 1 ns bins).
+void write_chain_histograms(hid_t parent, const std::vector<double>& energies_keV,
+                            const std::vector<double>& latencies_ns, const std::vector<double>& lines_eV);
 
 // Written atomically (core/atomic_file): an interrupted run never leaves a half report.
 void write_chain_report(const std::string& path, const ChainRun& run, const ChainMetrics& m,

@@ -1,5 +1,7 @@
 #include "tb/chain_summary.hpp"
 
+#include <cmath>
+
 #include "core/typed_json.hpp"
 #include "tb/scoreboard.hpp"
 
@@ -7,7 +9,7 @@ namespace pixforge::tb {
 
 using nlohmann::json;
 
-ChainSummary ChainSummary::of(const ChainRun& run, const ChainMetrics& m, Identity identity) {
+ChainSummary ChainSummary::of(const ChainSamples& run, const ChainMetrics& m, Identity identity) {
     ChainSummary s;
     s.processor = run.processor;
     s.pulses = m.pulses, s.triggers = m.triggers, s.delivered = m.delivered;
@@ -95,6 +97,24 @@ json ChainSummary::to_json() const {
     j["energy_fwhm_objective_eV"] = r.objective_eV;
     if (!identity.empty()) j["identity"] = identity;
     return j;
+}
+
+std::optional<double> ChainSummary::figure(const std::string& key) const {
+    const json j = to_json();
+    const auto it = j.find(key);
+    if (it == j.end()) return std::nullopt;
+    if (it->is_number()) return it->get<double>();
+    if (it->is_boolean()) return it->get<bool>() ? 1.0 : 0.0;
+    if (it->is_null()) return std::numeric_limits<double>::quiet_NaN();  // not fitted
+    return std::nullopt;
+}
+
+std::vector<std::string> ChainSummary::figure_names() {
+    std::vector<std::string> names;
+    const json all = ChainSummary{}.to_json();  // items() of a temporary would dangle
+    for (const auto& [key, value] : all.items())
+        if (!value.is_string() && !value.is_object() && !value.is_array()) names.push_back(key);
+    return names;
 }
 
 ChainSummary ChainSummary::from_json(const json& j, const std::string& where) {

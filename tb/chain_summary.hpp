@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@
 
 namespace pixforge::tb {
 
-struct ChainRun;
+struct ChainSamples;
 struct ChainMetrics;
 
 using Identity = std::map<std::string, std::string>;  // network hash, template, library, ...
@@ -35,7 +36,8 @@ struct ChainSummary {
     double wall_s = 0;
     Identity identity;
 
-    static ChainSummary of(const ChainRun& run, const ChainMetrics& metrics, Identity identity = {});
+    // `samples` gives the run's counters and wall time, `metrics` the figures computed from them.
+    static ChainSummary of(const ChainSamples& samples, const ChainMetrics& metrics, Identity identity = {});
 
     // Events the pixel lost: the processor was busy, or the output FIFO was full.
     std::uint64_t lost_events() const { return lost_busy + lost_fifo; }
@@ -43,6 +45,10 @@ struct ChainSummary {
     datasets::LineResolution resolution() const { return datasets::line_resolution(lines); }
 
     nlohmann::json to_json() const;
+    // A figure by its JSON key (a number of to_json(): energy_fwhm_mean_eV, toa_sigma_s, pileup_auc,
+    // ...), NaN when not fitted; nullopt when no figure has that key.
+    std::optional<double> figure(const std::string& key) const;
+    static std::vector<std::string> figure_names();
     // SIM-008 names `where` and the key when `j` is not a summary pixforge wrote.
     static ChainSummary from_json(const nlohmann::json& j, const std::string& where);
 };

@@ -6,26 +6,27 @@
 
 namespace pixforge::tb {
 
-ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
-    ChainMetrics m;
+ChainSamples sample_chain(const ChainRun& run, const models::PixelChain& chain,
+                          std::vector<ScoredEvent>* events) {
+    ChainSamples s;
     const auto& p = chain.params();
-    m.lines_eV = p.test_spectrum.lines_eV;
+    s.processor = run.processor;
+    s.lines_eV = p.test_spectrum.lines_eV;
+    s.line_energies_eV.resize(s.lines_eV.size());
     const double window_s = p.trigger.window * chain.sample_period();
     const double pileup_window = p.labels.pileup_window_s;
     std::vector<double> t0(run.truth.size());
     for (size_t i = 0; i < t0.size(); ++i) t0[i] = run.truth[i].t0_s;
 
-    std::vector<std::vector<double>> per_line(m.lines_eV.size());
-    std::vector<double> residuals, scores, latencies;
-    std::vector<bool> labels;
     for (const sc::PulseResult& r : run.results) {
         ScoredEvent e;
         e.latency_s = r.result_s - r.trigger_s;
-        latencies.push_back(e.latency_s);
+        s.latencies_s.push_back(e.latency_s);
+        s.energies_eV.push_back(r.estimate.energy_eV);
         const auto after = std::upper_bound(t0.begin(), t0.end(), r.trigger_s);
         if (after == t0.begin() || *(after - 1) < r.start_s - window_s) {
-            ++m.unmatched;  // a noise trigger: no arrival near the window
-            m.events.push_back(e);
+            ++s.unmatched;  // a noise trigger: no arrival near the window
+            if (events) events->push_back(e);
             continue;
         }
         const size_t primary = static_cast<size_t>(after - t0.begin()) - 1;
@@ -38,32 +39,53 @@ ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
         e.n_pulses = static_cast<int>(std::lower_bound(t0.begin(), t0.end(), r.start_s + window_s) -
                                       std::lower_bound(t0.begin(), t0.end(), r.start_s));
         const TruthPulse& truth = run.truth[primary];
-        if (truth.line_index >= 0 && static_cast<size_t>(truth.line_index) < per_line.size())
-            per_line[static_cast<size_t>(truth.line_index)].push_back(r.estimate.energy_eV);
+        if (truth.line_index >= 0 && static_cast<size_t>(truth.line_index) < s.line_energies_eV.size())
+            s.line_energies_eV[static_cast<size_t>(truth.line_index)].push_back(r.estimate.energy_eV);
         // An estimator without a time (an energy-only filter) has none to score: not measured, never 0.
         if (!e.pileup && e.n_pulses == 1 && std::isfinite(r.estimate.time_s))
-            residuals.push_back(r.estimate.time_s - (tp - r.start_s));
-        scores.push_back(r.estimate.pileup_score);
-        labels.push_back(e.pileup);
-        m.events.push_back(e);
+            s.toa_residuals_s.push_back(r.estimate.time_s - (tp - r.start_s));
+        s.pileup_scores.push_back(r.estimate.pileup_score);
+        s.pileup_labels.push_back(e.pileup ? 1 : 0);
+        if (events) events->push_back(e);
     }
-    for (size_t l = 0; l < per_line.size(); ++l)
-        m.lines.push_back(datasets::energy_line_metrics(per_line[l], m.lines_eV[l]));
+    s.pulses = run.truth.size();
+    s.triggers = run.triggers;
+    s.delivered = run.results.size();
+    s.lost_busy = run.lost_busy;
+    s.lost_fifo = run.lost_fifo;
+    s.fifo_max_occupancy = run.fifo_max_occupancy;
+    s.adc_samples = run.adc_samples;
+    s.cycles_simulated = run.cycles_simulated;
+    s.cycles_covered = run.cycles_covered;
+    s.duration_s = run.duration_s;
+    s.dead_s = run.dead_s;
+    s.wall_s = run.wall_s;
+    return s;
+}
+
+ChainMetrics metrics_of(const ChainSamples& s) {
+    ChainMetrics m;
+    m.lines_eV = s.lines_eV;
+    for (size_t l = 0; l < s.lines_eV.size(); ++l)
+        m.lines.push_back(datasets::energy_line_metrics(s.line_energies_eV[l], s.lines_eV[l]));
     datasets::refer_to_input_energy(m.lines);
-    m.timing = datasets::timing_metrics(residuals);
-    m.pileup = datasets::pileup_metrics(scores, labels);
-    m.pulses = run.truth.size();
-    m.triggers = run.triggers;
-    m.delivered = run.results.size();
-    m.lost_busy = run.lost_busy;
-    m.lost_fifo = run.lost_fifo;
-    if (run.duration_s > 0) {
-        m.input_rate = static_cast<double>(m.pulses) / run.duration_s;
-        m.trigger_rate = static_cast<double>(m.triggers) / run.duration_s;
-        m.output_rate = static_cast<double>(m.delivered) / run.duration_s;
-        m.dead_fraction = run.dead_s / run.duration_s;
+    m.timing = datasets::timing_metrics(s.toa_residuals_s);
+    m.pileup = datasets::pileup_metrics(s.pileup_scores,
+                                        std::vector<bool>(s.pileup_labels.begin(), s.pileup_labels.end()));
+    m.pulses = s.pulses;
+    m.triggers = s.triggers;
+    m.delivered = s.delivered;
+    m.lost_busy = s.lost_busy;
+    m.lost_fifo = s.lost_fifo;
+    m.unmatched = s.unmatched;
+    if (s.duration_s > 0) {
+        m.input_rate = static_cast<double>(m.pulses) / s.duration_s;
+        m.trigger_rate = static_cast<double>(m.triggers) / s.duration_s;
+        m.output_rate = static_cast<double>(m.delivered) / s.duration_s;
+        m.dead_fraction = s.dead_s / s.duration_s;
     }
-    if (!latencies.empty()) {
+    if (!s.latencies_s.empty()) {
+        std::vector<double> latencies = s.latencies_s;
         std::sort(latencies.begin(), latencies.end());
         m.latency_min_s = latencies.front();
         m.latency_max_s = latencies.back();
@@ -71,6 +93,13 @@ ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
         m.latency_mean_s =
             std::accumulate(latencies.begin(), latencies.end(), 0.0) / static_cast<double>(latencies.size());
     }
+    return m;
+}
+
+ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain) {
+    std::vector<ScoredEvent> events;
+    ChainMetrics m = metrics_of(sample_chain(run, chain, &events));
+    m.events = std::move(events);
     return m;
 }
 

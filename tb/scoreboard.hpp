@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "datasets/metrics.hpp"
+#include "tb/chain_samples.hpp"
 #include "tb/chain_testbench.hpp"
 
 namespace pixforge::tb {
@@ -29,9 +30,17 @@ struct ChainMetrics {
     double dead_fraction = 0;
     std::uint64_t pulses = 0, triggers = 0, delivered = 0, lost_busy = 0, lost_fifo = 0, unmatched = 0;
     double latency_mean_s = 0, latency_min_s = 0, latency_max_s = 0, latency_p99_s = 0;
-    std::vector<ScoredEvent> events;  // one per delivered result
+    std::vector<ScoredEvent> events;  // one per delivered result (empty for pooled samples)
 };
 
+// Matches every result to the truth; `events`, when given, gets one ScoredEvent per result.
+ChainSamples sample_chain(const ChainRun& run, const models::PixelChain& chain,
+                          std::vector<ScoredEvent>* events = nullptr);
+
+// The figures of (possibly pooled) samples.
+ChainMetrics metrics_of(const ChainSamples& samples);
+
+// metrics_of(sample_chain(run, chain)), with the scored events.
 ChainMetrics score_chain(const ChainRun& run, const models::PixelChain& chain);
 
 }  // namespace pixforge::tb

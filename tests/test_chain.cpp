@@ -381,8 +381,8 @@ BOOST_AUTO_TEST_CASE(unfitted_lines_are_not_fitted_in_the_chain_summary) {
     tb::ChainOptions options = tb::ChainOptions::from_config(config);
     options.pulses = 40;
     const tb::ChainRun run = tb::run_chain_classical(chain, config, options, "max_sample");
-    const tb::ChainMetrics m = tb::score_chain(run, chain);
-    const tb::ChainSummary summary = tb::ChainSummary::of(run, m);
+    const tb::ChainSamples samples = tb::sample_chain(run, chain);
+    const tb::ChainSummary summary = tb::ChainSummary::of(samples, tb::metrics_of(samples));
     const nlohmann::json j = nlohmann::json::parse(summary.to_json().dump());
     BOOST_TEST(j["energy_fwhm_mean_eV"].is_null());
     BOOST_TEST(j["energy_fwhm_fitted"] == false);
