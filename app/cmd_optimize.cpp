@@ -17,6 +17,7 @@ ExtraCommand optimize_command() {
                 codesign::StudyRequest request;
                 std::string out, cache;
                 bool quiet = false, jsonl = false;
+                double rank_silence_s = 30;
             };
             auto o = std::make_shared<Options>();
             o->config.add_to(cmd);
@@ -35,6 +36,11 @@ ExtraCommand optimize_command() {
                            "trials in the study (default optimizer.evaluations); may change on --resume")
                 ->check(CLI::Range(1, 1000000));
             cmd.add_option("--cache", o->cache, "cache of datasets, networks, builds and synthesis");
+            cmd.add_option(
+                   "--rank-silence", o->rank_silence_s,
+                   "under MPI: a worker rank silent this long while it holds a trial is taken for dead, s")
+                ->capture_default_str()
+                ->check(CLI::Range(1.0, 1e6));
             cmd.add_flag("-q,--quiet", o->quiet, "only the final summary");
             cmd.add_flag("--jsonl", o->jsonl, "one JSON line per trial on stdout, for scripts");
             cmd.footer(
@@ -44,7 +50,11 @@ ExtraCommand optimize_command() {
                 "budgets and the hypervolume reference are in [codesign]. Results: STUDY/report.h5\n"
                 "(docs/study_schema.md), `pixforge report STUDY`, scripts/plot_report.py. Example:\n"
                 "  pixforge optimize -c configs/default.toml -o out/study\n"
-                "  pixforge optimize -c configs/default.toml -o out/study --resume");
+                "  pixforge optimize -c configs/default.toml -o out/study --resume\n"
+                "On MPI ranks (rank 0 keeps the journal and proposes; each batch of optimizer.batch trials "
+                "is\n"
+                "spread over the other ranks, whose trial folders come back as bytes):\n"
+                "  mpirun --enable-recovery -np 3 pixforge optimize -c configs/default.toml -o out/study");
             return [o, command_line](std::ostream& out, std::ostream& err) {
                 codesign::StudyRequest q = o->request;
                 q.config = o->config.path, q.overrides = o->config.overrides;
@@ -52,6 +62,8 @@ ExtraCommand optimize_command() {
                 q.print_summary = !o->jsonl;
                 q.command_line = command_line;
                 q.executable = tb::ChainRunner::this_executable();
+                const std::unique_ptr<WorkPool> pool = make_work_pool(o->rank_silence_s);
+                q.pool = pool.get();
                 std::ostream* progress = o->quiet || o->jsonl ? nullptr : &err;
                 codesign::run_codesign_study(
                     q, progress,

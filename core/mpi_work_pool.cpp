@@ -2,13 +2,17 @@
 
 #include <mpi.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "core/error.hpp"
 
 namespace pixforge {
 
@@ -55,19 +59,38 @@ class MpiWorkPool : public WorkPool {
     explicit MpiWorkPool(double silence_s) : silence_(silence_s) {
         int initialized = 0;
         MPI_Initialized(&initialized);
-        if (!initialized) MPI_Init(nullptr, nullptr);
+        int provided = MPI_THREAD_SINGLE;
+        if (!initialized)
+            MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
+        else
+            MPI_Query_thread(&provided);
+        // A worker's second thread says it is alive while the first one works.
+        if (provided < MPI_THREAD_SERIALIZED)
+            throw PixError("MPI-002",
+                           "this MPI library cannot serve two threads of a process (MPI_THREAD_SERIALIZED), "
+                           "which a worker rank needs to say it is alive while it works; use Open MPI 4 "
+                           "or later");
         MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
         MPI_Comm_size(MPI_COMM_WORLD, &size_);
         MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);  // a dead peer is not our death
+        workers_.resize(static_cast<std::size_t>(size_));
     }
     // MPI_Finalize waits for every rank, a dead one too (Open MPI 4.1 hangs there): after a rank died,
     // the survivors end without it, their results already flushed.
     ~MpiWorkPool() override {
+        if (rank_ == 0) {  // the workers wait for this: no more runs
+            for (int rank = 1; rank < size_; ++rank)
+                lost_rank_ = lost_rank_ || workers_[static_cast<std::size_t>(rank)].dead;
+            for (int rank = 1; rank < size_; ++rank)
+                if (!workers_[static_cast<std::size_t>(rank)].dead)
+                    send(rank, kStop, lost_rank_ ? "lost" : "");
+        }
         if (!lost_rank_) MPI_Finalize();
     }
 
     bool coordinator() const override { return rank_ == 0; }
     int workers() const override { return size_ > 1 ? size_ - 1 : 1; }
+    bool remote() const override { return size_ > 1; }
 
     void run(const std::vector<std::string>& tasks, const TaskWork& work, const TaskDone& done) override {
         if (size_ == 1)
@@ -99,19 +122,25 @@ class MpiWorkPool : public WorkPool {
                 return;
             }
             const std::uint64_t index = index_of(message);
-            auto said = Clock::now();
-            const auto alive = [&] {
-                if (Clock::now() - said < std::chrono::seconds(1)) return;
-                send(0, kAlive, pack(index, ""));
-                said = Clock::now();
-            };
-            const TaskResult r = run_task(work, index, message.substr(sizeof index), alive);
+            std::mutex sending;  // MPI_THREAD_SERIALIZED: one thread in MPI at a time
+            std::atomic<bool> working{true};
+            std::thread heartbeat([&] {
+                for (int tick = 1; working; ++tick) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                    if (tick % 10 != 0 || !working) continue;
+                    const std::lock_guard<std::mutex> one(sending);
+                    send(0, kAlive, pack(index, ""));
+                }
+            });
+            const TaskResult r = run_task(work, index, message.substr(sizeof index));
+            working = false;
+            heartbeat.join();
             send(0, kResult, pack(index, (r.ok ? "1" : "0") + (r.ok ? r.bytes : r.failure)));
         }
     }
 
     void coordinate(const std::vector<std::string>& tasks, const TaskDone& done) {
-        std::vector<Worker> workers(static_cast<std::size_t>(size_));
+        std::vector<Worker>& workers = workers_;  // as the last run left them
         std::deque<std::size_t> pending;
         for (std::size_t i = 0; i < tasks.size(); ++i) pending.push_back(i);
         std::vector<int> attempts(tasks.size(), 0);
@@ -176,15 +205,12 @@ class MpiWorkPool : public WorkPool {
                 }
             if (!heard) std::this_thread::sleep_for(kPoll);
         }
-        for (int rank = 1; rank < size_; ++rank)
-            lost_rank_ = lost_rank_ || workers[static_cast<std::size_t>(rank)].dead;
-        for (int rank = 1; rank < size_; ++rank)
-            if (!workers[static_cast<std::size_t>(rank)].dead) send(rank, kStop, lost_rank_ ? "lost" : "");
     }
 
     double silence_;
     int rank_ = 0, size_ = 1;
     bool lost_rank_ = false;
+    std::vector<Worker> workers_;  // rank 0: what it knows of each rank, across runs
 };
 
 }  // namespace

@@ -26,8 +26,7 @@ std::string ProcessResult::describe() const {
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& log,
-                          double timeout_s, const std::filesystem::path& working_dir,
-                          const std::function<void()>& while_waiting) {
+                          double timeout_s, const std::filesystem::path& working_dir) {
     if (argv.empty()) throw PixError("PIX-001", "run_process: empty command");
     const auto start = std::chrono::steady_clock::now();
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -65,7 +64,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
             r.timed_out = true;
             break;
         }
-        if (while_waiting) while_waiting();
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::microseconds(20000));
     }

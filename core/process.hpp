@@ -5,7 +5,6 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,11 +20,8 @@ struct ProcessResult {
 };
 
 // argv[0] is looked up in PATH. `log` receives stdout and stderr. PIX-001 if it cannot start.
-// `while_waiting`, when given, is called every few milliseconds until the tool ends (a work pool's
-// sign of life).
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& log,
-                          double timeout_s, const std::filesystem::path& working_dir = {},
-                          const std::function<void()>& while_waiting = {});
+                          double timeout_s, const std::filesystem::path& working_dir = {});
 
 // Where execvp would find `name` (the first executable match on PATH; a name with a '/' is taken
 // as a path), or an empty path when there is none. No shell is involved.

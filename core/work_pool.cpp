@@ -5,12 +5,11 @@
 
 namespace pixforge {
 
-TaskResult run_task(const TaskWork& work, std::size_t index, const std::string& task,
-                    const std::function<void()>& alive) {
+TaskResult run_task(const TaskWork& work, std::size_t index, const std::string& task) {
     TaskResult r;
     r.attempts = 1;
     try {
-        r.bytes = work(index, task, alive);
+        r.bytes = work(index, task);
         r.ok = true;
     } catch (const std::exception& e) {
         r.failure = e.what();
@@ -23,7 +22,7 @@ bool launched_by_mpirun() {
 }
 
 void LocalWorkPool::run(const std::vector<std::string>& tasks, const TaskWork& work, const TaskDone& done) {
-    for (std::size_t i = 0; i < tasks.size(); ++i) done(i, run_task(work, i, tasks[i], [] {}));
+    for (std::size_t i = 0; i < tasks.size(); ++i) done(i, run_task(work, i, tasks[i]));
 }
 
 }  // namespace pixforge

@@ -20,10 +20,7 @@ struct TaskResult {
 };
 
 // A task's work, run on a worker: its result bytes, or an exception whose message is the failure.
-// A long task calls `alive` now and then (at least every few seconds), which tells the coordinator
-// that its worker still lives.
-using TaskWork = std::function<std::string(std::size_t index, const std::string& task,
-                                           const std::function<void()>& alive)>;
+using TaskWork = std::function<std::string(std::size_t index, const std::string& task)>;
 // Called on the coordinator as each result arrives (completion order), so it can be flushed at once.
 using TaskDone = std::function<void(std::size_t index, const TaskResult& result)>;
 
@@ -34,9 +31,12 @@ class WorkPool {
     virtual bool coordinator() const = 0;
     // Processes that evaluate tasks.
     virtual int workers() const = 0;
+    // True when tasks run in other processes (MPI ranks), so their results must travel as bytes.
+    virtual bool remote() const { return false; }
     // Runs every task once (a task whose worker dies is handed out again, once). On the coordinator,
-    // `done` gets each result; on a worker rank `tasks` and `done` are unused and the call returns
-    // when the coordinator has nothing left.
+    // `done` gets each result, and the call may be repeated (a study's batches); on a worker rank
+    // `tasks` and `done` are unused, and the one call serves every run until the coordinator's pool
+    // is destroyed.
     virtual void run(const std::vector<std::string>& tasks, const TaskWork& work, const TaskDone& done) = 0;
 };
 
@@ -52,7 +52,6 @@ class LocalWorkPool : public WorkPool {
 bool launched_by_mpirun();
 
 // Runs `work` on one task and turns an exception into a failed result.
-TaskResult run_task(const TaskWork& work, std::size_t index, const std::string& task,
-                    const std::function<void()>& alive);
+TaskResult run_task(const TaskWork& work, std::size_t index, const std::string& task);
 
 }  // namespace pixforge

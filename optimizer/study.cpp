@@ -378,44 +378,37 @@ void run_study(Study& study, Strategy& strategy, const DesignSpace& space, const
 
 void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget,
                         int batch, int workers, const std::function<void(const TrialRecord&)>& on_result) {
-    struct Running {
-        std::int64_t id;
-        std::vector<double> u;
-        std::chrono::steady_clock::time_point start;
-        std::future<Evaluation> result;
-    };
-    std::vector<Running> running;
-    auto finish = [&](Running& r) {
-        TrialRecord rec;
-        rec.id = r.id;
-        rec.trial.u = r.u;
-        try {
-            const Evaluation e = r.result.get();
-            rec.trial.objectives = e.objectives;
-            rec.trial.constraints = e.constraints;
-        } catch (const std::exception& e) {
-            rec.trial.ok = false;
-            rec.error = e.what();
-        }
-        rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
-        study.record_result(rec);
-        if (on_result) on_result(rec);
-    };
-    // Synchronous batches: propose `batch` points (the strategy sees them as one batch, e.g. the
-    // kriging believer), run them `workers` at a time, and propose again once all are recorded.
-    // Proposing while trials are in flight would hand the strategy a history without them.
-    while (static_cast<int>(study.completed().size()) < budget) {
-        if (study.pending().empty()) {
-            const int q = std::min(batch, budget - static_cast<int>(study.completed().size()));
-            const auto points = strategy.propose(study.history(), q);
-            if (points.empty()) throw std::logic_error(strategy.name() + " proposed nothing");
-            study.record_proposals(points);
-        }
-        // Every pending point is unstarted here (the last batch was drained); a resumed study
-        // evaluates exactly what it had proposed. One worker evaluates in this thread.
+    run_study_batches(study, strategy, threaded_batches(evaluate, workers), budget, batch, on_result);
+}
+
+BatchRunner threaded_batches(const TrialEvaluator& evaluate, int workers) {
+    return [evaluate, workers](const PendingPoints& batch,
+                               const std::function<void(const TrialRecord&)>& record) {
+        struct Running {
+            std::int64_t id;
+            std::vector<double> u;
+            std::chrono::steady_clock::time_point start;
+            std::future<Evaluation> result;
+        };
+        std::vector<Running> running;
+        auto finish = [&](Running& r) {
+            TrialRecord rec;
+            rec.id = r.id;
+            rec.trial.u = r.u;
+            try {
+                const Evaluation e = r.result.get();
+                rec.trial.objectives = e.objectives;
+                rec.trial.constraints = e.constraints;
+            } catch (const std::exception& e) {
+                rec.trial.ok = false;
+                rec.error = e.what();
+            }
+            rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
+            record(rec);
+        };
+        // One worker evaluates in this thread.
         const auto policy = workers > 1 ? std::launch::async : std::launch::deferred;
-        const auto pending = study.pending();
-        for (const auto& [id, u] : pending) {
+        for (const auto& [id, u] : batch) {
             if (static_cast<int>(running.size()) >= workers) {
                 finish(running.front());
                 running.erase(running.begin());
@@ -433,6 +426,28 @@ void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& 
                 break;
             }
         }
+    };
+}
+
+void run_study_batches(Study& study, Strategy& strategy, const BatchRunner& run_batch, int budget, int batch,
+                       const std::function<void(const TrialRecord&)>& on_result) {
+    // Synchronous batches: propose `batch` points (the strategy sees them as one batch, e.g. the
+    // kriging believer), evaluate them, and propose again once all are recorded. Proposing while
+    // trials are in flight would hand the strategy a history without them.
+    while (static_cast<int>(study.completed().size()) < budget) {
+        if (study.pending().empty()) {
+            const int q = std::min(batch, budget - static_cast<int>(study.completed().size()));
+            const auto points = strategy.propose(study.history(), q);
+            if (points.empty()) throw std::logic_error(strategy.name() + " proposed nothing");
+            study.record_proposals(points);
+        }
+        // Every pending point is unstarted here (the last batch was drained); a resumed study
+        // evaluates exactly what it had proposed.
+        const PendingPoints pending = study.pending();
+        run_batch(pending, [&](const TrialRecord& rec) {
+            study.record_result(rec);
+            if (on_result) on_result(rec);
+        });
     }
 }
 

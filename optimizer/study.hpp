@@ -103,4 +103,16 @@ using TrialEvaluator = std::function<Evaluation(std::int64_t id, const std::vect
 void run_study_parallel(Study& study, Strategy& strategy, const TrialEvaluator& evaluate, int budget,
                         int batch, int workers, const std::function<void(const TrialRecord&)>& on_result);
 
+// How a batch of proposed points is evaluated: each finished record goes to `record` (on this
+// thread, in the order they finish) before the call returns. Threads (threaded_batches), or the
+// ranks of an MPI job (codesign::pooled_batches).
+using PendingPoints = std::vector<std::pair<std::int64_t, std::vector<double>>>;
+using BatchRunner =
+    std::function<void(const PendingPoints& batch, const std::function<void(const TrialRecord&)>& record)>;
+BatchRunner threaded_batches(const TrialEvaluator& evaluate, int workers);
+
+// run_study_parallel with any batch runner.
+void run_study_batches(Study& study, Strategy& strategy, const BatchRunner& run_batch, int budget, int batch,
+                       const std::function<void(const TrialRecord&)>& on_result);
+
 }  // namespace pixforge::optimizer

@@ -151,17 +151,15 @@ fs::path ChainRunner::this_executable() {
     return fs::read_symlink("/proc/self/exe");
 }
 
-IsolatedRun ChainRunner::run(const ChainJob& job, const fs::path& work_dir,
-                             const std::function<void()>& while_waiting) const {
+IsolatedRun ChainRunner::run(const ChainJob& job, const fs::path& work_dir) const {
     fs::create_directories(work_dir);
     const fs::path job_file = work_dir / "chain_job.json", summary_file = work_dir / "chain.json";
     fs::remove(summary_file);
     write_file_atomically(job_file, job.to_json().dump(2));
     IsolatedRun c;
     c.log = work_dir / "chain.log";
-    const ProcessResult r =
-        run_process({executable_.string(), "chain-job", job_file.string(), summary_file.string()}, c.log,
-                    timeout_s_, {}, while_waiting);
+    const ProcessResult r = run_process(
+        {executable_.string(), "chain-job", job_file.string(), summary_file.string()}, c.log, timeout_s_);
     std::ifstream in(summary_file);
     if (r.exited && r.exit_code == 0 && in) {
         c.ok = true;

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -66,9 +65,8 @@ class ChainRunner {
     static std::filesystem::path this_executable();
 
     // `work_dir` receives chain_job.json, chain.json (the summary) and chain.log; a summary left there by an
-    // earlier run never passes for this one. `while_waiting` is called while the child runs.
-    IsolatedRun run(const ChainJob& job, const std::filesystem::path& work_dir,
-                    const std::function<void()>& while_waiting = {}) const;
+    // earlier run never passes for this one.
+    IsolatedRun run(const ChainJob& job, const std::filesystem::path& work_dir) const;
 
   private:
     std::filesystem::path executable_;

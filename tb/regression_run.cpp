@@ -56,14 +56,14 @@ fs::path run_file(const RegressionRequest& request, const RegressionSuite& suite
 }
 
 // The worker's side of one sub-stream: the chain in an isolated child, its samples as CBOR bytes.
-std::string run_sub_stream(std::size_t index, const std::string& task, const std::function<void()>& alive) {
+std::string run_sub_stream(std::size_t index, const std::string& task) {
     const json t = json::parse(task);
     ChainJob job = ChainJob::from_json(t.at("job"), "regression task");
     const fs::path work =
         fs::temp_directory_path() / fmt::format("pixforge-regress-{}", ::getpid()) / std::to_string(index);
     job.samples = work / "samples.cbor";
     const ChainRunner runner(ChainRunner::this_executable(), t.at("timeout_s").get<double>());
-    const IsolatedRun r = runner.run(job, work, alive);
+    const IsolatedRun r = runner.run(job, work);
     if (!r.ok) throw std::runtime_error(r.failure);
     std::ifstream in(job.samples, std::ios::binary);
     std::stringstream bytes;
@@ -72,6 +72,10 @@ std::string run_sub_stream(std::size_t index, const std::string& task, const std
     fs::remove_all(work);
     const std::vector<std::uint8_t> cbor = json::to_cbor(out);
     return {cbor.begin(), cbor.end()};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 struct StoredRun {
@@ -201,6 +205,7 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
                                  pool.workers());
     std::size_t finished = 0;
     pool.run(tasks, run_sub_stream, [&](std::size_t t, const TaskResult& r) {
+        const auto flush_start = std::chrono::steady_clock::now();
         const Run& run = runs[task_run[t]];
         fs::create_directories(run.file.parent_path());
         const fs::path failed = fs::path(run.file).replace_extension(".failed.txt");
@@ -217,8 +222,10 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
                                      run.part.index, run.part.pulses, run.part.seed, r.ok ? "done" : "FAILED",
                                      r.attempts > 1 ? fmt::format(" (attempt {})", r.attempts) : "")
                       << std::flush;
+        results.flush_s += seconds_since(flush_start);
     });
     if (!pool.coordinator()) return std::nullopt;
+    const auto merge_start = std::chrono::steady_clock::now();
 
     std::vector<std::vector<StoredRun>> stored(results.jobs.size());
     std::vector<std::vector<std::string>> names(results.jobs.size());
@@ -247,7 +254,8 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
         row.pooled = pool_runs(all, labels);
         row.checks = check_goldens(suite, row);
     }
-    results.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    results.merge_s = seconds_since(merge_start);
+    results.wall_s = seconds_since(start);
     return results;
 }
 
@@ -259,6 +267,8 @@ json RegressionResults::to_json(const RegressionSuite& suite) const {
     };
     json j = {{"suite", suite.name},        {"passed", passed()}, {"runs", runs},    {"resumed", resumed},
               {"failed_runs", failed_runs}, {"workers", workers}, {"wall_s", wall_s}};
+    j["coordinator_flush_s"] = flush_s;  // serial on rank 0, for scaling estimates
+    j["coordinator_merge_s"] = merge_s;
     j["jobs"] = json::array();
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         json job = pooled_json(job_results[i]);

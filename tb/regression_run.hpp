@@ -52,6 +52,8 @@ struct RegressionResults {
     std::size_t runs = 0, resumed = 0, failed_runs = 0;
     int workers = 1;
     double wall_s = 0;
+    double flush_s = 0;   // coordinator: writing each result as it arrived (serial on rank 0)
+    double merge_s = 0;   // coordinator: reading back, pooling and checking the goldens
     bool passed() const;  // every row complete and every golden figure within tolerance
     nlohmann::json to_json(const RegressionSuite& suite) const;
 };

@@ -227,7 +227,7 @@ RegressionSuite load_regression_suite(const fs::path& file, const ConfigSchema& 
                                                   file.string(), key.str()));
     const toml::table empty;
     const toml::table* head = root["suite"].as_table();
-    const SuiteTable s{suite.file, "[suite]", head ? *head : empty};
+    const SuiteTable s{file, "[suite]", head ? *head : empty};
     s.only({"name", "pulses", "sub_stream", "seeds", "timeout"});
     suite.name = s.text("name").value_or(file.stem().string());
     suite.pulses = s.count("pulses", 1, std::int64_t{1} << 40).value_or(suite.pulses);
@@ -248,9 +248,9 @@ RegressionSuite load_regression_suite(const fs::path& file, const ConfigSchema& 
             s.refuse("seeds", s.shown(*seeds), "a non-empty array of distinct seeds from 0 to 2^53");
     }
     std::set<std::string> design_names, scenario_names;
-    for (const SuiteTable& t : tables_of(suite.file, root, "design"))
+    for (const SuiteTable& t : tables_of(file, root, "design"))
         suite.designs.push_back(read_design(t, design_names));
-    for (const SuiteTable& t : tables_of(suite.file, root, "scenario"))
+    for (const SuiteTable& t : tables_of(file, root, "scenario"))
         suite.scenarios.push_back(read_scenario(t, keys, scenario_names));
     if (suite.designs.empty() || suite.scenarios.empty())
         throw PixError("REG-002",
@@ -265,7 +265,7 @@ RegressionSuite load_regression_suite(const fs::path& file, const ConfigSchema& 
                                fmt::format("{}: design '{}' names scenario '{}', which the suite does not "
                                            "have",
                                            file.string(), d.name, name));
-    for (const SuiteTable& t : tables_of(suite.file, root, "golden"))
+    for (const SuiteTable& t : tables_of(file, root, "golden"))
         suite.goldens.push_back(read_golden(t, suite));
     return suite;
 }

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -359,4 +360,44 @@ choices = ["streaming", "serial"]
     const std::string refused = run(bad, dir.path() / "bad.log", &code);
     BOOST_TEST(code != 0);
     BOOST_TEST(refused.find("annealing") != std::string::npos);
+}
+
+// mpirun -np 3: rank 0 keeps the journal and proposes, the two other ranks train, build, synthesize
+// and simulate each batch's trials and send their folders back. The same study in one process, with
+// a cache of its own (nothing shared but the code), gives the same trials, bit for bit.
+BOOST_AUTO_TEST_CASE(a_study_on_three_mpi_ranks_gives_the_trials_of_one_process) {
+    test::TempDir dir;
+    const fs::path config = write_small_study_config(dir.path(), "");
+    // Two trials per batch, one per worker rank.
+    std::string text = test::read_text(config);
+    text.replace(text.find("evaluations = 3\nbatch = 1"), 25, "evaluations = 4\nbatch = 2");
+    std::ofstream(config) << text;
+    const fs::path mpirun = find_executable("mpirun");
+    BOOST_REQUIRE_MESSAGE(!mpirun.empty(), "mpirun is not installed (scripts/setup.sh installs openmpi-bin)");
+    const fs::path ranks = dir.path() / "ranks", one = dir.path() / "one";
+    const ProcessResult r =
+        run_process({mpirun.string(), "--allow-run-as-root", "--oversubscribe", "--enable-recovery", "-np",
+                     "3", kPixforge.string(), "optimize", "-c", config.string(), "-o", ranks.string(),
+                     "--cache", (dir.path() / "cache_ranks").string()},
+                    dir.path() / "ranks.log", 1200);
+    const std::string log = test::read_text(dir.path() / "ranks.log");
+    BOOST_TEST(r.exited);
+    BOOST_TEST(log.find("trials on 2 MPI worker rank(s)") != std::string::npos, log.substr(0, 3000));
+    int code = -1;
+    run({"optimize", "-c", config.string(), "-o", one.string(), "--cache",
+         (dir.path() / "cache_one").string(), "--workers", "1"},
+        dir.path() / "one.log", &code);
+    BOOST_TEST(code == 0);
+    const auto on_ranks = journal_results(ranks), alone = journal_results(one);
+    BOOST_REQUIRE(on_ranks.size() == 4u);
+    BOOST_REQUIRE(alone.size() == 4u);
+    std::map<std::int64_t, nlohmann::json> by_id;
+    for (const auto& j : alone) by_id[j["result"].get<std::int64_t>()] = j;
+    for (const auto& j : on_ranks) {
+        const std::int64_t id = j["result"].get<std::int64_t>();
+        BOOST_TEST(j["objectives"] == by_id[id]["objectives"], "trial " << id);
+        BOOST_TEST(fs::exists(ranks / "trials" / std::to_string(id) / "metrics.json"));
+        BOOST_TEST(fs::exists(ranks / "trials" / std::to_string(id) / "candidate" / "network.h5"));
+    }
+    BOOST_TEST(fs::exists(ranks / "report.h5"));
 }

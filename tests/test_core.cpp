@@ -116,6 +116,7 @@ BOOST_AUTO_TEST_CASE(set_refuses_text_that_is_not_utf8) {
 
 BOOST_AUTO_TEST_CASE(bundled_configs_are_valid_and_round_trip) {
     for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "configs")) {
+        if (!entry.is_regular_file()) continue;  // configs/regress/ holds suites (test_regress)
         const Config c = Config::load(all_keys(), entry.path());
         BOOST_CHECK_NO_THROW(models::chain_params_from(c));
         BOOST_TEST(Config::parse(all_keys(), c.resolved_toml(), "x").resolved_toml() == c.resolved_toml());

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -19,6 +20,8 @@
 #include "core/config.hpp"
 #include "core/process.hpp"
 #include "models/chain_params.hpp"
+#include "models/network/quantized_network.hpp"
+#include "models/network/random_network.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "tb/chain_testbench.hpp"
 #include "tb/regression_suite.hpp"
@@ -81,6 +84,20 @@ json figures(const json& results) {
             if (entry["summary"].is_object()) entry["summary"].erase("wall_s");
             out.push_back(entry);
         }
+    return out;
+}
+
+// A candidate folder made by the real `pixforge rtl` from a random network of D0's 32 samples of
+// 10 bits: real Verilated RTL in the regression (behind the behavioural trigger).
+fs::path candidate_folder(const fs::path& dir) {
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 4;
+    const fs::path net = dir / "net.h5", out = dir / "candidate";
+    models::save_network(models::random_network(shape, 17, 32), net.string(), "{}");
+    const ProcessResult r = run_process({kPixforge.string(), "rtl", "-n", net.string(), "-o", out.string()},
+                                        dir / "rtl.log", 600);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, test::read_text(dir / "rtl.log"));
     return out;
 }
 
@@ -230,15 +247,26 @@ BOOST_AUTO_TEST_CASE(kill_9_then_rerun_skips_the_flushed_runs_and_merges_the_sam
 
 BOOST_AUTO_TEST_CASE(one_rank_and_three_ranks_merge_the_same_figures) {
     test::TempDir dir;
-    const fs::path suite = write_suite(dir.path());
-    const Run one = regress({}, suite, dir.path() / "one");
-    const Run three = regress(mpirun(3), suite, dir.path() / "three");
+    // Beside the classical designs, a Verilated candidate, which each worker rank builds into the
+    // cache they share on first use (at once: the cache publishes whole folders atomically).
+    const fs::path suite =
+        write_suite(dir.path(), fmt::format("[[design]]\nname = \"net\"\ncandidate = \"{}\"\n"
+                                            "block = \"network\"\nscenarios = [\"D0\"]\n",
+                                            candidate_folder(dir.path()).string()));
+    const std::vector<std::string> cache{"--cache", (dir.path() / "cache").string()};
+    const Run one = regress({}, suite, dir.path() / "one", cache);
+    const Run three = regress(mpirun(3), suite, dir.path() / "three", cache);
     BOOST_REQUIRE(one.results.is_object());
     BOOST_REQUIRE(three.results.is_object());
     BOOST_TEST(three.results["workers"] == 2);
     BOOST_TEST(one.results["workers"] == 1);
     BOOST_TEST(three.results["failed_runs"] == 0);
+    BOOST_TEST(one.results["failed_runs"] == 0);
     BOOST_TEST(figures(three.results) == figures(one.results));
+    const json& net = three.results["rows"].back();
+    BOOST_TEST(net["design"] == "net");
+    BOOST_TEST(net["summary"]["identity"].contains("rtl_hash"));  // the Verilated candidate ran
+    BOOST_TEST(net["summary"]["delivered"].get<int>() > 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_rank_killed_mid_run_is_survived) {
@@ -279,4 +307,16 @@ BOOST_AUTO_TEST_CASE(a_rank_killed_mid_run_is_survived) {
     BOOST_TEST(results["failed_runs"] == 0);
     const Run one = regress({}, suite, dir.path() / "one");
     BOOST_TEST(figures(results) == figures(one.results));
+}
+
+BOOST_AUTO_TEST_CASE(the_bundled_suite_loads_and_covers_the_four_scenarios,
+                     *boost::unit_test::label("fast")) {
+    const tb::RegressionSuite suite = tb::load_regression_suite(
+        test::source_dir() / "configs/regress/four_scenarios.toml", codesign::all_config_keys());
+    std::set<std::string> scenarios;
+    for (const tb::RegressionJob& job : tb::expand_jobs(suite))
+        scenarios.insert(suite.scenarios[job.scenario].name);
+    BOOST_TEST((scenarios == std::set<std::string>{"D0", "A1", "A2", "A3"}));
+    BOOST_TEST(suite.goldens.size() >= 10u);
+    BOOST_TEST(tb::expand_jobs(suite).size() == 24u);  // 3 designs in 6, 5 and 1 scenario-rates, 2 seeds
 }

@@ -17,6 +17,7 @@
 #include "models/training/trainer_keys.hpp"
 #include "optimizer/codesign/codesign_report.hpp"
 #include "optimizer/codesign/config_keys.hpp"
+#include "optimizer/codesign/pooled_trials.hpp"
 #include "optimizer/codesign/search_strategy.hpp"
 #include "optimizer/codesign/seed_spread.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
@@ -298,6 +299,12 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     const int workers =
         q.workers > 0 ? q.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const int budget = q.budget > 0 ? q.budget : static_cast<int>(config.integer("optimizer.evaluations"));
+    if (q.pool && !q.pool->coordinator()) {  // an MPI worker rank: trials only, rank 0 keeps the study
+        study_dataset(config, cache, nullptr);
+        serve_trials(*q.pool, TrialPipeline(config, space, options, study_dir, cache, q.executable),
+                     study_dir);
+        return;
+    }
 
     optimizer::StudySpec spec{config.text("optimizer.strategy"),
                               static_cast<std::uint64_t>(config.integer("run.seed")),
@@ -324,11 +331,17 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     if (progress && resumed)
         *progress << fmt::format("resuming: {} trials done, {} proposed and pending\n", resumed,
                                  study.pending().size());
-    optimizer::run_study_parallel(
+    if (progress && q.pool && q.pool->remote())
+        *progress << fmt::format("trials on {} MPI worker rank(s), rank 0 keeps the study\n",
+                                 q.pool->workers());
+    optimizer::run_study_batches(
         study, *strategy,
-        [&](std::int64_t id, const std::vector<double>& u) { return pipeline.evaluate(id, u); }, budget,
-        static_cast<int>(config.integer("optimizer.batch")), workers,
-        [&](const optimizer::TrialRecord& r) {
+        q.pool && q.pool->remote()
+            ? pooled_batches(*q.pool, study_dir)
+            : optimizer::threaded_batches(
+                  [&](std::int64_t id, const std::vector<double>& u) { return pipeline.evaluate(id, u); },
+                  workers),
+        budget, static_cast<int>(config.integer("optimizer.batch")), [&](const optimizer::TrialRecord& r) {
             StudyStatus s;
             s.objective_names = spec.objective_names;
             s.done = study.completed().size();

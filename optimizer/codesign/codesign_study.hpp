@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/work_pool.hpp"
 #include "optimizer/codesign/trial_metrics.hpp"
 #include "optimizer/study.hpp"
 
@@ -29,6 +30,9 @@ struct StudyRequest {
     bool print_summary = true;         // the study's summary on `out` at the end
     std::string command_line;          // for provenance
     std::filesystem::path executable;  // pixforge, for the isolated chain runs
+    // The ranks of an MPI job (optimizer/codesign/pooled_trials.hpp): rank 0 runs the study and hands
+    // out its trials, the others evaluate them. Null or in one process: `workers` threads.
+    WorkPool* pool = nullptr;
 };
 
 // Where a study stands after a finished trial.
