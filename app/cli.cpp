@@ -50,6 +50,14 @@ rtl::HardwareTemplate TemplateOptions::parse() const {
     return rtl::parse_template(kind, reuse, pipeline, clock_gating);
 }
 
+void add_rank_silence_option(CLI::App& command, double& seconds) {
+    command
+        .add_option("--rank-silence", seconds,
+                    "under MPI: a worker rank silent this long while it holds a task is taken for dead, s")
+        ->capture_default_str()
+        ->check(CLI::Range(5.0, 1e6));
+}
+
 std::unique_ptr<WorkPool> make_work_pool(double rank_silence_s) {
     if (!launched_by_mpirun()) return std::make_unique<LocalWorkPool>();
 #ifdef PIXFORGE_HAVE_MPI

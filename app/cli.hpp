@@ -64,6 +64,10 @@ Action add_report_command(CLI::App& app);
 Action add_validate_command(CLI::App& app);
 Action add_regress_command(CLI::App& app, const std::string& command_line);
 
+// --rank-silence: under MPI, how long a worker rank holding a task may stay silent before it is
+// taken for dead (s; at least 5, the heartbeat comes every second).
+void add_rank_silence_option(CLI::App& command, double& seconds);
+
 // The pool that runs independent tasks: over the ranks when this process was started by mpirun
 // (MPI-001 when this pixforge was built without MPI), otherwise in this process.
 std::unique_ptr<WorkPool> make_work_pool(double rank_silence_s);

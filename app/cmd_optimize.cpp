@@ -36,11 +36,7 @@ ExtraCommand optimize_command() {
                            "trials in the study (default optimizer.evaluations); may change on --resume")
                 ->check(CLI::Range(1, 1000000));
             cmd.add_option("--cache", o->cache, "cache of datasets, networks, builds and synthesis");
-            cmd.add_option(
-                   "--rank-silence", o->rank_silence_s,
-                   "under MPI: a worker rank silent this long while it holds a trial is taken for dead, s")
-                ->capture_default_str()
-                ->check(CLI::Range(1.0, 1e6));
+            add_rank_silence_option(cmd, o->rank_silence_s);
             cmd.add_flag("-q,--quiet", o->quiet, "only the final summary");
             cmd.add_flag("--jsonl", o->jsonl, "one JSON line per trial on stdout, for scripts");
             cmd.footer(

@@ -23,10 +23,7 @@ Action add_regress_command(CLI::App& cmd, const std::string& command_line) {
                    "output folder: runs/ (each chain run as it finishes), report.h5 and results.json")
         ->required();
     cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
-    cmd.add_option("--rank-silence", o->silence_s,
-                   "under MPI: a worker rank silent this long while it holds a run is taken for dead, s")
-        ->capture_default_str()
-        ->check(CLI::Range(1.0, 1e6));
+    add_rank_silence_option(cmd, o->silence_s);
     cmd.add_flag("--json", o->json, "print the results as JSON instead of the table");
     cmd.add_flag("--list", o->list, "print the jobs the suite expands into, and run nothing");
     cmd.footer(

@@ -26,8 +26,10 @@ namespace {
 
 struct SimulateOptions {
     ConfigOptions config;
-    std::string candidate, classical, rate, out, cache, sweep, block = "pixel";
+    std::string candidate, classical, rate, out, cache, sweep, block = "pixel", waves,
+                                                               dump_events = "miss:2keV";
     std::uint64_t pulses = 100000;
+    int dump_cycles = 300;
     double timeout_s = 3600;
     bool json = false, in_process = false;
 };
@@ -44,6 +46,9 @@ tb::ChainJob job_of(const SimulateOptions& o, const std::string& command_line) {
     job.rate = o.rate;
     job.report = o.out;
     job.provenance_command = command_line;
+    job.waves = o.waves;
+    job.dump_events = o.dump_events;
+    job.dump_cycles = o.dump_cycles;
     return job;
 }
 
@@ -67,6 +72,10 @@ std::vector<std::string> sweep_rates(const SimulateOptions& o) {
 int simulate(const SimulateOptions& o, const std::string& command_line, std::ostream& out,
              std::ostream& err) {
     const tb::ChainJob job = job_of(o, command_line);
+    if (!o.waves.empty() && (o.candidate.empty() || o.block != "pixel" || !o.sweep.empty()))
+        throw PixError("CLI-004",
+                       "pixforge simulate: --waves records the Verilated pixel block: it needs --candidate "
+                       "with --block pixel (the default), and no --sweep");
     if (o.in_process) {
         const tb::ChainSummary s =
             tb::run_chain_job(codesign::all_config_keys(), job, o.json ? nullptr : &out);
@@ -130,6 +139,19 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         ->check(CLI::IsMember({"pixel", "network"}))
         ->capture_default_str();
     cmd.add_option("-o,--out", o->out, "HDF5 report (docs/chain.md)");
+    cmd.add_option(
+        "--waves", o->waves,
+        "FST waveforms of the events --dump-events picks (GTKWave): the pixel block's signals, the ADC "
+        "codes (s_code) and the analog signal (analog_e, electrons); the stream runs twice");
+    cmd.add_option(
+           "--dump-events", o->dump_events,
+           "which events: index:N[,N...] (results in delivery order), time:T[,T...] (the nearest "
+           "trigger, e.g. time:120us), miss:E (energy off by more than E, e.g. miss:2keV; the first 100)")
+        ->capture_default_str();
+    cmd.add_option("--dump-cycles", o->dump_cycles,
+                   "clock cycles dumped before each event's window and after its result")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
     cmd.add_flag("--json", o->json, "print the summary as JSON");
     cmd.add_option("--cache", o->cache, "candidate cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
     cmd.add_option("--timeout", o->timeout_s, "wall-clock limit of one run, s")
@@ -148,7 +170,9 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         "  pixforge rtl -n out/default/network.h5 -t parallel -o out/cand --build\n"
         "  pixforge simulate -c configs/default.toml --candidate out/cand -n 100000 -o out/chain.h5\n"
         "  pixforge simulate -c configs/default.toml --classical optimal_filter --sweep 1e4/s,1e5/s,1e6/s -o "
-        "sweep.h5");
+        "sweep.h5\n"
+        "  pixforge simulate -c configs/default.toml --candidate out/cand -n 20000 --waves out/miss.fst "
+        "--dump-events miss:2keV");
     return [o, command_line](std::ostream& out, std::ostream& err) {
         return simulate(*o, command_line, out, err);
     };

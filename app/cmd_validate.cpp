@@ -11,7 +11,7 @@ namespace pixforge::app {
 Action add_validate_command(CLI::App& cmd) {
     struct Options {
         ConfigOptions config;
-        std::string candidate, cache, golden, write_golden;
+        std::string candidate, cache, golden, write_golden, waves, dump_events = "miss:2keV";
         int vectors = 100000;
         std::uint64_t pulses = 20000;
     };
@@ -27,6 +27,12 @@ Action add_validate_command(CLI::App& cmd) {
     cmd.add_option("--golden", o->golden, "golden JSON of an earlier validate run to compare against");
     cmd.add_option("--write-golden", o->write_golden, "write this run's figures as a golden JSON");
     cmd.add_option("--cache", o->cache, "cache (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
+    cmd.add_option(
+        "--waves", o->waves,
+        "when a chain check (max rate, regression) fails: FST waveforms of its events here (GTKWave)");
+    cmd.add_option("--dump-events", o->dump_events,
+                   "with --waves: which events (index:N,..., time:T,..., miss:E; simulate --help)")
+        ->capture_default_str();
     cmd.footer(
         "Checks: the network's RTL = integer reference = gate level on back-to-back windows; the pixel's\n"
         "whole block (trigger, history, capture, network) synthesized, its gate level = its RTL, its\n"
@@ -36,10 +42,13 @@ Action add_validate_command(CLI::App& cmd) {
         "validate.regression_tolerance of --golden (a figure not fitted is null there and must stay so).\n"
         "Example:\n  pixforge validate -c configs/default.toml --candidate out/study/trials/7/candidate");
     return [o](std::ostream& out, std::ostream&) {
-        const tb::ValidationReport report =
-            tb::validate_candidate(codesign::all_config_keys(),
-                                   {o->config.path, o->config.overrides, o->candidate, o->cache, o->vectors,
-                                    o->pulses, o->golden, tb::ChainRunner::this_executable()});
+        tb::ValidationRequest request;
+        request.config = o->config.path, request.overrides = o->config.overrides;
+        request.candidate = o->candidate, request.cache = o->cache, request.golden = o->golden;
+        request.vectors = o->vectors, request.pulses = o->pulses;
+        request.executable = tb::ChainRunner::this_executable();
+        request.waves = o->waves, request.dump_events = o->dump_events;
+        const tb::ValidationReport report = tb::validate_candidate(codesign::all_config_keys(), request);
         if (!o->write_golden.empty()) write_file_atomically(o->write_golden, report.figures.dump(2) + "\n");
         tb::print_validation(report, out);
         return report.passed() ? 0 : 1;

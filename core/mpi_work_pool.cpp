@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -81,9 +82,18 @@ class MpiWorkPool : public WorkPool {
         if (rank_ == 0) {  // the workers wait for this: no more runs
             for (int rank = 1; rank < size_; ++rank)
                 lost_rank_ = lost_rank_ || workers_[static_cast<std::size_t>(rank)].dead;
-            for (int rank = 1; rank < size_; ++rank)
-                if (!workers_[static_cast<std::size_t>(rank)].dead)
-                    send(rank, kStop, lost_rank_ ? "lost" : "");
+            const std::string stop = lost_rank_ ? "lost" : "";
+            for (int rank = 1; rank < size_; ++rank) {
+                if (!workers_[static_cast<std::size_t>(rank)].dead) {
+                    send(rank, kStop, stop);
+                    continue;
+                }
+                // Taken for dead, maybe only silent: told too, without waiting for a dead one.
+                static const char kLost[] = "lost";  // outlives the send, which is never waited for
+                MPI_Request request;
+                MPI_Isend(kLost, lost_rank_ ? 4 : 0, MPI_BYTE, rank, kStop, MPI_COMM_WORLD, &request);
+                MPI_Request_free(&request);
+            }
         }
         if (!lost_rank_) MPI_Finalize();
     }
@@ -145,16 +155,30 @@ class MpiWorkPool : public WorkPool {
         for (std::size_t i = 0; i < tasks.size(); ++i) pending.push_back(i);
         std::vector<int> attempts(tasks.size(), 0);
         std::size_t finished = 0;
+        // A throwing `done` must not leave workers blocked on results nobody receives: every
+        // result is still taken, and the first exception is rethrown once the run is over.
+        std::exception_ptr first_error;
+        const auto deliver = [&](std::size_t index, const TaskResult& r) {
+            try {
+                done(index, r);
+            } catch (...) {
+                if (!first_error) first_error = std::current_exception();
+            }
+            ++finished;
+        };
         const auto fail = [&](std::size_t index, const std::string& why, int rank) {
             TaskResult r;
             r.failure = why, r.attempts = attempts[index], r.rank = rank;
-            done(index, r);
-            ++finished;
+            deliver(index, r);
         };
+        // Rank 0 may have been busy between runs (a study's proposal, its dataset): silence counts
+        // from now.
+        for (Worker& w : workers) w.heard = Clock::now();
         while (finished < tasks.size()) {
             MPI_Status status;
-            const bool heard = probe(MPI_ANY_SOURCE, status);
-            if (heard) {
+            bool heard = false;
+            while (probe(MPI_ANY_SOURCE, status)) {  // everything waiting, before judging silence
+                heard = true;
                 const std::string message = receive(status);
                 Worker& w = workers[static_cast<std::size_t>(status.MPI_SOURCE)];
                 w.heard = Clock::now();
@@ -165,9 +189,8 @@ class MpiWorkPool : public WorkPool {
                     r.ok = message.size() > sizeof index && message[sizeof index] == '1';
                     (r.ok ? r.bytes : r.failure) = message.substr(sizeof index + 1);
                     r.attempts = attempts[index], r.rank = status.MPI_SOURCE;
-                    done(index, r);
-                    ++finished;
                     w.task = -1, w.ready = true;
+                    deliver(index, r);
                 }
             }
             for (int rank = 1; rank < size_; ++rank) {
@@ -205,6 +228,7 @@ class MpiWorkPool : public WorkPool {
                 }
             if (!heard) std::this_thread::sleep_for(kPoll);
         }
+        if (first_error) std::rethrow_exception(first_error);
     }
 
     double silence_;

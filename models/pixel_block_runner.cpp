@@ -16,6 +16,7 @@ PixelBlockRunner::PixelBlockRunner(const PixelChain& chain, int cycles_per_sampl
 
 void PixelBlockRunner::step(bool s_valid, std::uint16_t code, std::int64_t sample, int phase,
                             const std::function<void(const BlockResult&)>& on_result) {
+    block_.at_cycle(sample, phase);
     const ClockedPixelBlock::Cycle& c = block_.step(s_valid, code, true);
     ++simulated_;
     ++covered_;

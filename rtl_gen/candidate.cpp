@@ -19,7 +19,7 @@ CandidateLibrary::CandidateLibrary(const std::filesystem::path& library, bool pi
         throw PixError("RTL-020",
                        library.string() + ": not a pixforge candidate (no pixforge_candidate_api)");
     api_ = entry();
-    if (api_->abi_version != 2)
+    if (api_->abi_version != 3)
         throw PixError("RTL-020", library.string() + ": candidate ABI version mismatch; rebuild it");
     if (pixel_block ? api_->step_pixel == nullptr : api_->step == nullptr)
         throw PixError("RTL-020",
@@ -75,6 +75,23 @@ std::vector<std::int64_t> Candidate::run_batch(const std::uint16_t* windows, std
 
 PixelCandidate::PixelCandidate(const std::filesystem::path& library) : lib_(library, true) {
     cycle_.outputs.resize(static_cast<size_t>(lib_.api().outputs));
+}
+
+PixelCandidate::~PixelCandidate() {
+    if (lib_.api().wave_close) lib_.api().wave_close(lib_.model());
+}
+
+void PixelCandidate::open_waves(const std::filesystem::path& fst) {
+    if (!lib_.api().wave_open)
+        throw PixError("RTL-013",
+                       "the candidate library was built without waveforms (CandidateBuilder::build with "
+                       "waveforms); rebuild it so");
+    if (!lib_.api().wave_open(lib_.model(), fst.c_str()))
+        throw PixError("SIM-011", fmt::format("cannot write the waveform file {}", fst.string()));
+}
+
+void PixelCandidate::wave_at(std::uint64_t time_ps, std::uint64_t half_ps, bool on, std::int32_t analog_e) {
+    if (lib_.api().wave_at) lib_.api().wave_at(lib_.model(), time_ps, half_ps, on ? 1 : 0, analog_e);
 }
 
 void PixelCandidate::reset() {

@@ -29,6 +29,12 @@ struct PixforgeCandidateApi {
                  int* in_ready, int* out_valid, std::int64_t* outputs);
     void (*step_pixel)(void* model, int rst, int s_valid, int code, int out_ready, int* flags,
                        std::int64_t* outputs);
+    // Waveforms (a pixel block built with them, CandidateBuilder::build(rtl, true); else null): open
+    // an FST file; set the time of the next cycle (its falling edge; the rising edge half_ps later),
+    // whether it is dumped, and the analog signal shown beside it; close the file.
+    int (*wave_open)(void* model, const char* path);
+    void (*wave_at)(void* model, std::uint64_t time_ps, std::uint64_t half_ps, int on, std::int32_t analog_e);
+    void (*wave_close)(void* model);
 };
 }
 
@@ -72,7 +78,11 @@ class Candidate : public models::ClockedNetwork {
 class PixelCandidate : public models::ClockedPixelBlock {
   public:
     explicit PixelCandidate(const std::filesystem::path& library);
+    ~PixelCandidate() override;
     void reset() override;
+    // Waveforms into `fst` (RTL-013 when the library was built without them).
+    void open_waves(const std::filesystem::path& fst);
+    void wave_at(std::uint64_t time_ps, std::uint64_t half_ps, bool on, std::int32_t analog_e);
     const Cycle& step(bool s_valid, std::uint16_t code, bool out_ready) override;
     int samples() const override { return lib_.api().samples; }
     int outputs() const { return lib_.api().outputs; }
@@ -98,7 +108,9 @@ class CandidateBuilder {
   public:
     static constexpr double kDefaultToolTimeout_s = 600;
     explicit CandidateBuilder(std::filesystem::path cache_dir, double tool_timeout_s = kDefaultToolTimeout_s);
-    BuildResult build(const GeneratedRtl& rtl);
+    // `waveforms`: a pixel block with Verilator's FST tracing and the analog signal as a port
+    // (RTL-013 for a window-level top), cached apart from the plain build.
+    BuildResult build(const GeneratedRtl& rtl, bool waveforms = false);
     const std::filesystem::path& cache_dir() const { return cache_; }
     // The cache a command uses: `chosen` (--cache) when given, else $PIXFORGE_CACHE, else
     // $XDG_CACHE_HOME/pixforge, else ~/.cache/pixforge.

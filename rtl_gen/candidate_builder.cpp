@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kVerilatorInclude = "/usr/share/verilator/include";
-constexpr int kBuilderVersion = 4;  // bump when the glue or the flags change (4: pixel blocks, ABI 2)
+constexpr int kBuilderVersion = 5;  // bump when the glue or the flags change (5: waveforms, ABI 3)
 
 // Every candidate, its precompiled header and the runtime use exactly these flags.
 std::vector<std::string> common_flags() {
@@ -103,23 +103,77 @@ constexpr decltype(PixforgeCandidateApi::step_pixel) kStepPixel = nullptr;
     t->s_code = static_cast<std::uint16_t>(code);
     t->out_ready = out_ready ? 1 : 0;
     t->eval();
+    WAVE_DUMP(p, 0);
     const int values[] = {t->out_valid, t->trig, t->armed, t->dead_edge, t->lost, t->idle, t->cap_valid, t->cap_code};
     for (int i = 0; i < 8; ++i) flags[i] = values[i];
     read_outputs(t, outputs);
     t->clk = 1;
     t->eval();
+    WAVE_DUMP(p, 1);
 }
 constexpr decltype(PixforgeCandidateApi::step) kStep = nullptr;
 constexpr auto* kStepPixel = step_pixel;
 )";
 }
 
-std::string glue(const GeneratedRtl& rtl, const std::string& prefix) {
+// The waveform part of the glue (a build with waveforms): an FST writer on the model, dumping the
+// cycles wave_at switches on, each at its own time, with the analog value on the wrapper's port.
+std::string wave_glue(bool waveforms) {
+    if (!waveforms)
+        return R"(#define WAVE_DUMP(p, edge)
+#define WAVE_CLOSE(m)
+struct Wave {};
+void wave_create(VerilatedContext&) {}
+constexpr decltype(PixforgeCandidateApi::wave_open) kWaveOpen = nullptr;
+constexpr decltype(PixforgeCandidateApi::wave_at) kWaveAt = nullptr;
+constexpr decltype(PixforgeCandidateApi::wave_close) kWaveClose = nullptr;
+)";
+    return R"(struct Wave {
+    VerilatedFstC fst;
+    std::uint64_t time_ps = 0, half_ps = 0;
+    bool on = false;
+};
+void wave_create(VerilatedContext& context) { context.traceEverOn(true); }  // before the model
+#define WAVE_CLOSE(m) \
+    if ((m)->wave) (m)->wave->fst.close()
+#define WAVE_DUMP(p, edge)                                                                  \
+    if (auto* w = static_cast<Model*>(p)->wave.get(); w && w->on) w->fst.dump(w->time_ps + (edge) * w->half_ps)
+)";
+}
+
+std::string wave_functions(bool waveforms) {
+    if (!waveforms) return "";
+    return R"(int wave_open(void* p, const char* path) {
+    auto* m = static_cast<Model*>(p);
+    m->wave = std::make_unique<Wave>();
+    m->top->trace(&m->wave->fst, 99);
+    m->wave->fst.open(path);
+    return m->wave->fst.isOpen() ? 1 : 0;
+}
+void wave_at(void* p, std::uint64_t time_ps, std::uint64_t half_ps, int on, std::int32_t analog_e) {
+    auto* m = static_cast<Model*>(p);
+    if (!m->wave) return;
+    m->wave->time_ps = time_ps, m->wave->half_ps = half_ps, m->wave->on = on != 0;
+    m->top->analog_e = static_cast<std::uint32_t>(analog_e);
+}
+void wave_close(void* p) {
+    auto* m = static_cast<Model*>(p);
+    if (m->wave) m->wave->fst.close();
+    m->wave.reset();
+}
+constexpr auto* kWaveOpen = wave_open;
+constexpr auto* kWaveAt = wave_at;
+constexpr auto* kWaveClose = wave_close;
+)";
+}
+
+std::string glue(const GeneratedRtl& rtl, const std::string& prefix, bool waveforms) {
     return fmt::format(R"(// Generated C ABI of one pixforge candidate (see rtl_gen/candidate.hpp).
 #include <cstdint>
+#include <memory>
 #include "{0}.h"
 #include "verilated.h"
-
+{6}
 extern "C" {{
 struct PixforgeCandidateApi {{
     int abi_version;
@@ -128,10 +182,14 @@ struct PixforgeCandidateApi {{
     void (*destroy)(void*);
     void (*step)(void*, int, int, const std::uint16_t*, int, int*, int*, std::int64_t*);
     void (*step_pixel)(void*, int, int, int, int, int*, std::int64_t*);
+    int (*wave_open)(void*, const char*);
+    void (*wave_at)(void*, std::uint64_t, std::uint64_t, int, std::int32_t);
+    void (*wave_close)(void*);
 }};
 }}
 
 namespace {{
+{7}
 template <typename T>
 void put(T& port, int lsb, int width, std::uint64_t v) {{
     for (int b = 0; b < width; ++b) {{
@@ -164,16 +222,19 @@ std::uint64_t get(const VlWide<N>& port, int lsb, int width) {{
 struct Model {{
     VerilatedContext context;
     {0}* top = nullptr;
+    std::unique_ptr<Wave> wave;
 }};
 
 void* create() {{
     auto* m = new Model;
+    wave_create(m->context);
     m->top = new {0}{{&m->context, "pixforge"}};
     return m;
 }}
 
 void destroy(void* p) {{
     auto* m = static_cast<Model*>(p);
+    WAVE_CLOSE(m);
     m->top->final();
     delete m->top;
     delete m;
@@ -187,13 +248,15 @@ void read_outputs({0}* t, std::int64_t* outputs) {{
 }}
 
 {5}
-const PixforgeCandidateApi kApi = {{2, {1}, {2}, {3}, {4}, create, destroy, kStep, kStepPixel}};
+{8}
+const PixforgeCandidateApi kApi = {{3, {1}, {2}, {3}, {4}, create, destroy, kStep, kStepPixel, kWaveOpen, kWaveAt, kWaveClose}};
 }}  // namespace
 
 extern "C" __attribute__((visibility("default"))) const PixforgeCandidateApi* pixforge_candidate_api() {{ return &kApi; }}
 )",
                        prefix, rtl.samples, rtl.sample_bits, rtl.outputs, rtl.output_bits,
-                       step_functions(rtl));
+                       step_functions(rtl), waveforms ? "#include \"verilated_fst_c.h\"\n" : "",
+                       wave_glue(waveforms), wave_functions(waveforms));
 }
 
 }  // namespace
@@ -248,12 +311,42 @@ fs::path CandidateBuilder::precompiled_header() {
     return header;
 }
 
-BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
+// The pixel block under a top that adds the analog signal as a port, for waveforms only: GTKWave
+// shows it beside the ADC codes (s_code) and the block's own signals. Not synthesized.
+VerilogFile wave_wrapper(const GeneratedRtl& rtl) {
+    const int code_bits = rtl.sample_bits, out_bits = rtl.outputs * rtl.output_bits;
+    return {
+        "pixforge_wave.v",
+        fmt::format(
+            "// pixforge_wave: pixforge_pixel with the shaped analog signal beside it (waveforms only).\n"
+            "module pixforge_wave (\n    input  wire clk,\n    input  wire rst,\n    input  wire s_valid,\n"
+            "    input  wire [{0}:0] s_code,\n    output wire out_valid,\n    input  wire out_ready,\n"
+            "    output wire [{1}:0] out_data,\n    output wire trig,\n    output wire armed,\n"
+            "    output wire dead_edge,\n    output wire lost,\n    output wire idle,\n"
+            "    output wire cap_valid,\n    output wire [{0}:0] cap_code,\n"
+            "    /* verilator lint_off UNUSEDSIGNAL */\n"
+            "    input  wire signed [31:0] analog_e  // shaped signal at the sample, electrons\n"
+            "    /* verilator lint_on UNUSEDSIGNAL */\n);\n"
+            "    pixforge_pixel block (.clk(clk), .rst(rst), .s_valid(s_valid), .s_code(s_code),\n"
+            "        .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .trig(trig),\n"
+            "        .armed(armed), .dead_edge(dead_edge), .lost(lost), .idle(idle), .cap_valid(cap_valid),\n"
+            "        .cap_code(cap_code));\nendmodule\n",
+            code_bits - 1, out_bits - 1)};
+}
+
+BuildResult CandidateBuilder::build(const GeneratedRtl& built, bool waveforms) {
     const auto start = std::chrono::steady_clock::now();
+    if (waveforms && !built.pixel_block)
+        throw PixError("RTL-013",
+                       "waveforms are recorded of the pixel block (pixforge_pixel) only; build the "
+                       "candidate as the pixel's block (simulate --block pixel)");
+    GeneratedRtl rtl = built;
+    if (waveforms) rtl.files.push_back(wave_wrapper(built)), rtl.top = "pixforge_wave";
     BuildResult result;
     const std::string hash = rtl.rtl_hash();
     result.prefix = "Vpf" + hash;
-    const fs::path final_dir = cache_ / "candidates" / fmt::format("{}-v{}", hash, kBuilderVersion);
+    const fs::path final_dir =
+        cache_ / "candidates" / fmt::format("{}-v{}{}", hash, kBuilderVersion, waveforms ? "-waves" : "");
     result.library = final_dir / "libcandidate.so";
     if (fs::exists(result.library)) {
         result.cached = true;
@@ -269,6 +362,7 @@ BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
     std::vector<std::string> verilate = {"verilator",    "--cc",        "-Wall",  "-O3",      "--x-assign",
                                          "fast",         "--x-initial", "fast",   "--prefix", result.prefix,
                                          "--top-module", rtl.top,       "--Mdir", "obj"};
+    if (waveforms) verilate.push_back("--trace-fst");
     for (const auto& f : rtl.files) {
         std::ofstream(work / "rtl" / f.name) << f.text;
         verilate.push_back("rtl/" + f.name);
@@ -281,8 +375,9 @@ BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
                                    "fatal): {}",
                                    candidate, first_diagnostic(read_file(work / "verilator.log"))));
     }
-    std::ofstream(work / "obj" / "glue.cpp") << glue(rtl, result.prefix);
-    std::string unity;
+    std::ofstream(work / "obj" / "glue.cpp") << glue(rtl, result.prefix, waveforms);
+    // The FST writer first: the model's trace code instantiates its templates.
+    std::string unity = waveforms ? "#include \"verilated_fst_c.cpp\"\n" : "";
     for (const auto& e : fs::directory_iterator(work / "obj"))
         if (e.path().extension() == ".cpp" && e.path().filename() != "glue.cpp")
             unity += "#include \"" + e.path().filename().string() + "\"\n";
@@ -290,11 +385,19 @@ BuildResult CandidateBuilder::build(const GeneratedRtl& rtl) {
     std::ofstream(work / "obj" / "unity.cpp") << unity;
     // The runtime is found relative to the library ($ORIGIN is <cache>/candidates/<hash>), so
     // the cache path never enters the rpath, where ':' would split it.
-    const auto compile =
-        concat(concat(compiler_, common_flags()),
-               {"-fvisibility=hidden", "-Winvalid-pch", "-include", pch.string(), "-I.", "-shared", "-o",
-                "../libcandidate.so", "unity.cpp", "-L" + runtime.parent_path().string(), "-lpixforge_vlrt",
-                "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../../" + runtime_folder_name(), "-pthread"});
+    // A build with waveforms has VM_TRACE on, so it cannot use the precompiled header.
+    std::vector<std::string> flags = common_flags();
+    if (waveforms)
+        for (std::string& f : flags)
+            if (f == "-DVM_TRACE=0" || f == "-DVM_TRACE_FST=0") f.back() = '1';
+    auto compile =
+        concat(concat(compiler_, flags),
+               concat(waveforms ? std::vector<std::string>{}
+                                : std::vector<std::string>{"-Winvalid-pch", "-include", pch.string()},
+                      {"-fvisibility=hidden", "-I.", "-shared", "-o", "../libcandidate.so", "unity.cpp",
+                       "-L" + runtime.parent_path().string(), "-lpixforge_vlrt", "-Xlinker", "-rpath",
+                       "-Xlinker", "$ORIGIN/../../" + runtime_folder_name(), "-pthread"}));
+    if (waveforms) compile.push_back("-lz");  // FST compresses its blocks
     if (!run_step(compile, work / "compile.log", tool_timeout_s_, work / "obj", "compiling " + candidate)) {
         const std::string log = read_file(work / "compile.log");
         fs::remove_all(work);

@@ -1,10 +1,12 @@
 #include "tb/chain_job.hpp"
 
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "core/atomic_file.hpp"
+#include "core/error.hpp"
 #include "core/process.hpp"
 #include "core/provenance.hpp"
 #include "core/typed_json.hpp"
@@ -15,6 +17,7 @@
 #include "tb/chain_report.hpp"
 #include "tb/chain_testbench.hpp"
 #include "tb/scoreboard.hpp"
+#include "tb/waveforms.hpp"
 
 namespace pixforge::tb {
 
@@ -38,6 +41,9 @@ json ChainJob::to_json() const {
             {"rate", rate},
             {"report", report.string()},
             {"samples", samples.string()},
+            {"waves", waves.string()},
+            {"dump_events", dump_events},
+            {"dump_cycles", dump_cycles},
             {"provenance_command", provenance_command}};
 }
 
@@ -54,11 +60,16 @@ ChainJob ChainJob::from_json(const json& j, const std::string& where) {
     job.pulses = t.count(j, "pulses");
     job.rate = t.text(j, "rate");
     job.report = t.text(j, "report");
-    t.optional_text(j, "samples");
+    for (const char* key : {"samples", "waves", "dump_events"}) t.optional_text(j, key);
     job.samples = j.value("samples", std::string());
+    job.waves = j.value("waves", std::string());
+    job.dump_events = j.value("dump_events", std::string());
+    if (j.contains("dump_cycles")) job.dump_cycles = static_cast<int>(t.count(j, "dump_cycles"));
     job.provenance_command = t.text(j, "provenance_command");
     if (job.candidate.empty() == job.classical.empty())
         t.refuse("candidate", "either a candidate folder or a classical estimator", j["candidate"]);
+    if (!job.waves.empty() && !job.pixel_block)
+        t.refuse("waves", "waveforms of a candidate as the pixel's block", j["waves"]);
     return job;
 }
 
@@ -80,13 +91,16 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
         choice.network = c.network;
         choice.template_name = c.hardware.name();
         choice.latency_cycles = c.rtl.timing.latency;
-        if (job.pixel_block) {  // RTL-003 when the block cannot work with this chain
+        const auto pixel_block_library = [&](bool waveforms) {  // RTL-003: the block cannot work here
+            return rtl::CandidateBuilder(rtl::CandidateBuilder::cache_or_default(job.cache))
+                .build(rtl::generate_pixel_block(c.network, c.hardware,
+                                                 rtl::pixel_block_spec(chain, options.clock_period_s)),
+                       waveforms)
+                .library;
+        };
+        if (job.pixel_block) {
             choice.pixel_block = true;
-            choice.library =
-                rtl::CandidateBuilder(rtl::CandidateBuilder::cache_or_default(job.cache))
-                    .build(rtl::generate_pixel_block(c.network, c.hardware,
-                                                     rtl::pixel_block_spec(chain, options.clock_period_s)))
-                    .library;
+            choice.library = pixel_block_library(false);
         }
         identity = {{"candidate", job.candidate.string()},
                     {"network_hash", c.network.content_hash()},
@@ -97,6 +111,21 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
                     {"latency_cycles", std::to_string(c.rtl.timing.latency)},
                     {"network", models::describe_layers(c.network)}};
         run = run_chain(chain, options, choice);
+        if (!job.waves.empty()) {  // the same stream again, the chosen events' cycles dumped
+            const std::vector<std::size_t> chosen = select_wave_events(job.dump_events, run);
+            choice.waves = job.waves.string() + ".partial";  // whole or absent
+            choice.wave_windows = wave_windows(run, chosen, job.dump_cycles, options.clock_period_s);
+            choice.library = pixel_block_library(true);
+            const ChainRun again = run_chain(chain, options, choice);
+            if (again.results.size() != run.results.size())
+                throw PixError("SIM-013",
+                               fmt::format("the waveform run of {} delivered {} results where the first "
+                                           "run delivered {}: the stream did not repeat",
+                                           job.candidate.string(), again.results.size(), run.results.size()));
+            std::filesystem::rename(choice.waves, job.waves);
+            identity["waves"] = job.waves.string();
+            identity["wave_events"] = fmt::format("{}", fmt::join(chosen, ","));
+        }
     }
     std::vector<ScoredEvent> events;
     const ChainSamples samples = sample_chain(run, chain, &events);
@@ -145,6 +174,10 @@ void print_chain_summary(const ChainSummary& s, std::ostream& out) {
         "({:.3g} cycles/s)\n",
         s.wall_s, static_cast<double>(s.pulses) / s.wall_s, s.adc_samples, s.cycles_simulated,
         s.cycles_covered, static_cast<double>(s.cycles_simulated) / s.wall_s);
+    if (const auto waves = s.identity.find("waves"); waves != s.identity.end())
+        out << fmt::format(
+            "  waveforms: results {} in {} (GTKWave; s_code = ADC codes, analog_e = the shaped signal)\n",
+            s.identity.at("wave_events"), waves->second);
 }
 
 fs::path ChainRunner::this_executable() {

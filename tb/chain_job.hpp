@@ -29,9 +29,14 @@ struct ChainJob {
     bool pixel_block = false;
     std::filesystem::path cache;  // candidate cache; empty: the default
     std::uint64_t pulses = 100000;
-    std::string rate;                // overrides source.rate when not empty, e.g. "1e6/s"
-    std::filesystem::path report;    // the HDF5 report (docs/chain.md); empty: none
-    std::filesystem::path samples;   // the matched samples (tb::ChainSamples, CBOR); empty: none
+    std::string rate;               // overrides source.rate when not empty, e.g. "1e6/s"
+    std::filesystem::path report;   // the HDF5 report (docs/chain.md); empty: none
+    std::filesystem::path samples;  // the matched samples (tb::ChainSamples, CBOR); empty: none
+    // Waveforms of chosen events (tb/waveforms.hpp): an FST file, the events (select_wave_events) and
+    // the clock cycles around each; a candidate as the pixel's block only.
+    std::filesystem::path waves;
+    std::string dump_events;
+    int dump_cycles = 300;
     std::string provenance_command;  // the user's command line, for the report's provenance
 
     // The config with the overrides and the rate applied (its own CFG errors), read against `keys`.

@@ -1,4 +1,5 @@
 #include "tb/chain_testbench.hpp"
+#include "tb/waveforms.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -137,11 +138,18 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     tlm::tlm_global_quantum::instance().set(sc_core::sc_time(10, sc_core::SC_US));
     if (processor.pixel_block) {
         if (!processor.network) throw PixError("SIM-001", "run_chain: a pixel block needs its network");
+        const auto sample_time = [a = adc.get()](std::int64_t k) { return a->sample_time(k); };
+        auto candidate = std::make_unique<rtl::PixelCandidate>(processor.library);
+        std::unique_ptr<models::ClockedPixelBlock> rtl_block;
+        if (processor.waves.empty())
+            rtl_block = std::move(candidate);
+        else
+            rtl_block = std::make_unique<WaveformPixelBlock>(
+                std::move(candidate), processor.waves, processor.wave_windows, o.clock_period_s, sample_time);
         const auto block = std::make_unique<sc::PixelBlockSc>(
             "pixel", chain, o.clock_period_s,
-            rtl::pixel_block_spec(chain, o.clock_period_s).cycles_per_sample,
-            std::make_unique<rtl::PixelCandidate>(processor.library), *processor.network,
-            [a = adc.get()](std::int64_t k) { return a->sample_time(k); });
+            rtl::pixel_block_spec(chain, o.clock_period_s).cycles_per_sample, std::move(rtl_block),
+            *processor.network, sample_time, processor.waves.empty());
         adc->to_trigger.bind(block->codes);
         block->to_readout.bind(readout->results);
         sc::run_simulation();

@@ -34,6 +34,11 @@ struct ChainOptions {
     static ChainOptions from_config(const Config& config);  // [readout] and synthesis.clock_period
 };
 
+// A stretch of stream time whose cycles go into a waveform file (tb/waveforms.hpp).
+struct WaveWindow {
+    double from_s = 0, to_s = 0;
+};
+
 // What takes the processor slot.
 struct ProcessorChoice {
     std::string classical;          // estimator name, or empty for a network
@@ -44,6 +49,10 @@ struct ProcessorChoice {
     std::optional<models::QuantizedNetwork> network;
     std::string template_name;
     int latency_cycles = 0;  // the template's formula, for the report
+    // Waveforms of the pixel block (its library built with them): the cycles inside `wave_windows`
+    // go into the FST file `waves`; idle cycles are simulated too, so a window has no gap.
+    std::filesystem::path waves;
+    std::vector<WaveWindow> wave_windows;
 };
 
 struct TruthPulse {

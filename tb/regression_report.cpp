@@ -102,6 +102,7 @@ void write_regression_report(const std::filesystem::path& path, const Regression
                      static_cast<std::int64_t>(r.jobs.size()));
             h5::Handle g = h5::create_group(row_groups.id(), std::to_string(i));
             write_pooled(g.id(), r.pooled);
+            h5::write_attribute(g.id(), "waves", r.waves);
             h5::Handle golden = h5::create_group(g.id(), "golden");
             std::vector<std::string> figure, detail;
             std::vector<double> expected, measured, tolerance;
@@ -164,6 +165,7 @@ void print_regression(const RegressionSuite& suite, const RegressionResults& res
         for (const GoldenCheck& c : r.checks)
             if (!c.pass) out << "    FAIL " << c.detail << "\n";
         for (const std::string& failure : r.pooled.failures) out << "    FAILED RUN " << failure << "\n";
+        if (!r.waves.empty()) out << "    waves " << r.waves << "\n";
     }
     out << (results.passed() ? "PASS" : "FAIL") << ": every row complete and within its golden figures\n";
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -45,26 +46,63 @@ std::string file_part(std::string name) {
     return name;
 }
 
-// Where a sub-stream's samples are flushed: readable, and keyed by everything that makes them (a
-// changed suite reruns exactly what changed).
+// The bytes of every file of a folder (a candidate), in path order.
+std::string folder_hash(const fs::path& dir) {
+    if (dir.empty()) return "";
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    ContentHash h;
+    for (const fs::path& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        h.add(fs::relative(f, dir).generic_string()).add(bytes.str());
+    }
+    return h.hex();
+}
+
+// Where a sub-stream's samples are flushed: readable, and keyed by everything that makes them: the
+// scenario's resolved config at this rate, the design (a candidate by its files' content), the seed
+// and the photons; not the cache or the timeout. A changed suite, config or candidate reruns exactly
+// what changed.
 fs::path run_file(const RegressionRequest& request, const RegressionSuite& suite, const RegressionJob& job,
-                  const SubStream& part, const std::string& task) {
-    return request.out / "runs" / file_part(suite.designs[job.design].name) /
-           file_part(suite.scenarios[job.scenario].name) / file_part(job.rate) /
-           fmt::format("seed{}-{}-{}.cbor", job.seed, part.index,
-                       ContentHash().add(task).hex().substr(0, 12));
+                  const SubStream& part, const std::string& candidate_hash) {
+    const RegressionDesign& design = suite.designs[job.design];
+    const RegressionScenario& scenario = suite.scenarios[job.scenario];
+    const auto rate =
+        std::find(scenario.rates.begin(), scenario.rates.end(), job.rate) - scenario.rates.begin();
+    const std::string key = ContentHash()
+                                .add(scenario.resolved[static_cast<std::size_t>(rate)])
+                                .add(design.classical)
+                                .add(candidate_hash)
+                                .add(std::int64_t{design.pixel_block})
+                                .add(static_cast<std::int64_t>(part.seed))
+                                .add(static_cast<std::int64_t>(part.pulses))
+                                .hex();
+    return request.out / "runs" / file_part(design.name) / file_part(scenario.name) / file_part(job.rate) /
+           fmt::format("seed{}-{}-{}.cbor", job.seed, part.index, key.substr(0, 12));
+}
+
+// This process's scratch folder for its chain runs (removed when the regression ends).
+fs::path private_work_root() {
+    return fs::temp_directory_path() / fmt::format("pixforge-regress-{}", ::getpid());
 }
 
 // The worker's side of one sub-stream: the chain in an isolated child, its samples as CBOR bytes.
 std::string run_sub_stream(std::size_t index, const std::string& task) {
     const json t = json::parse(task);
     ChainJob job = ChainJob::from_json(t.at("job"), "regression task");
-    const fs::path work =
-        fs::temp_directory_path() / fmt::format("pixforge-regress-{}", ::getpid()) / std::to_string(index);
+    const fs::path work = private_work_root() / std::to_string(index);
     job.samples = work / "samples.cbor";
     const ChainRunner runner(ChainRunner::this_executable(), t.at("timeout_s").get<double>());
     const IsolatedRun r = runner.run(job, work);
-    if (!r.ok) throw std::runtime_error(r.failure);
+    if (!r.ok) {
+        const std::string why = r.failure;
+        fs::remove_all(work);
+        throw std::runtime_error(why);
+    }
     std::ifstream in(job.samples, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
@@ -102,7 +140,12 @@ StoredRun read_run(const fs::path& file) {
         r.failure = file.string() + " is damaged (not CBOR); delete it to rerun the sub-stream";
         return r;
     }
-    r.samples = ChainSamples::from_json(j.value("samples", json()), file.string());
+    try {
+        r.samples = ChainSamples::from_json(j.value("samples", json()), file.string());
+    } catch (const PixError& e) {
+        r.failure = std::string(e.what()) + "; delete it to rerun the sub-stream";
+        return r;
+    }
     const json identity = j.value("identity", json::object());
     for (const auto& [k, v] : identity.items())
         if (v.is_string()) r.identity[k] = v.get<std::string>();
@@ -120,14 +163,40 @@ PooledRuns pool_runs(const std::vector<StoredRun>& runs, const std::vector<std::
             p.failures.push_back(names[i] + ": " + runs[i].failure);
             continue;
         }
-        if (first)
+        if (first) {
             p.samples = runs[i].samples, identity = runs[i].identity, first = false;
-        else
+        } else if (runs[i].samples.lines_eV != p.samples.lines_eV) {  // stored by another config
+            p.failures.push_back(names[i] +
+                                 ": its test lines differ from the other runs'; delete it to rerun");
+        } else {
             p.samples.append(runs[i].samples);
+        }
     }
     p.complete = p.failures.empty() && !runs.empty();
     if (p.complete) p.summary = ChainSummary::of(p.samples, metrics_of(p.samples), identity);
     return p;
+}
+
+// The waveforms of a failing candidate row: its first job's first sub-stream again, the events the
+// suite names dumped (tb/waveforms.hpp), on the coordinator in an isolated child.
+void dump_failing_row(const RegressionSuite& suite, const RegressionResults& results,
+                      const RegressionRequest& request, RegressionRow& row, std::ostream* progress) {
+    const RegressionDesign& design = suite.designs[row.design];
+    if (row.passed() || suite.waves_on_failure.empty() || !design.pixel_block || row.jobs.empty()) return;
+    const RegressionJob& job = results.jobs[row.jobs.front()];
+    ChainJob c = job_of(suite, job, split_job(suite, row.jobs.front(), job.seed).front(), request);
+    const fs::path dir =
+        request.out / "waves" / file_part(design.name) / file_part(suite.scenarios[row.scenario].name);
+    fs::create_directories(dir);
+    c.waves = dir / (file_part(row.rate) + ".fst");
+    c.dump_events = suite.waves_on_failure;
+    const IsolatedRun r = ChainRunner(ChainRunner::this_executable(), suite.timeout_s).run(c, dir / "work");
+    row.waves = r.ok ? c.waves.string() : "none: " + r.failure.substr(0, 300);
+    if (r.ok) fs::remove_all(dir / "work");
+    if (progress)
+        *progress << fmt::format("[regress] {} / {} / {} failed: waveforms of {} ({}): {}\n", design.name,
+                                 suite.scenarios[row.scenario].name, row.rate, suite.waves_on_failure,
+                                 "seed " + std::to_string(job.seed) + ", sub-stream 0", row.waves);
 }
 
 }  // namespace
@@ -186,13 +255,17 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
     std::vector<Run> runs;
     std::vector<std::string> tasks;  // only those not flushed by an earlier run
     std::vector<std::size_t> task_run;
+    std::vector<std::string> candidate_hash;
+    for (const RegressionDesign& d : suite.designs) candidate_hash.push_back(folder_hash(d.candidate));
     for (std::size_t j = 0; j < results.jobs.size(); ++j)
         for (const SubStream& part : split_job(suite, j, results.jobs[j].seed)) {
             const std::string task = json{
                 {"job", job_of(suite, results.jobs[j], part, request).to_json()},
                 {"timeout_s",
                  suite.timeout_s}}.dump();
-            runs.push_back({j, part, run_file(request, suite, results.jobs[j], part, task)});
+            runs.push_back(
+                {j, part,
+                 run_file(request, suite, results.jobs[j], part, candidate_hash[results.jobs[j].design])});
             if (fs::exists(runs.back().file)) continue;
             tasks.push_back(task);
             task_run.push_back(runs.size() - 1);
@@ -224,6 +297,7 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
                       << std::flush;
         results.flush_s += seconds_since(flush_start);
     });
+    fs::remove_all(private_work_root());
     if (!pool.coordinator()) return std::nullopt;
     const auto merge_start = std::chrono::steady_clock::now();
 
@@ -240,7 +314,7 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
         const RegressionJob& job = results.jobs[j];
         if (results.rows.empty() || results.rows.back().design != job.design ||
             results.rows.back().scenario != job.scenario || results.rows.back().rate != job.rate)
-            results.rows.push_back({job.design, job.scenario, job.rate, {}, {}, {}});
+            results.rows.push_back({job.design, job.scenario, job.rate, {}, {}, {}, {}});
         results.rows.back().jobs.push_back(j);
     }
     for (RegressionRow& row : results.rows) {
@@ -255,6 +329,7 @@ std::optional<RegressionResults> run_regression(const RegressionSuite& suite,
         row.checks = check_goldens(suite, row);
     }
     results.merge_s = seconds_since(merge_start);
+    for (RegressionRow& row : results.rows) dump_failing_row(suite, results, request, row, progress);
     results.wall_s = seconds_since(start);
     return results;
 }
@@ -285,6 +360,7 @@ json RegressionResults::to_json(const RegressionSuite& suite) const {
         row["scenario"] = suite.scenarios[r.scenario].name;
         row["rate"] = r.rate;
         row["passed"] = r.passed();
+        row["waves"] = r.waves;
         row["golden"] = json::array();
         for (const GoldenCheck& c : r.checks)
             row["golden"].push_back({{"figure", c.golden.figure},

@@ -42,6 +42,7 @@ struct RegressionRow {  // one design in one scenario at one rate, over every se
     std::vector<std::size_t> jobs;
     PooledRuns pooled;
     std::vector<GoldenCheck> checks;
+    std::string waves;  // when it failed: the FST file of its events (suite.waves_on_failure), or why none
     bool passed() const;
 };
 

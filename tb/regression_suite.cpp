@@ -152,7 +152,7 @@ RegressionScenario read_scenario(const SuiteTable& t, const ConfigSchema& keys, 
         for (const std::string& rate : s.rates) {
             std::vector<std::string> with_rate = s.overrides;
             with_rate.push_back("source.rate=\"" + rate + "\"");
-            Config::load(keys, s.config, with_rate);
+            s.resolved.push_back(Config::load(keys, s.config, with_rate).resolved_toml());
         }
     } catch (const PixError& e) {
         rethrow_for(t.file, s.name, e);
@@ -191,6 +191,12 @@ GoldenFigure read_golden(const SuiteTable& t, const RegressionSuite& suite) {
                        fmt::format("{}: {} names {} '{}', which the suite does not have", t.file.string(),
                                    t.where, design == suite.designs.end() ? "design" : "scenario",
                                    design == suite.designs.end() ? g.design : g.scenario));
+    if (!design->runs_in(g.scenario))
+        throw PixError(
+            "REG-003",
+            fmt::format("{}: {} checks design '{}' in scenario '{}', which the design does "
+                        "not run in (its scenarios: {})",
+                        t.file.string(), t.where, g.design, g.scenario, fmt::join(design->scenarios, ", ")));
     if (!g.rate.empty() &&
         std::find(scenario->rates.begin(), scenario->rates.end(), g.rate) == scenario->rates.end())
         throw PixError(
@@ -227,12 +233,23 @@ RegressionSuite load_regression_suite(const fs::path& file, const ConfigSchema& 
                                                   file.string(), key.str()));
     const toml::table empty;
     const toml::table* head = root["suite"].as_table();
+    if (root.contains("suite") && !head)
+        throw PixError("REG-002",
+                       fmt::format("{}: 'suite' must be a table ([suite]) of name, pulses, sub_stream, "
+                                   "seeds and timeout",
+                                   file.string()));
     const SuiteTable s{file, "[suite]", head ? *head : empty};
-    s.only({"name", "pulses", "sub_stream", "seeds", "timeout"});
+    s.only({"name", "pulses", "sub_stream", "seeds", "timeout", "waves_on_failure"});
     suite.name = s.text("name").value_or(file.stem().string());
     suite.pulses = s.count("pulses", 1, std::int64_t{1} << 40).value_or(suite.pulses);
     suite.sub_stream = s.count("sub_stream", 1, std::int64_t{1} << 40).value_or(suite.pulses);
     suite.timeout_s = s.number("timeout", 1, 1e7).value_or(suite.timeout_s);
+    if (s.table.contains("waves_on_failure")) {  // "" turns it off
+        const toml::node& w = *s.table.get("waves_on_failure");
+        if (!w.is_string())
+            s.refuse("waves_on_failure", s.shown(w), "an event spec such as \"miss:2keV\", or \"\"");
+        suite.waves_on_failure = w.as_string()->get();
+    }
     if (const toml::node* seeds = s.table.get("seeds")) {
         suite.seeds.clear();
         const toml::array* list = seeds->as_array();

@@ -30,6 +30,7 @@ struct RegressionScenario {
     std::filesystem::path config;        // absolute
     std::vector<std::string> overrides;  // KEY=VALUE, as --set
     std::vector<std::string> rates;      // as source.rate, e.g. "1e5/s"; the config's own when not given
+    std::vector<std::string> resolved;   // per rate: the resolved config (what a run's key covers)
 };
 
 // A figure of the chain summary (docs/chain.md: energy_fwhm_mean_eV, toa_sigma_s, pileup_auc,
@@ -51,6 +52,9 @@ struct RegressionSuite {
     std::uint64_t sub_stream = 10000;  // at most this many photons per chain run
     std::vector<std::uint64_t> seeds{1};
     double timeout_s = 3600;  // one chain run
+    // A row of a candidate (as the pixel block) that fails: the events of its first sub-stream this
+    // picks (tb::select_wave_events) go into an FST file under OUT/waves/. Empty: none.
+    std::string waves_on_failure = "miss:2keV";
     std::vector<RegressionDesign> designs;
     std::vector<RegressionScenario> scenarios;
     std::vector<GoldenFigure> goldens;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace pixforge::tb {
@@ -84,7 +85,10 @@ ChainMetrics metrics_of(const ChainSamples& s) {
         m.output_rate = static_cast<double>(m.delivered) / s.duration_s;
         m.dead_fraction = s.dead_s / s.duration_s;
     }
-    if (!s.latencies_s.empty()) {
+    if (s.latencies_s.empty())  // no result: no latency, never 0
+        m.latency_mean_s = m.latency_min_s = m.latency_max_s = m.latency_p99_s =
+            std::numeric_limits<double>::quiet_NaN();
+    else {
         std::vector<double> latencies = s.latencies_s;
         std::sort(latencies.begin(), latencies.end());
         m.latency_min_s = latencies.front();

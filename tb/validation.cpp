@@ -1,5 +1,7 @@
 #include "tb/validation.hpp"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -89,9 +91,8 @@ void check_ppa(const LoadedCandidate& c, const models::PixelChain& chain, const 
     report.figures["critical_path_ns"] = p.critical_path_s * 1e9;
 }
 
-// The full chain at the maximum specified rate, isolated, with this very config.
-void check_max_rate(const ValidationRequest& q, const fs::path& cache, const Config& config,
-                    ValidationReport& report) {
+// The full chain at the maximum specified rate, with this very config.
+ChainJob max_rate_job(const ValidationRequest& q, const fs::path& cache, const Config& config) {
     ChainJob job;
     job.config = q.config;
     job.overrides = q.overrides;
@@ -101,7 +102,18 @@ void check_max_rate(const ValidationRequest& q, const fs::path& cache, const Con
     job.pulses = q.pulses;
     job.rate = fmt::format("{:.6g}/s", config.real("validate.max_rate"));
     job.provenance_command = "pixforge validate";
-    const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-validate-{}", ::getpid());
+    return job;
+}
+
+fs::path work_folder() {
+    return fs::temp_directory_path() / fmt::format("pixforge-validate-{}", ::getpid());
+}
+
+// The max-rate chain, isolated.
+void check_max_rate(const ValidationRequest& q, const fs::path& cache, const Config& config,
+                    ValidationReport& report) {
+    const ChainJob job = max_rate_job(q, cache, config);
+    const fs::path work = work_folder();
     const IsolatedRun r = ChainRunner(q.executable, q.chain_timeout_s).run(job, work);
     if (r.ok) {
         const ChainSummary& s = *r.summary;
@@ -138,6 +150,20 @@ ValidationReport validate_candidate(const ConfigSchema& keys, const ValidationRe
             compare_to_golden(golden, report.figures, config.real("validate.regression_tolerance"), q.golden);
         report.checks.push_back({"regression", reg.pass, reg.detail});
     }
+    const bool chain_failed =
+        std::any_of(report.checks.begin(), report.checks.end(), [](const ValidationCheck& k) {
+            return !k.pass && (k.name == "no loss at max rate" || k.name == "regression");
+        });
+    if (chain_failed && !q.waves.empty()) {  // the same max-rate stream again, its events dumped
+        ChainJob job = max_rate_job(q, cache, config);
+        job.waves = q.waves;
+        job.dump_events = q.dump_events;
+        const IsolatedRun r = ChainRunner(q.executable, q.chain_timeout_s).run(job, work_folder());
+        report.waves = r.ok ? fmt::format("{} (results {} of the max-rate run, {})", q.waves.string(),
+                                          r.summary->identity.at("wave_events"), q.dump_events)
+                            : "none: " + r.failure.substr(0, 400);
+        if (r.ok) fs::remove_all(work_folder());
+    }
     return report;
 }
 
@@ -151,6 +177,7 @@ void print_validation(const ValidationReport& r, std::ostream& out) {
     }
     for (const auto& k : r.checks)
         out << fmt::format("  {:<26} {}  {}\n", k.name, k.pass ? "PASS" : "FAIL", k.detail);
+    if (!r.waves.empty()) out << "  waveforms of the failing chain checks: " << r.waves << "\n";
     out << (r.passed() ? "ALL CHECKS PASSED\n" : "VALIDATION FAILED\n");
 }
 

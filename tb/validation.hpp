@@ -29,6 +29,10 @@ struct ValidationRequest {
     std::filesystem::path golden;            // empty: no regression check
     std::filesystem::path executable;        // pixforge, for the isolated chain run
     double chain_timeout_s = 3600;
+    // When a chain check (no loss at max rate, regression) fails: FST waveforms of the events
+    // `dump_events` picks (tb/waveforms.hpp) in the max-rate run; empty: none.
+    std::filesystem::path waves;
+    std::string dump_events = "miss:2keV";
 };
 
 struct ValidationCheck {
@@ -41,6 +45,7 @@ struct ValidationReport {
     std::string candidate, network, template_name;
     std::vector<ValidationCheck> checks;
     nlohmann::json figures;  // validation_figures() -> number (null: not fitted)
+    std::string waves;       // the waveforms of a failing chain check (or why none)
     bool passed() const;
 };
 

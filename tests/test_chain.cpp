@@ -9,11 +9,13 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/config.hpp"
 #include "core/h5.hpp"
 #include "core/process.hpp"
+#include "fst_reader.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/random_network.hpp"
@@ -28,6 +30,7 @@
 #include "tb/chain_testbench.hpp"
 #include "tb/golden_figures.hpp"
 #include "tb/scoreboard.hpp"
+#include "tb/waveforms.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -466,13 +469,38 @@ BOOST_AUTO_TEST_CASE(validate_runs_its_chain_with_the_overrides_and_fails_a_miss
     const fs::path candidate = candidate_folder(dir.path(), 32), golden = dir.path() / "golden.json";
     std::ofstream(golden)
         << R"({"area_um2": 1e9, "energy_fwhm_eV_at_max_rate": 100, "figure_of_another_run": 1})";
-    // A one-deep FIFO on a slow link loses events at any rate: only if the chain sees the overrides.
-    const Cli r =
-        run_pixforge({"validate", "-c", default_config(), "--candidate", candidate.string(), "--vectors",
-                      "200", "-n", "300", "--set", "readout.fifo_depth=1", "--set", "readout.link_rate=1e3/s",
-                      "--cache", (dir.path() / "cache").string(), "--golden", golden.string()},
-                     dir.path(), 900);
+    // A one-deep FIFO on a slow link loses events at any rate: only if the chain sees the overrides
+    // (the dead time lets the 32-sample block run as the pixel's block).
+    const Cli r = run_pixforge({"validate",
+                                "-c",
+                                default_config(),
+                                "--candidate",
+                                candidate.string(),
+                                "--vectors",
+                                "200",
+                                "-n",
+                                "300",
+                                "--set",
+                                "readout.fifo_depth=1",
+                                "--set",
+                                "readout.link_rate=1e3/s",
+                                "--set",
+                                "trigger.dead_time=400ns",
+                                "--cache",
+                                (dir.path() / "cache").string(),
+                                "--golden",
+                                golden.string(),
+                                "--waves",
+                                (dir.path() / "failing.fst").string(),
+                                "--dump-events",
+                                "index:0"},
+                               dir.path(), 900);
     BOOST_TEST(r.code == 1, r.log);
+    // The failing chain checks leave the waveforms of the max-rate run's first result.
+    BOOST_TEST(r.log.find("waveforms of the failing chain checks: " + (dir.path() / "failing.fst").string() +
+                          " (results 0 of the max-rate run") != std::string::npos,
+               r.log);
+    BOOST_TEST(test::read_fst((dir.path() / "failing.fst").string()).handles.count("analog_e") == 1u);
     const auto row = [&](const std::string& name) { return r.log.substr(r.log.find(name), 200); };
     BOOST_TEST_REQUIRE(r.log.find("no loss at max rate") != std::string::npos, r.log);
     BOOST_TEST(row("no loss at max rate").find("FAIL") != std::string::npos, r.log);
@@ -530,4 +558,87 @@ BOOST_AUTO_TEST_CASE(the_pixel_block_in_the_chain_equals_the_behavioural_trigger
     }
     BOOST_TEST(same == pixel.results.size());
     BOOST_TEST(pixel.cycles_simulated < pixel.cycles_covered / 2);  // idle stretches skipped
+}
+
+// Waveforms of chosen events: the same stream again with the pixel block built with FST tracing (and
+// no idle skipping) gives the same results, and the file holds the block's signals, the ADC codes
+// and the analog signal, dumped only inside the events' windows, where the trigger fires.
+BOOST_AUTO_TEST_CASE(waveforms_of_chosen_events_hold_the_block_the_codes_and_the_analog_signal) {
+    test::TempDir dir;
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 4;
+    models::QuantizedNetwork net = models::random_network(shape, 23, 16);
+    net.input.first = 4;
+    const Config config = config_with({"source.rate=2e5/s"});
+    const models::PixelChain chain(models::chain_params_from(config));
+    tb::ChainOptions options = tb::ChainOptions::from_config(config);
+    options.pulses = 200;
+    rtl::CandidateBuilder builder(dir.path() / "cache");
+    const rtl::GeneratedRtl block_rtl =
+        rtl::generate_pixel_block(net, rtl::parse_template("streaming", 1, 1, true),
+                                  rtl::pixel_block_spec(chain, options.clock_period_s));
+    tb::ProcessorChoice plain;
+    plain.network = net;
+    plain.pixel_block = true;
+    plain.library = builder.build(block_rtl).library;
+    const tb::ChainRun first = tb::run_chain(chain, options, plain);
+    BOOST_TEST_REQUIRE(first.results.size() > 10u);
+
+    const std::vector<std::size_t> events = tb::select_wave_events("index:2,7", first);
+    BOOST_TEST((events == std::vector<std::size_t>{2, 7}));
+    const int cycles = 40;
+    const std::vector<tb::WaveWindow> windows =
+        tb::wave_windows(first, events, cycles, options.clock_period_s);
+    BOOST_TEST_REQUIRE(windows.size() == 2u);
+    tb::ProcessorChoice traced = plain;
+    traced.library = builder.build(block_rtl, true).library;
+    traced.waves = dir.path() / "events.fst";
+    traced.wave_windows = windows;
+    const tb::ChainRun again = tb::run_chain(chain, options, traced);
+    BOOST_TEST_REQUIRE(again.results.size() == first.results.size());
+    for (std::size_t i = 0; i < first.results.size(); ++i) {
+        BOOST_TEST(again.results[i].raw == first.results[i].raw);
+        BOOST_TEST(again.results[i].trigger_s == first.results[i].trigger_s);
+    }
+    BOOST_TEST(again.cycles_simulated == again.cycles_covered);  // no idle cycle skipped: no gap
+
+    const test::FstContents f = test::read_fst(traced.waves.string());
+    BOOST_TEST_REQUIRE(f.opened);
+    for (const char* name : {"clk", "s_code", "analog_e", "trig", "out_valid", "out_data"})
+        BOOST_TEST(f.handles.count(name) == 1u, name);
+    const double half_ps = options.clock_period_s * 0.5e12;
+    std::size_t outside = 0, analog_changes = 0;
+    std::vector<bool> triggered(windows.size(), false);
+    for (const auto& c : f.changes) {
+        const double t_s = static_cast<double>(c.time) * 1e-12;
+        std::size_t in = windows.size();
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            // A cycle that starts inside dumps its rising edge half a period later; 1 ps of rounding.
+            if (c.time + 1 >= windows[w].from_s * 1e12 && c.time <= windows[w].to_s * 1e12 + half_ps + 1)
+                in = w;
+        if (in == windows.size()) {
+            outside += c.time > 0;  // the initial values sit at the first dump
+            continue;
+        }
+        analog_changes += c.handle == f.handles.at("analog_e");
+        if (c.handle == f.handles.at("trig") && c.value == "1" &&
+            std::fabs(t_s - first.results[events[in]].trigger_s) < 2 * chain.sample_period())
+            triggered[in] = true;
+    }
+    BOOST_TEST(outside == 0u);
+    BOOST_TEST(analog_changes > 10u);  // the pulse's shape, sample by sample
+    BOOST_TEST(triggered[0]);
+    BOOST_TEST(triggered[1]);
+
+    // Bad specs are refused by name.
+    for (const char* spec : {"index:x", "index:100000", "time:3", "miss:lots", "every:1", "index"})
+        BOOST_TEST(test::error_id([&] { tb::select_wave_events(spec, first); }) == "SIM-012", spec);
+    for (std::size_t i : tb::select_wave_events("miss:1keV", first)) {  // each misses by more than 1 keV
+        const auto& r = first.results[i];
+        double truth = 0;
+        for (const auto& p : first.truth)
+            if (p.t0_s <= r.trigger_s) truth = p.energy_eV;
+        BOOST_TEST(std::fabs(r.estimate.energy_eV - truth) > 1000.0);
+    }
 }

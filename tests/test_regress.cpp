@@ -101,6 +101,22 @@ fs::path candidate_folder(const fs::path& dir) {
     return out;
 }
 
+// The same as the pixel's whole block: 16 samples after the baseline, on the streaming template.
+fs::path pixel_block_candidate(const fs::path& dir) {
+    models::NetShape shape;
+    shape.hidden = {4};
+    shape.weight_bits = 4;
+    models::QuantizedNetwork net = models::random_network(shape, 23, 16);
+    net.input.first = 4;
+    const fs::path file = dir / "block_net.h5", out = dir / "block_candidate";
+    models::save_network(net, file.string(), "{}");
+    const ProcessResult r = run_process({kPixforge.string(), "rtl", "-n", file.string(), "-t", "streaming",
+                                         "--clock-gating", "-o", out.string()},
+                                        dir / "rtl_block.log", 600);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, test::read_text(dir / "rtl_block.log"));
+    return out;
+}
+
 std::vector<std::string> mpirun(int ranks) {
     const fs::path found = find_executable("mpirun");
     BOOST_REQUIRE_MESSAGE(!found.empty(), "mpirun is not installed (scripts/setup.sh installs openmpi-bin)");
@@ -319,4 +335,35 @@ BOOST_AUTO_TEST_CASE(the_bundled_suite_loads_and_covers_the_four_scenarios,
     BOOST_TEST((scenarios == std::set<std::string>{"D0", "A1", "A2", "A3"}));
     BOOST_TEST(suite.goldens.size() >= 10u);
     BOOST_TEST(tb::expand_jobs(suite).size() == 24u);  // 3 designs in 6, 5 and 1 scenario-rates, 2 seeds
+}
+
+// A candidate row that fails its golden figure gets the waveforms of its events (suite.waves_on_failure);
+// a passing one, or with the key empty, none.
+BOOST_AUTO_TEST_CASE(a_failing_candidate_row_dumps_the_waveforms_of_its_events) {
+    test::TempDir dir;
+    const fs::path candidate = pixel_block_candidate(dir.path());
+    const std::vector<std::string> cache{"--cache", (dir.path() / "cache").string()};
+    auto suite_with = [&](const std::string& head) {
+        const fs::path file = dir.path() / "waves.toml";
+        std::ofstream(file)
+            << "[suite]\npulses = 300\nseeds = [1]\n"
+            << head << "\n[[design]]\nname = \"block\"\ncandidate = \"" << candidate.string()
+            << "\"\n\n[[scenario]]\nname = \"D0\"\nconfig = \""
+            << (test::source_dir() / "configs/d0_75um.toml").string()
+            << "\"\nset = [\"trigger.window=20\", \"trigger.dead_time=300ns\"]\n\n[[golden]]\ndesign = "
+               "\"block\"\nscenario = \"D0\"\nfigure = "
+               "\"delivered\"\n"
+               "value = 1\ntolerance = 0.01\n";
+        return file;
+    };
+    const Run failing =
+        regress({}, suite_with("waves_on_failure = \"index:0,1\""), dir.path() / "out", cache);
+    BOOST_TEST(failing.exit_code == 1);
+    BOOST_REQUIRE(failing.results.is_object());
+    const std::string waves = failing.results["rows"][0]["waves"].get<std::string>();
+    BOOST_TEST(waves == (dir.path() / "out/waves/block/D0/200000_s.fst").string(), failing.log);
+    BOOST_TEST(fs::file_size(waves) > 1000u);
+    BOOST_TEST(!fs::exists(waves + ".partial"));
+    const Run off = regress({}, suite_with("waves_on_failure = \"\""), dir.path() / "off", cache);
+    BOOST_TEST(off.results["rows"][0]["waves"] == "");
 }

@@ -38,6 +38,10 @@ class ClockedPixelBlock {
     // One clock cycle: inputs held during the cycle, outputs as seen before the rising edge.
     virtual const Cycle& step(bool s_valid, std::uint16_t code, bool out_ready) = 0;
     virtual int samples() const = 0;  // samples of a captured window
+    // Waveforms (tb::WaveformPixelBlock): told which sample, and which cycle of it, the next step is,
+    // and the analog signal of the samples [first, first + n) before they are fed. Others ignore it.
+    virtual void at_cycle(std::int64_t sample, int phase) {}
+    virtual void observe_analog(std::int64_t first, const std::vector<float>& signal_e) {}
 };
 
 }  // namespace pixforge::models

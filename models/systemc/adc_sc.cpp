@@ -32,6 +32,7 @@ void AdcSc::run() {
         transport(to_frontend, request, tlm::TLM_READ_COMMAND);
         block.first_sample = next_sample_;
         block.codes.resize(static_cast<size_t>(block_));
+        block.signal_e.assign(request.signal_e.begin(), request.signal_e.end());
         for (int i = 0; i < block_; ++i)
             block.codes[static_cast<size_t>(i)] =
                 chain_.adc().convert(pedestal + request.signal_e[static_cast<size_t>(i)]);

@@ -25,6 +25,7 @@ struct SampleRequest {
 struct CodeBlock {
     std::int64_t first_sample = 0;  // index of codes[0] in the stream
     std::vector<std::uint16_t> codes;
+    std::vector<float> signal_e;  // the analog signal each code was taken of (SampleRequest), for waveforms
 };
 
 // Trigger -> processor: one captured window.

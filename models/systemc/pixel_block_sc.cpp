@@ -24,6 +24,7 @@ PixelBlockSc::PixelBlockSc(sc_core::sc_module_name name, const models::PixelChai
 
 void PixelBlockSc::on_codes(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
     const CodeBlock& b = payload_of<CodeBlock>(gp);
+    block_->observe_analog(b.first_sample, b.signal_e);
     runner_.feed(b.codes.data(), b.codes.size(), b.first_sample,
                  [this](const models::BlockResult& r) { emit(r); });
     next_sample_ = b.first_sample + static_cast<std::int64_t>(b.codes.size());

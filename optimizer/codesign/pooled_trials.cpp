@@ -21,17 +21,19 @@ optimizer::BatchRunner pooled_batches(WorkPool& pool, const std::filesystem::pat
             optimizer::TrialRecord rec;
             rec.id = batch[i].first;
             rec.trial.u = batch[i].second;
-            const json j = r.ok ? json::from_cbor(r.bytes, true, false) : json();
-            if (r.ok && j.is_object()) {
-                const TrialFolder folder(study_dir, rec.id);
-                json_to_folder(j.at("files"), folder.dir(), folder.metrics_file().filename().string());
-                rec.trial.objectives = j.at("objectives").get<optimizer::Vector>();
-                rec.trial.constraints = j.at("constraints").get<optimizer::Vector>();
-                rec.seconds = j.at("seconds").get<double>();
-            } else {
-                rec.trial.ok = false;
-                rec.error = r.ok ? "the worker rank's answer is not CBOR" : r.failure;
-            }
+            rec.trial.ok = false;
+            rec.error = r.failure;
+            if (r.ok) try {  // a damaged answer is that trial's failure, never the study's end
+                    const json j = json::from_cbor(r.bytes);
+                    const TrialFolder folder(study_dir, rec.id);
+                    json_to_folder(j.at("files"), folder.dir(), folder.metrics_file().filename().string());
+                    rec.trial.objectives = j.at("objectives").get<optimizer::Vector>();
+                    rec.trial.constraints = j.at("constraints").get<optimizer::Vector>();
+                    rec.seconds = j.at("seconds").get<double>();
+                    rec.trial.ok = true;
+                } catch (const std::exception& e) {
+                    rec.error = std::string("the worker rank's answer could not be read: ") + e.what();
+                }
             if (!rec.trial.ok && r.attempts > 1) rec.error += fmt::format(" (attempt {})", r.attempts);
             record(rec);
         });
