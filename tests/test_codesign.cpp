@@ -363,8 +363,10 @@ choices = ["streaming", "serial"]
 }
 
 // mpirun -np 3: rank 0 keeps the journal and proposes, the two other ranks train, build, synthesize
-// and simulate each batch's trials and send their folders back. The same study in one process, with
-// a cache of its own (nothing shared but the code), gives the same trials, bit for bit.
+// and simulate each batch's trials and send their folders back. As if the ranks shared no file
+// system, the workers get a study folder and a cache of their own (an MPMD launch), so rank 0 has only
+// what came back as bytes. The same study in one process, with a cache of its own, gives the same
+// trials, bit for bit.
 BOOST_AUTO_TEST_CASE(a_study_on_three_mpi_ranks_gives_the_trials_of_one_process) {
     test::TempDir dir;
     const fs::path config = write_small_study_config(dir.path(), "");
@@ -375,11 +377,17 @@ BOOST_AUTO_TEST_CASE(a_study_on_three_mpi_ranks_gives_the_trials_of_one_process)
     const fs::path mpirun = find_executable("mpirun");
     BOOST_REQUIRE_MESSAGE(!mpirun.empty(), "mpirun is not installed (scripts/setup.sh installs openmpi-bin)");
     const fs::path ranks = dir.path() / "ranks", one = dir.path() / "one";
-    const ProcessResult r =
-        run_process({mpirun.string(), "--allow-run-as-root", "--oversubscribe", "--enable-recovery", "-np",
-                     "3", kPixforge.string(), "optimize", "-c", config.string(), "-o", ranks.string(),
-                     "--cache", (dir.path() / "cache_ranks").string()},
-                    dir.path() / "ranks.log", 1200);
+    const auto study = [&](const std::string& np, const fs::path& out, const std::string& cache) {
+        return std::vector<std::string>{
+            "-np",           np,   kPixforge.string(), "optimize", "-c",
+            config.string(), "-o", out.string(),       "--cache",  (dir.path() / cache).string()};
+    };
+    std::vector<std::string> argv{mpirun.string(), "--allow-run-as-root", "--oversubscribe",
+                                  "--enable-recovery"};
+    for (const std::string& a : study("1", ranks, "cache_rank0")) argv.push_back(a);
+    argv.push_back(":");
+    for (const std::string& a : study("2", dir.path() / "workers_own", "cache_workers")) argv.push_back(a);
+    const ProcessResult r = run_process(argv, dir.path() / "ranks.log", 1200);
     const std::string log = test::read_text(dir.path() / "ranks.log");
     BOOST_TEST(r.exited);
     BOOST_TEST(log.find("trials on 2 MPI worker rank(s)") != std::string::npos, log.substr(0, 3000));
@@ -398,6 +406,9 @@ BOOST_AUTO_TEST_CASE(a_study_on_three_mpi_ranks_gives_the_trials_of_one_process)
         BOOST_TEST(j["objectives"] == by_id[id]["objectives"], "trial " << id);
         BOOST_TEST(fs::exists(ranks / "trials" / std::to_string(id) / "metrics.json"));
         BOOST_TEST(fs::exists(ranks / "trials" / std::to_string(id) / "candidate" / "network.h5"));
+        // The workers wrote the trial in their own folder; rank 0's copy came as bytes.
+        BOOST_TEST(fs::exists(dir.path() / "workers_own" / "trials" / std::to_string(id) / "metrics.json"));
     }
     BOOST_TEST(fs::exists(ranks / "report.h5"));
+    BOOST_TEST(!fs::exists(dir.path() / "workers_own" / "journal.jsonl"));  // one journal, rank 0's
 }
