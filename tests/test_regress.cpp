@@ -296,21 +296,33 @@ BOOST_AUTO_TEST_CASE(a_rank_killed_mid_run_is_survived) {
         argv.push_back(a);
     const fs::path log = dir.path() / "mpirun.log";
     std::thread killer([&] {
-        // Rank 2, once it has sent a result: found by its Open MPI environment, killed with SIGKILL.
+        // Rank 2, while it holds a run (its chain-job child is alive): found by its Open MPI
+        // environment, killed with SIGKILL after the first results are in.
+        const auto parent_of = [](const fs::path& proc) {
+            const std::string status = test::read_text(proc / "status");
+            const std::size_t at = status.find("PPid:");
+            return at == std::string::npos ? -1 : std::atoi(status.c_str() + at + 5);
+        };
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);
         while (std::chrono::steady_clock::now() < give_up) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (test::read_text(log).find("[regress] 2/") == std::string::npos) continue;
+            int rank2 = -1;
             for (const auto& p : fs::directory_iterator("/proc")) {
                 const std::string cmdline = test::read_text(p.path() / "cmdline");
-                const std::string environment = test::read_text(p.path() / "environ");
                 if (cmdline.find(out.string()) != std::string::npos &&
                     cmdline.rfind(kPixforge.string(), 0) == 0 &&
-                    environment.find(std::string("OMPI_COMM_WORLD_RANK=2") + '\0') != std::string::npos) {
-                    kill(std::stoi(p.path().filename().string()), SIGKILL);
+                    test::read_text(p.path() / "environ")
+                            .find(std::string("OMPI_COMM_WORLD_RANK=2") + '\0') != std::string::npos)
+                    rank2 = std::atoi(p.path().filename().c_str());
+            }
+            if (rank2 < 0) continue;
+            for (const auto& p : fs::directory_iterator("/proc"))
+                if (parent_of(p.path()) == rank2 &&
+                    test::read_text(p.path() / "cmdline").find("chain-job") != std::string::npos) {
+                    kill(rank2, SIGKILL);
                     return;
                 }
-            }
         }
     });
     const ProcessResult r = run_process(argv, log, 900);
