@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -71,6 +73,14 @@ bool ensure_cached_file(const fs::path& path, const std::function<void(const fs:
     build(file.temp());
     file.commit();
     return false;
+}
+
+std::optional<std::string> read_whole_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
 }
 
 void write_file_atomically(const fs::path& path, const std::string& text) {

@@ -5,12 +5,16 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace pixforge {
 
 // `text` as the whole content of `path`.
 void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
+// The whole content of `path`, byte for byte; none when it cannot be opened.
+std::optional<std::string> read_whole_file(const std::filesystem::path& path);
 
 // One entry of a content-addressed cache (a dataset, a trained network, a liberty): true when
 // `path` is already there; otherwise `build(temp)` writes it under a private temporary name, which

@@ -1,7 +1,5 @@
 #include "core/folder_bytes.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include "core/atomic_file.hpp"
@@ -16,10 +14,9 @@ json folder_to_json(const fs::path& dir) {
     if (!fs::is_directory(dir)) return files;
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
         if (!entry.is_regular_file()) continue;
-        std::ifstream in(entry.path(), std::ios::binary);
-        const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                                              std::istreambuf_iterator<char>()};
-        files[fs::relative(entry.path(), dir).generic_string()] = json::binary(bytes);
+        const std::string bytes = read_whole_file(entry.path()).value_or("");
+        files[fs::relative(entry.path(), dir).generic_string()] =
+            json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
     }
     return files;
 }

@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "core/atomic_file.hpp"
 #include "core/content_hash.hpp"
 #include "core/error.hpp"
+#include "core/folder_bytes.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/scoreboard.hpp"
 
@@ -46,19 +45,14 @@ std::string file_part(std::string name) {
     return name;
 }
 
-// The bytes of every file of a folder (a candidate), in path order.
+// The content of a folder (a candidate): every file's path and bytes, in path order.
 std::string folder_hash(const fs::path& dir) {
     if (dir.empty()) return "";
-    std::vector<fs::path> files;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) files.push_back(e.path());
-    std::sort(files.begin(), files.end());
     ContentHash h;
-    for (const fs::path& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        std::stringstream bytes;
-        bytes << in.rdbuf();
-        h.add(fs::relative(f, dir).generic_string()).add(bytes.str());
+    const json files = folder_to_json(dir);  // an object: its keys come sorted
+    for (const auto& [name, bytes] : files.items()) {
+        const auto& b = bytes.get_binary();
+        h.add(name).add(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
     }
     return h.hex();
 }
@@ -103,10 +97,8 @@ std::string run_sub_stream(std::size_t index, const std::string& task) {
         fs::remove_all(work);
         throw std::runtime_error(why);
     }
-    std::ifstream in(job.samples, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    json out = {{"samples", json::from_cbor(bytes.str())}, {"identity", r.summary->identity}};
+    json out = {{"samples", json::from_cbor(read_whole_file(job.samples).value_or(""))},
+                {"identity", r.summary->identity}};
     fs::remove_all(work);
     const std::vector<std::uint8_t> cbor = json::to_cbor(out);
     return {cbor.begin(), cbor.end()};
@@ -125,17 +117,13 @@ struct StoredRun {
 
 StoredRun read_run(const fs::path& file) {
     StoredRun r;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        std::ifstream why(fs::path(file).replace_extension(".failed.txt"));
-        std::stringstream text;
-        text << why.rdbuf();
-        r.failure = text.str().empty() ? "not run" : text.str();
+    const std::optional<std::string> bytes = read_whole_file(file);
+    if (!bytes) {
+        const std::string why = read_whole_file(fs::path(file).replace_extension(".failed.txt")).value_or("");
+        r.failure = why.empty() ? "not run" : why;
         return r;
     }
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    const json j = json::from_cbor(bytes.str(), true, false);
+    const json j = json::from_cbor(*bytes, true, false);
     if (j.is_discarded() || !j.is_object()) {
         r.failure = file.string() + " is damaged (not CBOR); delete it to rerun the sub-stream";
         return r;

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/atomic_file.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -209,16 +208,14 @@ GoldenFigure read_golden(const SuiteTable& t, const RegressionSuite& suite) {
 }  // namespace
 
 RegressionSuite load_regression_suite(const fs::path& file, const ConfigSchema& keys) {
-    std::ifstream in(file);
-    if (!in)
+    const std::optional<std::string> text = read_whole_file(file);
+    if (!text)
         throw PixError("REG-001", fmt::format("{}: the regression suite cannot be read; expected a TOML file "
                                               "(docs/regress.md, configs/regress/four_scenarios.toml)",
                                               file.string()));
     RegressionSuite suite;
     suite.file = fs::absolute(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    suite.text = text.str();
+    suite.text = *text;
     toml::table root;
     try {
         root = toml::parse(suite.text, file.string());
