@@ -112,7 +112,7 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
                     {"network", models::describe_layers(c.network)}};
         run = run_chain(chain, options, choice);
         if (!job.waves.empty()) {  // the same stream again, the chosen events' cycles dumped
-            const std::vector<std::size_t> chosen = select_wave_events(job.dump_events, run);
+            const std::vector<std::size_t> chosen = select_wave_events(job.dump_events, run, chain);
             choice.waves = job.waves.string() + ".partial";  // whole or absent
             choice.wave_windows = wave_windows(run, chosen, job.dump_cycles, options.clock_period_s);
             choice.library = pixel_block_library(true);

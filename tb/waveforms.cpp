@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "tb/scoreboard.hpp"
 
 namespace pixforge::tb {
 
@@ -30,7 +31,8 @@ std::vector<std::string> items(const std::string& list) {
 
 }  // namespace
 
-std::vector<std::size_t> select_wave_events(const std::string& spec, const ChainRun& run) {
+std::vector<std::size_t> select_wave_events(const std::string& spec, const ChainRun& run,
+                                            const models::PixelChain& chain) {
     const auto colon = spec.find(':');
     if (colon == std::string::npos) refuse(spec, "no kind before ':'");
     const std::string kind = spec.substr(0, colon), list = spec.substr(colon + 1);
@@ -72,13 +74,11 @@ std::vector<std::size_t> select_wave_events(const std::string& spec, const Chain
         } catch (const std::invalid_argument& e) {
             refuse(spec, fmt::format("'{}': {}", list, e.what()));
         }
-        // A result's pulse: the last arrival at or before its trigger (the scoreboard's rule).
-        std::vector<double> t0;
-        for (const TruthPulse& p : run.truth) t0.push_back(p.t0_s);
+        std::vector<ScoredEvent> scored;  // each result's pulse, by the scoreboard's rule
+        sample_chain(run, chain, &scored);
         for (std::size_t i = 0; i < run.results.size() && events.size() < kMaxWaveEvents; ++i) {
-            const auto after = std::upper_bound(t0.begin(), t0.end(), run.results[i].trigger_s);
-            if (after == t0.begin()) continue;
-            const TruthPulse& p = run.truth[static_cast<std::size_t>(after - t0.begin()) - 1];
+            if (scored[i].primary < 0) continue;  // a noise trigger: no truth to miss
+            const TruthPulse& p = run.truth[static_cast<std::size_t>(scored[i].primary)];
             if (std::fabs(run.results[i].estimate.energy_eV - p.energy_eV) > threshold_eV)
                 events.push_back(i);
         }

@@ -20,10 +20,12 @@ namespace pixforge::tb {
 
 // The delivered results (indices into run.results) that `spec` names: "index:N[,N...]",
 // "time:T[,T...]" (each the result whose trigger is nearest, T with a unit such as 120us), or
-// "miss:E" (every result whose energy misses its pulse's by more than E, e.g. 2keV; the first
-// `kMaxWaveEvents`). SIM-012 for a spec of another form, naming it.
+// "miss:E" (every result whose energy misses its pulse's, matched as the scoreboard matches them in
+// `chain`, by more than E, e.g. 2keV; the first `kMaxWaveEvents`). SIM-012 for a spec of another
+// form, naming it.
 inline constexpr std::size_t kMaxWaveEvents = 100;
-std::vector<std::size_t> select_wave_events(const std::string& spec, const ChainRun& run);
+std::vector<std::size_t> select_wave_events(const std::string& spec, const ChainRun& run,
+                                            const models::PixelChain& chain);
 
 // From `cycles` clock cycles before each event's trigger to `cycles` after its result, merged where
 // they overlap.

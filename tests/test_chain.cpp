@@ -585,7 +585,7 @@ BOOST_AUTO_TEST_CASE(waveforms_of_chosen_events_hold_the_block_the_codes_and_the
     const tb::ChainRun first = tb::run_chain(chain, options, plain);
     BOOST_TEST_REQUIRE(first.results.size() > 10u);
 
-    const std::vector<std::size_t> events = tb::select_wave_events("index:2,7", first);
+    const std::vector<std::size_t> events = tb::select_wave_events("index:2,7", first, chain);
     BOOST_TEST((events == std::vector<std::size_t>{2, 7}));
     const int cycles = 40;
     const std::vector<tb::WaveWindow> windows =
@@ -633,8 +633,9 @@ BOOST_AUTO_TEST_CASE(waveforms_of_chosen_events_hold_the_block_the_codes_and_the
 
     // Bad specs are refused by name.
     for (const char* spec : {"index:x", "index:100000", "time:3", "miss:lots", "every:1", "index"})
-        BOOST_TEST(test::error_id([&] { tb::select_wave_events(spec, first); }) == "SIM-012", spec);
-    for (std::size_t i : tb::select_wave_events("miss:1keV", first)) {  // each misses by more than 1 keV
+        BOOST_TEST(test::error_id([&] { tb::select_wave_events(spec, first, chain); }) == "SIM-012", spec);
+    for (std::size_t i :
+         tb::select_wave_events("miss:1keV", first, chain)) {  // each misses by more than 1 keV
         const auto& r = first.results[i];
         double truth = 0;
         for (const auto& p : first.truth)
