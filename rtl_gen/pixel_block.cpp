@@ -10,7 +10,6 @@
 #include "rtl_gen/verilog_text.hpp"
 
 namespace pixforge::rtl {
-namespace {
 
 // Trigger, dead time, pre-trigger delay line and window capture (models::SelfTrigger's rule).
 std::string capture_module(const PixelBlockSpec& p, int samples, bool clock_gating) {
@@ -94,6 +93,8 @@ std::string capture_module(const PixelBlockSpec& p, int samples, bool clock_gati
         wb, pre - 1);
     return v + "    assign cap_code = oldest;\nendmodule\n";
 }
+
+namespace {
 
 std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplate& t, const PixelBlockSpec& p,
                       int samples, int out_bits, bool streaming) {

@@ -16,7 +16,12 @@
 // nothing but the delay line, which the chain's idle skip relies on).
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "models/network/quantized_network.hpp"
 #include "models/pixel_chain.hpp"
+#include "rtl_gen/hardware_template.hpp"
 #include "rtl_gen/verilog_writer.hpp"
 
 namespace pixforge::rtl {
@@ -39,5 +44,27 @@ PixelBlockSpec pixel_block_spec(const models::PixelChain& chain, double clock_pe
 // per sample than the clock gives.
 GeneratedRtl generate_pixel_block(const models::QuantizedNetwork& net, const HardwareTemplate& t,
                                   const PixelBlockSpec& spec);
+
+// One network of a pixel block that holds several, on its own template; it computes its network's
+// heads.
+struct PixelCore {
+    models::QuantizedNetwork network;
+    HardwareTemplate hardware;
+};
+
+// Several networks sharing one pixel block (heterogeneous co-exploration, docs/rtl.md): each on its
+// own template behind the one trigger and capture, all fed every captured window; the block's
+// result waits for all of them and carries their outputs in core order, each sign-extended to the
+// widest. One core is generate_pixel_block(net, t, spec), byte for byte. RTL-003 when the networks
+// read windows of different lengths or ADC widths, or as for one network.
+GeneratedRtl generate_pixel_block(const std::vector<PixelCore>& cores, const PixelBlockSpec& spec);
+// The name of a block's templates, "serial+parallel_p1", and the hash of its networks (one core:
+// its template's name and its network's hash).
+std::string cores_template_name(const std::vector<PixelCore>& cores);
+std::string cores_network_hash(const std::vector<PixelCore>& cores);
+
+// pixforge_capture.v: the self-trigger, dead time, history and capture of `samples` codes that
+// every pixel block shares.
+std::string capture_module(const PixelBlockSpec& spec, int samples, bool clock_gating);
 
 }  // namespace pixforge::rtl

@@ -104,4 +104,24 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
     return c;
 }
 
+std::filesystem::path core_folder(const std::filesystem::path& dir, std::size_t k) {
+    return dir / fmt::format("core{}", k);
+}
+
+std::vector<LoadedCandidate> load_candidate_cores(const std::filesystem::path& dir,
+                                                  const std::filesystem::path& cache,
+                                                  const models::ChainParams& chain) {
+    if (!std::filesystem::exists(core_folder(dir, 0))) return {load_candidate_dir(dir, cache, chain)};
+    std::vector<LoadedCandidate> cores;
+    for (std::size_t k = 0; std::filesystem::exists(core_folder(dir, k)); ++k)
+        cores.push_back(load_candidate_dir(core_folder(dir, k), cache, chain));
+    return cores;
+}
+
+std::vector<rtl::PixelCore> pixel_cores(const std::vector<LoadedCandidate>& cores) {
+    std::vector<rtl::PixelCore> out;
+    for (const LoadedCandidate& c : cores) out.push_back({c.network, c.hardware});
+    return out;
+}
+
 }  // namespace pixforge::tb

@@ -6,10 +6,12 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "models/chain_params.hpp"
 #include "models/network/quantized_network.hpp"
 #include "rtl_gen/candidate.hpp"
+#include "rtl_gen/pixel_block.hpp"
 
 namespace pixforge::tb {
 
@@ -24,6 +26,17 @@ struct LoadedCandidate {
 // (check_candidate_fits_chain) when it was built for another chain. Checks run before any build.
 LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::filesystem::path& cache,
                                    const models::ChainParams& chain);
+
+// The folder of a pixel block with several networks (rtl::PixelCore) holds one candidate folder per
+// network, core0/, core1/, ... as `pixforge rtl` writes them, in the block's order; a plain candidate
+// folder is a block of one. Each is loaded and checked as above (SIM-003 for a folder that is neither).
+std::vector<LoadedCandidate> load_candidate_cores(const std::filesystem::path& dir,
+                                                  const std::filesystem::path& cache,
+                                                  const models::ChainParams& chain);
+// The folder of core `k` of a block of several networks.
+std::filesystem::path core_folder(const std::filesystem::path& dir, std::size_t k);
+// The block's networks on their templates.
+std::vector<rtl::PixelCore> pixel_cores(const std::vector<LoadedCandidate>& cores);
 
 // The candidate must read the windows this chain captures: same window length (SIM-005), same
 // sample width = ADC bits (SIM-006) and, when its network fixes them, the same pre-trigger and ADC

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -84,32 +86,46 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
         identity["classical"] = job.classical;
         run = run_chain_classical(chain, config, options, job.classical);
     } else {
-        const LoadedCandidate c = load_candidate_dir(
+        const std::vector<LoadedCandidate> cores = load_candidate_cores(
             job.candidate, rtl::CandidateBuilder::cache_or_default(job.cache), chain.params());
+        if (cores.size() > 1 && !job.pixel_block)
+            throw PixError("SIM-014", fmt::format("{} holds {} networks, which share one pixel block: run it "
+                                                  "as the pixel's block (without --block network)",
+                                                  job.candidate.string(), cores.size()));
+        const LoadedCandidate& c = cores.front();
         ProcessorChoice choice;
         choice.library = c.library;
-        choice.network = c.network;
-        choice.template_name = c.hardware.name();
-        choice.latency_cycles = c.rtl.timing.latency;
-        const auto pixel_block_library = [&](bool waveforms) {  // RTL-003: the block cannot work here
+        std::vector<std::string> layers;
+        for (const LoadedCandidate& core : cores) {
+            choice.networks.push_back(core.network);
+            layers.push_back(models::describe_layers(core.network));
+        }
+        // RTL-003: the block cannot work in this chain.
+        const std::optional<rtl::GeneratedRtl> block =
+            job.pixel_block ? std::optional(rtl::generate_pixel_block(
+                                  pixel_cores(cores), rtl::pixel_block_spec(chain, options.clock_period_s)))
+                            : std::nullopt;
+        const rtl::GeneratedRtl& rtl = block ? *block : c.rtl;
+        choice.template_name = rtl.template_name;
+        choice.latency_cycles = rtl.timing.latency;
+        const auto pixel_block_library = [&](bool waveforms) {
             return rtl::CandidateBuilder(rtl::CandidateBuilder::cache_or_default(job.cache))
-                .build(rtl::generate_pixel_block(c.network, c.hardware,
-                                                 rtl::pixel_block_spec(chain, options.clock_period_s)),
-                       waveforms)
+                .build(*block, waveforms)
                 .library;
         };
         if (job.pixel_block) {
             choice.pixel_block = true;
             choice.library = pixel_block_library(false);
         }
+        // One network: its own RTL's hash, as before; several: the block's.
         identity = {{"candidate", job.candidate.string()},
-                    {"network_hash", c.network.content_hash()},
-                    {"rtl_hash", c.rtl.rtl_hash()},
-                    {"template", c.hardware.name()},
+                    {"network_hash", rtl.network_hash},
+                    {"rtl_hash", cores.size() == 1 ? c.rtl.rtl_hash() : rtl.rtl_hash()},
+                    {"template", rtl.template_name},
                     {"block", job.pixel_block ? "pixel" : "network"},
                     {"library", c.library.string()},
-                    {"latency_cycles", std::to_string(c.rtl.timing.latency)},
-                    {"network", models::describe_layers(c.network)}};
+                    {"latency_cycles", std::to_string(rtl.timing.latency)},
+                    {"network", fmt::format("{}", fmt::join(layers, " | "))}};
         run = run_chain(chain, options, choice);
         if (!job.waves.empty()) {  // the same stream again, the chosen events' cycles dumped
             const std::vector<std::size_t> chosen = select_wave_events(job.dump_events, run, chain);

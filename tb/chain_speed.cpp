@@ -33,7 +33,7 @@ ChainSpeed measure_chain_speed(const Config& config, const LoadedCandidate& c,
     // The chain with the block in it.
     ProcessorChoice choice;
     choice.library = library;
-    choice.network = c.network;
+    choice.networks = {c.network};
     choice.pixel_block = true;
     choice.template_name = c.hardware.name();
     const ChainRun run = run_chain(chain, options, choice);

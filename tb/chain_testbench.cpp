@@ -137,7 +137,8 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
     adc->to_frontend.bind(frontend->sampling);
     tlm::tlm_global_quantum::instance().set(sc_core::sc_time(10, sc_core::SC_US));
     if (processor.pixel_block) {
-        if (!processor.network) throw PixError("SIM-001", "run_chain: a pixel block needs its network");
+        if (processor.networks.empty())
+            throw PixError("SIM-001", "run_chain: a pixel block needs its networks");
         const auto sample_time = [a = adc.get()](std::int64_t k) { return a->sample_time(k); };
         auto candidate = std::make_unique<rtl::PixelCandidate>(processor.library);
         std::unique_ptr<models::ClockedPixelBlock> rtl_block;
@@ -149,7 +150,7 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
         const auto block = std::make_unique<sc::PixelBlockSc>(
             "pixel", chain, o.clock_period_s,
             rtl::pixel_block_spec(chain, o.clock_period_s).cycles_per_sample, std::move(rtl_block),
-            *processor.network, sample_time, processor.waves.empty());
+            processor.networks, sample_time, processor.waves.empty());
         adc->to_trigger.bind(block->codes);
         block->to_readout.bind(readout->results);
         sc::run_simulation();
@@ -171,11 +172,13 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
             host = std::make_unique<sc::ClassicalHostSc>("processor", o.clock_period_s, *classical,
                                                          o.classical_latency);
         } else {
-            if (!processor.network)
-                throw PixError("SIM-001", "run_chain: no network and no classical estimator");
+            if (processor.networks.size() != 1)
+                throw PixError("SIM-001",
+                               "run_chain: a window-level candidate needs one network, and no "
+                               "classical estimator");
             host = std::make_unique<sc::NnHostSc>(
                 "processor", o.clock_period_s, std::make_unique<rtl::Candidate>(processor.library),
-                *processor.network, o.input_buffer, adc->block_done, adc->finished);
+                processor.networks.front(), o.input_buffer, adc->block_done, adc->finished);
         }
         adc->to_trigger.bind(trigger->codes);
         trigger->to_host.bind(host->windows);

@@ -46,7 +46,9 @@ struct ProcessorChoice {
     // The library is the pixel's whole block (rtl::generate_pixel_block): it takes the ADC codes in
     // place of the behavioural trigger and the processor.
     bool pixel_block = false;
-    std::optional<models::QuantizedNetwork> network;
+    // The networks: one for a window-level candidate; a pixel block's in core order (rtl::PixelCore),
+    // whose outputs it carries in that order.
+    std::vector<models::QuantizedNetwork> networks;
     std::string template_name;
     int latency_cycles = 0;  // the template's formula, for the report
     // Waveforms of the pixel block (its library built with them): the cycles inside `wave_windows`

@@ -74,7 +74,7 @@ const Candidate& candidate() {
 tb::ProcessorChoice network_choice() {
     tb::ProcessorChoice p;
     p.library = candidate().library;
-    p.network = candidate().net;
+    p.networks = {candidate().net};
     p.template_name = "parallel_p1";
     p.latency_cycles = candidate().rtl.timing.latency;
     return p;
@@ -526,7 +526,7 @@ BOOST_AUTO_TEST_CASE(the_pixel_block_in_the_chain_equals_the_behavioural_trigger
     rtl::CandidateBuilder builder(cache.path());
 
     tb::ProcessorChoice window_level;
-    window_level.network = net;
+    window_level.networks = {net};
     window_level.library = builder.build(rtl::generate_verilog(net, {})).library;
     const tb::ChainRun reference = tb::run_chain(chain, options, window_level);
 
@@ -579,7 +579,7 @@ BOOST_AUTO_TEST_CASE(waveforms_of_chosen_events_hold_the_block_the_codes_and_the
         rtl::generate_pixel_block(net, rtl::parse_template("streaming", 1, 1, true),
                                   rtl::pixel_block_spec(chain, options.clock_period_s));
     tb::ProcessorChoice plain;
-    plain.network = net;
+    plain.networks = {net};
     plain.pixel_block = true;
     plain.library = builder.build(block_rtl).library;
     const tb::ChainRun first = tb::run_chain(chain, options, plain);

@@ -65,16 +65,19 @@ struct Counts {
     std::size_t triggers = 0, lost = 0, results = 0;
 };
 
-// Runs the stream through the block and checks it sample by sample against the models.
-Counts check_block(const models::PixelChain& chain, const models::QuantizedNetwork& net,
-                   const HardwareTemplate& t, int cycles_per_sample,
-                   const std::vector<std::uint16_t>& codes) {
+// Runs the stream through the block of one or several networks and checks it sample by sample
+// against the models (the reference of several networks: their outputs in order).
+Counts check_block(const models::PixelChain& chain, const std::vector<PixelCore>& cores,
+                   int cycles_per_sample, const std::vector<std::uint16_t>& codes) {
     const PixelBlockSpec spec = pixel_block_spec(chain, chain.sample_period() / cycles_per_sample);
-    const GeneratedRtl rtl = generate_pixel_block(net, t, spec);
+    const GeneratedRtl rtl = generate_pixel_block(cores, spec);
     PixelCandidate block(builder().build(rtl).library);
     block.reset();
     models::SelfTrigger trigger(chain);
-    const models::IntegerReference reference(net);
+    std::vector<models::QuantizedNetwork> nets;
+    for (const PixelCore& c : cores) nets.push_back(c.network);
+    const models::IntegerReference reference(nets);
+    const std::string name = cores_template_name(cores);
     const int pre = spec.pre_trigger, s = rtl.samples;
     std::deque<std::vector<std::uint16_t>> expected_windows;  // captured, result pending
     std::vector<std::uint16_t> captured;
@@ -127,13 +130,35 @@ Counts check_block(const models::PixelChain& chain, const models::QuantizedNetwo
         }
     }
     BOOST_TEST_MESSAGE(fmt::format("{} ({} cycle(s)/sample): {} samples, {} triggers, {} lost, {} results",
-                                   t.name(), cycles_per_sample, codes.size(), n.triggers, n.lost, n.results));
-    BOOST_TEST(bad_decisions == 0u, t.name());
-    BOOST_TEST(bad_windows == 0u, t.name());
-    BOOST_TEST(bad_results == 0u, t.name());
-    BOOST_TEST(n.results == n.triggers - n.lost, t.name());
+                                   name, cycles_per_sample, codes.size(), n.triggers, n.lost, n.results));
+    BOOST_TEST(bad_decisions == 0u, name);
+    BOOST_TEST(bad_windows == 0u, name);
+    BOOST_TEST(bad_results == 0u, name);
+    BOOST_TEST(n.results == n.triggers - n.lost, name);
     BOOST_TEST(n.triggers > 500u);
     return n;
+}
+
+Counts check_block(const models::PixelChain& chain, const models::QuantizedNetwork& net,
+                   const HardwareTemplate& t, int cycles_per_sample,
+                   const std::vector<std::uint16_t>& codes) {
+    return check_block(chain, {{net, t}}, cycles_per_sample, codes);
+}
+
+// A second network on the same window: 3 hidden units, 4-bit weights, two 12-bit outputs (the
+// block widens them beside the first network's 16-bit ones).
+models::QuantizedNetwork other_network() {
+    models::NetShape shape;
+    shape.hidden = {3};
+    shape.outputs = 2;
+    shape.weight_bits = 4, shape.activation_bits = 5;
+    auto net = models::random_network(shape, 43, 16);
+    net.input.first = 4;
+    net.layers.back().out_bits = 12;
+    net.layers.back().out_frac -= 4;
+    net.derive_accumulator_widths();
+    net.validate("second test network");
+    return net;
 }
 
 }  // namespace
@@ -152,6 +177,43 @@ BOOST_AUTO_TEST_CASE(every_template_behind_the_capture_equals_the_models) {
         // Only the serial unit (tens of cycles a window) is ever too busy for a window.
         if (t.kind != TemplateKind::Serial) BOOST_TEST(n.lost == 0u, t.name());
     }
+}
+
+// Heterogeneous blocks: networks on different templates share the trigger, the capture and one window
+// register; every window reaches every network and the block's result is theirs, in order, bit for
+// bit, whichever finishes first (parallel in 2 cycles beside serial in tens).
+BOOST_AUTO_TEST_CASE(several_networks_share_one_block_and_each_equals_its_reference) {
+    const auto chain = chain_with({});
+    const auto codes = stream_of(chain);
+    const auto a = small_network(), b = other_network();
+    const std::vector<std::vector<PixelCore>> blocks{
+        {{a, parse_template("serial", 1, 1, true)}, {b, parse_template("parallel", 1, 1)}},
+        {{b, parse_template("streaming", 1, 1)}, {a, parse_template("folded", 2, 1, true)}},
+        {{a, parse_template("parallel", 1, 2)},
+         {b, parse_template("streaming", 1, 1, true)},
+         {a, parse_template("serial", 1, 1)}}};
+    for (const auto& cores : blocks) {
+        const Counts n = check_block(chain, cores, 1, codes);
+        BOOST_TEST(n.results > 500u, cores_template_name(cores));
+    }
+    const GeneratedRtl rtl = generate_pixel_block(blocks[0], pixel_block_spec(chain, chain.sample_period()));
+    BOOST_TEST(rtl.outputs == 5);
+    BOOST_TEST(rtl.output_bits == 16);
+    BOOST_TEST(rtl.template_name == "serial_cg+parallel_p1");
+    BOOST_TEST(rtl.timing.latency == timing_of(a, parse_template("serial", 1, 1, true)).latency);
+    // One network is the one-network block, byte for byte.
+    const PixelBlockSpec spec = pixel_block_spec(chain, chain.sample_period());
+    BOOST_TEST(generate_pixel_block({{a, parse_template("folded", 2, 1)}}, spec).rtl_hash() ==
+               generate_pixel_block(a, parse_template("folded", 2, 1), spec).rtl_hash());
+    models::NetShape shape;
+    shape.hidden = {3};
+    auto shorter = models::random_network(shape, 44, 12);  // 16 window samples, the others read 20
+    shorter.input.first = 4;
+    BOOST_TEST(test::error_id([&] {
+                   generate_pixel_block(
+                       {{a, parse_template("parallel", 1, 1)}, {shorter, parse_template("serial", 1, 1)}},
+                       spec);
+               }) == "RTL-003");
 }
 
 // The no-loss constraint can fail: a serial block needs more cycles per window than events leave it

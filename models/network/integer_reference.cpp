@@ -21,10 +21,12 @@ void network_inputs(const InputSpec& in, const std::uint16_t* window, std::vecto
         x[static_cast<size_t>(i)] = std::int64_t{window[in.first + i]} - baseline;
 }
 
-void IntegerReference::run(const std::uint16_t* window, std::vector<std::int64_t>& out) const {
+namespace {
+
+void run_network(const QuantizedNetwork& net, const std::uint16_t* window, std::vector<std::int64_t>& out) {
     std::vector<std::int64_t> x, y;
-    network_inputs(net_.input, window, x);
-    for (const QuantLayer& l : net_.layers) {
+    network_inputs(net.input, window, x);
+    for (const QuantLayer& l : net.layers) {
         const fixed::Range range = l.activation == Activation::None ? fixed::signed_range(l.out_bits)
                                                                     : fixed::unsigned_range(l.out_bits);
         const int shift = l.acc_frac() - l.out_frac;
@@ -57,14 +59,30 @@ void IntegerReference::run(const std::uint16_t* window, std::vector<std::int64_t
     out = x;
 }
 
+}  // namespace
+
+void IntegerReference::run(const std::uint16_t* window, std::vector<std::int64_t>& out) const {
+    if (nets_.size() == 1) return run_network(nets_.front(), window, out);
+    out.clear();
+    std::vector<std::int64_t> part;
+    for (const QuantizedNetwork& net : nets_) {
+        run_network(net, window, part);
+        out.insert(out.end(), part.begin(), part.end());
+    }
+}
+
 double IntegerReference::head(const std::vector<std::int64_t>& out, const std::string& name,
                               double missing) const {
-    for (const auto& h : net_.heads)
-        if (h.name == name)
-            return std::ldexp(static_cast<double>(out[static_cast<size_t>(h.output)]),
-                              -net_.layers.back().out_frac) *
-                       h.scale +
-                   h.offset;
+    std::size_t offset = 0;  // the network's first output among all of them
+    for (const QuantizedNetwork& net : nets_) {
+        for (const auto& h : net.heads)
+            if (h.name == name)
+                return std::ldexp(static_cast<double>(out[offset + static_cast<size_t>(h.output)]),
+                                  -net.layers.back().out_frac) *
+                           h.scale +
+                       h.offset;
+        offset += static_cast<std::size_t>(net.layers.back().out_features());
+    }
     return missing;
 }
 

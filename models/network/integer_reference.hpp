@@ -16,16 +16,18 @@ void network_inputs(const InputSpec& input, const std::uint16_t* window, std::ve
 
 class IntegerReference {
   public:
-    explicit IntegerReference(QuantizedNetwork net) : net_(std::move(net)) {}
+    explicit IntegerReference(QuantizedNetwork net) : nets_{std::move(net)} {}
+    // Several networks on the same window (a pixel block with several cores, rtl::PixelCore): their
+    // outputs in order, each network's heads read from its own.
+    explicit IntegerReference(std::vector<QuantizedNetwork> nets) : nets_(std::move(nets)) {}
 
     // The output layer's integers for one window.
     void run(const std::uint16_t* window, std::vector<std::int64_t>& out) const;
     // Physical value of a head from the output integers (eV, s, or logit).
     double head(const std::vector<std::int64_t>& out, const std::string& name, double missing = 0.0) const;
-    const QuantizedNetwork& network() const { return net_; }
 
   private:
-    QuantizedNetwork net_;
+    std::vector<QuantizedNetwork> nets_;
 };
 
 // The network as an in-pixel estimator, scored by the same code as the classical ones.

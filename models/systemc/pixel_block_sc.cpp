@@ -7,7 +7,7 @@ namespace pixforge::sc {
 PixelBlockSc::PixelBlockSc(sc_core::sc_module_name name, const models::PixelChain& chain,
                            double clock_period_s, int cycles_per_sample,
                            std::unique_ptr<models::ClockedPixelBlock> block,
-                           const models::QuantizedNetwork& net,
+                           std::vector<models::QuantizedNetwork> nets,
                            std::function<double(std::int64_t)> sample_time, bool skip_idle)
     : sc_module(name),
       codes("codes"),
@@ -17,7 +17,7 @@ PixelBlockSc::PixelBlockSc(sc_core::sc_module_name name, const models::PixelChai
       cycles_per_sample_(cycles_per_sample),
       block_(std::move(block)),
       runner_(chain, cycles_per_sample_, *block_, skip_idle),
-      reference_(net),
+      reference_(std::move(nets)),
       time_of_(std::move(sample_time)) {
     codes.register_b_transport(this, &PixelBlockSc::on_codes);
 }

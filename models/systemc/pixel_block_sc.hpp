@@ -25,7 +25,7 @@ class PixelBlockSc : public sc_core::sc_module {
     // cycles_per_sample: clock / ADC rate, a whole number (rtl::pixel_block_spec checks it).
     PixelBlockSc(sc_core::sc_module_name name, const models::PixelChain& chain, double clock_period_s,
                  int cycles_per_sample, std::unique_ptr<models::ClockedPixelBlock> block,
-                 const models::QuantizedNetwork& net, std::function<double(std::int64_t)> sample_time,
+                 std::vector<models::QuantizedNetwork> nets, std::function<double(std::int64_t)> sample_time,
                  bool skip_idle = true);
 
     // Runs the block until results in flight are out (after the last ADC block).

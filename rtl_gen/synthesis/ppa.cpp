@@ -129,12 +129,12 @@ bool has_clock_gates(const GeneratedRtl& rtl) {
 
 }  // namespace
 
-PpaResult PpaEvaluator::described(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+PpaResult PpaEvaluator::described(const std::string& network_hash, const std::string& template_name,
                                   bool pixel_block) const {
     PpaResult r;
     r.block = pixel_block ? "pixel" : "network";
-    r.network_hash = net.content_hash();
-    r.template_name = hw.name();
+    r.network_hash = network_hash;
+    r.template_name = template_name;
     r.liberty = options_.liberty.string();
     r.liberty_hash = liberty_.content_hash();
     r.library = liberty_.name;
@@ -144,15 +144,13 @@ PpaResult PpaEvaluator::described(const models::QuantizedNetwork& net, const Har
     return r;
 }
 
-PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
-                                 const HardwareTemplate& hw, const std::string& stimuli_key,
-                                 const PowerRun& power_run) {
+PpaResult PpaEvaluator::run_flow(const GeneratedRtl& rtl, const models::NetworkProxies& proxies,
+                                 const std::string& stimuli_key, const PowerRun& power_run) {
     const auto start = std::chrono::steady_clock::now();
-    PpaResult r = described(net, hw, rtl.pixel_block);
+    PpaResult r = described(rtl.network_hash, rtl.template_name, rtl.pixel_block);
     r.rtl_hash = rtl.rtl_hash();
     r.latency_cycles = rtl.timing.latency;
     r.initiation_interval = rtl.timing.initiation_interval;
-    const models::NetworkProxies proxies = models::theory_proxies(net);
     r.macs = proxies.macs, r.bops = proxies.bops, r.parameter_bits = proxies.parameter_bits;
 
     // The tools read the liberty through links in the work folder: scripts and cache key then
@@ -313,24 +311,34 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
         r.power_cycles = drive(stimuli, g.samples, g.timing.latency + 2, step, skip);
         r.power_windows = stimuli.windows.size();
     };
-    return run_flow(rtl, net, hw, stimuli_hash(stimuli), power_run);
+    return run_flow(rtl, models::theory_proxies(net), stimuli_hash(stimuli), power_run);
 }
 
 PpaResult PpaEvaluator::evaluate_pixel_in_chain(const models::QuantizedNetwork& net,
                                                 const HardwareTemplate& hw, const models::PixelChain& chain) {
+    return evaluate_pixel_in_chain(std::vector<PixelCore>{{net, hw}}, chain);
+}
+
+PpaResult PpaEvaluator::evaluate_pixel_in_chain(const std::vector<PixelCore>& cores,
+                                                const models::PixelChain& chain) {
     const PixelBlockSpec spec = pixel_block_spec(chain, options_.clock_period_s);
-    return evaluate_pixel(net, hw, spec,
+    return evaluate_pixel(cores, spec,
                           sample_stimuli(chain, options_.power_windows, options_.clock_period_s,
                                          spec.cycles_per_sample, chain.params().seed));
 }
 
 PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                                        const PixelBlockSpec& spec, const SampleStimuli& stimuli) {
+    return evaluate_pixel(std::vector<PixelCore>{{net, hw}}, spec, stimuli);
+}
+
+PpaResult PpaEvaluator::evaluate_pixel(const std::vector<PixelCore>& cores, const PixelBlockSpec& spec,
+                                       const SampleStimuli& stimuli) {
     GeneratedRtl rtl;
     try {
-        rtl = generate_pixel_block(net, hw, spec);
+        rtl = generate_pixel_block(cores, spec);
     } catch (const PixError& e) {  // a block that cannot work with this chain: a failed result
-        PpaResult r = described(net, hw, true);
+        PpaResult r = described(cores_network_hash(cores), cores_template_name(cores), true);
         r.failed_stage = "rtl";
         r.error = e.what();
         r.error_id = e.id();
@@ -374,7 +382,12 @@ PpaResult PpaEvaluator::evaluate_pixel(const models::QuantizedNetwork& net, cons
             for (int c = 0; c < stimuli.cycles_per_sample; ++c) cycle(false, c == 0, code);
         r.power_cycles = r.simulated_cycles;
     };
-    return run_flow(rtl, net, hw, stimuli_hash(stimuli), power_run);
+    models::NetworkProxies proxies;  // of all the block's networks
+    for (const PixelCore& c : cores) {
+        const models::NetworkProxies p = models::theory_proxies(c.network);
+        proxies.macs += p.macs, proxies.bops += p.bops, proxies.parameter_bits += p.parameter_bits;
+    }
+    return run_flow(rtl, proxies, stimuli_hash(stimuli), power_run);
 }
 
 namespace {

@@ -17,6 +17,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/config.hpp"
+#include "models/network/integer_reference.hpp"
 #include "models/network/quantized_network.hpp"
 #include "rtl_gen/candidate.hpp"
 #include "rtl_gen/pixel_block.hpp"
@@ -87,10 +88,14 @@ class PpaEvaluator {
     // on every output port.
     PpaResult evaluate_pixel(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                              const PixelBlockSpec& spec, const SampleStimuli& stimuli);
+    // A block of several networks (PixelCore), each on its own template; the proxies are their sums.
+    PpaResult evaluate_pixel(const std::vector<PixelCore>& cores, const PixelBlockSpec& spec,
+                             const SampleStimuli& stimuli);
     // The pixel block `chain` needs at the options' clock, under the chain's own ADC stream of
     // power_windows pulses: what a trial, `pixforge synth` and `pixforge validate` measure.
     PpaResult evaluate_pixel_in_chain(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
                                       const models::PixelChain& chain);
+    PpaResult evaluate_pixel_in_chain(const std::vector<PixelCore>& cores, const models::PixelChain& chain);
 
     const SynthesisOptions& options() const { return options_; }
     const Liberty& liberty() const { return liberty_; }
@@ -100,11 +105,10 @@ class PpaEvaluator {
     // (power_cycles, power_windows, simulated_cycles, output_mismatches).
     using PowerRun = std::function<void(const GeneratedRtl&, GateSimulator&, PpaResult&)>;
     // A result that names the design, library and flow settings, before any stage ran.
-    PpaResult described(const models::QuantizedNetwork& net, const HardwareTemplate& hw,
+    PpaResult described(const std::string& network_hash, const std::string& template_name,
                         bool pixel_block) const;
-    PpaResult run_flow(const GeneratedRtl& rtl, const models::QuantizedNetwork& net,
-                       const HardwareTemplate& hw, const std::string& stimuli_hash,
-                       const PowerRun& power_run);
+    PpaResult run_flow(const GeneratedRtl& rtl, const models::NetworkProxies& proxies,
+                       const std::string& stimuli_hash, const PowerRun& power_run);
 
     SynthesisOptions options_;
     std::filesystem::path cache_;
