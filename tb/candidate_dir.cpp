@@ -70,8 +70,14 @@ void check_candidate_fits_chain(const std::string& where, const models::Quantize
                fmt::format("{:.6g} e- / {:.6g} e-", chain.adc.baseline_e, chain.adc.full_scale_e));
 }
 
-LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::filesystem::path& cache,
-                                   const models::ChainParams& chain) {
+namespace {
+
+struct CandidateSummary {
+    std::string template_name, rtl_hash;
+};
+
+// summary.json of a candidate folder; SIM-003 when it or network.h5 is missing or unreadable.
+CandidateSummary read_summary(const std::filesystem::path& dir) {
     const auto summary_path = dir / "summary.json", network_path = dir / "network.h5";
     for (const auto& p : {summary_path, network_path})
         if (!std::filesystem::exists(p))
@@ -89,10 +95,28 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
     if (!summary.is_object())
         throw PixError("SIM-003", fmt::format("{}: holds a JSON {}; expected the object pixforge rtl writes",
                                               summary_path.string(), summary.type_name()));
-    const std::string template_name = text_key(summary, "template", summary_path);
-    const std::string rtl_hash = text_key(summary, "rtl_hash", summary_path);
-    LoadedCandidate c{
-        models::load_network(network_path.string()), rtl::parse_template_name(template_name), {}, {}};
+    return {text_key(summary, "template", summary_path), text_key(summary, "rtl_hash", summary_path)};
+}
+
+// The folders of a block's networks: core0/, core1/, ... or the folder itself.
+std::vector<std::filesystem::path> network_folders(const std::filesystem::path& dir) {
+    if (!std::filesystem::exists(core_folder(dir, 0))) return {dir};
+    std::vector<std::filesystem::path> folders;
+    for (std::size_t k = 0; std::filesystem::exists(core_folder(dir, k)); ++k)
+        folders.push_back(core_folder(dir, k));
+    return folders;
+}
+
+}  // namespace
+
+LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::filesystem::path& cache,
+                                   const models::ChainParams& chain) {
+    const CandidateSummary summary = read_summary(dir);
+    const std::string& rtl_hash = summary.rtl_hash;
+    LoadedCandidate c{models::load_network((dir / "network.h5").string()),
+                      rtl::parse_template_name(summary.template_name),
+                      {},
+                      {}};
     c.rtl = rtl::generate_verilog(c.network, c.hardware);
     if (c.rtl.rtl_hash() != rtl_hash)
         throw PixError("SIM-003",
@@ -111,10 +135,16 @@ std::filesystem::path core_folder(const std::filesystem::path& dir, std::size_t 
 std::vector<LoadedCandidate> load_candidate_cores(const std::filesystem::path& dir,
                                                   const std::filesystem::path& cache,
                                                   const models::ChainParams& chain) {
-    if (!std::filesystem::exists(core_folder(dir, 0))) return {load_candidate_dir(dir, cache, chain)};
     std::vector<LoadedCandidate> cores;
-    for (std::size_t k = 0; std::filesystem::exists(core_folder(dir, k)); ++k)
-        cores.push_back(load_candidate_dir(core_folder(dir, k), cache, chain));
+    for (const auto& folder : network_folders(dir)) cores.push_back(load_candidate_dir(folder, cache, chain));
+    return cores;
+}
+
+std::vector<rtl::PixelCore> read_pixel_cores(const std::filesystem::path& dir) {
+    std::vector<rtl::PixelCore> cores;
+    for (const auto& folder : network_folders(dir))
+        cores.push_back({models::load_network((folder / "network.h5").string()),
+                         rtl::parse_template_name(read_summary(folder).template_name)});
     return cores;
 }
 

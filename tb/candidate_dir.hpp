@@ -37,6 +37,9 @@ std::vector<LoadedCandidate> load_candidate_cores(const std::filesystem::path& d
 std::filesystem::path core_folder(const std::filesystem::path& dir, std::size_t k);
 // The block's networks on their templates.
 std::vector<rtl::PixelCore> pixel_cores(const std::vector<LoadedCandidate>& cores);
+// The same read from the folder alone: each network and the template its summary.json names,
+// without the checks and the build of load_candidate_cores.
+std::vector<rtl::PixelCore> read_pixel_cores(const std::filesystem::path& dir);
 
 // The candidate must read the windows this chain captures: same window length (SIM-005), same
 // sample width = ADC bits (SIM-006) and, when its network fixes them, the same pre-trigger and ADC

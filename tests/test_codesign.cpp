@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -278,6 +279,95 @@ BOOST_AUTO_TEST_CASE(theory_guidance_uses_proxies_then_checks_them_with_synthesi
     const auto check = nlohmann::json::parse(std::ifstream(study / "theory_check.json"));
     BOOST_TEST(check["synthesized"].get<int>() >= 1);
     BOOST_TEST(log.find("Theory guidance checked with synthesis") != std::string::npos);
+}
+
+// Heterogeneous co-exploration: a design of an energy network on a serial template and a timing
+// network on a parallel one. Each trains only its head, each is checked against its reference, one
+// pixel block holds both and is synthesized and simulated; the per-task latencies are the
+// templates' (the timing result in 3 clocks, the energy one later) and the latency spec is a
+// constraint; the folder runs again as one block under `simulate`, and not at the network level.
+BOOST_AUTO_TEST_CASE(a_network_per_task_shares_one_pixel_block_under_a_latency_spec) {
+    test::TempDir dir;
+    const fs::path config = write_small_study_config(dir.path(), R"(
+[space.tasks]
+kind = "categorical"
+choices = ["energy|toa"]
+[space.template]
+kind = "categorical"
+choices = ["serial"]
+[space."template@toa"]
+kind = "categorical"
+choices = ["parallel"]
+[space."hidden_width@toa"]
+kind = "ordinal"
+values = [2]
+)");
+    const fs::path study = dir.path() / "study", cache = dir.path() / "cache";
+    int code = -1;
+    const std::string log = run({"optimize",
+                                 "-c",
+                                 config.string(),
+                                 "-o",
+                                 study.string(),
+                                 "--cache",
+                                 cache.string(),
+                                 "--budget",
+                                 "1",
+                                 "--set",
+                                 "codesign.objectives=\"energy_fwhm_eV toa_sigma_ns area_um2\"",
+                                 "--set",
+                                 "codesign.reference=[50000, 100, 1e7]",
+                                 "--set",
+                                 "codesign.limits=\"toa_latency_ns<=150 energy_latency_ns<=100\"",
+                                 "--set",
+                                 "codesign.classical_weight_bits=[]",
+                                 "--set",
+                                 "codesign.front_seeds=0",
+                                 "--set",
+                                 "codesign.sweep_rates=[]"},
+                                dir.path() / "log", &code);
+    BOOST_TEST_MESSAGE(log);
+    BOOST_TEST_REQUIRE(code == 0);
+    const fs::path trial = study / "trials" / "0";
+    const auto m = nlohmann::json::parse(std::ifstream(trial / "metrics.json"));
+    BOOST_TEST_MESSAGE(m.dump(1));
+    BOOST_TEST_REQUIRE(!m.contains("failed_stage"));
+    BOOST_TEST(m["template"] == "serial+parallel_p1");
+    const std::string network = m["network"];
+    BOOST_TEST(network.rfind("energy: ", 0) == 0u);
+    BOOST_TEST(network.find(" | toa: in 8 > 2 ") != std::string::npos);
+    for (const char* core : {"core0", "core1"})
+        BOOST_TEST(fs::exists(trial / "candidate" / core / "network.h5"));
+    BOOST_TEST(!fs::exists(trial / "candidate" / "network.h5"));
+    // the timing network: input stage + 2 layers = 3 clocks of 50 ns; the serial energy network
+    // takes one step per weight, and the block's result leaves with it
+    BOOST_TEST(m["toa_latency_ns"].get<double>() == 150.0);
+    BOOST_TEST(m["energy_latency_ns"].get<double>() > 500.0);
+    BOOST_TEST(m["latency_cycles"].get<double>() * 50 == m["energy_latency_ns"].get<double>());
+    BOOST_TEST(std::isfinite(m["toa_sigma_ns"].get<double>()));
+    BOOST_TEST(m["energy_fwhm_eV"].get<double>() < 50000);
+    const auto ppa = nlohmann::json::parse(std::ifstream(trial / "ppa.json"));
+    BOOST_TEST(ppa["block"] == "pixel");
+    BOOST_TEST(ppa["template"] == "serial+parallel_p1");
+    // constraints: area, power, slack, lost, then the specs: the energy one broken, the timing one met
+    const auto constraints = m["constraints"].get<std::vector<double>>();
+    BOOST_TEST_REQUIRE(constraints.size() == 6u);
+    BOOST_TEST(constraints[4] == 0.0);
+    BOOST_TEST(constraints[5] > 0.0);
+    BOOST_TEST(log.find("1 limit_energy_latency_ns") != std::string::npos);
+    BOOST_TEST(log.find("0 limit_toa_latency_ns") != std::string::npos);
+
+    const std::string again =
+        run({"simulate", "-c", (trial / "config.toml").string(), "--candidate",
+             (trial / "candidate").string(), "-n", "300", "--cache", cache.string(), "--json"},
+            dir.path() / "simulate", &code);
+    BOOST_TEST(code == 0);
+    BOOST_TEST(again.find("serial+parallel_p1") != std::string::npos);
+    run({"simulate", "-c", (trial / "config.toml").string(), "--candidate", (trial / "candidate").string(),
+         "-n", "300", "--cache", cache.string(), "--block", "network"},
+        dir.path() / "network_level", &code);
+    BOOST_TEST(code != 0);
+    BOOST_TEST(log_tail(dir.path() / "network_level", 10000).find("SIM-014") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(strategies_compare_on_the_same_budget_and_seed) {

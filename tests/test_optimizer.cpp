@@ -674,3 +674,74 @@ choices = ["parallel", "streaming"]
     const std::vector<std::string> chain = codesign::chain_overrides(d);
     BOOST_TEST((chain == std::vector<std::string>{"adc.bits=12", "adc.sampling_rate=\"5MHz\""}));
 }
+
+// Heterogeneous designs: `tasks` splits the heads over networks; NAME@HEAD sets NAME for the network
+// computing HEAD, the plain NAME for every network; each network trains only its heads; shared is
+// one network whose settings are the trial's; bad tasks values and heads are refused (OPT-009).
+BOOST_AUTO_TEST_CASE(tasks_split_the_heads_over_networks_each_with_its_own_settings) {
+    const optimizer::DesignSpace space = optimizer::DesignSpace::from_toml(R"(
+[space.tasks]
+kind = "categorical"
+choices = ["shared", "energy|toa", "energy+pileup|toa"]
+[space.hidden_width]
+kind = "ordinal"
+values = [4, 8]
+[space.template]
+kind = "categorical"
+choices = ["serial", "streaming"]
+[space."hidden_width@toa"]
+kind = "ordinal"
+values = [2, 3]
+[space."template@toa"]
+kind = "categorical"
+choices = ["parallel", "folded"]
+when = { tasks = ["energy|toa", "energy+pileup|toa"] }
+[space."adc.bits"]
+kind = "ordinal"
+values = [10, 12]
+)",
+                                                                           "tasks");
+    // shared: one network of the study's heads, the plain settings, the @toa ones unread
+    const codesign::TrialDesign shared = codesign::design_of(space, {0.1, 0.9, 0.1, 0.9, 0.9, 0.9});
+    BOOST_TEST_REQUIRE(shared.cores.size() == 1u);
+    BOOST_TEST(shared.cores[0].heads.empty());
+    BOOST_TEST(shared.cores[0].overrides.empty());
+    BOOST_TEST(shared.hardware.name() == "serial");
+    BOOST_TEST((shared.overrides == std::vector<std::string>{"adc.bits=12", "network.hidden=[8]"}));
+    // energy|toa: an 8-wide serial energy network and a 3-wide folded timing network
+    const codesign::TrialDesign split = codesign::design_of(space, {0.5, 0.9, 0.1, 0.9, 0.9, 0.1});
+    BOOST_TEST_REQUIRE(split.cores.size() == 2u);
+    BOOST_TEST((split.overrides == std::vector<std::string>{"adc.bits=10"}));
+    BOOST_TEST((split.cores[0].heads == std::vector<std::string>{"energy"}));
+    BOOST_TEST(split.cores[0].hardware.name() == "serial");
+    BOOST_TEST((split.cores[0].overrides ==
+                std::vector<std::string>{"network.hidden=[8]", "network.head_energy=true",
+                                         "network.head_toa=false", "network.head_pileup=false"}));
+    BOOST_TEST((split.cores[1].heads == std::vector<std::string>{"toa"}));
+    BOOST_TEST(split.cores[1].hardware.name() == "folded_r4");
+    BOOST_TEST(split.cores[1].overrides[0] == "network.hidden=[3]");
+    BOOST_TEST(split.cores[1].overrides[2] == "network.head_toa=true");
+    const codesign::TrialDesign three = codesign::design_of(space, {0.9, 0.1, 0.9, 0.1, 0.1, 0.1});
+    BOOST_TEST_REQUIRE(three.cores.size() == 2u);
+    BOOST_TEST((three.cores[0].heads == std::vector<std::string>{"energy", "pileup"}));
+    BOOST_TEST(three.cores[0].hardware.name() == "streaming_r1");
+    BOOST_TEST(three.cores[1].hardware.name() == "parallel_p1");
+    // template@toa is hardware for the two-phase searches
+    BOOST_TEST(codesign::is_hardware_parameter("template@toa"));
+    BOOST_TEST(!codesign::is_hardware_parameter("hidden_width@toa"));
+
+    const Config base = Config::parse(codesign::all_config_keys(), "", "<test>");
+    codesign::check_config_keys_in_space(space, base);  // accepted
+    const auto refused = [&](const std::string& toml) {
+        return test::error_id([&] {
+            codesign::check_config_keys_in_space(optimizer::DesignSpace::from_toml(toml, "bad"), base);
+        });
+    };
+    BOOST_TEST(refused("[space.tasks]\nkind = \"categorical\"\nchoices = [\"energy|timing\"]\n") ==
+               "OPT-009");
+    BOOST_TEST(refused("[space.tasks]\nkind = \"categorical\"\nchoices = [\"energy|energy+toa\"]\n") ==
+               "OPT-009");
+    BOOST_TEST(refused("[space.\"template@time\"]\nkind = \"categorical\"\nchoices = [\"serial\"]\n") ==
+               "OPT-009");
+    BOOST_TEST(refused("[space.\"depth@toa\"]\nkind = \"ordinal\"\nvalues = [1, 2]\n") == "OPT-003");
+}

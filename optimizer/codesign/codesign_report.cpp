@@ -189,12 +189,16 @@ void write_pareto(hid_t root, const fs::path& dir, const StudyView& v) {
         h5::Handle g = h5::create_group(p.id(), std::to_string(m.id));
         h5::write_attribute(g.id(), "design", m.design);
         h5::write_attribute(g.id(), "metrics", m.to_json().dump());
-        h5::write_attribute(g.id(), "network_file", trial.network().string());
+        std::vector<std::string> networks;
+        for (const fs::path& f : trial.networks()) networks.push_back(f.string());
+        h5::write_attribute(g.id(), "network_file", fmt::format("{}", fmt::join(networks, ", ")));
         h5::write_attribute(g.id(), "netlist_file", m.netlist.value_or(""));
         std::vector<std::string> names, texts;
-        for (const auto& e : fs::directory_iterator(trial.candidate()))
+        // Several networks: each one's files under core<k>/.
+        for (const auto& e : fs::recursive_directory_iterator(trial.candidate()))
             if (e.path().extension() == ".v")
-                names.push_back(e.path().filename().string()), texts.push_back(read_text(e.path()));
+                names.push_back(e.path().lexically_relative(trial.candidate()).string()),
+                    texts.push_back(read_text(e.path()));
         h5::write_strings(g.id(), "rtl_files", names);
         h5::write_strings(g.id(), "rtl_text", texts);
         if (m.netlist && !m.netlist->empty())
@@ -481,6 +485,16 @@ void print_study_summary(const fs::path& dir, std::ostream& out) {
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (!rows[i].ok) ++failures[v.metrics[i].failed_stage.value_or("unknown")];
     for (const auto& [stage, n] : failures) out << fmt::format("  {} trial(s) failed at {}\n", n, stage);
+    // Specs are hard: how many finished trials broke each (a feasible design breaks none).
+    std::vector<std::string> broken;
+    for (std::size_t k = 0; k < v.constraints.size(); ++k) {
+        std::size_t n = 0;
+        for (const auto& r : rows) n += r.ok && k < r.constraints.size() && r.constraints[k] > 0;
+        broken.push_back(fmt::format("{} {}", n, v.constraints[k]));
+    }
+    if (ok > 0)
+        out << fmt::format("  constraint violations among the {} that succeeded: {}\n", ok,
+                           fmt::join(broken, ", "));
     print_pixel_budget(v, out);
     out << "\nBest feasible per objective:\n";
     for (std::size_t k = 0; k < objectives.size(); ++k) {

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "datasets/classical_hardware.hpp"
+#include "optimizer/codesign/pixel_tasks.hpp"
 
 namespace pixforge::codesign {
 
@@ -73,10 +74,80 @@ std::string config_override(const optimizer::Parameter& p, const std::string& va
                                                        : fmt::format("{}={}", p.name, value_text);
 }
 
+namespace {
+
+// A network's shape and template as the space sets them.
+struct NetworkChoice {
+    int width = 0, layers = 1, reuse = 0, pipeline = 1;  // reuse 0: not in the design
+    bool clock_gating = false;
+    std::string kind = "parallel";
+    std::vector<std::string> overrides;  // network.weight_bits / activation_bits
+
+    // False for a name that is not a network or template parameter.
+    bool set(const std::string& name, const std::string& text, int value) {
+        if (name == "hidden_width") {
+            width = value;
+        } else if (name == "hidden_layers") {
+            layers = value;
+        } else if (name == "weight_bits" || name == "activation_bits") {
+            overrides.push_back(fmt::format("network.{}=[{}]", name, value));
+        } else if (name == "template") {
+            kind = text;
+        } else if (name == "reuse") {
+            reuse = value;
+        } else if (name == "pipeline") {
+            pipeline = value;
+        } else if (name == "clock_gating") {  // a categorical true/false, or 0/1
+            clock_gating = text == "true" || (text != "false" && value != 0);
+        } else {
+            return false;
+        }
+        return true;
+    }
+    std::vector<std::string> network_overrides() const {
+        std::vector<std::string> out = overrides;
+        if (width > 0) {
+            std::vector<std::string> widths(static_cast<size_t>(layers), std::to_string(width));
+            out.push_back(fmt::format("network.hidden=[{}]", fmt::join(widths, ", ")));
+        }
+        return out;
+    }
+    rtl::HardwareTemplate hardware() const {
+        // Without a reuse parameter: folded 4; streaming 1 (one sample per clock at equal rates).
+        const int r = reuse != 0 ? reuse : kind == "folded" ? 4 : 1;
+        return rtl::parse_template(kind, kind == "folded" || kind == "streaming" ? r : 1,
+                                   kind == "parallel" ? pipeline : 1, clock_gating);
+    }
+};
+
+[[noreturn]] void unknown_parameter(const std::string& name) {
+    throw PixError("OPT-003",
+                   fmt::format("[space.{}]: not a known co-design parameter (hidden_width, "
+                               "hidden_layers, weight_bits, activation_bits, template, reuse, "
+                               "pipeline, clock_gating, tasks, or one of them @energy, @toa, @pileup) nor "
+                               "a config key such as network.window_length",
+                               name));
+}
+
+}  // namespace
+
 void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base) {
     for (size_t i = 0; i < space.size(); ++i) {
         const optimizer::Parameter& p = space[i];
-        if (p.name.find('.') == std::string::npos) continue;
+        if (p.name == "tasks") {
+            for (const std::string& value : p.choices) split_tasks(value, base.source() + ": [space.tasks]");
+            if (p.kind != optimizer::ParamKind::Categorical)
+                throw PixError("OPT-009",
+                               fmt::format("{}: [space.tasks] is categorical: choices = [\"shared\", "
+                                           "\"energy|toa\"]",
+                                           base.source()));
+            continue;
+        }
+        const TaskParameter task = task_parameter(p.name);
+        if (p.name.find('.') == std::string::npos) {
+            if (!NetworkChoice().set(task.name, "", 0)) unknown_parameter(p.name);
+            continue;
+        }
         // Slower shaping lowers series noise and raises parallel noise; ENCs that hold at any tau
         // would make every shaping time equally noisy and the study's choice meaningless.
         if (p.name == "frontend.shaper_tau" && base.real("noise.reference_shaping_time") == 0)
@@ -113,48 +184,44 @@ void check_config_keys_in_space(const optimizer::DesignSpace& space, const Confi
 }
 
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u) {
+    std::string tasks = "shared";
+    for (size_t i = 0; i < space.size(); ++i)
+        if (space[i].name == "tasks" && space.active(i, u)) tasks = space.value_text(i, u);
+    const std::vector<std::vector<std::string>> networks = split_tasks(tasks, "[space.tasks]");
     TrialDesign d;
-    int width = 0, layers = 1, reuse = 0, pipeline = 1;  // reuse 0: not in the design
-    bool clock_gating = false;
-    std::string kind = "parallel";
+    NetworkChoice common;
     for (size_t i = 0; i < space.size(); ++i) {
-        if (!space.active(i, u)) continue;
-        const std::string& name = space[i].name;
+        const TaskParameter p = task_parameter(space[i].name);
+        if (!space.active(i, u) || p.name == "tasks" || !p.head.empty()) continue;
         const std::string text = space.value_text(i, u);
-        const auto value = static_cast<int>(std::lround(space.numeric_value(i, u)));
-        if (name == "hidden_width") {
-            width = value;
-        } else if (name == "hidden_layers") {
-            layers = value;
-        } else if (name == "weight_bits" || name == "activation_bits") {
-            d.overrides.push_back(fmt::format("network.{}=[{}]", name, value));
-        } else if (name == "template") {
-            kind = text;
-        } else if (name == "reuse") {
-            reuse = value;
-        } else if (name == "pipeline") {
-            pipeline = value;
-        } else if (name == "clock_gating") {  // a categorical true/false, or 0/1
-            clock_gating = text == "true" || (text != "false" && value != 0);
-        } else if (name.find('.') != std::string::npos) {
+        if (p.name.find('.') != std::string::npos)
             d.overrides.push_back(config_override(space[i], text));
-        } else {
-            throw PixError(
-                "OPT-003",
-                fmt::format("[space.{}]: not a known co-design parameter (hidden_width, "
-                            "hidden_layers, weight_bits, activation_bits, template, reuse, "
-                            "pipeline, clock_gating) nor a config key such as network.window_length",
-                            name));
+        else if (!common.set(p.name, text, static_cast<int>(std::lround(space.numeric_value(i, u)))))
+            unknown_parameter(p.name);
+    }
+    // Each network: the common choices, then those for one of its heads.
+    for (const std::vector<std::string>& heads : networks) {
+        NetworkChoice mine = common;
+        for (size_t i = 0; i < space.size(); ++i) {
+            const TaskParameter p = task_parameter(space[i].name);
+            if (!space.active(i, u) || p.head.empty()) continue;
+            if (std::find(heads.begin(), heads.end(), p.head) == heads.end()) continue;
+            if (!mine.set(p.name, space.value_text(i, u),
+                          static_cast<int>(std::lround(space.numeric_value(i, u)))))
+                unknown_parameter(space[i].name);
         }
+        DesignCore core{heads, mine.network_overrides(), mine.hardware()};
+        if (!heads.empty())
+            for (const std::string& o : head_overrides(heads)) core.overrides.push_back(o);
+        d.cores.push_back(core);
     }
-    if (width > 0) {
-        std::vector<std::string> widths(static_cast<size_t>(layers), std::to_string(width));
-        d.overrides.push_back(fmt::format("network.hidden=[{}]", fmt::join(widths, ", ")));
+    // One network for the study's heads: its settings are the trial's.
+    if (d.cores.size() == 1 && d.cores.front().heads.empty()) {
+        d.overrides.insert(d.overrides.end(), d.cores.front().overrides.begin(),
+                           d.cores.front().overrides.end());
+        d.cores.front().overrides.clear();
     }
-    // Without a reuse parameter: folded 4; streaming 1 (one sample per clock at equal rates).
-    if (reuse == 0) reuse = kind == "folded" ? 4 : 1;
-    d.hardware = rtl::parse_template(kind, kind == "folded" || kind == "streaming" ? reuse : 1,
-                                     kind == "parallel" ? pipeline : 1, clock_gating);
+    d.hardware = d.cores.front().hardware;
     d.description = space.describe(u);
     return d;
 }

@@ -5,6 +5,9 @@
 //   hidden_width, hidden_layers   network.hidden = [width] x layers (layers default 1)
 //   weight_bits, activation_bits  network.weight_bits / activation_bits = [value] (every layer)
 //   template, reuse, pipeline     the hardware template (parallel | folded, R, P)
+//   tasks                         how the heads split over networks sharing the pixel block
+//                                 ("shared", "energy|toa", ...; pixel_tasks.hpp)
+//   NAME@HEAD                     NAME for the network that computes HEAD (template@toa)
 //   any "section.key"             that config key (numbers as numbers, words as strings)
 // Objectives and constraints: StudyObjectives (study_objectives.hpp). By default the study
 // minimizes the mean energy FWHM, the digital block's area, the pixel's power (front end + ADC +
@@ -41,10 +44,19 @@ struct CodesignOptions {
 
 Guidance parse_guidance(const std::string& name);  // OPT-001 for anything else
 
+// One network of a trial's pixel block (pixel_tasks.hpp): the heads it computes (empty: the study's),
+// its own settings on top of the trial's, its template.
+struct DesignCore {
+    std::vector<std::string> heads;
+    std::vector<std::string> overrides;
+    rtl::HardwareTemplate hardware;
+};
+
 struct TrialDesign {
     std::vector<std::string> overrides;  // --set style, applied on top of the study's config
-    rtl::HardwareTemplate hardware;
-    std::string description;  // "hidden_width=8, template=folded, reuse=4"
+    rtl::HardwareTemplate hardware;      // the first network's template
+    std::vector<DesignCore> cores;       // the block's networks, in order (one: a shared network)
+    std::string description;             // "hidden_width=8, template=folded, reuse=4"
 };
 
 TrialDesign design_of(const optimizer::DesignSpace& space, const std::vector<double>& u);
@@ -54,9 +66,11 @@ std::vector<std::string> chain_overrides(const TrialDesign& design);
 
 // A config key in the space (`[space."adc.sampling_rate"]`) as the override a trial applies.
 std::string config_override(const optimizer::Parameter& p, const std::string& value_text);
-// OPT-004 when a value of a config key in the space is not valid for that key (checked before any
-// trial runs: otherwise every trial with it would fail the same way); OPT-005 when the space varies
-// the shaping time while the noise does not follow it (noise.reference_shaping_time = 0).
+// OPT-003 for a parameter that is neither a co-design parameter nor a config key, OPT-009 for a tasks
+// value or a NAME@HEAD that names no head; OPT-004 when a value of a config key in the space is not valid for
+// that key (checked before any trial runs: otherwise every trial with it would fail the same way); OPT-005
+// when the space varies the shaping time while the noise does not follow it (noise.reference_shaping_time =
+// 0).
 void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base);
 
 // [optimizer]: the search strategy and its budget, read by run_codesign_study.

@@ -25,6 +25,7 @@
 #include "optimizer/pareto.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/verilog_writer.hpp"
+#include "tb/candidate_dir.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/rate_sweep.hpp"
 
@@ -60,10 +61,9 @@ void check_theory_front(const Config& config, const fs::path& study_dir, const f
     for (std::size_t k : chosen) {
         TrialMetrics m = feasible[k];
         const std::int64_t id = m.id;
-        const auto net = models::load_network(TrialFolder(study_dir, id).network().string());
-        const auto hw = rtl::parse_template_name(m.template_name.value_or(""));
         // The same block a synthesis-guided trial measures: the pixel's whole digital block.
-        const rtl::PpaResult p = ppa.evaluate_pixel_in_chain(net, hw, chain);
+        const rtl::PpaResult p =
+            ppa.evaluate_pixel_in_chain(tb::read_pixel_cores(TrialFolder(study_dir, id).candidate()), chain);
         if (!p.ok) continue;
         record_synthesis(p, config, params.adc, m);
         const optimizer::Evaluation e = synthesized.evaluate(m);

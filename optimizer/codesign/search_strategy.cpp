@@ -15,7 +15,8 @@
 
 namespace pixforge::codesign {
 
-bool is_hardware_parameter(const std::string& name) {
+bool is_hardware_parameter(const std::string& space_name) {
+    const std::string name = space_name.substr(0, space_name.find('@'));  // template@toa: hardware too
     return name == "template" || name == "reuse" || name == "pipeline" || name == "clock_gating" ||
            name.rfind("synthesis.", 0) == 0;
 }

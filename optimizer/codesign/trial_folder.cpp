@@ -4,6 +4,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/typed_json.hpp"
+#include "tb/candidate_dir.hpp"
 
 namespace pixforge::codesign {
 
@@ -11,6 +12,14 @@ namespace fs = std::filesystem;
 
 TrialFolder::TrialFolder(const fs::path& study_dir, std::int64_t id)
     : dir_(study_dir / "trials" / std::to_string(id)), id_(id) {}
+
+std::vector<fs::path> TrialFolder::networks() const {
+    if (!fs::exists(tb::core_folder(candidate(), 0))) return {network()};
+    std::vector<fs::path> files;
+    for (std::size_t k = 0; fs::exists(tb::core_folder(candidate(), k)); ++k)
+        files.push_back(tb::core_folder(candidate(), k) / "network.h5");
+    return files;
+}
 
 TrialFolder TrialFolder::classical(const fs::path& study_dir, std::int64_t index) {
     return {At{}, study_dir / "classical" / std::to_string(index), index};

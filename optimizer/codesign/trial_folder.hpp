@@ -26,6 +26,8 @@ class TrialFolder {
     std::filesystem::path config() const { return dir_ / "config.toml"; }
     std::filesystem::path candidate() const { return dir_ / "candidate"; }
     std::filesystem::path network() const { return candidate() / "network.h5"; }
+    // The network files of its pixel block: network() or, for several networks, candidate/core<k>/.
+    std::vector<std::filesystem::path> networks() const;
     std::filesystem::path ppa() const { return dir_ / "ppa.json"; }
     std::filesystem::path chain_report() const { return dir_ / "chain.h5"; }
     std::filesystem::path metrics_file() const { return dir_ / "metrics.json"; }

@@ -19,6 +19,8 @@ void each_optional(Metrics& m, Visit&& visit) {
     visit("macs", m.macs), visit("bops", m.bops), visit("parameter_bits", m.parameter_bits);
     visit("rtl_check_windows", m.rtl_check_windows), visit("latency_cycles", m.latency_cycles);
     visit("initiation_interval", m.initiation_interval), visit("rtl_hash", m.rtl_hash);
+    visit("energy_latency_ns", m.energy_latency_ns), visit("toa_latency_ns", m.toa_latency_ns);
+    visit("pileup_latency_ns", m.pileup_latency_ns);
     visit("area_um2", m.area_um2), visit("critical_path_ns", m.critical_path_ns);
     visit("worst_slack_ns", m.worst_slack_ns), visit("max_clock_MHz", m.max_clock_MHz);
     visit("power_uW", m.power_uW), visit("clock_power_uW", m.clock_power_uW);
@@ -96,7 +98,10 @@ const std::vector<MetricColumn>& metric_columns() {
         {"macs", "", [](const TrialMetrics& m) { return value(m.macs); }},
         {"bops", "", [](const TrialMetrics& m) { return value(m.bops); }},
         {"parameter_bits", "", [](const TrialMetrics& m) { return value(m.parameter_bits); }},
-        {"latency_cycles", "cycles", [](const TrialMetrics& m) { return value(m.latency_cycles); }}};
+        {"latency_cycles", "cycles", [](const TrialMetrics& m) { return value(m.latency_cycles); }},
+        {"energy_latency_ns", "ns", [](const TrialMetrics& m) { return value(m.energy_latency_ns); }},
+        {"toa_latency_ns", "ns", [](const TrialMetrics& m) { return value(m.toa_latency_ns); }},
+        {"pileup_latency_ns", "ns", [](const TrialMetrics& m) { return value(m.pileup_latency_ns); }}};
     return columns;
 }
 

@@ -1,6 +1,7 @@
 #include "optimizer/codesign/trial_pipeline.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <functional>
 #include <mutex>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "rtl_gen/reference_check.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/verilog_writer.hpp"
+#include "tb/candidate_dir.hpp"
 #include "tb/chain_job.hpp"
 
 namespace pixforge::codesign {
@@ -48,9 +50,27 @@ TrialPipeline::TrialPipeline(const Config& base, const optimizer::DesignSpace& s
         ppa_ = std::make_unique<rtl::PpaEvaluator>(rtl::SynthesisOptions::from_config(base_), cache_);
 }
 
-models::QuantizedNetwork TrialPipeline::train(const Config& config, const fs::path& dataset,
-                                              const rtl::HardwareTemplate& hw, const TrialFolder& folder,
-                                              TrialMetrics& m) const {
+std::vector<rtl::PixelCore> TrialPipeline::train(const Config& config, const fs::path& dataset,
+                                                 const std::vector<DesignCore>& cores,
+                                                 const TrialFolder& folder, TrialMetrics& m) const {
+    std::vector<rtl::PixelCore> trained;
+    for (std::size_t k = 0; k < cores.size(); ++k) {
+        // A network of several trains with its own shape and heads on the trial's data.
+        const fs::path candidate =
+            cores.size() == 1 ? folder.candidate() : tb::core_folder(folder.candidate(), k);
+        const Config mine =
+            cores[k].overrides.empty()
+                ? config
+                : Config::parse(config.schema(), config.resolved_toml(),
+                                config.source() + fmt::format(" (network {})", k), cores[k].overrides);
+        trained.push_back({train_network(mine, dataset, candidate, m.id), cores[k].hardware});
+    }
+    record_networks(trained, m);
+    return trained;
+}
+
+models::QuantizedNetwork TrialPipeline::train_network(const Config& config, const fs::path& dataset,
+                                                      const fs::path& candidate, std::int64_t id) const {
     // The dataset's file name is its key (study_dataset).
     const std::string key = models::NetworkTrainer::cache_key(config, dataset.filename().string());
     const fs::path path = cache_ / "networks" / (key + ".h5");
@@ -61,23 +81,20 @@ models::QuantizedNetwork TrialPipeline::train(const Config& config, const fs::pa
         }();
         models::NetworkTrainer trainer(config, set, nullptr);
         trainer.train();
-        const Provenance p = current_provenance(fmt::format("pixforge optimize (trial {})", m.id));
+        const Provenance p = current_provenance(fmt::format("pixforge optimize (trial {})", id));
         models::save_network(
             trainer.export_network(), temp.string(),
             provenance_json(p,
                             {{"dataset", dataset.string()}, {"study", study_.string()}, {"cache_key", key}}));
     });
-    const models::QuantizedNetwork net = models::load_network(path.string());
-    fs::create_directories(folder.candidate());
-    fs::copy_file(path, folder.network(), fs::copy_options::overwrite_existing);
-    record_network(net, hw, m);
-    return net;
+    fs::create_directories(candidate);
+    fs::copy_file(path, candidate / "network.h5", fs::copy_options::overwrite_existing);
+    return models::load_network(path.string());
 }
 
 models::QuantizedNetwork TrialPipeline::classical(const Config& config, const fs::path& dataset,
                                                   const datasets::ClassicalHardware& spec,
-                                                  const rtl::HardwareTemplate& hw, const TrialFolder& folder,
-                                                  TrialMetrics& m) const {
+                                                  const TrialFolder& folder, TrialMetrics& m) const {
     const models::QuantizedNetwork net =
         datasets::classical_network(config, datasets::DatasetReader(dataset.string()), spec);
     fs::create_directories(folder.candidate());
@@ -87,25 +104,28 @@ models::QuantizedNetwork TrialPipeline::classical(const Config& config, const fs
                         {{"dataset", dataset.string()},
                          {"classical", spec.name},
                          {"weight_bits", std::to_string(spec.weight_bits)}}));
-    record_network(net, hw, m);
     return net;
 }
 
-void TrialPipeline::record_network(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
-                                   TrialMetrics& m) {
-    m.network = models::describe_layers(net);
-    m.network_hash = net.content_hash();
-    const models::NetworkProxies proxies = models::theory_proxies(net, hw.reuse);
-    m.macs = proxies.macs, m.bops = proxies.bops, m.parameter_bits = proxies.parameter_bits;
+void TrialPipeline::record_networks(const std::vector<rtl::PixelCore>& cores, TrialMetrics& m) {
+    std::vector<std::string> described;
+    m.macs = m.bops = m.parameter_bits = 0;
+    for (const rtl::PixelCore& c : cores) {
+        std::vector<std::string> heads;
+        for (const models::HeadSpec& h : c.network.heads) heads.push_back(h.name);
+        described.push_back(cores.size() == 1 ? models::describe_layers(c.network)
+                                              : fmt::format("{}: {}", fmt::join(heads, "+"),
+                                                            models::describe_layers(c.network)));
+        const models::NetworkProxies proxies = models::theory_proxies(c.network, c.hardware.reuse);
+        *m.macs += proxies.macs, *m.bops += proxies.bops, *m.parameter_bits += proxies.parameter_bits;
+    }
+    m.network = fmt::format("{}", fmt::join(described, " | "));
+    m.network_hash = rtl::cores_network_hash(cores);
 }
 
-rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net, const fs::path& dataset,
-                                           const rtl::HardwareTemplate& hw, const TrialFolder& folder,
-                                           TrialMetrics& m) const {
-    rtl::GeneratedRtl rtl = rtl::generate_verilog(net, hw);
-    rtl::write_rtl(rtl, folder.candidate().string());
-    const rtl::BuildResult build = rtl::CandidateBuilder(cache_).build(rtl);
-    // Bit-exact against the integer reference on the dataset's first test windows.
+void TrialPipeline::build_rtl(const Config& config, const std::vector<rtl::PixelCore>& cores,
+                              const fs::path& dataset, const TrialFolder& folder, TrialMetrics& m) const {
+    // The test windows each network is checked on: the dataset's first.
     datasets::WindowBatch batch;
     std::size_t n = 0;
     {
@@ -114,26 +134,50 @@ rtl::GeneratedRtl TrialPipeline::build_rtl(const models::QuantizedNetwork& net, 
         n = std::min<std::size_t>(static_cast<std::size_t>(options_.check_windows), data.rows("test"));
         data.read("test", 0, n, batch);
     }
-    rtl::Candidate candidate(build.library);
-    const rtl::ReferenceCheck check =
-        rtl::check_against_reference(candidate, net, batch.adc.data(), n, batch.window);
+    const double clock_s = config.real("synthesis.clock_period");
+    std::map<std::string, double> task_latency_ns;
+    for (std::size_t k = 0; k < cores.size(); ++k) {
+        const rtl::PixelCore& core = cores[k];
+        const rtl::GeneratedRtl rtl = rtl::generate_verilog(core.network, core.hardware);
+        rtl::write_rtl(
+            rtl, (cores.size() == 1 ? folder.candidate() : tb::core_folder(folder.candidate(), k)).string());
+        const rtl::BuildResult build = rtl::CandidateBuilder(cache_).build(rtl);
+        // Bit-exact against the integer reference on the dataset's first test windows.
+        rtl::Candidate candidate(build.library);
+        const rtl::ReferenceCheck check =
+            rtl::check_against_reference(candidate, core.network, batch.adc.data(), n, batch.window);
+        if (!check.equal())
+            throw TrialFailure("rtl",
+                               fmt::format("{} output words of network {} differ from the integer reference",
+                                           check.differing_words, k));
+        for (const models::HeadSpec& h : core.network.heads)
+            task_latency_ns[h.name] = std::round(rtl.timing.latency * clock_s * 1e15) / 1e6;  // ns, to the fs
+        m.rtl_hash = rtl.rtl_hash();
+        m.latency_cycles = std::max<std::int64_t>(m.latency_cycles.value_or(0), rtl.timing.latency);
+        m.initiation_interval =
+            std::max<std::int64_t>(m.initiation_interval.value_or(0), rtl.timing.initiation_interval);
+    }
     m.rtl_check_windows = static_cast<std::int64_t>(n);
-    if (!check.equal())
-        throw TrialFailure(
-            "rtl", fmt::format("{} output words differ from the integer reference", check.differing_words));
-    m.rtl_hash = rtl.rtl_hash();
-    m.latency_cycles = rtl.timing.latency;
-    m.initiation_interval = rtl.timing.initiation_interval;
-    return rtl;
+    // Several networks: the block's RTL is what runs (RTL-003 when they cannot share it).
+    if (cores.size() > 1)
+        m.rtl_hash =
+            rtl::generate_pixel_block(
+                cores, rtl::pixel_block_spec(models::PixelChain(models::chain_params_from(config)), clock_s))
+                .rtl_hash();
+    const auto latency = [&](const char* task) {
+        const auto it = task_latency_ns.find(task);
+        return it == task_latency_ns.end() ? std::nullopt : std::optional<double>(it->second);
+    };
+    m.energy_latency_ns = latency("energy"), m.toa_latency_ns = latency("toa");
+    m.pileup_latency_ns = latency("pileup");
 }
 
-void TrialPipeline::synthesize(const Config& config, const models::QuantizedNetwork& net,
-                               const rtl::HardwareTemplate& hw, const TrialFolder& folder,
-                               TrialMetrics& m) const {
+void TrialPipeline::synthesize(const Config& config, const std::vector<rtl::PixelCore>& cores,
+                               const TrialFolder& folder, TrialMetrics& m) const {
     const models::ChainParams params = models::chain_params_from(config);
     const models::PixelChain chain(params);
-    // The pixel's whole block: trigger, history, capture and network count in area and power.
-    const rtl::PpaResult p = ppa_->evaluate_pixel_in_chain(net, hw, chain);
+    // The pixel's whole block: trigger, history, capture and networks count in area and power.
+    const rtl::PpaResult p = ppa_->evaluate_pixel_in_chain(cores, chain);
     write_file_atomically(folder.ppa(), p.to_json().dump(2));
     if (!p.ok) throw TrialFailure(p.failed_stage, p.error);
     record_synthesis(p, config, params.adc, m);
@@ -234,8 +278,9 @@ optimizer::Evaluation TrialPipeline::evaluate(std::int64_t id, const std::vector
 
 TrialPipeline::Plan TrialPipeline::network_plan(const std::vector<double>& u) const {
     const TrialDesign design = design_of(space_, u);
-    Plan plan{design.overrides, design.hardware, std::nullopt};
-    if (options_.heads_follow_objectives)
+    Plan plan{design.overrides, design.cores, std::nullopt};
+    // A network of the study's heads; networks split by task compute theirs.
+    if (options_.heads_follow_objectives && design.cores.front().heads.empty())
         for (const std::string& off : options_.goals.unread_head_overrides()) plan.overrides.push_back(off);
     plan.overrides.push_back("training.threads=1");  // trials train side by side
     return plan;
@@ -280,7 +325,7 @@ TrialMetrics TrialPipeline::evaluate_classical(std::int64_t index, const dataset
     m.id = index;
     m.design = classical_design(spec, hw, chain);
     try {
-        run(TrialFolder::classical(study_, index), m, [&] { return Plan{chain, hw, spec}; });
+        run(TrialFolder::classical(study_, index), m, [&] { return Plan{chain, {{{}, {}, hw}}, spec}; });
     } catch (const TrialFailure&) {  // recorded in its metrics, as a trial's
     }
     return m;
@@ -292,14 +337,15 @@ optimizer::Evaluation TrialPipeline::run(const TrialFolder& folder, TrialMetrics
     std::string stage = "configure";
     try {
         const Plan plan = make_plan();
-        m.template_name = plan.hardware.name();
+        std::vector<std::string> templates;
+        for (const DesignCore& c : plan.cores) templates.push_back(c.hardware.name());
+        m.template_name = fmt::format("{}", fmt::join(templates, "+"));
         const Config config = Config::parse(base_.schema(), base_.resolved_toml(),
                                             base_.source() + " (resolved)", plan.overrides);
         write_file_atomically(folder.config(), config.resolved_toml());
 
         fs::path dataset;
-        models::QuantizedNetwork net;
-        rtl::GeneratedRtl rtl;
+        std::vector<rtl::PixelCore> cores;
         const std::vector<std::pair<const char*, std::function<void()>>> stages{
             // The trial's own chain settings (the ADC, the shaping time may be in the space): the
             // study's dataset unless one of them differs.
@@ -310,13 +356,18 @@ optimizer::Evaluation TrialPipeline::run(const TrialFolder& folder, TrialMetrics
              }},
             {plan.classical ? "classical" : "train",
              [&] {
-                 net = plan.classical ? classical(config, dataset, *plan.classical, plan.hardware, folder, m)
-                                      : train(config, dataset, plan.hardware, folder, m);
+                 if (plan.classical) {
+                     cores = {{classical(config, dataset, *plan.classical, folder, m),
+                               plan.cores.front().hardware}};
+                     record_networks(cores, m);
+                 } else {
+                     cores = train(config, dataset, plan.cores, folder, m);
+                 }
              }},
-            {"rtl", [&] { rtl = build_rtl(net, dataset, plan.hardware, folder, m); }},
+            {"rtl", [&] { build_rtl(config, cores, dataset, folder, m); }},
             {"synthesis",
              [&] {
-                 if (ppa_) synthesize(config, net, plan.hardware, folder, m);
+                 if (ppa_) synthesize(config, cores, folder, m);
              }},
             {"simulate", [&] { simulate(config, folder, m); }},
         };

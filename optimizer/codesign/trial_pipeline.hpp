@@ -72,7 +72,7 @@ class TrialPipeline {
     // classical filter built as one (the stage "train" or "classical").
     struct Plan {
         std::vector<std::string> overrides;
-        rtl::HardwareTemplate hardware;
+        std::vector<DesignCore> cores;  // the block's networks (one: shared, or the classical filter)
         std::optional<datasets::ClassicalHardware> classical;
     };
     // The stages of one trial in `folder`; the plan is made inside, so a bad design fails at
@@ -83,20 +83,21 @@ class TrialPipeline {
     Plan network_plan(const std::vector<double>& u) const;
 
     // The stages, in order.
-    models::QuantizedNetwork train(const Config& config, const std::filesystem::path& dataset,
-                                   const rtl::HardwareTemplate& hw, const TrialFolder& folder,
-                                   TrialMetrics& m) const;
+    // Each network of the block trained with its own settings into its candidate folder.
+    std::vector<rtl::PixelCore> train(const Config& config, const std::filesystem::path& dataset,
+                                      const std::vector<DesignCore>& cores, const TrialFolder& folder,
+                                      TrialMetrics& m) const;
+    models::QuantizedNetwork train_network(const Config& config, const std::filesystem::path& dataset,
+                                           const std::filesystem::path& candidate, std::int64_t id) const;
     models::QuantizedNetwork classical(const Config& config, const std::filesystem::path& dataset,
-                                       const datasets::ClassicalHardware& spec,
-                                       const rtl::HardwareTemplate& hw, const TrialFolder& folder,
+                                       const datasets::ClassicalHardware& spec, const TrialFolder& folder,
                                        TrialMetrics& m) const;
-    static void record_network(const models::QuantizedNetwork& net, const rtl::HardwareTemplate& hw,
-                               TrialMetrics& m);
-    rtl::GeneratedRtl build_rtl(const models::QuantizedNetwork& net, const std::filesystem::path& dataset,
-                                const rtl::HardwareTemplate& hw, const TrialFolder& folder,
-                                TrialMetrics& m) const;
-    void synthesize(const Config& config, const models::QuantizedNetwork& net,
-                    const rtl::HardwareTemplate& hw, const TrialFolder& folder, TrialMetrics& m) const;
+    static void record_networks(const std::vector<rtl::PixelCore>& cores, TrialMetrics& m);
+    // Each network's RTL, built and checked against its integer reference; the block's timing.
+    void build_rtl(const Config& config, const std::vector<rtl::PixelCore>& cores,
+                   const std::filesystem::path& dataset, const TrialFolder& folder, TrialMetrics& m) const;
+    void synthesize(const Config& config, const std::vector<rtl::PixelCore>& cores, const TrialFolder& folder,
+                    TrialMetrics& m) const;
     // The full chain in an isolated child, or its copy from the cache (<cache>/chains/<key>/).
     void simulate(const Config& config, const TrialFolder& folder, TrialMetrics& m) const;
     static void record_chain(const tb::ChainSummary& chain, TrialMetrics& m);
