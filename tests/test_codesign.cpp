@@ -439,6 +439,15 @@ choices = ["streaming", "serial"]
         kept.insert(d.first);
     }
     BOOST_TEST(kept.size() == 2u);
+    // What it spared: 2 networks on 1 more hardware point is 2 trials, as many as phase 2 took.
+    const std::string report = run({"report", (out / "semi_decoupled" / "seed-1").string(), "--json"},
+                                   dir.path() / "semi.json", &code);
+    const auto savings = nlohmann::json::parse(report.substr(report.find('{'))).at("phase_savings");
+    BOOST_TEST(savings.at("phase_one_trials") == 2);
+    BOOST_TEST(savings.at("kept") == 2);
+    BOOST_TEST(savings.at("hardware_points") == 1);
+    BOOST_TEST(savings.at("coupled_trials") == 2);
+    BOOST_TEST(savings.at("saved_trials") == 0);
     // A rerun resumes every study: nothing is evaluated again.
     const auto stamp = fs::last_write_time(out / "joint" / "seed-1" / "trials" / "0" / "metrics.json");
     const std::string again = run(args, dir.path() / "again.log", &code);

@@ -745,3 +745,23 @@ values = [10, 12]
                "OPT-009");
     BOOST_TEST(refused("[space.\"depth@toa\"]\nkind = \"ordinal\"\nvalues = [1, 2]\n") == "OPT-003");
 }
+
+// What a two-phase search spared: 3 networks in phase 1, 2 of them on 2 hardware points in phase 2
+// (4 trials), where every phase-1 network on those points would take 6.
+BOOST_AUTO_TEST_CASE(a_two_phase_search_counts_the_trials_it_spared) {
+    const std::vector<std::string> designs{
+        "hidden_width=4, template=streaming",  "hidden_width=8, template=streaming",
+        "hidden_width=16, template=streaming", "hidden_width=4, template=serial",
+        "hidden_width=8, template=serial",     "hidden_width=4, template=parallel",
+        "hidden_width=8, template=parallel"};
+    const codesign::PhaseSavings s = codesign::phase_savings(designs, {1, 1, 1, 10, 10, 12, 8}, 3);
+    BOOST_TEST(s.phase_one_trials == 3u);
+    BOOST_TEST(s.phase_two_trials == 4u);
+    BOOST_TEST(s.networks == 3u);
+    BOOST_TEST(s.kept == 2u);
+    BOOST_TEST(s.hardware_points == 2u);
+    BOOST_TEST(s.coupled_trials == 6);
+    BOOST_TEST(s.saved_trials == 2);
+    BOOST_TEST(s.seconds_per_trial == 10.0);
+    BOOST_TEST(s.saved_seconds == 20.0);
+}

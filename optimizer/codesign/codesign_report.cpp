@@ -242,6 +242,17 @@ h5::Handle write_design_table(hid_t root, const char* name, const std::vector<Tr
 }
 
 // How alike the study's networks rank across the hardware points that evaluated the same ones.
+// What the study's two-phase search spared (none for a joint search).
+std::optional<PhaseSavings> study_phase_savings(const StudyView& v) {
+    const std::string strategy = v.setup.value("strategy", std::string("joint"));
+    if (strategy != "semi_decoupled" && strategy != "successive") return std::nullopt;
+    std::vector<std::string> designs;
+    std::vector<double> seconds;
+    for (std::size_t i = 0; i < v.metrics.size(); ++i)
+        designs.push_back(v.metrics[i].design), seconds.push_back(v.journal.rows[i].seconds);
+    return phase_savings(designs, seconds, v.setup.value("network_trials", std::size_t{0}));
+}
+
 RankAgreement study_rank_agreement(const StudyView& v) {
     std::vector<DesignResult> results;
     for (const TrialMetrics& m : v.metrics)
@@ -313,6 +324,7 @@ json comparison_json(const StudyView& v) {
     for (std::size_t k : optimizer::pareto_indices(points)) combined.push_back(who[k]);
     json spread = json::array();
     for (const SeedSpread& s : spreads(v)) spread.push_back(s.to_json(v.objectives));
+    const std::optional<PhaseSavings> savings = study_phase_savings(v);
     return {{"objectives", v.objectives},
             {"pixel", v.setup.value("pixel", json::object())},
             {"feasible", !none_fits},
@@ -321,7 +333,8 @@ json comparison_json(const StudyView& v) {
             {"combined_front", combined},
             {"seed_spread", spread},
             {"strategy", v.setup.value("strategy", std::string("joint"))},
-            {"rank_agreement", study_rank_agreement(v).to_json()}};
+            {"rank_agreement", study_rank_agreement(v).to_json()},
+            {"phase_savings", savings ? savings->to_json() : json(nullptr)}};
 }
 
 void print_classical(const StudyView& v, std::ostream& out) {
@@ -368,6 +381,14 @@ void print_rank_agreement(const StudyView& v, std::ostream& out) {
     const RankAgreement a = study_rank_agreement(v);
     out << fmt::format("\nSearch strategy: {} (docs/strategies.md)\n",
                        v.setup.value("strategy", std::string("joint")));
+    if (const std::optional<PhaseSavings> s = study_phase_savings(v); s && s->phase_two_trials > 0)
+        out << fmt::format(
+            "  phase 1: {} trials over {} networks on the proxy hardware; phase 2: {} trials, the {} kept "
+            "networks on {} hardware points. Every phase-1 network on those points would take {} trials: {} "
+            "saved, about "
+            "{:.0f} s of trial time ({:.1f} s each in phase 2)\n",
+            s->phase_one_trials, s->networks, s->phase_two_trials, s->kept, s->hardware_points,
+            s->coupled_trials, s->saved_trials, s->saved_seconds, s->seconds_per_trial);
     if (a.pairs == 0) return;
     out << fmt::format(
         "Networks ranked across hardware: {} networks on {} hardware points ({} pairs), "

@@ -175,6 +175,42 @@ nlohmann::json RankAgreement::to_json() const {
         {"hardware_points", hardware_points}, {"pairs", pairs}, {"networks", networks}, {"objectives", per}};
 }
 
+PhaseSavings phase_savings(const std::vector<std::string>& designs, const std::vector<double>& seconds,
+                           std::size_t network_trials) {
+    PhaseSavings p;
+    std::set<std::string> networks, kept, hardware;
+    double phase_two_s = 0;
+    for (std::size_t i = 0; i < designs.size(); ++i) {
+        const auto [network, hw] = split_design(designs[i]);
+        if (i < network_trials) {
+            ++p.phase_one_trials;
+            networks.insert(network);
+        } else {
+            ++p.phase_two_trials;
+            kept.insert(network), hardware.insert(hw);
+            phase_two_s += i < seconds.size() ? seconds[i] : 0;
+        }
+    }
+    p.networks = networks.size(), p.kept = kept.size(), p.hardware_points = hardware.size();
+    p.coupled_trials = static_cast<std::int64_t>(p.networks * p.hardware_points);
+    p.saved_trials = p.coupled_trials - static_cast<std::int64_t>(p.phase_two_trials);
+    p.seconds_per_trial = p.phase_two_trials ? phase_two_s / static_cast<double>(p.phase_two_trials) : 0;
+    p.saved_seconds = static_cast<double>(p.saved_trials) * p.seconds_per_trial;
+    return p;
+}
+
+nlohmann::json PhaseSavings::to_json() const {
+    return {{"phase_one_trials", phase_one_trials},
+            {"phase_two_trials", phase_two_trials},
+            {"networks", networks},
+            {"kept", kept},
+            {"hardware_points", hardware_points},
+            {"coupled_trials", coupled_trials},
+            {"saved_trials", saved_trials},
+            {"seconds_per_trial", seconds_per_trial},
+            {"saved_seconds", saved_seconds}};
+}
+
 void declare_search_keys(ConfigSchema& s) {
     using namespace keys;
     s.add(choice("codesign.strategy", {"joint", "successive", "semi_decoupled"},

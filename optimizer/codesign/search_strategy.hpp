@@ -56,6 +56,22 @@ struct DesignResult {
 RankAgreement rank_agreement(const std::vector<DesignResult>& results,
                              const std::vector<std::string>& objectives);
 
+// What a two-phase search (successive, semi_decoupled) spared: phase 1 ran `phase_one_trials`
+// trials over `networks` networks on the proxy hardware; phase 2 ran `phase_two_trials` over `kept`
+// of them on `hardware_points` points. Every phase-1 network on those points would have taken
+// networks x hardware_points trials: `saved_trials` fewer than both phases took together with
+// phase 1's, worth `saved_seconds` at phase 2's mean trial time.
+struct PhaseSavings {
+    std::size_t phase_one_trials = 0, phase_two_trials = 0, networks = 0, kept = 0, hardware_points = 0;
+    std::int64_t coupled_trials = 0, saved_trials = 0;
+    double seconds_per_trial = 0, saved_seconds = 0;
+    nlohmann::json to_json() const;
+};
+// `designs` and `seconds` in the order the trials finished (the journal's: the phase is the number
+// of finished trials), failed ones included.
+PhaseSavings phase_savings(const std::vector<std::string>& designs, const std::vector<double>& seconds,
+                           std::size_t network_trials);
+
 void declare_search_keys(ConfigSchema& schema);
 
 }  // namespace pixforge::codesign
