@@ -4,7 +4,7 @@
 
 #include "app/cli.hpp"
 #include "models/chain_params.hpp"
-#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "tb/chain_speed.hpp"
 
 namespace pixforge::app {
@@ -27,7 +27,7 @@ Action add_bench_chain_command(CLI::App& cmd) {
         "  pixforge bench-chain -c configs/default.toml --candidate out/cand -n 2000");
     return [o](std::ostream& out, std::ostream&) {
         const Config config = o->config.load();
-        const auto cache = rtl::CandidateBuilder::cache_or_default(o->cache);
+        const auto cache = rtl::VerilatedLibraryBuilder::cache_or_default(o->cache);
         const tb::LoadedCandidate c =
             tb::load_candidate_dir(o->candidate, cache, models::chain_params_from(config));
         const tb::ChainSpeed s = tb::measure_chain_speed(config, c, cache, o->pulses);

@@ -44,7 +44,7 @@ Action add_bench_synth_command(CLI::App& cmd) {
         const Config config = o->config.load();
         const rtl::SynthesisOptions options = rtl::SynthesisOptions::from_config(config);
         const models::PixelChain chain(models::chain_params_from(config));
-        rtl::PpaEvaluator ppa(options, rtl::CandidateBuilder::cache_or_default(o->cache));
+        rtl::PpaEvaluator ppa(options, rtl::VerilatedLibraryBuilder::cache_or_default(o->cache));
         const std::vector<std::vector<int>> widths{{2}, {4}, {8}, {4, 4}, {6}};
         const std::vector<int> bits{2, 3, 4, 6};
         std::vector<double> macs, bops, pbits, area, power, delay;

@@ -7,8 +7,8 @@
 #include "app/cli.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/reference_check.hpp"
+#include "rtl_gen/verilated_library.hpp"
 
 namespace pixforge::app {
 
@@ -49,12 +49,12 @@ Action add_rtl_command(CLI::App& cmd) {
             "wrote {} ({} files, {}): latency {} cycles, initiation interval {}, RTL hash {}\n", o->out,
             rtl.files.size(), t.name(), rtl.timing.latency, rtl.timing.initiation_interval, rtl.rtl_hash());
         if (!o->build) return 0;
-        rtl::CandidateBuilder builder(rtl::CandidateBuilder::cache_or_default(o->cache));
+        rtl::VerilatedLibraryBuilder builder(rtl::VerilatedLibraryBuilder::cache_or_default(o->cache));
         const rtl::BuildResult b = builder.build(rtl);
         out << fmt::format("candidate {} ({}, {:.2f} s)\n", b.library.string(), b.cached ? "cached" : "built",
                            b.seconds);
         if (o->bench <= 0) return 0;
-        rtl::Candidate c(b.library);
+        rtl::VerilatedNetwork c(b.library);
         const int window = rtl.samples;
         std::vector<std::uint16_t> w(static_cast<size_t>(o->bench) * static_cast<size_t>(window));
         Rng rng(1, "rtl bench");

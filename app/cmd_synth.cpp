@@ -48,7 +48,7 @@ Action add_synth_command(CLI::App& cmd) {
         const models::QuantizedNetwork net = models::load_network(o->net);
         const rtl::HardwareTemplate hw = o->hardware.parse();
         const models::PixelChain chain(models::chain_params_from(config));
-        rtl::PpaEvaluator evaluator(options, rtl::CandidateBuilder::cache_or_default(o->cache));
+        rtl::PpaEvaluator evaluator(options, rtl::VerilatedLibraryBuilder::cache_or_default(o->cache));
         rtl::PpaResult r;
         if (o->block == "pixel") {
             // A block this chain cannot hold is a bad input (RTL-003, exit 2), not a failed result.

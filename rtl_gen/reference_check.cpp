@@ -7,7 +7,7 @@
 
 namespace pixforge::rtl {
 
-ReferenceCheck check_against_reference(Candidate& candidate, const models::QuantizedNetwork& network,
+ReferenceCheck check_against_reference(VerilatedNetwork& candidate, const models::QuantizedNetwork& network,
                                        const std::uint16_t* windows, std::size_t count, int window) {
     ReferenceCheck check;
     check.windows = count;

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "models/network/quantized_network.hpp"
-#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/verilated_library.hpp"
 
 namespace pixforge::rtl {
 
@@ -20,7 +20,7 @@ struct ReferenceCheck {
 };
 
 // `count` windows of `window` samples each (the candidate reads the first samples() of each).
-ReferenceCheck check_against_reference(Candidate& candidate, const models::QuantizedNetwork& network,
+ReferenceCheck check_against_reference(VerilatedNetwork& candidate, const models::QuantizedNetwork& network,
                                        const std::uint16_t* windows, std::size_t count, int window);
 
 }  // namespace pixforge::rtl

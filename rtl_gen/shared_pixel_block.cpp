@@ -102,12 +102,11 @@ std::string shared_top(const std::vector<PixelCore>& cores, const std::vector<Co
                 "        .out_valid({0}_out_valid), .out_ready(out_ready && out_valid), "
                 ".out_data({0}_out_data));\n",
                 c.name, module, clk);
-            // As for one streaming network: a capture may start while the later layers work when
-            // they finish within a window's samples.
-            const bool tail_in_time = serial_steps(cores[k].network, 1) + 1 <= samples * p.cycles_per_sample;
-            takes.push_back(tail_in_time ? c.name + "_idle" : fmt::format("{0}_idle && {0}_free", c.name));
-            v += fmt::format("    wire {0}_unused = ^{{{0}_pos, {0}_in_last{1}}};\n", c.name,
-                             tail_in_time ? ", " + c.name + "_free" : "");
+            // Unlike one streaming network, a capture waits until the core's first layer has handed
+            // on its last window: its result may be held at the join for a slower core, and the first
+            // layer would otherwise overwrite it (it has no back-pressure of its own).
+            takes.push_back(fmt::format("{0}_idle && {0}_free", c.name));
+            v += fmt::format("    wire {0}_unused = ^{{{0}_pos, {0}_in_last}};\n", c.name);
         } else {
             v += fmt::format(
                 "    reg {0}_got;\n    wire {0}_ready;\n    wire {0}_in_valid = win_full && !{0}_got;\n",

@@ -79,6 +79,11 @@ struct CandidateSummary {
 // summary.json of a candidate folder; SIM-003 when it or network.h5 is missing or unreadable.
 CandidateSummary read_summary(const std::filesystem::path& dir) {
     const auto summary_path = dir / "summary.json", network_path = dir / "network.h5";
+    if (!std::filesystem::exists(summary_path) && std::filesystem::exists(core_folder(dir, 0)))
+        throw PixError("SIM-014", fmt::format("{} holds several networks sharing one pixel block (core0/, "
+                                              "core1/, ...); this command takes the folder of one network, "
+                                              "such as {}",
+                                              dir.string(), core_folder(dir, 0).string()));
     for (const auto& p : {summary_path, network_path})
         if (!std::filesystem::exists(p))
             throw PixError("SIM-003",
@@ -124,7 +129,7 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
                                    "(RTL hash {} here, {} regenerated); rerun pixforge rtl",
                                    dir.string(), rtl_hash, c.rtl.rtl_hash()));
     check_candidate_fits_chain(dir.string(), c.network, c.rtl, chain);
-    c.library = rtl::CandidateBuilder(cache).build(c.rtl).library;
+    c.library = rtl::VerilatedLibraryBuilder(cache).build(c.rtl).library;
     return c;
 }
 

@@ -10,8 +10,8 @@
 
 #include "models/chain_params.hpp"
 #include "models/network/quantized_network.hpp"
-#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/pixel_block.hpp"
+#include "rtl_gen/verilated_library.hpp"
 
 namespace pixforge::tb {
 

@@ -87,7 +87,7 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
         run = run_chain_classical(chain, config, options, job.classical);
     } else {
         const std::vector<LoadedCandidate> cores = load_candidate_cores(
-            job.candidate, rtl::CandidateBuilder::cache_or_default(job.cache), chain.params());
+            job.candidate, rtl::VerilatedLibraryBuilder::cache_or_default(job.cache), chain.params());
         if (cores.size() > 1 && !job.pixel_block)
             throw PixError("SIM-014", fmt::format("{} holds {} networks, which share one pixel block: run it "
                                                   "as the pixel's block (without --block network)",
@@ -109,7 +109,7 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
         choice.template_name = rtl.template_name;
         choice.latency_cycles = rtl.timing.latency;
         const auto pixel_block_library = [&](bool waveforms) {
-            return rtl::CandidateBuilder(rtl::CandidateBuilder::cache_or_default(job.cache))
+            return rtl::VerilatedLibraryBuilder(rtl::VerilatedLibraryBuilder::cache_or_default(job.cache))
                 .build(*block, waveforms)
                 .library;
         };

@@ -14,15 +14,16 @@ ChainSpeed measure_chain_speed(const Config& config, const LoadedCandidate& c,
     ChainOptions options = ChainOptions::from_config(config);
     options.pulses = pulses;
     const rtl::PixelBlockSpec spec = rtl::pixel_block_spec(chain, options.clock_period_s);
-    const auto library =
-        rtl::CandidateBuilder(cache).build(rtl::generate_pixel_block(c.network, c.hardware, spec)).library;
+    const auto library = rtl::VerilatedLibraryBuilder(cache)
+                             .build(rtl::generate_pixel_block(c.network, c.hardware, spec))
+                             .library;
     ChainSpeed speed;
     speed.pulses = pulses;
 
     // The block alone: the scenario's stream (as the power simulation sees it), every cycle stepped.
     const rtl::SampleStimuli stream = rtl::sample_stimuli(
         chain, static_cast<int>(pulses), options.clock_period_s, spec.cycles_per_sample, options.seed);
-    rtl::PixelCandidate block(library);
+    rtl::VerilatedPixelBlock block(library);
     block.reset();
     const auto start = std::chrono::steady_clock::now();
     for (const std::uint16_t code : stream.codes)

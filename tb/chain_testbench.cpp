@@ -18,8 +18,8 @@
 #include "models/systemc/run_simulation.hpp"
 #include "models/systemc/trigger_sc.hpp"
 #include "models/window_generator.hpp"
-#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/pixel_block.hpp"
+#include "rtl_gen/verilated_library.hpp"
 
 // libsystemc's own main() refers to sc_main; pixforge drives the kernel itself (run_chain).
 int sc_main(int, char*[]) {
@@ -140,7 +140,7 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
         if (processor.networks.empty())
             throw PixError("SIM-001", "run_chain: a pixel block needs its networks");
         const auto sample_time = [a = adc.get()](std::int64_t k) { return a->sample_time(k); };
-        auto candidate = std::make_unique<rtl::PixelCandidate>(processor.library);
+        auto candidate = std::make_unique<rtl::VerilatedPixelBlock>(processor.library);
         std::unique_ptr<models::ClockedPixelBlock> rtl_block;
         if (processor.waves.empty())
             rtl_block = std::move(candidate);
@@ -177,7 +177,7 @@ ChainRun run_chain(const models::PixelChain& chain, const ChainOptions& o, const
                                "run_chain: a window-level candidate needs one network, and no "
                                "classical estimator");
             host = std::make_unique<sc::NnHostSc>(
-                "processor", o.clock_period_s, std::make_unique<rtl::Candidate>(processor.library),
+                "processor", o.clock_period_s, std::make_unique<rtl::VerilatedNetwork>(processor.library),
                 processor.networks.front(), o.input_buffer, adc->block_done, adc->finished);
         }
         adc->to_trigger.bind(trigger->codes);

@@ -42,7 +42,7 @@ struct WaveWindow {
 // What takes the processor slot.
 struct ProcessorChoice {
     std::string classical;          // estimator name, or empty for a network
-    std::filesystem::path library;  // Verilated candidate (rtl::CandidateBuilder)
+    std::filesystem::path library;  // Verilated candidate (rtl::VerilatedLibraryBuilder)
     // The library is the pixel's whole block (rtl::generate_pixel_block): it takes the ADC codes in
     // place of the behavioural trigger and the processor.
     bool pixel_block = false;

@@ -45,7 +45,7 @@ void check_equivalence(const LoadedCandidate& c, const models::PixelChain& chain
             2 + static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(c.rtl.timing.initiation_interval);
     std::vector<std::uint16_t> flat;
     for (const auto& w : stimuli.windows) flat.insert(flat.end(), w.samples.begin(), w.samples.end());
-    rtl::Candidate rtl_model(c.library);
+    rtl::VerilatedNetwork rtl_model(c.library);
     const rtl::ReferenceCheck r = rtl::check_against_reference(rtl_model, c.network, flat.data(),
                                                                stimuli.windows.size(), c.rtl.samples);
     checks.push_back({"RTL = integer reference", r.equal(),
@@ -134,7 +134,7 @@ ValidationReport validate_candidate(const ConfigSchema& keys, const ValidationRe
     const Config config = Config::load(keys, q.config, q.overrides);
     const nlohmann::json golden =
         q.golden.empty() ? nlohmann::json() : load_golden(q.golden, validation_figures());
-    const fs::path cache = rtl::CandidateBuilder::cache_or_default(q.cache);
+    const fs::path cache = rtl::VerilatedLibraryBuilder::cache_or_default(q.cache);
     const models::PixelChain chain(models::chain_params_from(config));
     const LoadedCandidate c = load_candidate_dir(q.candidate, cache, chain.params());
     ValidationReport report;

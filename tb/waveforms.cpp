@@ -109,7 +109,7 @@ std::vector<WaveWindow> wave_windows(const ChainRun& run, const std::vector<std:
     return merged;
 }
 
-WaveformPixelBlock::WaveformPixelBlock(std::unique_ptr<rtl::PixelCandidate> block,
+WaveformPixelBlock::WaveformPixelBlock(std::unique_ptr<rtl::VerilatedPixelBlock> block,
                                        const std::filesystem::path& fst, std::vector<WaveWindow> windows,
                                        double clock_s, std::function<double(std::int64_t)> sample_time)
     : block_(std::move(block)),

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "models/network/clocked_network.hpp"
-#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "tb/chain_testbench.hpp"
 
 namespace pixforge::tb {
@@ -35,7 +35,7 @@ std::vector<WaveWindow> wave_windows(const ChainRun& run, const std::vector<std:
 // The Verilated pixel block, dumping the cycles inside `windows` into `fst`.
 class WaveformPixelBlock : public models::ClockedPixelBlock {
   public:
-    WaveformPixelBlock(std::unique_ptr<rtl::PixelCandidate> block, const std::filesystem::path& fst,
+    WaveformPixelBlock(std::unique_ptr<rtl::VerilatedPixelBlock> block, const std::filesystem::path& fst,
                        std::vector<WaveWindow> windows, double clock_s,
                        std::function<double(std::int64_t)> sample_time);
     void reset() override { block_->reset(); }
@@ -47,7 +47,7 @@ class WaveformPixelBlock : public models::ClockedPixelBlock {
     void observe_analog(std::int64_t first, const std::vector<float>& signal_e) override;
 
   private:
-    std::unique_ptr<rtl::PixelCandidate> block_;
+    std::unique_ptr<rtl::VerilatedPixelBlock> block_;
     std::vector<WaveWindow> windows_;
     std::size_t next_window_ = 0;  // time only moves forward
     double clock_s_;

@@ -22,8 +22,8 @@
 #include "models/systemc/readout_sc.hpp"
 #include "models/systemc/run_simulation.hpp"
 #include "optimizer/codesign/config_keys.hpp"
-#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/pixel_block.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "tb/chain_job.hpp"
 #include "tb/chain_report.hpp"
 #include "tb/chain_summary.hpp"
@@ -65,7 +65,7 @@ const Candidate& candidate() {
         shape.weight_bits = 4;
         Candidate k{models::random_network(shape, 17, 16), {}, {}};
         k.rtl = rtl::generate_verilog(k.net, {});
-        k.library = rtl::CandidateBuilder(cache.path()).build(k.rtl).library;
+        k.library = rtl::VerilatedLibraryBuilder(cache.path()).build(k.rtl).library;
         return k;
     }();
     return c;
@@ -523,7 +523,7 @@ BOOST_AUTO_TEST_CASE(the_pixel_block_in_the_chain_equals_the_behavioural_trigger
     const models::PixelChain chain(models::chain_params_from(config));
     tb::ChainOptions options = tb::ChainOptions::from_config(config);
     options.pulses = 400;
-    rtl::CandidateBuilder builder(cache.path());
+    rtl::VerilatedLibraryBuilder builder(cache.path());
 
     tb::ProcessorChoice window_level;
     window_level.networks = {net};
@@ -574,7 +574,7 @@ BOOST_AUTO_TEST_CASE(waveforms_of_chosen_events_hold_the_block_the_codes_and_the
     const models::PixelChain chain(models::chain_params_from(config));
     tb::ChainOptions options = tb::ChainOptions::from_config(config);
     options.pulses = 200;
-    rtl::CandidateBuilder builder(dir.path() / "cache");
+    rtl::VerilatedLibraryBuilder builder(dir.path() / "cache");
     const rtl::GeneratedRtl block_rtl =
         rtl::generate_pixel_block(net, rtl::parse_template("streaming", 1, 1, true),
                                   rtl::pixel_block_spec(chain, options.clock_period_s));

@@ -368,6 +368,14 @@ values = [2]
         dir.path() / "network_level", &code);
     BOOST_TEST(code != 0);
     BOOST_TEST(log_tail(dir.path() / "network_level", 10000).find("SIM-014") != std::string::npos);
+    // A command that takes one network says so, and names a network's folder.
+    run({"validate", "-c", (trial / "config.toml").string(), "--candidate", (trial / "candidate").string(),
+         "--cache", cache.string()},
+        dir.path() / "validate", &code);
+    BOOST_TEST(code != 0);
+    const std::string refused = log_tail(dir.path() / "validate", 10000);
+    BOOST_TEST(refused.find("SIM-014") != std::string::npos);
+    BOOST_TEST(refused.find("core0") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(strategies_compare_on_the_same_budget_and_seed) {

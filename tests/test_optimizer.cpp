@@ -744,6 +744,20 @@ values = [10, 12]
     BOOST_TEST(refused("[space.\"template@time\"]\nkind = \"categorical\"\nchoices = [\"serial\"]\n") ==
                "OPT-009");
     BOOST_TEST(refused("[space.\"depth@toa\"]\nkind = \"ordinal\"\nvalues = [1, 2]\n") == "OPT-003");
+    BOOST_TEST(refused("[space.\"adc.bits@toa\"]\nkind = \"ordinal\"\nvalues = [8, 10]\n") == "OPT-009");
+    // A latency spec reads its head: the toa head stays on, and every network split must compute it.
+    const auto goals_of = [](const std::vector<std::string>& keys) {
+        return codesign::StudyObjectives::from_config(
+            Config::parse(codesign::all_config_keys(), "", "<t>", keys), codesign::Guidance::Synthesis);
+    };
+    const auto timed = goals_of(
+        {"codesign.objectives=\"energy_fwhm_eV area_um2\"", "codesign.limits=\"toa_latency_ns<=250\""});
+    BOOST_TEST((timed.read_heads() == std::vector<std::string>{"energy", "toa"}));
+    BOOST_TEST((timed.unread_head_overrides() == std::vector<std::string>{"network.head_pileup=false"}));
+    codesign::check_config_keys_in_space(space, base, &timed);  // each tasks value computes both
+    const auto with_pileup = goals_of({"codesign.objectives=\"energy_fwhm_eV max:pileup_auc\""});
+    BOOST_TEST(test::error_id([&] { codesign::check_config_keys_in_space(space, base, &with_pileup); }) ==
+               "OPT-009");
 }
 
 // What a two-phase search spared: 3 networks in phase 1, 2 of them on 2 hardware points in phase 2

@@ -19,7 +19,7 @@
 #include "models/network/random_network.hpp"
 #include "models/spectrum.hpp"
 #include "models/window_generator.hpp"
-#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "test_support.hpp"
 
 using namespace pixforge;
@@ -49,9 +49,9 @@ const std::vector<std::uint16_t>& vectors() {
     return v;
 }
 
-CandidateBuilder& builder() {
+VerilatedLibraryBuilder& builder() {
     static test::TempDir dir;
-    static CandidateBuilder b(dir.path());
+    static VerilatedLibraryBuilder b(dir.path());
     return b;
 }
 
@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(every_template_equals_the_integer_reference) {
         const auto expected = reference(net, w);
         for (const auto& t : kTemplates) {
             const GeneratedRtl rtl = generate_verilog(net, t);
-            Candidate c(builder().build(rtl).library);
+            VerilatedNetwork c(builder().build(rtl).library);
             c.reset();
             const auto got = c.run_batch(w.data(), w.size() / kWindow, kWindow);
             const std::size_t bad = mismatches(got, expected);
@@ -214,7 +214,7 @@ BOOST_AUTO_TEST_CASE(serial_and_streaming_templates_equal_the_integer_reference)
         const auto expected = reference(net, w);
         for (const auto& t : kSequentialTemplates) {
             const GeneratedRtl rtl = generate_verilog(net, t);
-            Candidate c(builder().build(rtl).library);
+            VerilatedNetwork c(builder().build(rtl).library);
             c.reset();
             const std::size_t bad = mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), expected);
             BOOST_TEST_MESSAGE(describe_layers(net)
@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(a_linear_filter_wider_than_its_accumulator_equals_the_refer
     std::vector<HardwareTemplate> all = kTemplates;
     all.insert(all.end(), kSequentialTemplates.begin(), kSequentialTemplates.end());
     for (const auto& t : all) {
-        Candidate c(builder().build(generate_verilog(net, t)).library);
+        VerilatedNetwork c(builder().build(generate_verilog(net, t)).library);
         c.reset();
         const std::size_t bad = mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), expected);
         BOOST_TEST(bad == 0u, t.name() << ": " << bad << " mismatches");
@@ -276,7 +276,7 @@ BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure
           parse_template("folded", 4, 1, true), parse_template("serial", 1, 1),
           parse_template("streaming", 1, 1), parse_template("streaming", 3, 1, true)}) {
         const GeneratedRtl rtl = generate_verilog(net, t);
-        Candidate c(builder().build(rtl).library);
+        VerilatedNetwork c(builder().build(rtl).library);
         // Latency: one input after reset, cycles until its result shows.
         c.reset();
         int latency = 0;
@@ -318,8 +318,8 @@ BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure
 BOOST_AUTO_TEST_CASE(two_candidates_with_one_module_name_run_their_own_code) {
     const auto a = models::random_network(kShapes[0], 21), b = models::random_network(kShapes[0], 22);
     const auto t = parse_template("parallel", 1, 1);
-    Candidate ca(builder().build(generate_verilog(a, t)).library);
-    Candidate cb(builder().build(generate_verilog(b, t)).library);
+    VerilatedNetwork ca(builder().build(generate_verilog(a, t)).library);
+    VerilatedNetwork cb(builder().build(generate_verilog(b, t)).library);
     const auto& w = vectors();
     const std::vector<std::uint16_t> some(w.begin(), w.begin() + 500 * kWindow);
     ca.reset();
@@ -335,17 +335,17 @@ BOOST_AUTO_TEST_CASE(builds_are_cached_and_safe_to_race) {
     const auto net = models::random_network(kShapes[2], 31);
     const GeneratedRtl rtl = generate_verilog(net, parse_template("folded", 2, 1));
     BuildResult first, second;
-    std::thread t1([&] { first = CandidateBuilder(dir.path()).build(rtl); });
-    std::thread t2([&] { second = CandidateBuilder(dir.path()).build(rtl); });
+    std::thread t1([&] { first = VerilatedLibraryBuilder(dir.path()).build(rtl); });
+    std::thread t2([&] { second = VerilatedLibraryBuilder(dir.path()).build(rtl); });
     t1.join();
     t2.join();
     BOOST_TEST(first.library == second.library);
-    Candidate c(first.library);  // whichever won, the library is whole
+    VerilatedNetwork c(first.library);  // whichever won, the library is whole
     c.reset();
     const auto& w = vectors();
     const std::vector<std::uint16_t> some(w.begin(), w.begin() + 100 * kWindow);
     BOOST_TEST(mismatches(c.run_batch(some.data(), 100, kWindow), reference(net, some)) == 0u);
-    const BuildResult again = CandidateBuilder(dir.path()).build(rtl);
+    const BuildResult again = VerilatedLibraryBuilder(dir.path()).build(rtl);
     BOOST_TEST(again.cached);
     BOOST_TEST_MESSAGE("cold build " << std::max(first.seconds, second.seconds) << " s, cached "
                                      << again.seconds << " s");
@@ -376,11 +376,11 @@ BOOST_AUTO_TEST_CASE(a_cache_path_with_shell_characters_builds_and_runs_nothing)
     const auto net = models::random_network(kShapes[1], 51);
     const GeneratedRtl rtl = generate_verilog(net, parse_template("parallel", 1, 1));
     BuildResult built;
-    BOOST_CHECK_NO_THROW(built = CandidateBuilder(cache).build(rtl));
+    BOOST_CHECK_NO_THROW(built = VerilatedLibraryBuilder(cache).build(rtl));
     BOOST_TEST(!std::filesystem::exists(marker));
     BOOST_REQUIRE(!built.library.empty());
     BOOST_TEST(built.library.string().find(cache.string()) == 0u);
-    Candidate c(built.library);
+    VerilatedNetwork c(built.library);
     c.reset();
     const auto& w = vectors();
     const std::vector<std::uint16_t> some(w.begin(), w.begin() + 200 * kWindow);
@@ -394,10 +394,10 @@ BOOST_AUTO_TEST_CASE(a_build_step_over_its_timeout_is_an_error_naming_the_candid
     test::TempDir dir;
     // Runtime and precompiled header first, with the normal limit, so the candidate's own step is
     // the one that runs out of time.
-    CandidateBuilder(dir.path()).build(generate_verilog(models::random_network(kShapes[1], 61), {}));
+    VerilatedLibraryBuilder(dir.path()).build(generate_verilog(models::random_network(kShapes[1], 61), {}));
     const GeneratedRtl rtl = generate_verilog(models::random_network(kShapes[1], 62), {});
     try {
-        CandidateBuilder(dir.path(), 0.01).build(rtl);
+        VerilatedLibraryBuilder(dir.path(), 0.01).build(rtl);
         BOOST_FAIL("a build with a 10 ms limit finished");
     } catch (const PixError& e) {
         const std::string message = e.what();

@@ -131,11 +131,26 @@ struct NetworkChoice {
 
 }  // namespace
 
-void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base) {
+void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base,
+                                const StudyObjectives* goals) {
     for (size_t i = 0; i < space.size(); ++i) {
         const optimizer::Parameter& p = space[i];
         if (p.name == "tasks") {
-            for (const std::string& value : p.choices) split_tasks(value, base.source() + ": [space.tasks]");
+            for (const std::string& value : p.choices) {
+                const auto networks = split_tasks(value, base.source() + ": [space.tasks]");
+                // Networks split by task must compute every head the study measures.
+                for (const std::string& head : goals ? goals->read_heads() : std::vector<std::string>{})
+                    if (value != "shared" && std::none_of(networks.begin(), networks.end(),
+                                                          [&](const std::vector<std::string>& n) {
+                                                              return std::find(n.begin(), n.end(), head) !=
+                                                                     n.end();
+                                                          }))
+                        throw PixError(
+                            "OPT-009",
+                            fmt::format("{}: [space.tasks] value \"{}\" has no network for the {} head, "
+                                        "which codesign.objectives or codesign.limits read",
+                                        base.source(), value, head));
+            }
             if (p.kind != optimizer::ParamKind::Categorical)
                 throw PixError("OPT-009",
                                fmt::format("{}: [space.tasks] is categorical: choices = [\"shared\", "
@@ -144,6 +159,11 @@ void check_config_keys_in_space(const optimizer::DesignSpace& space, const Confi
             continue;
         }
         const TaskParameter task = task_parameter(p.name);
+        if (!task.head.empty() && task.name.find('.') != std::string::npos)
+            throw PixError("OPT-009",
+                           fmt::format("{}: [space.\"{}\"]: a config key holds for every network of "
+                                       "the pixel; only network parameters take @HEAD",
+                                       base.source(), p.name));
         if (p.name.find('.') == std::string::npos) {
             if (!NetworkChoice().set(task.name, "", 0)) unknown_parameter(p.name);
             continue;

@@ -71,7 +71,9 @@ std::string config_override(const optimizer::Parameter& p, const std::string& va
 // that key (checked before any trial runs: otherwise every trial with it would fail the same way); OPT-005
 // when the space varies the shaping time while the noise does not follow it (noise.reference_shaping_time =
 // 0).
-void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base);
+// With `goals`, OPT-009 too for a tasks value without a network for a head the goals read.
+void check_config_keys_in_space(const optimizer::DesignSpace& space, const Config& base,
+                                const StudyObjectives* goals = nullptr);
 
 // [optimizer]: the search strategy and its budget, read by run_codesign_study.
 void declare_optimizer_keys(ConfigSchema& schema);

@@ -124,6 +124,8 @@ void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path
     for (const auto& s : who) {
         if (progress) *progress << fmt::format("rate sweep: {} at {} rates ...\n", s.name, rates.size());
         job.candidate = s.candidate, job.classical = s.classical;
+        // A block of several networks has no window-level top: it runs as the pixel's block.
+        job.pixel_block = !s.candidate.empty() && fs::exists(tb::core_folder(s.candidate, 0));
         const tb::RateSweep r = tb::run_rate_sweep(runner, job, s.name, rate_texts,
                                                    study_dir / "rate_sweep" / s.folder, progress);
         sweep["designs"].push_back(r.to_json());
@@ -293,9 +295,9 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     const CodesignOptions options = CodesignOptions::from_config(config, guidance);
     const optimizer::DesignSpace space =
         optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
-    check_config_keys_in_space(space, config);
+    check_config_keys_in_space(space, config, &options.goals);
     const fs::path& study_dir = q.out;
-    const fs::path cache = rtl::CandidateBuilder::cache_or_default(q.cache);
+    const fs::path cache = rtl::VerilatedLibraryBuilder::cache_or_default(q.cache);
     const int workers =
         q.workers > 0 ? q.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const int budget = q.budget > 0 ? q.budget : static_cast<int>(config.integer("optimizer.evaluations"));

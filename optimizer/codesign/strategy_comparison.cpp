@@ -11,6 +11,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/typed_json.hpp"
+#include "optimizer/codesign/codesign_setup.hpp"
 #include "optimizer/codesign/codesign_study.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "optimizer/codesign/search_strategy.hpp"
@@ -128,8 +129,12 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
         if (std::find(known.begin(), known.end(), name) == known.end())
             throw PixError("OPT-008", fmt::format("'{}' is not a strategy to compare; expected some of: {}",
                                                   name, fmt::join(known, ", ")));
-    const std::vector<double> reference =
-        Config::load(all_config_keys(), q.config, q.overrides).reals("codesign.reference");
+    const Config config = Config::load(all_config_keys(), q.config, q.overrides);
+    const std::vector<double> reference = config.reals("codesign.reference");
+    // Each study's settings before the first one runs: a theory reference of the wrong size would
+    // otherwise stop the comparison after the synthesis-guided studies.
+    for (const std::string& name : q.strategies)
+        CodesignOptions::from_config(config, name == "joint_theory" ? Guidance::Theory : Guidance::Synthesis);
     fs::create_directories(q.out);
     std::vector<RunScore> scores;
     for (const std::string& strategy : q.strategies)

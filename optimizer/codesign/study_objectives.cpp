@@ -96,17 +96,26 @@ bool StudyObjectives::reads(const std::string& figure) const {
            std::any_of(limits_.begin(), limits_.end(), [&](const Limit& l) { return l.figure == figure; });
 }
 
-std::vector<std::string> StudyObjectives::unread_head_overrides() const {
-    // Each head and the chain figures that measure it.
+std::vector<std::string> StudyObjectives::read_heads() const {
+    // Each head and the figures that measure it.
     const std::vector<std::pair<std::string, std::vector<std::string>>> heads{
-        {"energy", {"energy_fwhm_eV"}},
-        {"toa", {"toa_sigma_ns"}},
-        {"pileup", {"pileup_auc", "pileup_tpr_at_1pct_fpr"}}};
-    std::vector<std::string> off;
+        {"energy", {"energy_fwhm_eV", "energy_latency_ns"}},
+        {"toa", {"toa_sigma_ns", "toa_latency_ns"}},
+        {"pileup", {"pileup_auc", "pileup_tpr_at_1pct_fpr", "pileup_latency_ns"}}};
+    std::vector<std::string> read;
     for (const auto& [head, figures] : heads)
-        if (std::none_of(figures.begin(), figures.end(), [&](const std::string& f) { return reads(f); }))
-            off.push_back("network.head_" + head + "=false");
-    if (off.size() == heads.size()) return {};
+        if (std::any_of(figures.begin(), figures.end(), [&](const std::string& f) { return reads(f); }))
+            read.push_back(head);
+    return read;
+}
+
+std::vector<std::string> StudyObjectives::unread_head_overrides() const {
+    const std::vector<std::string> read = read_heads();
+    if (read.empty()) return {};
+    std::vector<std::string> off;
+    for (const char* head : {"energy", "toa", "pileup"})
+        if (std::find(read.begin(), read.end(), head) == read.end())
+            off.push_back(std::string("network.head_") + head + "=false");
     return off;
 }
 

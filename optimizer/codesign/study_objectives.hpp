@@ -40,6 +40,8 @@ class StudyObjectives {
     // that the network spends its training and its silicon on what the study measures; none when
     // no head's figure is read (a study of area alone keeps the configured heads).
     std::vector<std::string> unread_head_overrides() const;
+    // The heads whose figures (accuracy or latency) an objective or a limit reads.
+    std::vector<std::string> read_heads() const;
     // The finished trial's objectives and constraints. std::runtime_error naming a figure the
     // trial does not have (an energy-only filter has no toa_sigma_ns).
     optimizer::Evaluation evaluate(const TrialMetrics& m) const;

@@ -27,8 +27,10 @@ struct TrialMetrics {
     // rtl: the build and its check against the integer reference
     std::optional<std::int64_t> rtl_check_windows, latency_cycles, initiation_interval;
     std::optional<std::string> rtl_hash;
-    // per task: from a complete window to the result of the network computing it (its template's
-    // latency x the clock); a block's result leaves with its slowest network's (latency_cycles)
+    // per task: when the network computing it has its result, its template's latency x the clock
+    // (window templates: from the complete window; streaming: from the window's first sample, as
+    // it works during the capture). The block releases every result together, with its slowest
+    // network's (latency_cycles): an early result would need an output of its own.
     std::optional<double> energy_latency_ns, toa_latency_ns, pileup_latency_ns;
     // synthesis (absent under theory guidance)
     std::optional<double> area_um2, critical_path_ns, worst_slack_ns, max_clock_MHz, power_uW, clock_power_uW,

@@ -141,9 +141,9 @@ void TrialPipeline::build_rtl(const Config& config, const std::vector<rtl::Pixel
         const rtl::GeneratedRtl rtl = rtl::generate_verilog(core.network, core.hardware);
         rtl::write_rtl(
             rtl, (cores.size() == 1 ? folder.candidate() : tb::core_folder(folder.candidate(), k)).string());
-        const rtl::BuildResult build = rtl::CandidateBuilder(cache_).build(rtl);
+        const rtl::BuildResult build = rtl::VerilatedLibraryBuilder(cache_).build(rtl);
         // Bit-exact against the integer reference on the dataset's first test windows.
-        rtl::Candidate candidate(build.library);
+        rtl::VerilatedNetwork candidate(build.library);
         const rtl::ReferenceCheck check =
             rtl::check_against_reference(candidate, core.network, batch.adc.data(), n, batch.window);
         if (!check.equal())

@@ -27,8 +27,8 @@
 #include "optimizer/codesign/codesign_setup.hpp"
 #include "optimizer/codesign/trial_folder.hpp"
 #include "optimizer/problems.hpp"
-#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "tb/chain_summary.hpp"
 
 namespace pixforge::codesign {

@@ -284,8 +284,8 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
                   out_ready = gate.port_index("out_ready"), in_samples = gate.port_index("in_samples"),
                   in_ready = gate.port_index("in_ready"), out_valid = gate.port_index("out_valid"),
                   out_data = gate.port_index("out_data");
-        CandidateBuilder builder(cache_);
-        Candidate reference(builder.build(g).library);
+        VerilatedLibraryBuilder builder(cache_);
+        VerilatedNetwork reference(builder.build(g).library);
         reference.reset();
         auto step = [&](bool reset, bool valid, const std::uint16_t* samples, bool ready, bool& took) {
             gate.set_input(rst, 0, 1, reset);
@@ -298,7 +298,7 @@ PpaResult PpaEvaluator::evaluate(const models::QuantizedNetwork& net, const Hard
             took = gate.output(in_ready, 0, 1) != 0;
             const bool gate_valid = gate.output(out_valid, 0, 1) != 0;
             if (!reset) {  // the reference was reset by reset(); compare every later cycle
-                const Candidate::Cycle c = reference.step(valid, samples, ready);
+                const VerilatedNetwork::Cycle c = reference.step(valid, samples, ready);
                 const bool same = c.in_ready == took && c.out_valid == gate_valid &&
                                   (!gate_valid || same_outputs(gate, out_data, g, c.outputs));
                 r.output_mismatches += !same;
@@ -355,8 +355,8 @@ PpaResult PpaEvaluator::evaluate_pixel(const std::vector<PixelCore>& cores, cons
             {gate.port_index("lost"), &models::ClockedPixelBlock::Cycle::lost},
             {gate.port_index("idle"), &models::ClockedPixelBlock::Cycle::idle},
             {gate.port_index("cap_valid"), &models::ClockedPixelBlock::Cycle::cap_valid}};
-        CandidateBuilder builder(cache_);
-        PixelCandidate reference(builder.build(g).library);
+        VerilatedLibraryBuilder builder(cache_);
+        VerilatedPixelBlock reference(builder.build(g).library);
         reference.reset();
         auto cycle = [&](bool reset, bool valid, std::uint16_t code) {
             gate.set_input(rst, 0, 1, reset);

@@ -19,13 +19,13 @@
 #include "core/config.hpp"
 #include "models/network/integer_reference.hpp"
 #include "models/network/quantized_network.hpp"
-#include "rtl_gen/candidate.hpp"
 #include "rtl_gen/pixel_block.hpp"
 #include "rtl_gen/synthesis/clock_gate.hpp"
 #include "rtl_gen/synthesis/gate_simulator.hpp"
 #include "rtl_gen/synthesis/liberty.hpp"
 #include "rtl_gen/synthesis/stimuli.hpp"
 #include "rtl_gen/synthesis/tool_flows.hpp"
+#include "rtl_gen/verilated_library.hpp"
 
 namespace pixforge::rtl {
 

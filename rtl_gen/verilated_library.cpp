@@ -1,4 +1,4 @@
-#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/verilated_library.hpp"
 
 #include <dlfcn.h>
 
@@ -8,7 +8,7 @@
 
 namespace pixforge::rtl {
 
-CandidateLibrary::CandidateLibrary(const std::filesystem::path& library, bool pixel_block) {
+VerilatedLibrary::VerilatedLibrary(const std::filesystem::path& library, bool pixel_block) {
     handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_)
         throw PixError("RTL-020",
@@ -28,12 +28,12 @@ CandidateLibrary::CandidateLibrary(const std::filesystem::path& library, bool pi
     model_ = api_->create();
 }
 
-CandidateLibrary::~CandidateLibrary() {
+VerilatedLibrary::~VerilatedLibrary() {
     if (model_) api_->destroy(model_);
     // The library stays loaded: Verilator's runtime registers static state we must not unmap.
 }
 
-void Candidate::reset() {
+void VerilatedNetwork::reset() {
     std::vector<std::uint16_t> zeros(static_cast<size_t>(lib_.api().samples), 0);
     std::vector<std::int64_t> out(static_cast<size_t>(lib_.api().outputs));
     int in_ready = 0, out_valid = 0;
@@ -41,7 +41,7 @@ void Candidate::reset() {
         lib_.api().step(lib_.model(), 1, 0, zeros.data(), 0, &in_ready, &out_valid, out.data());
 }
 
-Candidate::Cycle Candidate::step(bool in_valid, const std::uint16_t* samples, bool out_ready) {
+VerilatedNetwork::Cycle VerilatedNetwork::step(bool in_valid, const std::uint16_t* samples, bool out_ready) {
     Cycle c;
     c.outputs.resize(static_cast<size_t>(lib_.api().outputs));
     int in_ready = 0, out_valid = 0;
@@ -51,8 +51,8 @@ Candidate::Cycle Candidate::step(bool in_valid, const std::uint16_t* samples, bo
     return c;
 }
 
-std::vector<std::int64_t> Candidate::run_batch(const std::uint16_t* windows, std::size_t count, int window,
-                                               std::uint64_t* cycles) {
+std::vector<std::int64_t> VerilatedNetwork::run_batch(const std::uint16_t* windows, std::size_t count,
+                                                      int window, std::uint64_t* cycles) {
     std::vector<std::int64_t> results;
     results.reserve(count * static_cast<size_t>(lib_.api().outputs));
     std::vector<std::int64_t> out(static_cast<size_t>(lib_.api().outputs));
@@ -73,35 +73,38 @@ std::vector<std::int64_t> Candidate::run_batch(const std::uint16_t* windows, std
     return results;
 }
 
-PixelCandidate::PixelCandidate(const std::filesystem::path& library) : lib_(library, true) {
+VerilatedPixelBlock::VerilatedPixelBlock(const std::filesystem::path& library) : lib_(library, true) {
     cycle_.outputs.resize(static_cast<size_t>(lib_.api().outputs));
 }
 
-PixelCandidate::~PixelCandidate() {
+VerilatedPixelBlock::~VerilatedPixelBlock() {
     if (lib_.api().wave_close) lib_.api().wave_close(lib_.model());
 }
 
-void PixelCandidate::open_waves(const std::filesystem::path& fst) {
+void VerilatedPixelBlock::open_waves(const std::filesystem::path& fst) {
     if (!lib_.api().wave_open)
-        throw PixError("RTL-013",
-                       "the candidate library was built without waveforms (CandidateBuilder::build with "
-                       "waveforms); rebuild it so");
+        throw PixError(
+            "RTL-013",
+            "the candidate library was built without waveforms (VerilatedLibraryBuilder::build with "
+            "waveforms); rebuild it so");
     if (!lib_.api().wave_open(lib_.model(), fst.c_str()))
         throw PixError("SIM-011", fmt::format("cannot write the waveform file {}", fst.string()));
 }
 
-void PixelCandidate::wave_at(std::uint64_t time_ps, std::uint64_t half_ps, bool on, std::int32_t analog_e) {
+void VerilatedPixelBlock::wave_at(std::uint64_t time_ps, std::uint64_t half_ps, bool on,
+                                  std::int32_t analog_e) {
     if (lib_.api().wave_at) lib_.api().wave_at(lib_.model(), time_ps, half_ps, on ? 1 : 0, analog_e);
 }
 
-void PixelCandidate::reset() {
+void VerilatedPixelBlock::reset() {
     for (int i = 0; i < 2; ++i) {
         int flags[8];
         lib_.api().step_pixel(lib_.model(), 1, 0, 0, 0, flags, cycle_.outputs.data());
     }
 }
 
-const PixelCandidate::Cycle& PixelCandidate::step(bool s_valid, std::uint16_t code, bool out_ready) {
+const VerilatedPixelBlock::Cycle& VerilatedPixelBlock::step(bool s_valid, std::uint16_t code,
+                                                            bool out_ready) {
     int f[8];
     lib_.api().step_pixel(lib_.model(), 0, s_valid, code, out_ready, f, cycle_.outputs.data());
     cycle_.out_valid = f[0], cycle_.trig = f[1], cycle_.armed = f[2], cycle_.dead_edge = f[3];

@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/process.hpp"
-#include "rtl_gen/candidate.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "rtl_gen/work_folder.hpp"
 
 namespace pixforge::rtl {
@@ -168,7 +168,7 @@ constexpr auto* kWaveClose = wave_close;
 }
 
 std::string glue(const GeneratedRtl& rtl, const std::string& prefix, bool waveforms) {
-    return fmt::format(R"(// Generated C ABI of one pixforge candidate (see rtl_gen/candidate.hpp).
+    return fmt::format(R"(// Generated C ABI of one pixforge candidate (see rtl_gen/verilated_library.hpp).
 #include <cstdint>
 #include <memory>
 #include "{0}.h"
@@ -261,7 +261,7 @@ extern "C" __attribute__((visibility("default"))) const PixforgeCandidateApi* pi
 
 }  // namespace
 
-CandidateBuilder::CandidateBuilder(fs::path cache_dir, double tool_timeout_s)
+VerilatedLibraryBuilder::VerilatedLibraryBuilder(fs::path cache_dir, double tool_timeout_s)
     : cache_(fs::absolute(std::move(cache_dir))), tool_timeout_s_(tool_timeout_s) {
     fs::create_directories(cache_ / "candidates");
     // ccache when installed: looked up on PATH directly, never through a shell.
@@ -269,7 +269,7 @@ CandidateBuilder::CandidateBuilder(fs::path cache_dir, double tool_timeout_s)
                                                   : std::vector<std::string>{"ccache", "g++"};
 }
 
-fs::path CandidateBuilder::cache_or_default(const fs::path& chosen) {
+fs::path VerilatedLibraryBuilder::cache_or_default(const fs::path& chosen) {
     if (!chosen.empty()) return chosen;
     if (const char* p = std::getenv("PIXFORGE_CACHE"); p && *p) return p;
     if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "pixforge";
@@ -277,7 +277,7 @@ fs::path CandidateBuilder::cache_or_default(const fs::path& chosen) {
     return fs::temp_directory_path() / "pixforge-cache";
 }
 
-fs::path CandidateBuilder::runtime_library() {
+fs::path VerilatedLibraryBuilder::runtime_library() {
     const fs::path dir = cache_ / runtime_folder_name();
     const fs::path lib = dir / "libpixforge_vlrt.so";
     if (fs::exists(lib)) return lib;
@@ -294,7 +294,7 @@ fs::path CandidateBuilder::runtime_library() {
     return lib;
 }
 
-fs::path CandidateBuilder::precompiled_header() {
+fs::path VerilatedLibraryBuilder::precompiled_header() {
     const fs::path dir = cache_ / fmt::format("pch-v{}", kBuilderVersion);
     const fs::path header = dir / "pixforge_vl_pch.h";
     if (fs::exists(dir / "pixforge_vl_pch.h.gch")) return header;
@@ -334,7 +334,7 @@ VerilogFile wave_wrapper(const GeneratedRtl& rtl) {
             code_bits - 1, out_bits - 1)};
 }
 
-BuildResult CandidateBuilder::build(const GeneratedRtl& built, bool waveforms) {
+BuildResult VerilatedLibraryBuilder::build(const GeneratedRtl& built, bool waveforms) {
     const auto start = std::chrono::steady_clock::now();
     if (waveforms && !built.pixel_block)
         throw PixError("RTL-013",

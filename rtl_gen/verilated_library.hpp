@@ -1,7 +1,9 @@
-// A network candidate as a loadable simulation: built once per RTL content (CandidateBuilder),
-// loaded with dlopen(RTLD_NOW | RTLD_LOCAL) behind a small C ABI. Each candidate is Verilated
-// with a prefix derived from its RTL hash and compiled with hidden visibility, so two candidates
-// with the same module names in one process each run their own code (DESIGN.md).
+// Generated RTL as a loadable simulation: Verilated once per RTL content (VerilatedLibraryBuilder),
+// loaded with dlopen(RTLD_NOW | RTLD_LOCAL) behind a small C ABI. ("Candidate" names only the
+// folder `pixforge rtl` writes, tb/candidate_dir.hpp; the ABI's names and the cache's candidates/
+// folder keep the old word so that built libraries stay valid.) Each library is Verilated with a
+// prefix derived from its RTL hash and compiled with hidden visibility, so two of them with the
+// same module names in one process each run their own code (DESIGN.md).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,7 @@
 
 namespace pixforge::rtl {
 
-// The C ABI every candidate library exports (one symbol: pixforge_candidate_api).
+// The C ABI every Verilated library exports (one symbol: pixforge_candidate_api).
 extern "C" {
 struct PixforgeCandidateApi {
     int abi_version;
@@ -29,7 +31,7 @@ struct PixforgeCandidateApi {
                  int* in_ready, int* out_valid, std::int64_t* outputs);
     void (*step_pixel)(void* model, int rst, int s_valid, int code, int out_ready, int* flags,
                        std::int64_t* outputs);
-    // Waveforms (a pixel block built with them, CandidateBuilder::build(rtl, true); else null): open
+    // Waveforms (a pixel block built with them, VerilatedLibraryBuilder::build(rtl, true); else null): open
     // an FST file; set the time of the next cycle (its falling edge; the rising edge half_ps later),
     // whether it is dumped, and the analog signal shown beside it; close the file.
     int (*wave_open)(void* model, const char* path);
@@ -38,14 +40,14 @@ struct PixforgeCandidateApi {
 };
 }
 
-// A loaded candidate library and one model instance of it (RTL-020 when it cannot be loaded or
+// A loaded Verilated library and one model instance of it (RTL-020 when it cannot be loaded or
 // has the other kind of top).
-class CandidateLibrary {
+class VerilatedLibrary {
   public:
-    CandidateLibrary(const std::filesystem::path& library, bool pixel_block);
-    ~CandidateLibrary();
-    CandidateLibrary(const CandidateLibrary&) = delete;
-    CandidateLibrary& operator=(const CandidateLibrary&) = delete;
+    VerilatedLibrary(const std::filesystem::path& library, bool pixel_block);
+    ~VerilatedLibrary();
+    VerilatedLibrary(const VerilatedLibrary&) = delete;
+    VerilatedLibrary& operator=(const VerilatedLibrary&) = delete;
     const PixforgeCandidateApi& api() const { return *api_; }
     void* model() const { return model_; }
 
@@ -55,10 +57,10 @@ class CandidateLibrary {
     void* model_ = nullptr;
 };
 
-// A window-level candidate (top pixforge_net).
-class Candidate : public models::ClockedNetwork {
+// A window-level network (top pixforge_net).
+class VerilatedNetwork : public models::ClockedNetwork {
   public:
-    explicit Candidate(const std::filesystem::path& library) : lib_(library, false) {}
+    explicit VerilatedNetwork(const std::filesystem::path& library) : lib_(library, false) {}
 
     void reset() override;
     Cycle step(bool in_valid, const std::uint16_t* samples, bool out_ready) override;
@@ -71,14 +73,14 @@ class Candidate : public models::ClockedNetwork {
     int outputs() const { return lib_.api().outputs; }
 
   private:
-    CandidateLibrary lib_;
+    VerilatedLibrary lib_;
 };
 
-// A pixel-block candidate (top pixforge_pixel, rtl_gen/pixel_block).
-class PixelCandidate : public models::ClockedPixelBlock {
+// A pixel block (top pixforge_pixel, rtl_gen/pixel_block).
+class VerilatedPixelBlock : public models::ClockedPixelBlock {
   public:
-    explicit PixelCandidate(const std::filesystem::path& library);
-    ~PixelCandidate() override;
+    explicit VerilatedPixelBlock(const std::filesystem::path& library);
+    ~VerilatedPixelBlock() override;
     void reset() override;
     // Waveforms into `fst` (RTL-013 when the library was built without them).
     void open_waves(const std::filesystem::path& fst);
@@ -88,7 +90,7 @@ class PixelCandidate : public models::ClockedPixelBlock {
     int outputs() const { return lib_.api().outputs; }
 
   private:
-    CandidateLibrary lib_;
+    VerilatedLibrary lib_;
     Cycle cycle_;
 };
 
@@ -99,15 +101,16 @@ struct BuildResult {
     double seconds = 0;
 };
 
-// Builds candidates into a content-addressed cache: <cache>/candidates/<hash>/libcandidate.so.
+// Builds Verilated libraries into a content-addressed cache: <cache>/candidates/<hash>/libcandidate.so.
 // Concurrent builds of one hash each work in a private folder and rename it into place; the
 // loser of the race discards its copy. Verilator lint runs with -Wall and must be clean:
 // warnings and errors throw RTL-010 with the file and line. Verilator and the compiler run from
 // argv lists in their own process groups; a step longer than `tool_timeout_s` is killed (RTL-012).
-class CandidateBuilder {
+class VerilatedLibraryBuilder {
   public:
     static constexpr double kDefaultToolTimeout_s = 600;
-    explicit CandidateBuilder(std::filesystem::path cache_dir, double tool_timeout_s = kDefaultToolTimeout_s);
+    explicit VerilatedLibraryBuilder(std::filesystem::path cache_dir,
+                                     double tool_timeout_s = kDefaultToolTimeout_s);
     // `waveforms`: a pixel block with Verilator's FST tracing and the analog signal as a port
     // (RTL-013 for a window-level top), cached apart from the plain build.
     BuildResult build(const GeneratedRtl& rtl, bool waveforms = false);
