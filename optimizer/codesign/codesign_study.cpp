@@ -288,19 +288,54 @@ void run_baseline(const fs::path& study_dir, const CodesignOptions& options, con
 
 }  // namespace
 
+namespace {
+
+// A study's settings, each checked.
+struct CheckedStudy {
+    Config config;
+    CodesignOptions options;
+    optimizer::DesignSpace space;
+    int budget = 0;
+};
+
+CheckedStudy checked_study(const StudyRequest& q) {
+    Config config = Config::load(all_config_keys(), q.config, q.overrides);
+    CodesignOptions options = CodesignOptions::from_config(config, parse_guidance(q.guidance));
+    optimizer::DesignSpace space = optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
+    check_config_keys_in_space(space, config, &options.goals);
+    const int budget = q.budget > 0 ? q.budget : static_cast<int>(config.integer("optimizer.evaluations"));
+    return {std::move(config), std::move(options), std::move(space), budget};
+}
+
+// The study's search strategy (OPT-006/007 for one the space does not allow). It keeps a
+// reference to `s.space`: `s` must outlive it.
+std::unique_ptr<optimizer::Strategy> search_strategy_of(const CheckedStudy& s) {
+    return make_search_strategy(
+        s.config, s.space,
+        {static_cast<int>(s.options.goals.objective_names().size()),
+         static_cast<int>(s.options.goals.constraint_names().size()), s.options.reference},
+        static_cast<std::uint64_t>(s.config.integer("run.seed")), s.budget);
+}
+
+}  // namespace
+
+void check_study_request(const StudyRequest& request) {
+    const CheckedStudy checked = checked_study(request);
+    search_strategy_of(checked);
+}
+
 void run_codesign_study(const StudyRequest& q, std::ostream* progress, const TrialListener& on_trial,
                         std::ostream& warnings, std::ostream& out) {
-    const Config config = Config::load(all_config_keys(), q.config, q.overrides);
-    const Guidance guidance = parse_guidance(q.guidance);
-    const CodesignOptions options = CodesignOptions::from_config(config, guidance);
-    const optimizer::DesignSpace space =
-        optimizer::DesignSpace::from_toml(config.space_toml(), config.source());
-    check_config_keys_in_space(space, config, &options.goals);
+    const CheckedStudy checked = checked_study(q);
+    const std::unique_ptr<optimizer::Strategy> strategy = search_strategy_of(checked);
+    const Config& config = checked.config;
+    const CodesignOptions& options = checked.options;
+    const optimizer::DesignSpace& space = checked.space;
     const fs::path& study_dir = q.out;
     const fs::path cache = rtl::VerilatedLibraryBuilder::cache_or_default(q.cache);
     const int workers =
         q.workers > 0 ? q.workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    const int budget = q.budget > 0 ? q.budget : static_cast<int>(config.integer("optimizer.evaluations"));
+    const int budget = checked.budget;
     if (q.pool && !q.pool->coordinator()) {  // an MPI worker rank: trials only, rank 0 keeps the study
         study_dataset(config, cache, nullptr);
         serve_trials(*q.pool, TrialPipeline(config, space, options, study_dir, cache, q.executable),
@@ -323,11 +358,6 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
     run_baseline(study_dir, options, runner, progress, warnings);
 
     const TrialPipeline pipeline(config, space, options, study_dir, cache, q.executable);
-    const auto strategy =
-        make_search_strategy(config, space,
-                             {static_cast<int>(spec.objective_names.size()),
-                              static_cast<int>(spec.constraint_names.size()), spec.reference},
-                             spec.seed, budget);
     const auto start = std::chrono::steady_clock::now();
     const std::size_t resumed = study.completed().size();
     if (progress && resumed)
@@ -357,12 +387,13 @@ void run_codesign_study(const StudyRequest& q, std::ostream* progress, const Tri
                                        : 0;
             on_trial(r, TrialFolder(study_dir, r.id).metrics(), s);
         });
-    if (guidance == Guidance::Synthesis) run_classical_front(options, pipeline, study, study_dir, progress);
+    if (options.guidance == Guidance::Synthesis)
+        run_classical_front(options, pipeline, study, study_dir, progress);
     retrain_front(options, pipeline, study, study_dir, models::training_seed(config), progress);
     sweep_rates(config, study_dir, cache, runner, progress);
     write_study_report(study_dir);
     if (q.print_summary) print_study_summary(study_dir, out);
-    if (guidance == Guidance::Theory) check_theory_front(config, study_dir, cache, out);
+    if (options.guidance == Guidance::Theory) check_theory_front(config, study_dir, cache, out);
 }
 
 std::string trial_progress_text(const optimizer::TrialRecord& r, const TrialMetrics& m,

@@ -44,6 +44,11 @@ struct StudyStatus {
 using TrialListener =
     std::function<void(const optimizer::TrialRecord&, const TrialMetrics&, const StudyStatus&)>;
 
+// Every check of the request's settings that a study makes before it writes anything (the config,
+// objectives and references, the space and its keys, the search strategy over that space), without
+// running it: so that a command running several studies refuses bad input before the first.
+void check_study_request(const StudyRequest& request);
+
 // `progress` gets what the study is doing between trials (dataset, baseline, sweep); `on_trial`
 // follows each finished trial; `warnings` gets what failed without stopping the study. Writes the
 // report, prints its summary, and under theory guidance checks the front (STUDY/theory_check.json).

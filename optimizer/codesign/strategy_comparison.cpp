@@ -129,14 +129,14 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
         if (std::find(known.begin(), known.end(), name) == known.end())
             throw PixError("OPT-008", fmt::format("'{}' is not a strategy to compare; expected some of: {}",
                                                   name, fmt::join(known, ", ")));
-    const Config config = Config::load(all_config_keys(), q.config, q.overrides);
-    const std::vector<double> reference = config.reals("codesign.reference");
-    // Each study's settings before the first one runs: a theory reference of the wrong size would
-    // otherwise stop the comparison after the synthesis-guided studies.
-    for (const std::string& name : q.strategies)
-        CodesignOptions::from_config(config, name == "joint_theory" ? Guidance::Theory : Guidance::Synthesis);
-    fs::create_directories(q.out);
-    std::vector<RunScore> scores;
+    const std::vector<double> reference =
+        Config::load(all_config_keys(), q.config, q.overrides).reals("codesign.reference");
+    struct Planned {
+        std::string strategy;
+        std::uint64_t seed;
+        StudyRequest request;
+    };
+    std::vector<Planned> studies;
     for (const std::string& strategy : q.strategies)
         for (std::uint64_t seed : q.seeds) {
             StudyRequest r;
@@ -158,18 +158,26 @@ void compare_strategies(const ComparisonRequest& q, std::ostream* progress, std:
             r.print_summary = false;
             r.command_line = q.command_line;
             r.executable = q.executable;
-            if (progress)
-                *progress << fmt::format("== {} seed {}: {} trials in {}\n", strategy, seed, q.budget,
-                                         r.out.string());
-            std::ostringstream discard;
-            run_codesign_study(
-                r, nullptr,
-                [&](const optimizer::TrialRecord& rec, const TrialMetrics& m, const StudyStatus& st) {
-                    if (progress) *progress << trial_progress_text(rec, m, st) << std::flush;
-                },
-                progress ? *progress : discard, discard);
-            scores.push_back(score_study(r.out, strategy, seed, reference));
+            // Refused before the first study runs (a theory reference of another size, a space a
+            // two-phase search cannot split), not after hours of the others.
+            check_study_request(r);
+            studies.push_back({strategy, seed, std::move(r)});
         }
+    fs::create_directories(q.out);
+    std::vector<RunScore> scores;
+    for (const Planned& p : studies) {
+        if (progress)
+            *progress << fmt::format("== {} seed {}: {} trials in {}\n", p.strategy, p.seed, q.budget,
+                                     p.request.out.string());
+        std::ostringstream discard;
+        run_codesign_study(
+            p.request, nullptr,
+            [&](const optimizer::TrialRecord& rec, const TrialMetrics& m, const StudyStatus& st) {
+                if (progress) *progress << trial_progress_text(rec, m, st) << std::flush;
+            },
+            progress ? *progress : discard, discard);
+        scores.push_back(score_study(p.request.out, p.strategy, p.seed, reference));
+    }
     json runs = json::array(), table = json::array();
     for (const RunScore& s : scores) runs.push_back(s.to_json());
     out << fmt::format(
