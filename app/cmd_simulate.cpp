@@ -1,26 +1,17 @@
 // pixforge simulate: the SystemC full chain around one processor (a candidate network or a
-// classical estimator), scored against the truth, with an HDF5 report. Every run happens in an
-// isolated child (tb::ChainRunner: a crash or hang of a candidate becomes a failed result with its
-// log), unless --in-process; --sweep runs one child per rate (tb::run_rate_sweep).
-#include <unistd.h>
-
-#include <filesystem>
+// classical estimator), scored against the truth, with an HDF5 report: its options, and the run as
+// tb::run_simulate_request (an isolated child per run, one per rate with --sweep).
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "app/cli.hpp"
 #include "core/atomic_file.hpp"
-#include "core/error.hpp"
-#include "core/process.hpp"
 #include "optimizer/codesign/config_keys.hpp"
 #include "tb/chain_job.hpp"
-#include "tb/rate_sweep.hpp"
+#include "tb/simulate_request.hpp"
 
 namespace pixforge::app {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -52,73 +43,15 @@ tb::ChainJob job_of(const SimulateOptions& o, const std::string& command_line) {
     return job;
 }
 
-// The --sweep rates, each checked as source.rate with the whole config before any child runs, so a
-// bad rate is refused (CFG-005, naming it) instead of failing in every child.
-std::vector<std::string> sweep_rates(const SimulateOptions& o) {
-    std::vector<std::string> rates;
-    for (std::stringstream s(o.sweep); s.good();) {
-        std::string r;
-        std::getline(s, r, ',');
-        if (!r.empty()) rates.push_back(r);
-    }
-    if (rates.empty())
-        throw PixError("CLI-003", fmt::format("pixforge simulate: --sweep '{}' names no rate; expected "
-                                              "comma-separated rates such as 1e4/s,1e5/s",
-                                              o.sweep));
-    tb::check_sweep_rates(codesign::all_config_keys(), job_of(o, ""), rates);
-    return rates;
-}
-
-int simulate(const SimulateOptions& o, const std::string& command_line, std::ostream& out,
-             std::ostream& err) {
-    const tb::ChainJob job = job_of(o, command_line);
-    if (!o.waves.empty() && (o.candidate.empty() || o.block != "pixel" || !o.sweep.empty()))
-        throw PixError("CLI-004",
-                       "pixforge simulate: --waves records the Verilated pixel block: it needs --candidate "
-                       "with --block pixel (the default), and no --sweep");
-    if (o.in_process) {
-        const tb::ChainSummary s =
-            tb::run_chain_job(codesign::all_config_keys(), job, o.json ? nullptr : &out);
-        if (o.json) out << s.to_json().dump(2) << "\n";
-        return 0;
-    }
-    const tb::ChainRunner runner(tb::ChainRunner::this_executable(), o.timeout_s);
-    const fs::path work = fs::temp_directory_path() / fmt::format("pixforge-simulate-{}", ::getpid());
-    int status = 0;
-    if (o.sweep.empty()) {
-        const tb::IsolatedRun c = runner.run(job, work);
-        if (c.bad_input) {
-            err << c.failure;
-            status = 2;
-        } else if (!c.ok) {
-            err << "[ERROR SIM-004] " << c.failure << "\n";
-            return 1;  // the child's folder stays: its log is named in the message
-        } else {
-            out << (o.json ? c.summary->to_json().dump(2) + "\n" : log_tail(c.log, 100000));
-        }
-    } else {
-        const std::vector<std::string> rates = sweep_rates(o);
-        const tb::RateSweep sweep = tb::run_rate_sweep(
-            runner, job, job.classical.empty() ? o.candidate : "classical " + o.classical, rates, work, &out);
-        if (!sweep.refused.empty()) {
-            err << sweep.refused;
-            status = 2;
-        } else {
-            if (!o.out.empty()) tb::write_rate_sweep_file(o.out, sweep, job, codesign::all_config_keys());
-            status = sweep.all_ok() ? 0 : 1;
-        }
-    }
-    if (status != 1) fs::remove_all(work);
-    return status;
-}
-
 }  // namespace
 
 Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
     auto o = std::make_shared<SimulateOptions>();
     o->config.add_to(cmd);
     auto* processor = cmd.add_option_group("processor", "what takes the processor slot");
-    processor->add_option("--candidate", o->candidate, "candidate folder from pixforge rtl -o DIR");
+    processor->add_option("--candidate", o->candidate,
+                          "candidate folder from pixforge rtl -o DIR (or a study trial's candidate/, which "
+                          "may hold several networks: core0/, core1/ ...)");
     processor->add_option(
         "--classical", o->classical,
         "classical estimator instead: max_sample, parabolic_peak, trapezoid, optimal_filter, cfd, "
@@ -174,7 +107,9 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         "  pixforge simulate -c configs/default.toml --candidate out/cand -n 20000 --waves out/miss.fst "
         "--dump-events miss:2keV");
     return [o, command_line](std::ostream& out, std::ostream& err) {
-        return simulate(*o, command_line, out, err);
+        const tb::SimulateRequest request{job_of(*o, command_line), o->sweep, o->timeout_s, o->json,
+                                          o->in_process};
+        return tb::run_simulate_request(codesign::all_config_keys(), request, out, err);
     };
 }
 
