@@ -17,7 +17,10 @@ Action add_validate_command(CLI::App& cmd) {
     };
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
-    cmd.add_option("--candidate", o->candidate, "candidate folder from pixforge rtl -o DIR")->required();
+    cmd.add_option("--candidate", o->candidate,
+                   "candidate folder from pixforge rtl -o DIR, or a study trial's candidate/ of several "
+                   "networks sharing one block (core0/, core1/ ...)")
+        ->required();
     cmd.add_option("--vectors", o->vectors, "equivalence vectors (windows), at least 1e5 for sign-off")
         ->capture_default_str()
         ->check(CLI::Range(1, 100000000));
@@ -34,7 +37,7 @@ Action add_validate_command(CLI::App& cmd) {
                    "with --waves: which events (index:N,..., time:T,..., miss:E; simulate --help)")
         ->capture_default_str();
     cmd.footer(
-        "Checks: the network's RTL = integer reference = gate level on back-to-back windows; the pixel's\n"
+        "Checks: each network's RTL = integer reference = gate level on back-to-back windows; the pixel's\n"
         "whole block (trigger, history, capture, network) synthesized, its gate level = its RTL, its\n"
         "timing margin (validate.timing_margin), area and power within the pixel's budget ([pixel]); the "
         "chain with\n"

@@ -34,10 +34,12 @@ std::vector<std::string> validation_figures() {
 
 namespace {
 
-// The network alone under stress: RTL = integer reference and gate level = RTL, on realistic
-// windows from the scenario's stream offered back to back (one per initiation interval).
+// Each network alone under stress: RTL = integer reference and gate level = RTL, on realistic
+// windows from the scenario's stream offered back to back (one per initiation interval). `which`
+// names the network in a block of several.
 void check_equivalence(const LoadedCandidate& c, const models::PixelChain& chain, const Config& config, int n,
-                       rtl::PpaEvaluator& ppa, std::vector<ValidationCheck>& checks) {
+                       rtl::PpaEvaluator& ppa, const std::string& which,
+                       std::vector<ValidationCheck>& checks) {
     rtl::Stimuli stimuli = rtl::stream_stimuli(chain, c.rtl.samples, n, config.real("synthesis.clock_period"),
                                                chain.params().seed + 17);
     for (int i = 0; i < n; ++i)
@@ -48,21 +50,21 @@ void check_equivalence(const LoadedCandidate& c, const models::PixelChain& chain
     rtl::VerilatedNetwork rtl_model(c.library);
     const rtl::ReferenceCheck r = rtl::check_against_reference(rtl_model, c.network, flat.data(),
                                                                stimuli.windows.size(), c.rtl.samples);
-    checks.push_back({"RTL = integer reference", r.equal(),
+    checks.push_back({"RTL = integer reference" + which, r.equal(),
                       fmt::format("{} windows, {} differing words", n, r.differing_words)});
     const rtl::PpaResult eq = ppa.evaluate(c.network, c.hardware, stimuli);
     checks.push_back(
-        {"gate level = RTL", eq.ok && eq.gate_equals_rtl,
+        {"gate level = RTL" + which, eq.ok && eq.gate_equals_rtl,
          eq.ok ? fmt::format("{} cycles, {} mismatching", eq.simulated_cycles, eq.output_mismatches)
                : eq.error});
 }
 
 // Timing and budgets of the pixel's whole block (trigger, history, capture, network) from PPA at
 // the scenario's own rate; its gate level must equal its RTL on every port every cycle.
-void check_ppa(const LoadedCandidate& c, const models::PixelChain& chain, const Config& config,
-               rtl::PpaEvaluator& ppa, ValidationReport& report) {
+void check_ppa(const std::vector<rtl::PixelCore>& cores, const models::PixelChain& chain,
+               const Config& config, rtl::PpaEvaluator& ppa, ValidationReport& report) {
     const auto& so = ppa.options();
-    const rtl::PpaResult p = ppa.evaluate_pixel_in_chain(c.network, c.hardware, chain);
+    const rtl::PpaResult p = ppa.evaluate_pixel_in_chain(cores, chain);
     report.checks.push_back(
         {"pixel block gate = RTL", p.ok && p.gate_equals_rtl,
          p.ok ? fmt::format("{} cycles, {} mismatching", p.simulated_cycles, p.output_mismatches) : p.error});
@@ -136,14 +138,19 @@ ValidationReport validate_candidate(const ConfigSchema& keys, const ValidationRe
         q.golden.empty() ? nlohmann::json() : load_golden(q.golden, validation_figures());
     const fs::path cache = rtl::VerilatedLibraryBuilder::cache_or_default(q.cache);
     const models::PixelChain chain(models::chain_params_from(config));
-    const LoadedCandidate c = load_candidate_dir(q.candidate, cache, chain.params());
+    // One network, or several sharing the pixel block (core0/, core1/, ...).
+    const std::vector<LoadedCandidate> cores = load_candidate_cores(q.candidate, cache, chain.params());
     ValidationReport report;
     report.candidate = q.candidate.string();
-    report.network = models::describe_layers(c.network);
-    report.template_name = c.hardware.name();
+    std::vector<std::string> layers;
+    for (const LoadedCandidate& c : cores) layers.push_back(models::describe_layers(c.network));
+    report.network = fmt::format("{}", fmt::join(layers, " | "));
+    report.template_name = rtl::cores_template_name(pixel_cores(cores));
     rtl::PpaEvaluator ppa(rtl::SynthesisOptions::from_config(config), cache);
-    check_equivalence(c, chain, config, q.vectors, ppa, report.checks);
-    check_ppa(c, chain, config, ppa, report);
+    for (std::size_t k = 0; k < cores.size(); ++k)
+        check_equivalence(cores[k], chain, config, q.vectors, ppa,
+                          cores.size() == 1 ? std::string() : fmt::format(" (network {})", k), report.checks);
+    check_ppa(pixel_cores(cores), chain, config, ppa, report);
     check_max_rate(q, cache, config, report);
     if (!golden.is_null()) {
         const RegressionResult reg =
