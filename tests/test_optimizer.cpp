@@ -745,6 +745,11 @@ values = [10, 12]
                "OPT-009");
     BOOST_TEST(refused("[space.\"depth@toa\"]\nkind = \"ordinal\"\nvalues = [1, 2]\n") == "OPT-003");
     BOOST_TEST(refused("[space.\"adc.bits@toa\"]\nkind = \"ordinal\"\nvalues = [8, 10]\n") == "OPT-009");
+    // energy and pileup share a network: their own templates would contradict each other.
+    BOOST_TEST(refused("[space.tasks]\nkind = \"categorical\"\nchoices = [\"energy+pileup|toa\"]\n"
+                       "[space.\"template@energy\"]\nkind = \"categorical\"\nchoices = [\"serial\"]\n"
+                       "[space.\"template@pileup\"]\nkind = \"categorical\"\nchoices = [\"parallel\"]\n") ==
+               "OPT-009");
     // A latency spec reads its head: the toa head stays on, and every network split must compute it.
     const auto goals_of = [](const std::vector<std::string>& keys) {
         return codesign::StudyObjectives::from_config(

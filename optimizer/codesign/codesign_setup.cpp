@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -150,6 +151,23 @@ void check_config_keys_in_space(const optimizer::DesignSpace& space, const Confi
                             fmt::format("{}: [space.tasks] value \"{}\" has no network for the {} head, "
                                         "which codesign.objectives or codesign.limits read",
                                         base.source(), value, head));
+                // One network, one value: NAME@HEAD for two heads of one network would contradict.
+                for (const std::vector<std::string>& heads : networks) {
+                    std::map<std::string, std::string> set_by;  // NAME -> the head that sets it
+                    for (size_t j = 0; j < space.size(); ++j) {
+                        const TaskParameter t = task_parameter(space[j].name);
+                        if (t.head.empty() || std::find(heads.begin(), heads.end(), t.head) == heads.end())
+                            continue;
+                        const auto [it, first] = set_by.emplace(t.name, t.head);
+                        if (!first)
+                            throw PixError("OPT-009",
+                                           fmt::format("{}: [space.tasks] value \"{}\" puts {} and {} in one "
+                                                       "network, but [space.\"{}@{}\"] and [space.\"{}@{}\"] "
+                                                       "each set its {}",
+                                                       base.source(), value, it->second, t.head, t.name,
+                                                       it->second, t.name, t.head, t.name));
+                    }
+                }
             }
             if (p.kind != optimizer::ParamKind::Categorical)
                 throw PixError("OPT-009",
