@@ -94,6 +94,18 @@ std::string capture_module(const PixelBlockSpec& p, int samples, bool clock_gati
     return v + "    assign cap_code = oldest;\nendmodule\n";
 }
 
+std::string window_register(int samples, int adc_bits, bool clock_gating, std::vector<std::string>& taps) {
+    std::string v, shift;
+    taps.clear();
+    for (int i = 0; i < samples; ++i) {
+        v += fmt::format("    reg [{}:0] win_{};\n", adc_bits - 1, i);
+        shift += i + 1 < samples ? fmt::format("            win_{} <= win_{};\n", i, i + 1)
+                                 : fmt::format("            win_{} <= cap_code;\n", i);
+        taps.insert(taps.begin(), fmt::format("win_{}", i));
+    }
+    return v + loaded_registers("window", "cap_valid", shift, clock_gating);
+}
+
 namespace {
 
 std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplate& t, const PixelBlockSpec& p,
@@ -143,15 +155,8 @@ std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplat
         v += tail_in_time ? "    assign take = core_idle;\n    wire unused_free = core_free;\n"
                           : "    assign take = core_idle && core_free;\n";
     } else {
-        std::string shift;
         std::vector<std::string> taps;
-        for (int i = 0; i < samples; ++i) {
-            v += fmt::format("    reg [{}:0] win_{};\n", b - 1, i);
-            shift += i + 1 < samples ? fmt::format("            win_{} <= win_{};\n", i, i + 1)
-                                     : fmt::format("            win_{} <= cap_code;\n", i);
-            taps.insert(taps.begin(), fmt::format("win_{}", i));
-        }
-        v += loaded_registers("window", "cap_valid", shift, t.clock_gating);
+        v += window_register(samples, b, t.clock_gating, taps);
         v += "    reg win_full;\n    wire net_ready;\n"
              "    always @(posedge clk) begin\n        if (rst) win_full <= 1'b0;\n"
              "        else if (cap_last) win_full <= 1'b1;\n        else if (net_ready) win_full <= 1'b0;\n"

@@ -66,5 +66,8 @@ std::string cores_network_hash(const std::vector<PixelCore>& cores);
 // pixforge_capture.v: the self-trigger, dead time, history and capture of `samples` codes that
 // every pixel block shares.
 std::string capture_module(const PixelBlockSpec& spec, int samples, bool clock_gating);
+// The window register of a block's networks on window templates: `samples` codes of `adc_bits`,
+// shifted in as captured (cap_valid, cap_code); `taps` gets them as in_samples takes them.
+std::string window_register(int samples, int adc_bits, bool clock_gating, std::vector<std::string>& taps);
 
 }  // namespace pixforge::rtl

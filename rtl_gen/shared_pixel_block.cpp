@@ -72,14 +72,7 @@ std::string shared_top(const std::vector<PixelCore>& cores, const std::vector<Co
     for (const CoreText& c : texts) window_cores = window_cores || !c.streaming;
     std::vector<std::string> taps;
     if (window_cores) {  // one window register for every core on a window template
-        std::string shift;
-        for (int i = 0; i < samples; ++i) {
-            v += fmt::format("    reg [{}:0] win_{};\n", b - 1, i);
-            shift += i + 1 < samples ? fmt::format("            win_{} <= win_{};\n", i, i + 1)
-                                     : fmt::format("            win_{} <= cap_code;\n", i);
-            taps.insert(taps.begin(), fmt::format("win_{}", i));
-        }
-        v += loaded_registers("window", "cap_valid", shift, any_gated);
+        v += window_register(samples, b, any_gated, taps);
         v += "    reg win_full;\n";
     }
     // A window core has taken the held window (got_k), or takes it this cycle (in_valid and ready).
@@ -111,14 +104,12 @@ std::string shared_top(const std::vector<PixelCore>& cores, const std::vector<Co
             v += fmt::format(
                 "    reg {0}_got;\n    wire {0}_ready;\n    wire {0}_in_valid = win_full && !{0}_got;\n",
                 c.name);
-            const int used = c.rtl.samples;
-            const std::vector<std::string> core_taps(taps.end() - used, taps.end());
             v += fmt::format(
                 "    {1}net {0} (.clk({2}), .rst(rst), .in_valid({0}_in_valid), .in_ready({0}_ready),\n"
                 "        .in_samples({{{3}}}), .out_valid({0}_out_valid), .out_ready(out_ready && "
                 "out_valid), "
                 ".out_data({0}_out_data));\n",
-                c.name, module, clk, fmt::join(core_taps, ", "));
+                c.name, module, clk, fmt::join(taps, ", "));
             taken.push_back(fmt::format("({0}_got || {0}_ready)", c.name));
         }
     }

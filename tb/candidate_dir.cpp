@@ -79,7 +79,7 @@ struct CandidateSummary {
 // summary.json of a candidate folder; SIM-003 when it or network.h5 is missing or unreadable.
 CandidateSummary read_summary(const std::filesystem::path& dir) {
     const auto summary_path = dir / "summary.json", network_path = dir / "network.h5";
-    if (!std::filesystem::exists(summary_path) && std::filesystem::exists(core_folder(dir, 0)))
+    if (!std::filesystem::exists(summary_path) && network_folders(dir).size() > 1)
         throw PixError("SIM-014", fmt::format("{} holds several networks sharing one pixel block (core0/, "
                                               "core1/, ...); this command takes the folder of one network, "
                                               "such as {}",
@@ -101,15 +101,6 @@ CandidateSummary read_summary(const std::filesystem::path& dir) {
         throw PixError("SIM-003", fmt::format("{}: holds a JSON {}; expected the object pixforge rtl writes",
                                               summary_path.string(), summary.type_name()));
     return {text_key(summary, "template", summary_path), text_key(summary, "rtl_hash", summary_path)};
-}
-
-// The folders of a block's networks: core0/, core1/, ... or the folder itself.
-std::vector<std::filesystem::path> network_folders(const std::filesystem::path& dir) {
-    if (!std::filesystem::exists(core_folder(dir, 0))) return {dir};
-    std::vector<std::filesystem::path> folders;
-    for (std::size_t k = 0; std::filesystem::exists(core_folder(dir, k)); ++k)
-        folders.push_back(core_folder(dir, k));
-    return folders;
 }
 
 }  // namespace
@@ -135,6 +126,18 @@ LoadedCandidate load_candidate_dir(const std::filesystem::path& dir, const std::
 
 std::filesystem::path core_folder(const std::filesystem::path& dir, std::size_t k) {
     return dir / fmt::format("core{}", k);
+}
+
+std::vector<std::filesystem::path> network_folders(const std::filesystem::path& dir) {
+    if (!std::filesystem::exists(core_folder(dir, 0))) return {dir};
+    std::vector<std::filesystem::path> folders;
+    for (std::size_t k = 0; std::filesystem::exists(core_folder(dir, k)); ++k)
+        folders.push_back(core_folder(dir, k));
+    return folders;
+}
+
+std::filesystem::path network_folder(const std::filesystem::path& dir, std::size_t k, std::size_t count) {
+    return count == 1 ? dir : core_folder(dir, k);
 }
 
 std::vector<LoadedCandidate> load_candidate_cores(const std::filesystem::path& dir,

@@ -35,6 +35,10 @@ std::vector<LoadedCandidate> load_candidate_cores(const std::filesystem::path& d
                                                   const models::ChainParams& chain);
 // The folder of core `k` of a block of several networks.
 std::filesystem::path core_folder(const std::filesystem::path& dir, std::size_t k);
+// The folders of the block's networks: core0/, core1/, ... or, for one network, `dir` itself.
+std::vector<std::filesystem::path> network_folders(const std::filesystem::path& dir);
+// Where network `k` of a block of `count` goes: `dir` itself for one, core<k>/ for several.
+std::filesystem::path network_folder(const std::filesystem::path& dir, std::size_t k, std::size_t count);
 // The block's networks on their templates.
 std::vector<rtl::PixelCore> pixel_cores(const std::vector<LoadedCandidate>& cores);
 // The same read from the folder alone: each network and the template its summary.json names,

@@ -95,11 +95,7 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
         const LoadedCandidate& c = cores.front();
         ProcessorChoice choice;
         choice.library = c.library;
-        std::vector<std::string> layers;
-        for (const LoadedCandidate& core : cores) {
-            choice.networks.push_back(core.network);
-            layers.push_back(models::describe_layers(core.network));
-        }
+        for (const LoadedCandidate& core : cores) choice.networks.push_back(core.network);
         // RTL-003: the block cannot work in this chain.
         const std::optional<rtl::GeneratedRtl> block =
             job.pixel_block ? std::optional(rtl::generate_pixel_block(
@@ -125,7 +121,7 @@ ChainSummary run_chain_job(const ConfigSchema& keys, const ChainJob& job, std::o
                     {"block", job.pixel_block ? "pixel" : "network"},
                     {"library", c.library.string()},
                     {"latency_cycles", std::to_string(rtl.timing.latency)},
-                    {"network", fmt::format("{}", fmt::join(layers, " | "))}};
+                    {"network", models::describe_networks(choice.networks)}};
         run = run_chain(chain, options, choice);
         if (!job.waves.empty()) {  // the same stream again, the chosen events' cycles dumped
             const std::vector<std::size_t> chosen = select_wave_events(job.dump_events, run, chain);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "core/typed_json.hpp"
 
@@ -17,13 +18,16 @@ void extend(std::vector<T>& to, const std::vector<T>& from) {
 }
 
 // Each counter once, with its JSON key, for both directions and for pooling.
-template <typename Samples, typename Visit>
-void each_counter(Samples& s, Visit&& v) {
-    v("pulses", s.pulses), v("triggers", s.triggers), v("delivered", s.delivered);
-    v("lost_busy", s.lost_busy), v("lost_fifo", s.lost_fifo), v("unmatched", s.unmatched);
-    v("adc_samples", s.adc_samples), v("cycles_simulated", s.cycles_simulated);
-    v("cycles_covered", s.cycles_covered);
-}
+constexpr std::pair<const char*, std::uint64_t ChainSamples::*> kCounters[] = {
+    {"pulses", &ChainSamples::pulses},
+    {"triggers", &ChainSamples::triggers},
+    {"delivered", &ChainSamples::delivered},
+    {"lost_busy", &ChainSamples::lost_busy},
+    {"lost_fifo", &ChainSamples::lost_fifo},
+    {"unmatched", &ChainSamples::unmatched},
+    {"adc_samples", &ChainSamples::adc_samples},
+    {"cycles_simulated", &ChainSamples::cycles_simulated},
+    {"cycles_covered", &ChainSamples::cycles_covered}};
 
 }  // namespace
 
@@ -38,10 +42,7 @@ void ChainSamples::append(const ChainSamples& later) {
     extend(pileup_scores, later.pileup_scores);
     extend(pileup_labels, later.pileup_labels);
     extend(latencies_s, later.latencies_s);
-    pulses += later.pulses, triggers += later.triggers, delivered += later.delivered;
-    lost_busy += later.lost_busy, lost_fifo += later.lost_fifo, unmatched += later.unmatched;
-    adc_samples += later.adc_samples, cycles_simulated += later.cycles_simulated;
-    cycles_covered += later.cycles_covered;
+    for (const auto& [key, counter] : kCounters) this->*counter += later.*counter;
     fifo_max_occupancy = std::max(fifo_max_occupancy, later.fifo_max_occupancy);
     duration_s += later.duration_s, dead_s += later.dead_s, wall_s += later.wall_s;
 }
@@ -59,7 +60,7 @@ json ChainSamples::to_json() const {
               {"duration_s", duration_s},
               {"dead_s", dead_s},
               {"wall_s", wall_s}};
-    each_counter(*this, [&j](const char* key, const std::uint64_t& v) { j[key] = v; });
+    for (const auto& [key, counter] : kCounters) j[key] = this->*counter;
     return j;
 }
 
@@ -80,7 +81,7 @@ ChainSamples ChainSamples::from_json(const json& j, const std::string& where) {
     for (double label : t.numbers(j, "pileup_labels", s.pileup_scores.size()))
         s.pileup_labels.push_back(label != 0);
     s.latencies_s = t.numbers(j, "latencies_s");
-    each_counter(s, [&](const char* key, std::uint64_t& v) { v = t.count(j, key); });
+    for (const auto& [key, counter] : kCounters) s.*counter = t.count(j, key);
     s.fifo_max_occupancy = t.count(j, "fifo_max_occupancy");
     s.duration_s = t.number(j, "duration_s");
     s.dead_s = t.number(j, "dead_s");

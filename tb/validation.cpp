@@ -142,9 +142,9 @@ ValidationReport validate_candidate(const ConfigSchema& keys, const ValidationRe
     const std::vector<LoadedCandidate> cores = load_candidate_cores(q.candidate, cache, chain.params());
     ValidationReport report;
     report.candidate = q.candidate.string();
-    std::vector<std::string> layers;
-    for (const LoadedCandidate& c : cores) layers.push_back(models::describe_layers(c.network));
-    report.network = fmt::format("{}", fmt::join(layers, " | "));
+    std::vector<models::QuantizedNetwork> nets;
+    for (const LoadedCandidate& c : cores) nets.push_back(c.network);
+    report.network = models::describe_networks(nets);
     report.template_name = rtl::cores_template_name(pixel_cores(cores));
     rtl::PpaEvaluator ppa(rtl::SynthesisOptions::from_config(config), cache);
     for (std::size_t k = 0; k < cores.size(); ++k)

@@ -127,4 +127,15 @@ std::string describe_layers(const QuantizedNetwork& net) {
     return s;
 }
 
+std::string describe_networks(const std::vector<QuantizedNetwork>& nets) {
+    if (nets.size() == 1) return describe_layers(nets.front());
+    std::vector<std::string> described;
+    for (const QuantizedNetwork& net : nets) {
+        std::vector<std::string> heads;
+        for (const HeadSpec& h : net.heads) heads.push_back(h.name);
+        described.push_back(fmt::format("{}: {}", fmt::join(heads, "+"), describe_layers(net)));
+    }
+    return fmt::format("{}", fmt::join(described, " | "));
+}
+
 }  // namespace pixforge::models

@@ -55,5 +55,8 @@ struct NetworkProxies {
 NetworkProxies theory_proxies(const QuantizedNetwork& net, int reuse = 4);
 // "conv 4x3/1 > 16 > 8 > 3, w8 a8" style summary.
 std::string describe_layers(const QuantizedNetwork& net);
+// The networks of one pixel block: "energy: in 16 > 4 ... | toa: in 16 > 2 ..." (each labelled by
+// its heads); one network: describe_layers.
+std::string describe_networks(const std::vector<QuantizedNetwork>& nets);
 
 }  // namespace pixforge::models

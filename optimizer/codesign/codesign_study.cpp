@@ -125,7 +125,7 @@ void sweep_rates(const Config& config, const fs::path& study_dir, const fs::path
         if (progress) *progress << fmt::format("rate sweep: {} at {} rates ...\n", s.name, rates.size());
         job.candidate = s.candidate, job.classical = s.classical;
         // A block of several networks has no window-level top: it runs as the pixel's block.
-        job.pixel_block = !s.candidate.empty() && fs::exists(tb::core_folder(s.candidate, 0));
+        job.pixel_block = !s.candidate.empty() && tb::network_folders(s.candidate).size() > 1;
         const tb::RateSweep r = tb::run_rate_sweep(runner, job, s.name, rate_texts,
                                                    study_dir / "rate_sweep" / s.folder, progress);
         sweep["designs"].push_back(r.to_json());

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "optimizer/codesign/pixel_tasks.hpp"
+
 namespace pixforge::codesign {
 
 namespace {
@@ -113,9 +115,9 @@ std::vector<std::string> StudyObjectives::unread_head_overrides() const {
     const std::vector<std::string> read = read_heads();
     if (read.empty()) return {};
     std::vector<std::string> off;
-    for (const char* head : {"energy", "toa", "pileup"})
+    for (const std::string& head : pixel_task_names())
         if (std::find(read.begin(), read.end(), head) == read.end())
-            off.push_back(std::string("network.head_") + head + "=false");
+            off.push_back("network.head_" + head + "=false");
     return off;
 }
 

@@ -14,10 +14,8 @@ TrialFolder::TrialFolder(const fs::path& study_dir, std::int64_t id)
     : dir_(study_dir / "trials" / std::to_string(id)), id_(id) {}
 
 std::vector<fs::path> TrialFolder::networks() const {
-    if (!fs::exists(tb::core_folder(candidate(), 0))) return {network()};
     std::vector<fs::path> files;
-    for (std::size_t k = 0; fs::exists(tb::core_folder(candidate(), k)); ++k)
-        files.push_back(tb::core_folder(candidate(), k) / "network.h5");
+    for (const fs::path& folder : tb::network_folders(candidate())) files.push_back(folder / "network.h5");
     return files;
 }
 

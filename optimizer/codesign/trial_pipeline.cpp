@@ -56,8 +56,7 @@ std::vector<rtl::PixelCore> TrialPipeline::train(const Config& config, const fs:
     std::vector<rtl::PixelCore> trained;
     for (std::size_t k = 0; k < cores.size(); ++k) {
         // A network of several trains with its own shape and heads on the trial's data.
-        const fs::path candidate =
-            cores.size() == 1 ? folder.candidate() : tb::core_folder(folder.candidate(), k);
+        const fs::path candidate = tb::network_folder(folder.candidate(), k, cores.size());
         const Config mine =
             cores[k].overrides.empty()
                 ? config
@@ -108,18 +107,14 @@ models::QuantizedNetwork TrialPipeline::classical(const Config& config, const fs
 }
 
 void TrialPipeline::record_networks(const std::vector<rtl::PixelCore>& cores, TrialMetrics& m) {
-    std::vector<std::string> described;
+    std::vector<models::QuantizedNetwork> nets;
     m.macs = m.bops = m.parameter_bits = 0;
     for (const rtl::PixelCore& c : cores) {
-        std::vector<std::string> heads;
-        for (const models::HeadSpec& h : c.network.heads) heads.push_back(h.name);
-        described.push_back(cores.size() == 1 ? models::describe_layers(c.network)
-                                              : fmt::format("{}: {}", fmt::join(heads, "+"),
-                                                            models::describe_layers(c.network)));
+        nets.push_back(c.network);
         const models::NetworkProxies proxies = models::theory_proxies(c.network, c.hardware.reuse);
         *m.macs += proxies.macs, *m.bops += proxies.bops, *m.parameter_bits += proxies.parameter_bits;
     }
-    m.network = fmt::format("{}", fmt::join(described, " | "));
+    m.network = models::describe_networks(nets);
     m.network_hash = rtl::cores_network_hash(cores);
 }
 
@@ -139,8 +134,7 @@ void TrialPipeline::build_rtl(const Config& config, const std::vector<rtl::Pixel
     for (std::size_t k = 0; k < cores.size(); ++k) {
         const rtl::PixelCore& core = cores[k];
         const rtl::GeneratedRtl rtl = rtl::generate_verilog(core.network, core.hardware);
-        rtl::write_rtl(
-            rtl, (cores.size() == 1 ? folder.candidate() : tb::core_folder(folder.candidate(), k)).string());
+        rtl::write_rtl(rtl, (tb::network_folder(folder.candidate(), k, cores.size())).string());
         const rtl::BuildResult build = rtl::VerilatedLibraryBuilder(cache_).build(rtl);
         // Bit-exact against the integer reference on the dataset's first test windows.
         rtl::VerilatedNetwork candidate(build.library);
