@@ -102,8 +102,24 @@ int window_samples(const models::QuantizedNetwork& net) {
     return std::max(net.input.first + net.input.length, 1 << net.input.baseline_log2);
 }
 
+int stream_cycles_per_sample(const models::QuantizedNetwork& net, const HardwareTemplate& t) {
+    return net.peak_unit ? 1 : std::min(t.reuse, net.layers.front().out_features());
+}
+
 Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t) {
     Timing timing;
+    if (net.peak_unit) {
+        if (t.kind != TemplateKind::Streaming)
+            throw PixError("RTL-002", fmt::format("a peak unit ({}) follows the samples as they stream "
+                                                  "past: it runs on the streaming template, not {}",
+                                                  net.peak_unit->describe(), t.name()));
+        // One cycle per sample; the result loads with the last and the next window may follow.
+        timing.reuse = {1};
+        timing.latency = window_samples(net);
+        timing.initiation_interval = timing.latency;
+        timing.multipliers = net.peak_unit->interpolate ? 1 : 0;
+        return timing;
+    }
     if (t.kind == TemplateKind::Serial) {
         const int n = serial_steps(net, 0);
         for (const auto& l : net.layers) timing.reuse.push_back(serial_steps(l));

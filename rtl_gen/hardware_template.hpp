@@ -14,6 +14,7 @@
 //   parallel, folded: latency = 1 + sum over layers of (R_l + pipeline - 1), II = max R_l
 //   serial:           latency = 1 + N, II = N
 //   streaming:        latency = S R + N_tail, II = S R + N_tail (+ 1 for a one-layer network)
+//   peak unit (streaming only): latency = II = S
 #pragma once
 
 #include <string>
@@ -50,6 +51,9 @@ struct Timing {
 };
 Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t);
 int taps_of(const models::QuantLayer& l);  // products per output
+// Clock cycles the streaming template works each sample over: min(reuse, hidden units), 1 for a
+// peak unit.
+int stream_cycles_per_sample(const models::QuantizedNetwork& net, const HardwareTemplate& t);
 // Steps of one multiply-accumulate unit over layers [first_layer, end): per output, its nonzero
 // weights, or one bias-only step.
 int serial_steps(const models::QuantizedNetwork& net, int first_layer);

@@ -151,7 +151,8 @@ std::string pixel_top(const models::QuantizedNetwork& net, const HardwareTemplat
         // The later layers finish with a window's first-layer outputs before the next window's first
         // layer can finish (S samples later) when they take fewer cycles than that: then a capture may
         // start while they work; otherwise it waits for them.
-        const bool tail_in_time = serial_steps(net, 1) + 1 <= samples * p.cycles_per_sample;
+        // A peak unit divides after the window: it takes the next once its result is taken.
+        const bool tail_in_time = !net.peak_unit && serial_steps(net, 1) + 1 <= samples * p.cycles_per_sample;
         v += tail_in_time ? "    assign take = core_idle;\n    wire unused_free = core_free;\n"
                           : "    assign take = core_idle && core_free;\n";
     } else {
@@ -210,7 +211,7 @@ GeneratedRtl generate_pixel_block(const models::QuantizedNetwork& net, const Har
                        fmt::format("trigger.dead_time covers {} samples, the pixel block captures {} per "
                                    "window: a dead time of at least {} samples keeps windows apart",
                                    spec.dead_samples, rtl.samples, rtl.samples));
-    if (streaming && std::min(t.reuse, net.layers.front().out_features()) > spec.cycles_per_sample)
+    if (streaming && stream_cycles_per_sample(net, t) > spec.cycles_per_sample)
         throw PixError("RTL-003",
                        fmt::format("{} works each sample over {} cycles, the clock gives {} per ADC "
                                    "sample (synthesis.clock_period, adc.sampling_rate)",

@@ -25,6 +25,22 @@ std::int32_t input_weight(const models::QuantLayer& l, int h, int i) {
 
 }  // namespace
 
+std::string stream_baseline(const models::InputSpec& in, int pb, const std::string& take, bool clock_gating) {
+    const int k = in.baseline_log2, b = in.adc_bits;
+    if (k == 0) return fmt::format("    wire [{}:0] baseline = {}'d{};\n", b - 1, b, in.pedestal);
+    std::string v = fmt::format("    reg [{}:0] baseline_sum;\n", b + k - 1);
+    v += fmt::format("    wire [{0}:0] baseline_round = {{1'b0, baseline_sum}} + {1}'d{2};\n", b + k, b + k + 1,
+                     1 << (k - 1));
+    v += fmt::format("    wire [{}:0] baseline = baseline_round[{}:{}];\n", b - 1, b + k - 1, k);
+    v += fmt::format("    wire unused_round_bits = ^{{baseline_round[{}], baseline_round[{}:0]}};\n", b + k, k - 1);
+    v += loaded_registers("baseline", fmt::format("{} && (pos < {}'d{})", take, pb, 1 << k),
+                          fmt::format("            baseline_sum <= (pos == {0}'d0) ? {{{1}'d0, code}} : "
+                                      "baseline_sum + {{{1}'d0, code}};\n",
+                                      pb, k),
+                          clock_gating);
+    return v;
+}
+
 std::string stream_layer0_module(const models::QuantizedNetwork& net, const std::vector<LayerIo>& io,
                                  int reuse, bool clock_gating) {
     const models::InputSpec& in = net.input;
@@ -69,23 +85,7 @@ std::string stream_layer0_module(const models::QuantizedNetwork& net, const std:
     // in_last: the window's last sample is taken (later phases work on the held copy).
     v += fmt::format("    assign in_last = proc && at_last && {};\n", phase_is_first);
     v += fmt::format("    assign idle = (pos == {}'d0){};\n", pb, r > 1 ? " && " + phase_is_first : "");
-    // Baseline.
-    if (k > 0) {
-        v += fmt::format("    reg [{}:0] baseline_sum;\n", b + k - 1);
-        v += fmt::format("    wire [{0}:0] baseline_round = {{1'b0, baseline_sum}} + {1}'d{2};\n", b + k,
-                         b + k + 1, 1 << (k - 1));
-        v += fmt::format("    wire [{}:0] baseline = baseline_round[{}:{}];\n", b - 1, b + k - 1, k);
-        v += fmt::format("    wire unused_round_bits = ^{{baseline_round[{}], baseline_round[{}:0]}};\n",
-                         b + k, k - 1);
-        v += loaded_registers("baseline",
-                              fmt::format("s_valid && {} && (pos < {}'d{})", phase_is_first, pb, 1 << k),
-                              fmt::format("            baseline_sum <= (pos == {0}'d0) ? {{{1}'d0, code}} : "
-                                          "baseline_sum + {{{1}'d0, code}};\n",
-                                          pb, k),
-                              clock_gating);
-    } else {
-        v += fmt::format("    wire [{}:0] baseline = {}'d{};\n", b - 1, b, in.pedestal);
-    }
+    v += stream_baseline(in, pb, "s_valid && " + phase_is_first, clock_gating);
     v += fmt::format("    wire signed [{}:0] x = {{1'b0, code}} - {{1'b0, baseline}};\n", xw - 1);
     const std::string in_range = f > 0 ? fmt::format("(pos >= {}'d{})", pb, f) : "1'b1";
     v += fmt::format("    wire work = proc && {};\n", in_range);
@@ -213,14 +213,14 @@ std::string stream_net_module(const models::QuantizedNetwork& net, const std::ve
     return v + "endmodule\n";
 }
 
-std::string stream_window_module(const models::QuantizedNetwork& net, int reuse) {
+std::string stream_window_module(const models::QuantizedNetwork& net, int cycles_per_sample) {
     const int b = net.input.adc_bits, s = window_samples(net), pb = bits_for(s);
-    const int out_bits = net.layers.back().out_features() * net.layers.back().out_bits;
+    const int out_bits = net.outputs() * net.output_bits();
     std::string v = fmt::format(
         "// pixforge_net: the streaming template behind the window-level ports: the held window is fed\n"
         "// one sample per {} cycle(s); in_ready marks its last sample taken. A window starts when the\n"
         "// first layer's previous outputs are taken.\n",
-        std::min(reuse, net.layers.front().out_features()));
+        cycles_per_sample);
     v += "module pixforge_net (\n    input  wire clk,\n    input  wire rst,\n    input  wire in_valid,\n"
          "    output wire in_ready,\n";
     v += fmt::format("    input  wire [{}:0] in_samples,\n", s * b - 1);

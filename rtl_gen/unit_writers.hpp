@@ -26,6 +26,13 @@ std::string stream_layer0_module(const models::QuantizedNetwork& net, const std:
 // pixforge_net: the window-level wrapper that feeds it a held window sample by sample, so the
 // streaming template has the same ports as the others.
 std::string stream_net_module(const models::QuantizedNetwork& net, const std::vector<LayerIo>& io);
-std::string stream_window_module(const models::QuantizedNetwork& net, int reuse);
+std::string stream_window_module(const models::QuantizedNetwork& net, int cycles_per_sample);
+// The baseline of a stream of codes (`code` at position `pos` of `pb` bits, taken when `take`
+// holds): wire `baseline`, the pedestal or the rounded mean of the window's first 2^k codes.
+std::string stream_baseline(const models::InputSpec& in, int pb, const std::string& take, bool clock_gating);
+
+// pixforge_stream_net of a network whose peak unit (models/network/peak_unit.hpp) replaces its
+// layers: the same ports as a streaming network's, one sample per clock cycle.
+std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gating);
 
 }  // namespace pixforge::rtl

@@ -323,6 +323,14 @@ GeneratedRtl generate_verilog(const QuantizedNetwork& net, const HardwareTemplat
     rtl.template_name = t.name();
     rtl.samples = window_samples(net);
     rtl.sample_bits = net.input.adc_bits;
+    rtl.outputs = net.outputs();
+    rtl.output_bits = net.output_bits();
+    if (net.peak_unit) {  // timing_of has refused any template but streaming
+        rtl.files.push_back({"pixforge_stream_net.v", peak_unit_module(net, t.clock_gating)});
+        if (t.clock_gating) rtl.files.push_back({kClockGateFile, clock_gate_module()});
+        rtl.files.push_back({"pixforge_net.v", stream_window_module(net, stream_cycles_per_sample(net, t))});
+        return rtl;
+    }
     const std::vector<LayerIo> io = layer_io(net);
     const int out_bits = net.layers.back().out_features() * io.back().out_width;
     std::vector<Unit> units;
@@ -351,7 +359,7 @@ GeneratedRtl generate_verilog(const QuantizedNetwork& net, const HardwareTemplat
                 rtl.files.push_back({"pixforge_stream_tail.v",
                                      serial_unit_module(net, io, 1, t.clock_gating, "pixforge_stream_tail")});
             rtl.files.push_back({"pixforge_stream_net.v", stream_net_module(net, io)});
-            rtl.files.push_back({"pixforge_net.v", stream_window_module(net, t.reuse)});
+            rtl.files.push_back({"pixforge_net.v", stream_window_module(net, stream_cycles_per_sample(net, t))});
             break;
     }
     // The clock gate just before the top, which comes last.
@@ -360,8 +368,6 @@ GeneratedRtl generate_verilog(const QuantizedNetwork& net, const HardwareTemplat
                          {kClockGateFile, clock_gate_module()});
     if (!units.empty())
         rtl.files.push_back({"pixforge_net.v", top_module(net, units, rtl.samples, t.clock_gating)});
-    rtl.outputs = net.layers.back().out_features();
-    rtl.output_bits = net.layers.back().out_bits;
     return rtl;
 }
 

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE network
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -268,4 +269,131 @@ BOOST_AUTO_TEST_CASE(network_files_of_wrong_rank_type_or_length_are_rejected_by_
     BOOST_TEST(text.find(cut.string()) != std::string::npos, text);
     std::ofstream(dir.path() / "text.h5") << "weights = [1, 2]\n";
     BOOST_TEST(load_error((dir.path() / "text.h5").string()) == "DATA-001");
+}
+
+// The peak unit (models/network/peak_unit.hpp): its divider, its vertex and its constant-fraction
+// time against their analytic values and the floating-point estimators.
+namespace {
+
+std::vector<std::int64_t> rounded(const std::function<double(int)>& f, int n) {
+    std::vector<std::int64_t> x;
+    for (int j = 0; j < n; ++j) x.push_back(std::llround(f(j)));
+    return x;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_restoring_divider_gives_the_first_bits_of_the_quotient) {
+    for (std::int64_t den = 1; den < 60; ++den)
+        for (std::int64_t num = 0; num <= den; ++num)
+            for (int steps : {1, 4, 7}) {
+                const std::int64_t floor = (num << steps) / den, top = (std::int64_t{1} << steps) - 1;
+                BOOST_TEST(restoring_quotient(num, den, steps) == std::min(floor, top));
+            }
+}
+
+BOOST_AUTO_TEST_CASE(the_vertex_of_a_parabola_is_its_peak_within_the_divider_resolution) {
+    PeakUnit u;
+    u.interpolate = true;
+    u.frac_bits = 6;
+    std::vector<std::int64_t> out;
+    for (double t0 : {5.0, 5.2, 5.5, 6.8, 9.45})
+        for (double height : {40.0, 300.0, 900.0}) {
+            // A parabola through its samples: the vertex formula is exact for it.
+            const auto x = rounded([&](int j) { return height - 3.0 * (j - t0) * (j - t0); }, 16);
+            run_peak_unit(u, x, out);
+            std::vector<double> xd(x.begin(), x.end());
+            const auto [amplitude, time] = parabolic_peak(xd.data(), 16, argmax(xd.data(), 16));
+            const double lsb = std::ldexp(1.0, -u.frac_bits);
+            // Integer against float: the quotient truncated to 6 bits, the lift a quarter of the
+            // spread times it.
+            BOOST_TEST(std::abs(out[1] * lsb - time) <= lsb, t0 << " " << height);
+            const double spread = std::abs(xd[static_cast<size_t>(argmax(xd.data(), 16)) + 1] -
+                                           xd[static_cast<size_t>(argmax(xd.data(), 16)) - 1]);
+            BOOST_TEST(std::abs(out[0] * lsb - amplitude) <= (spread / 4 + 1) * lsb, t0 << " " << height);
+            // Float against the analytic parabola: only the samples' rounding.
+            BOOST_TEST(std::abs(time - t0) < 0.1, t0 << " " << height);
+            BOOST_TEST(std::abs(amplitude - height) < 1.0, t0 << " " << height);
+        }
+    // At the window's edges there is no neighbour: the sample itself, as the float estimator.
+    run_peak_unit(u, rounded([](int j) { return 10.0 * j; }, 16), out);
+    BOOST_TEST(out[0] == 150 << 6);
+    BOOST_TEST(out[1] == 15 << 6);
+    run_peak_unit(u, rounded([](int j) { return 200.0 - 10.0 * j; }, 16), out);
+    BOOST_TEST(out[0] == 200 << 6);
+    BOOST_TEST(out[1] == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_constant_fraction_time_does_not_walk_with_amplitude) {
+    PeakUnit u;
+    u.frac_bits = 8;
+    u.cfd_delay = 2;
+    u.cfd_numerator = 8, u.cfd_shift = 4;  // f = 0.5
+    u.arm_level = 20;
+    // A CR-RC^2 pulse starting at t0: f g(t - t0) = g(t - t0 - 2) has one root on the rising
+    // edge, whatever the amplitude.
+    const auto pulse = [](double amplitude, double t0) {
+        return [=](int j) {
+            const double t = (j - t0) / 2.0;
+            return t > 0 ? amplitude * t * t * std::exp(2.0 - t) / 4.0 : 0.0;
+        };
+    };
+    std::vector<std::int64_t> out;
+    const double lsb = std::ldexp(1.0, -u.frac_bits);
+    run_peak_unit(u, rounded(pulse(800, 3.3), 24), out);
+    const double reference = out[1] * lsb;
+    // The analytic crossing of 0.5 g(t) = g(t - 2), g(t) = t^2 e^-t at 2 samples per unit: where
+    // 0.5 (s/2)^2 e^(-s/2) = ((s-2)/2)^2 e^(-(s-2)/2), solved by bisection; linear interpolation
+    // between samples misses it by a little.
+    double lo = 2.0, hi = 8.0;
+    const auto h = [](double s) {
+        return 0.5 * (s / 2) * (s / 2) * std::exp(-s / 2) - ((s - 2) / 2) * ((s - 2) / 2) * std::exp(-(s - 2) / 2);
+    };
+    for (int i = 0; i < 60; ++i) (h(0.5 * (lo + hi)) > 0 ? lo : hi) = 0.5 * (lo + hi);
+    BOOST_TEST(std::abs(reference - (3.3 + lo)) < 0.15);
+    for (double amplitude : {100.0, 300.0, 950.0}) {
+        run_peak_unit(u, rounded(pulse(amplitude, 3.3), 24), out);
+        BOOST_TEST(std::abs(out[1] * lsb - reference) < 0.1, amplitude);
+        // A whole sample later: the time moves by one sample.
+        run_peak_unit(u, rounded(pulse(amplitude, 4.3), 24), out);
+        BOOST_TEST(std::abs(out[1] * lsb - reference - 1.0) < 0.1, amplitude);
+    }
+    // Below the arming level no crossing is searched: the time is the peak's.
+    run_peak_unit(u, rounded(pulse(15, 3.3), 24), out);
+    BOOST_TEST(out[1] % (1 << u.frac_bits) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_network_with_a_peak_unit_round_trips_and_bad_units_are_refused) {
+    QuantizedNetwork n;
+    n.input = {4, 16, 2, 0, 10};
+    PeakUnit u;
+    u.interpolate = true, u.frac_bits = 4, u.cfd_delay = 2, u.cfd_numerator = 5, u.cfd_shift = 4;
+    u.arm_level = 12;
+    n.peak_unit = u;
+    n.heads = {{"energy", 0, 35.0, 10.0}, {"toa", 1, 50e-9, 1e-9}};
+    test::TempDir dir;
+    const std::string path = (dir.path() / "unit.h5").string();
+    save_network(n, path, "{}");
+    const QuantizedNetwork m = load_network(path);
+    BOOST_TEST(m.content_hash() == n.content_hash());
+    BOOST_TEST(m.peak_unit->describe() == "vertex, cfd 5/16 delay 2, 4 fraction bits");
+    BOOST_TEST(m.outputs() == 2);
+    BOOST_TEST(m.output_bits() == 10 + 2 + 4);
+    u.frac_bits = 5;
+    n.peak_unit = u;
+    BOOST_TEST(n.content_hash() != m.content_hash());
+    const auto refused = [&](const std::function<void(QuantizedNetwork&)>& change) {
+        QuantizedNetwork bad = m;
+        change(bad);
+        return test::error_id([&] { bad.validate("test"); });
+    };
+    BOOST_TEST(refused([](QuantizedNetwork& b) { b.peak_unit->frac_bits = 0; }) == "NET-003");
+    BOOST_TEST(refused([](QuantizedNetwork& b) { b.peak_unit->cfd_numerator = 16; }) == "NET-003");
+    BOOST_TEST(refused([](QuantizedNetwork& b) { b.peak_unit->arm_level = 1024; }) == "NET-003");
+    BOOST_TEST(refused([](QuantizedNetwork& b) { b.layers = tiny().layers; }) == "NET-003");
+    BOOST_TEST(refused([](QuantizedNetwork& b) { b.heads[1].output = 2; }) == "NET-003");
+    // The integer reference reads each head at the unit's fraction bits.
+    const IntegerReference reference(m);
+    BOOST_TEST(reference.head({160, 32}, "energy") == 160 / 16.0 * 35.0 + 10.0);
+    BOOST_TEST(reference.head({160, 32}, "toa") == 2.0 * 50e-9 + 1e-9);
 }

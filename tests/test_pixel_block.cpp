@@ -224,6 +224,29 @@ BOOST_AUTO_TEST_CASE(several_networks_share_one_block_and_each_equals_its_refere
                }) == "RTL-003");
 }
 
+// A classical estimator's peak unit behind the same trigger and capture, alone at one and two
+// clock cycles per sample and beside a network in one block: every result is its integer version's.
+BOOST_AUTO_TEST_CASE(peak_units_behind_the_capture_equal_the_models) {
+    const auto chain = chain_with({});
+    const auto codes = stream_of(chain);
+    models::QuantizedNetwork unit;
+    unit.input = small_network().input;
+    models::PeakUnit u;
+    u.interpolate = true, u.frac_bits = 4, u.cfd_delay = 2, u.cfd_numerator = 5, u.cfd_shift = 4;
+    u.arm_level = 30;
+    unit.peak_unit = u;
+    unit.heads = {{"energy", 0, 1.0, 0.0}, {"toa", 1, 1.0, 0.0}};
+    unit.validate("test peak unit");
+    for (int cps : {1, 2}) {
+        const Counts n = check_block(chain, unit, parse_template("streaming", 1, 1, true), cps, codes);
+        BOOST_TEST(n.lost == 0u);
+    }
+    const Counts n = check_block(
+        chain, {{small_network(), parse_template("parallel", 1, 1)}, {unit, parse_template("streaming", 1, 1, true)}},
+        1, codes);
+    BOOST_TEST(n.lost == 0u);
+}
+
 // The no-loss constraint can fail: a serial block needs more cycles per window than events leave it
 // at 5e6/s, so the capture finds it busy and drops windows, counted as lost (never a result), and
 // every other trigger still gives the reference's result.

@@ -268,50 +268,104 @@ BOOST_AUTO_TEST_CASE(the_streaming_template_refuses_a_baseline_after_the_first_s
     BOOST_TEST(parse_template_name("serial").name() == "serial");
 }
 
+namespace {
+
+// Latency (one input after reset, cycles until its result shows) and initiation interval (cycles
+// between accepted inputs in a continuous stream) equal the formulas; under random gaps on both
+// sides the results still come complete, in order, and exact.
+void check_timing_under_back_pressure(const models::QuantizedNetwork& net, const HardwareTemplate& t) {
+    const auto& w = vectors();
+    const GeneratedRtl rtl = generate_verilog(net, t);
+    VerilatedNetwork c(builder().build(rtl).library);
+    c.reset();
+    int latency = 0;
+    for (bool sent = false;; ++latency) {
+        const auto cyc = c.step(!sent, w.data(), true);
+        if (cyc.in_ready) sent = true;
+        if (cyc.out_valid) break;
+        BOOST_TEST_REQUIRE(latency < 1000);
+    }
+    BOOST_TEST(latency == rtl.timing.latency, t.name());
+    c.reset();
+    std::vector<int> accepted;
+    for (int cycle = 0, sent = 0; cycle < 20000 && accepted.size() < 12; ++cycle)
+        if (c.step(true, w.data() + static_cast<size_t>(sent % 100) * kWindow, true).in_ready) {
+            accepted.push_back(cycle);
+            ++sent;
+        }
+    BOOST_TEST_REQUIRE(accepted.size() > 10u);
+    BOOST_TEST(accepted[10] - accepted[9] == rtl.timing.initiation_interval, t.name());
+    c.reset();
+    Rng rng(6, "back pressure");
+    const std::size_t n = 300;
+    std::vector<std::int64_t> got;
+    std::size_t sent = 0;
+    for (int guard = 0; got.size() < n * static_cast<size_t>(c.outputs()) && guard < 100000; ++guard) {
+        const bool valid = sent < n && rng.uniform() < 0.7, ready = rng.uniform() < 0.6;
+        const auto cyc = c.step(valid, w.data() + sent * kWindow, ready);
+        if (valid && cyc.in_ready) ++sent;
+        if (cyc.out_valid && ready) got.insert(got.end(), cyc.outputs.begin(), cyc.outputs.end());
+    }
+    const std::vector<std::uint16_t> first(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(n * kWindow));
+    BOOST_TEST(mismatches(got, reference(net, first)) == 0u, t.name());
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(latency_and_interval_equal_the_formulas_under_back_pressure) {
     const auto net = late_window_network(kShapes[1], 11);
-    const auto& w = vectors();
     for (const auto& t :
          {parse_template("parallel", 1, 2), parse_template("folded", 4, 1), parse_template("parallel", 1, 1),
           parse_template("folded", 4, 1, true), parse_template("serial", 1, 1),
-          parse_template("streaming", 1, 1), parse_template("streaming", 3, 1, true)}) {
-        const GeneratedRtl rtl = generate_verilog(net, t);
-        VerilatedNetwork c(builder().build(rtl).library);
-        // Latency: one input after reset, cycles until its result shows.
-        c.reset();
-        int latency = 0;
-        for (bool sent = false;; ++latency) {
-            const auto cyc = c.step(!sent, w.data(), true);
-            if (cyc.in_ready) sent = true;
-            if (cyc.out_valid) break;
-            BOOST_TEST_REQUIRE(latency < 1000);
+          parse_template("streaming", 1, 1), parse_template("streaming", 3, 1, true)})
+        check_timing_under_back_pressure(net, t);
+}
+
+namespace {
+
+// A classical estimator's peak unit over samples [4, 20), a 4-sample baseline or a pedestal.
+models::QuantizedNetwork peak_unit_network(const models::PeakUnit& u, int baseline_log2) {
+    models::QuantizedNetwork net;
+    net.input = {4, 16, baseline_log2, baseline_log2 > 0 ? 0 : 100, 10};
+    net.peak_unit = u;
+    net.heads = {{"energy", 0, 1.0, 0.0}, {"toa", 1, 1.0, 0.0}};
+    net.validate("test peak unit");
+    return net;
+}
+
+std::vector<models::PeakUnit> test_peak_units() {
+    models::PeakUnit peak, vertex, cfd, both;
+    vertex.interpolate = true, vertex.frac_bits = 4;
+    cfd.frac_bits = 3, cfd.cfd_delay = 2, cfd.cfd_numerator = 5, cfd.cfd_shift = 4, cfd.arm_level = 20;
+    both.interpolate = true, both.frac_bits = 1, both.cfd_delay = 3, both.cfd_numerator = 1, both.cfd_shift = 1;
+    both.arm_level = 5;
+    return {peak, vertex, cfd, both};
+}
+
+}  // namespace
+
+// The peak units run on the streaming template only, bit for bit as their integer version, with
+// the latency of their formula (the samples, each division's load and steps, the output register).
+BOOST_AUTO_TEST_CASE(peak_units_equal_their_integer_reference) {
+    require_icarus();
+    const auto& w = vectors();
+    const auto units = test_peak_units();
+    for (std::size_t k = 0; k < units.size(); ++k) {
+        const auto net = peak_unit_network(units[k], k % 2 == 0 ? 2 : 0);
+        for (const auto& t : {parse_template("streaming", 1, 1), parse_template("streaming", 1, 1, true)}) {
+            const GeneratedRtl rtl = generate_verilog(net, t);
+            VerilatedNetwork c(builder().build(rtl).library);
+            const std::size_t bad = mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), reference(net, w));
+            BOOST_TEST_MESSAGE(units[k].describe() << ", " << t.name() << ": " << bad << " mismatches on "
+                                                   << w.size() / kWindow << " windows, latency "
+                                                   << rtl.timing.latency);
+            BOOST_TEST(bad == 0u, units[k].describe() << " " << t.name());
+            const auto some = icarus_subset(w);
+            BOOST_TEST(mismatches(icarus_outputs(rtl, some), reference(net, some)) == 0u,
+                       "Icarus " << units[k].describe() << " " << t.name());
         }
-        BOOST_TEST(latency == rtl.timing.latency, t.name());
-        // Interval: cycles between accepted inputs in a continuous stream.
-        c.reset();
-        std::vector<int> accepted;
-        for (int cycle = 0, sent = 0; cycle < 20000 && accepted.size() < 12; ++cycle)
-            if (c.step(true, w.data() + static_cast<size_t>(sent % 100) * kWindow, true).in_ready) {
-                accepted.push_back(cycle);
-                ++sent;
-            }
-        BOOST_TEST_REQUIRE(accepted.size() > 10u);
-        BOOST_TEST(accepted[10] - accepted[9] == rtl.timing.initiation_interval, t.name());
-        // Random gaps on both sides: results still complete, in order, and exact.
-        c.reset();
-        Rng rng(6, "back pressure");
-        const std::size_t n = 300;
-        std::vector<std::int64_t> got;
-        std::size_t sent = 0;
-        for (int guard = 0; got.size() < n * static_cast<size_t>(c.outputs()) && guard < 100000; ++guard) {
-            const bool valid = sent < n && rng.uniform() < 0.7, ready = rng.uniform() < 0.6;
-            const auto cyc = c.step(valid, w.data() + sent * kWindow, ready);
-            if (valid && cyc.in_ready) ++sent;
-            if (cyc.out_valid && ready) got.insert(got.end(), cyc.outputs.begin(), cyc.outputs.end());
-        }
-        const std::vector<std::uint16_t> first(w.begin(),
-                                               w.begin() + static_cast<std::ptrdiff_t>(n * kWindow));
-        BOOST_TEST(mismatches(got, reference(net, first)) == 0u, t.name());
+        check_timing_under_back_pressure(net, parse_template("streaming", 1, 1, true));
+        BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("serial", 1, 1)); }) == "RTL-002");
     }
 }
 

@@ -26,6 +26,7 @@ namespace {
 void run_network(const QuantizedNetwork& net, const std::uint16_t* window, std::vector<std::int64_t>& out) {
     std::vector<std::int64_t> x, y;
     network_inputs(net.input, window, x);
+    if (net.peak_unit) return run_peak_unit(*net.peak_unit, x, out);
     for (const QuantLayer& l : net.layers) {
         const fixed::Range range = l.activation == Activation::None ? fixed::signed_range(l.out_bits)
                                                                     : fixed::unsigned_range(l.out_bits);
@@ -78,10 +79,10 @@ double IntegerReference::head(const std::vector<std::int64_t>& out, const std::s
         for (const auto& h : net.heads)
             if (h.name == name)
                 return std::ldexp(static_cast<double>(out[offset + static_cast<size_t>(h.output)]),
-                                  -net.layers.back().out_frac) *
+                                  -net.output_frac()) *
                            h.scale +
                        h.offset;
-        offset += static_cast<std::size_t>(net.layers.back().out_features());
+        offset += static_cast<std::size_t>(net.outputs());
     }
     return missing;
 }
@@ -117,6 +118,7 @@ NetworkProxies theory_proxies(const QuantizedNetwork& net, int reuse) {
 
 std::string describe_layers(const QuantizedNetwork& net) {
     std::string s = fmt::format("in {}", net.input.length);
+    if (net.peak_unit) return s + " > " + net.peak_unit->describe();
     for (const auto& l : net.layers) {
         if (l.kind == LayerKind::Conv1d)
             s += fmt::format(" > conv {}x{}/{}", l.out_channels, l.kernel, l.stride);

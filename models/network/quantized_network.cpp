@@ -21,6 +21,18 @@ std::int64_t QuantLayer::macs() const {
     return static_cast<std::int64_t>(out_channels) * out_length * in_channels * kernel;
 }
 
+int QuantizedNetwork::outputs() const {
+    return peak_unit ? 2 : layers.back().out_features();
+}
+
+int QuantizedNetwork::output_bits() const {
+    return peak_unit ? peak_unit_output_bits(*peak_unit, input.adc_bits, input.length) : layers.back().out_bits;
+}
+
+int QuantizedNetwork::output_frac() const {
+    return peak_unit ? peak_unit->frac_bits : layers.back().out_frac;
+}
+
 void QuantizedNetwork::derive_accumulator_widths() {
     // Worst-case accumulator over every input in the format's range.
     fixed::Range in = fixed::signed_range(input_bits());
@@ -60,7 +72,12 @@ void QuantizedNetwork::validate(const std::string& where) const {
     if (input.baseline_log2 < 0 || input.baseline_log2 > 16)
         fail(fmt::format("baseline_log2 = {}, expected 0 to 16", input.baseline_log2));
     if (input.adc_bits < 2 || input.adc_bits > 16) fail(fmt::format("adc_bits = {}", input.adc_bits));
-    if (layers.empty()) fail("no layers");
+    if (peak_unit) {
+        if (!layers.empty()) fail("a peak unit and layers");
+        peak_unit->validate(where, input.length, input.adc_bits);
+    } else if (layers.empty()) {
+        fail("no layers");
+    }
     for (size_t i = 0; i < layers.size(); ++i) {
         const QuantLayer& l = layers[i];
         for (int v : {l.in_channels, l.in_length, l.out_channels, l.out_length, l.kernel, l.stride})
@@ -109,7 +126,7 @@ void QuantizedNetwork::validate(const std::string& where) const {
         channels = l.out_channels;
     }
     for (const auto& h : heads)
-        if (h.output < 0 || h.output >= layers.back().out_features())
+        if (h.output < 0 || h.output >= outputs())
             fail("head " + h.name + " reads a missing output");
 }
 
@@ -125,6 +142,10 @@ std::string QuantizedNetwork::content_hash() const {
         for (auto w : l.weights) mix(w);
         for (auto b : l.bias) mix(b);
     }
+    if (peak_unit)
+        for (int v : {1, peak_unit->interpolate ? 1 : 0, peak_unit->frac_bits, peak_unit->cfd_delay,
+                      peak_unit->cfd_numerator, peak_unit->cfd_shift, peak_unit->arm_level})
+            mix(v);
     return h.hex();
 }
 
@@ -182,6 +203,19 @@ void save_network(const QuantizedNetwork& net, const std::string& path, const st
                 h5::write_attribute(g.id(), name, std::int64_t{v});
             h5::write_vector(g.id(), "weights", l.weights, "");
             h5::write_vector(g.id(), "bias", l.bias, "");
+        }
+        if (net.peak_unit) {
+            const PeakUnit& u = *net.peak_unit;
+            h5::Handle g = h5::create_group(root, "peak_unit");
+            h5::write_attribute(g.id(), "description", u.describe());
+            for (const auto& [name, v] : std::initializer_list<std::pair<const char*, int>>{
+                     {"interpolate", u.interpolate ? 1 : 0},
+                     {"frac_bits", u.frac_bits},
+                     {"cfd_delay", u.cfd_delay},
+                     {"cfd_numerator", u.cfd_numerator},
+                     {"cfd_shift", u.cfd_shift},
+                     {"arm_level", u.arm_level}})
+                h5::write_attribute(g.id(), name, std::int64_t{v});
         }
         h5::Handle heads = h5::create_group(root, "heads");
         for (const auto& h : net.heads) {
@@ -274,6 +308,17 @@ QuantizedNetwork load_network(const std::string& path) {
         h5::read_vector(g.id(), "weights", l.weights, taps * outputs);
         h5::read_vector(g.id(), "bias", l.bias, outputs);
         net.layers.push_back(std::move(l));
+    }
+    h5::Handle unit = h5::open_group(root, "peak_unit");
+    if (unit.valid()) {
+        PeakUnit u;
+        u.interpolate = need_int(unit.id(), "interpolate", "peak_unit") != 0;
+        u.frac_bits = need_int(unit.id(), "frac_bits", "peak_unit");
+        u.cfd_delay = need_int(unit.id(), "cfd_delay", "peak_unit");
+        u.cfd_numerator = need_int(unit.id(), "cfd_numerator", "peak_unit");
+        u.cfd_shift = need_int(unit.id(), "cfd_shift", "peak_unit");
+        u.arm_level = need_int(unit.id(), "arm_level", "peak_unit");
+        net.peak_unit = u;
     }
     h5::Handle heads = h5::open_group(root, "heads");
     if (heads.valid())

@@ -11,8 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "models/network/peak_unit.hpp"
 
 namespace pixforge::models {
 
@@ -54,12 +57,19 @@ struct HeadSpec {
 struct QuantizedNetwork {
     InputSpec input;
     std::vector<QuantLayer> layers;
+    // A classical estimator's dedicated unit instead of layers (no layers then).
+    std::optional<PeakUnit> peak_unit;
     std::vector<HeadSpec> heads;
     std::string config;        // resolved config it was trained with
     std::string dataset_hash;  // of the training data
     std::uint64_t seed = 0;
 
     int input_bits() const { return input.adc_bits + 1; }  // baseline-subtracted codes, signed
+    // The values the network gives per window (the last layer's, or the peak unit's), their signed
+    // bits and their fraction bits.
+    int outputs() const;
+    int output_bits() const;
+    int output_frac() const;
     // Derives acc_bits of every layer from the weights and the input ranges (no overflow possible).
     void derive_accumulator_widths();
     // Throws NET-003 naming the first inconsistency.

@@ -1,0 +1,93 @@
+#include "models/network/peak_unit.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "models/network/fixed_point.hpp"
+
+namespace pixforge::models {
+
+std::string PeakUnit::describe() const {
+    std::string s = interpolate ? "vertex" : "peak";
+    if (cfd_delay > 0) s += fmt::format(", cfd {}/{} delay {}", cfd_numerator, 1 << cfd_shift, cfd_delay);
+    if (divisions() > 0) s += fmt::format(", {} fraction bits", frac_bits);
+    return s;
+}
+
+void PeakUnit::validate(const std::string& where, int input_length, int adc_bits) const {
+    const auto fail = [&](const std::string& what) {
+        throw PixError("NET-003", where + ": inconsistent peak unit: " + what);
+    };
+    if (frac_bits < 0 || frac_bits > 12) fail(fmt::format("frac_bits = {}, expected 0 to 12", frac_bits));
+    if (divisions() == 0 && frac_bits != 0) fail("fraction bits without a division");
+    if (divisions() > 0 && frac_bits < 1) fail("a division needs at least 1 fraction bit");
+    if (cfd_delay < 0 || cfd_delay >= input_length)
+        fail(fmt::format("cfd_delay = {}, expected 0 to {} (the input samples)", cfd_delay, input_length - 1));
+    if (cfd_delay > 0 && (cfd_shift < 1 || cfd_shift > 8 || cfd_numerator < 1 || cfd_numerator >= (1 << cfd_shift)))
+        fail(fmt::format("cfd fraction {}/2^{}: expected a shift of 1 to 8 and a fraction in (0, 1)",
+                         cfd_numerator, cfd_shift));
+    if (arm_level < 1 || arm_level >= 1 << adc_bits)
+        fail(fmt::format("arm_level = {} codes, expected 1 to {} (adc_bits {})", arm_level, (1 << adc_bits) - 1,
+                         adc_bits));
+}
+
+int peak_unit_output_bits(const PeakUnit& u, int adc_bits, int length) {
+    // The vertex lies at most 2^(adc_bits - 2) above a sample; times lie in [0, length).
+    return std::max(adc_bits + 2 + u.frac_bits,
+                    fixed::signed_bits_for(0, std::int64_t{length} << u.frac_bits));
+}
+
+std::int64_t restoring_quotient(std::int64_t num, std::int64_t den, int steps) {
+    std::int64_t rem = num, q = 0;
+    for (int i = 0; i < steps; ++i) {
+        rem *= 2;
+        const bool bit = rem >= den;
+        if (bit) rem -= den;
+        q = 2 * q + (bit ? 1 : 0);
+    }
+    return q;
+}
+
+void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& x, std::vector<std::int64_t>& out) {
+    const int n = static_cast<int>(x.size()), f = u.frac_bits;
+    // The peak and its neighbours, as the streaming hardware keeps them.
+    std::int64_t peak = 0, left = 0, right = 0;
+    int peak_at = 0;
+    bool has_left = false, need_right = false;
+    // The CFD crossing: y_{at} > 0 >= y_{at + 1}.
+    bool armed = false, found = false;
+    std::int64_t cross_num = 0, cross_den = 1, y_prev = 0;
+    int cross_at = 0;
+    for (int j = 0; j < n; ++j) {
+        const std::int64_t v = x[static_cast<std::size_t>(j)];
+        if (j == 0 || v > peak) {
+            left = j > 0 ? x[static_cast<std::size_t>(j - 1)] : 0;
+            has_left = j > 0, need_right = true, peak = v, peak_at = j;
+        } else if (need_right) {
+            right = v, need_right = false;
+        }
+        if (u.cfd_delay > 0) {
+            armed = armed || v >= u.arm_level;
+            if (j >= u.cfd_delay) {
+                const std::int64_t y =
+                    u.cfd_numerator * v - (x[static_cast<std::size_t>(j - u.cfd_delay)] << u.cfd_shift);
+                if (!found && armed && j > u.cfd_delay && y_prev > 0 && y <= 0)
+                    found = true, cross_at = j - 1, cross_num = y_prev, cross_den = y_prev - y;
+                y_prev = y;
+            }
+        }
+    }
+    std::int64_t amplitude = peak << f, time = std::int64_t{peak_at} << f;
+    if (u.interpolate && has_left && !need_right) {
+        const std::int64_t spread = right - left, curvature = 2 * peak - left - right;  // > 0
+        const std::int64_t q = restoring_quotient(std::abs(spread), 2 * curvature, f);
+        amplitude += (std::abs(spread) * q) >> 2;
+        time += spread < 0 ? -q : q;
+    }
+    if (found) time = (std::int64_t{cross_at} << f) + restoring_quotient(cross_num, cross_den, f);
+    out = {amplitude, time};
+}
+
+}  // namespace pixforge::models

@@ -1,0 +1,47 @@
+// A classical estimator's dedicated unit, the alternative to layers in a QuantizedNetwork
+// (datasets/classical_hardware.hpp builds it, rtl_gen/peak_unit_writer.cpp makes it RTL): it follows
+// the baseline-subtracted input samples x_0 .. x_{L-1} as they stream past, keeping no window, and
+// gives two signed outputs with `frac_bits` fraction bits: the pulse's amplitude (ADC codes) and its
+// time (samples after the first input sample).
+//   peak      the largest sample (the first of equal ones) and its index;
+//   vertex    (interpolate) the vertex of the parabola through the peak b and its neighbours a, c:
+//             offset d = (c - a) / (2 (2b - a - c)), amplitude b + (c - a) d / 4; none at the
+//             window's edges (as models::parabolic_peak);
+//   time      the peak's (or the vertex's), or with cfd_delay > 0 a digital constant-fraction
+//             discriminator: y_j = numerator x_j - 2^shift x_{j-delay}, its first + to - crossing
+//             once a sample has reached arm_level, interpolated linearly; the peak's time when none.
+// Every quotient is what a restoring divider of frac_bits rows gives (restoring_quotient); the
+// hardware settles them with the window's last sample, so a window may follow the last at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pixforge::models {
+
+struct PeakUnit {
+    bool interpolate = false;
+    int frac_bits = 0;  // divider steps, and the outputs' fraction bits
+    int cfd_delay = 0;  // 0: the peak's time
+    int cfd_numerator = 0, cfd_shift = 0;  // the CFD fraction numerator / 2^shift, below 1
+    int arm_level = 1;                     // ADC codes above the baseline
+
+    int divisions() const { return (interpolate ? 1 : 0) + (cfd_delay > 0 ? 1 : 0); }
+    // "vertex, cfd 5/16 delay 2, 4 fraction bits"
+    std::string describe() const;
+    // NET-003 naming the first setting out of range for `input_length` samples of `adc_bits`.
+    void validate(const std::string& where, int input_length, int adc_bits) const;
+};
+
+// Bits of each signed output for `adc_bits` codes over `length` samples.
+int peak_unit_output_bits(const PeakUnit& u, int adc_bits, int length);
+
+// What a restoring divider gives for 0 <= num <= den, den > 0, after `steps` steps: the first
+// `steps` bits of num / den, floor(num 2^steps / den), or 2^steps - 1 when num = den.
+std::int64_t restoring_quotient(std::int64_t num, std::int64_t den, int steps);
+
+// The unit's two outputs (amplitude, time) for the input samples x.
+void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& x, std::vector<std::int64_t>& out);
+
+}  // namespace pixforge::models
