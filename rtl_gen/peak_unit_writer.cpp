@@ -20,16 +20,20 @@ std::string reg(const std::string& name, int width, bool is_signed = true) {
 
 // Wire `q` (f bits) = restoring_quotient(num, den, f) for num <= den below 2^(width - 2): f rows
 // of a restoring divider, each a shift, a comparison and a subtraction.
-std::string divider_rows(const std::string& q, const std::string& num, const std::string& den, int width, int f) {
-    std::string v = fmt::format("    wire [{0}:0] {1}_den = {2};\n    wire [{0}:0] {1}_r0 = {3};\n", width - 1, q,
-                                den, num);
+std::string divider_rows(const std::string& q, const std::string& num, const std::string& den, int width,
+                         int f) {
+    std::string v = fmt::format("    wire [{0}:0] {1}_den = {2};\n    wire [{0}:0] {1}_r0 = {3};\n",
+                                width - 1, q, den, num);
     std::vector<std::string> bits, unused;
     for (int i = 1; i <= f; ++i) {
-        v += fmt::format("    wire [{0}:0] {1}_t{2} = {{{1}_r{3}[{4}:0], 1'b0}};\n    wire {1}_b{2} = ({1}_t{2} >= {1}_den);\n",
-                         width - 1, q, i, i - 1, width - 2);
+        v += fmt::format(
+            "    wire [{0}:0] {1}_t{2} = {{{1}_r{3}[{4}:0], 1'b0}};\n    wire {1}_b{2} = ({1}_t{2} >= "
+            "{1}_den);\n",
+            width - 1, q, i, i - 1, width - 2);
         unused.push_back(fmt::format("{}_r{}[{}]", q, i - 1, width - 1));
         if (i < f)
-            v += fmt::format("    wire [{0}:0] {1}_r{2} = {1}_b{2} ? {1}_t{2} - {1}_den : {1}_t{2};\n", width - 1, q, i);
+            v += fmt::format("    wire [{0}:0] {1}_r{2} = {1}_b{2} ? {1}_t{2} - {1}_den : {1}_t{2};\n",
+                             width - 1, q, i);
         bits.push_back(fmt::format("{}_b{}", q, i));
     }
     v += fmt::format("    wire [{}:0] {} = {{{}}};\n", f - 1, q, fmt::join(bits, ", "));
@@ -62,18 +66,21 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         b - 1, pb - 1, 2 * ow - 1);
     v += fmt::format("    reg [{}:0] pos;\n    assign s_pos = pos;\n    wire [{}:0] code = s_code;\n", pb - 1,
                      b - 1);
-    v += fmt::format("    wire at_last = (pos == {}'d{});\n    assign in_last = s_valid && at_last;\n", pb, s - 1);
+    v += fmt::format("    wire at_last = (pos == {}'d{});\n    assign in_last = s_valid && at_last;\n", pb,
+                     s - 1);
     v += fmt::format("    assign idle = (pos == {}'d0);\n", pb);
     v += stream_baseline(in, pb, "s_valid", clock_gating);
     v += fmt::format("    wire signed [{}:0] x = {{1'b0, code}} - {{1'b0, baseline}};\n", xw - 1);
-    v += fmt::format("    wire work = s_valid{};\n", first > 0 ? fmt::format(" && (pos >= {}'d{})", pb, first) : "");
+    v += fmt::format("    wire work = s_valid{};\n",
+                     first > 0 ? fmt::format(" && (pos >= {}'d{})", pb, first) : "");
     v += fmt::format("    wire first_in = (pos == {}'d{});\n", pb, first);
     // The peak, its neighbours, the previous samples: registers loaded on each input sample with
     // their next values (wires <name>_n), which the outputs read at the window's last sample.
     std::vector<std::pair<std::string, int>> tracked{{"peak", xw}};  // signed registers and widths
     v += "    wire new_peak = first_in || (x > peak);\n";
     v += fmt::format("    wire signed [{}:0] peak_n = new_peak ? x : peak;\n", xw - 1);
-    v += fmt::format("    reg [{0}:0] peak_at;\n    wire [{0}:0] peak_at_n = new_peak ? pos : peak_at;\n", pb - 1);
+    v += fmt::format("    reg [{0}:0] peak_at;\n    wire [{0}:0] peak_at_n = new_peak ? pos : peak_at;\n",
+                     pb - 1);
     std::string track = "            peak <= peak_n;\n            peak_at <= peak_at_n;\n";
     if (vertex) {
         // The right neighbour is the sample after the peak; none yet while the last one is the peak.
@@ -84,17 +91,20 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
             "    reg has_left, need_right;\n    wire has_left_n = new_peak ? !first_in : has_left;\n"
             "    wire need_right_n = new_peak;\n",
             xw - 1);
-        track += "            left <= left_n;\n            right <= right_n;\n            has_left <= has_left_n;\n"
-                 "            need_right <= need_right_n;\n";
+        track +=
+            "            left <= left_n;\n            right <= right_n;\n            has_left <= "
+            "has_left_n;\n"
+            "            need_right <= need_right_n;\n";
     }
     for (int k = 1; k <= std::max(d, vertex ? 1 : 0); ++k) {
         tracked.push_back({fmt::format("x_{}", k), xw});
         track += fmt::format("            x_{} <= {};\n", k, k == 1 ? "x" : fmt::format("x_{}", k - 1));
     }
     if (cfd) {
-        tracked.push_back({"y_prev", yw}), tracked.push_back({"cross_num", yw}), tracked.push_back({"cross_den", yw + 1});
-        v += fmt::format("    wire signed [{0}:0] x_wide = {1};\n    wire signed [{0}:0] x_late = {2};\n", yw - 1,
-                         extend("x", xw, yw, true), extend(fmt::format("x_{}", d), xw, yw, true));
+        tracked.push_back({"y_prev", yw}), tracked.push_back({"cross_num", yw}),
+            tracked.push_back({"cross_den", yw + 1});
+        v += fmt::format("    wire signed [{0}:0] x_wide = {1};\n    wire signed [{0}:0] x_late = {2};\n",
+                         yw - 1, extend("x", xw, yw, true), extend(fmt::format("x_{}", d), xw, yw, true));
         v += fmt::format("    wire signed [{}:0] y = x_wide * {} - (x_late <<< {});\n", yw - 1,
                          constant(u.cfd_numerator, yw), u.cfd_shift);
         v += fmt::format("    reg armed, found;\n    reg [{}:0] cross_at;\n", pb - 1);
@@ -123,7 +133,8 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         divisions.push_back({extend("cross_num_n", yw, dw, false), extend("cross_den_n", yw + 1, dw, false)});
     if (vertex) {
         v += fmt::format(
-            "    wire signed [{0}:0] spread = {1} - {2};\n    wire [{0}:0] spread_abs = spread[{3}] ? -spread : "
+            "    wire signed [{0}:0] spread = {1} - {2};\n    wire [{0}:0] spread_abs = spread[{3}] ? "
+            "-spread : "
             "spread;\n",
             sw - 1, extend("right_n", xw, sw, true), extend("left_n", xw, sw, true), sw - 1);
         v += fmt::format("    wire signed [{0}:0] curvature = ({1} <<< 1) - {2} - {3};\n", cw - 1,
@@ -136,14 +147,17 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         v += divider_rows(fmt::format("q_{}", k), divisions[k].first, divisions[k].second, dw, f);
     // The outputs: amplitude and time with f fraction bits.
     const auto at_samples = [&](const std::string& index) {
-        return fmt::format("({} <<< {})", extend(fmt::format("({} - {}'d{})", index, pb, first), pb, ow, false), f);
+        return fmt::format("({} <<< {})",
+                           extend(fmt::format("({} - {}'d{})", index, pb, first), pb, ow, false), f);
     };
-    v += fmt::format("    wire signed [{}:0] amp_peak = {} <<< {};\n", ow - 1, extend("peak_n", xw, ow, true), f);
+    v += fmt::format("    wire signed [{}:0] amp_peak = {} <<< {};\n", ow - 1, extend("peak_n", xw, ow, true),
+                     f);
     v += fmt::format("    wire signed [{}:0] time_peak = {};\n", ow - 1, at_samples("peak_at_n"));
     std::string amplitude = "amp_peak", time = "time_peak";
     if (vertex) {
         const std::string q = fmt::format("q_{}", cfd ? 1 : 0);
-        v += fmt::format("    wire [{}:0] lift = spread_abs * {};\n", sw + f - 1, extend(q, f, sw + f, false));
+        v +=
+            fmt::format("    wire [{}:0] lift = spread_abs * {};\n", sw + f - 1, extend(q, f, sw + f, false));
         v += "    wire unused_lift = ^lift[1:0];  // a quarter of the spread times the offset\n";
         v += "    wire vertex = has_left_n && !need_right_n;\n";
         v += fmt::format("    wire signed [{}:0] amp_vertex = amp_peak + {};\n", ow - 1,
@@ -162,13 +176,15 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     // The result loads with the window's last sample and is offered the next cycle; a window may
     // start once the previous result is taken (or being taken), so its own finds the register free.
     v += fmt::format("    reg [{0}:0] y_amp;\n    reg [{0}:0] y_time;\n    reg y_valid;\n", ow - 1);
-    v += loaded_registers("result", "in_last",
-                          fmt::format("            y_amp <= {};\n            y_time <= {};\n", amplitude, time),
-                          clock_gating);
-    v += "    always @(posedge clk) begin\n        if (rst) y_valid <= 1'b0;\n"
-         "        else if (in_last) y_valid <= 1'b1;\n        else if (out_ready) y_valid <= 1'b0;\n    end\n";
+    v += loaded_registers(
+        "result", "in_last",
+        fmt::format("            y_amp <= {};\n            y_time <= {};\n", amplitude, time), clock_gating);
+    v +=
+        "    always @(posedge clk) begin\n        if (rst) y_valid <= 1'b0;\n"
+        "        else if (in_last) y_valid <= 1'b1;\n        else if (out_ready) y_valid <= 1'b0;\n    end\n";
     v += control_registers("position", "s_valid", fmt::format("            pos <= {}'d0;\n", pb),
-                           fmt::format("            pos <= at_last ? {0}'d0 : pos + {0}'d1;\n", pb), clock_gating);
+                           fmt::format("            pos <= at_last ? {0}'d0 : pos + {0}'d1;\n", pb),
+                           clock_gating);
     v += "    assign out_valid = y_valid;\n    assign free = !y_valid || out_ready;\n"
          "    assign out_data = {y_time, y_amp};\nendmodule\n";
     return v;

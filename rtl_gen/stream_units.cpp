@@ -29,10 +29,11 @@ std::string stream_baseline(const models::InputSpec& in, int pb, const std::stri
     const int k = in.baseline_log2, b = in.adc_bits;
     if (k == 0) return fmt::format("    wire [{}:0] baseline = {}'d{};\n", b - 1, b, in.pedestal);
     std::string v = fmt::format("    reg [{}:0] baseline_sum;\n", b + k - 1);
-    v += fmt::format("    wire [{0}:0] baseline_round = {{1'b0, baseline_sum}} + {1}'d{2};\n", b + k, b + k + 1,
-                     1 << (k - 1));
+    v += fmt::format("    wire [{0}:0] baseline_round = {{1'b0, baseline_sum}} + {1}'d{2};\n", b + k,
+                     b + k + 1, 1 << (k - 1));
     v += fmt::format("    wire [{}:0] baseline = baseline_round[{}:{}];\n", b - 1, b + k - 1, k);
-    v += fmt::format("    wire unused_round_bits = ^{{baseline_round[{}], baseline_round[{}:0]}};\n", b + k, k - 1);
+    v += fmt::format("    wire unused_round_bits = ^{{baseline_round[{}], baseline_round[{}:0]}};\n", b + k,
+                     k - 1);
     v += loaded_registers("baseline", fmt::format("{} && (pos < {}'d{})", take, pb, 1 << k),
                           fmt::format("            baseline_sum <= (pos == {0}'d0) ? {{{1}'d0, code}} : "
                                       "baseline_sum + {{{1}'d0, code}};\n",

@@ -359,7 +359,8 @@ GeneratedRtl generate_verilog(const QuantizedNetwork& net, const HardwareTemplat
                 rtl.files.push_back({"pixforge_stream_tail.v",
                                      serial_unit_module(net, io, 1, t.clock_gating, "pixforge_stream_tail")});
             rtl.files.push_back({"pixforge_stream_net.v", stream_net_module(net, io)});
-            rtl.files.push_back({"pixforge_net.v", stream_window_module(net, stream_cycles_per_sample(net, t))});
+            rtl.files.push_back(
+                {"pixforge_net.v", stream_window_module(net, stream_cycles_per_sample(net, t))});
             break;
     }
     // The clock gate just before the top, which comes last.

@@ -347,7 +347,8 @@ BOOST_AUTO_TEST_CASE(the_constant_fraction_time_does_not_walk_with_amplitude) {
     // between samples misses it by a little.
     double lo = 2.0, hi = 8.0;
     const auto h = [](double s) {
-        return 0.5 * (s / 2) * (s / 2) * std::exp(-s / 2) - ((s - 2) / 2) * ((s - 2) / 2) * std::exp(-(s - 2) / 2);
+        return 0.5 * (s / 2) * (s / 2) * std::exp(-s / 2) -
+               ((s - 2) / 2) * ((s - 2) / 2) * std::exp(-(s - 2) / 2);
     };
     for (int i = 0; i < 60; ++i) (h(0.5 * (lo + hi)) > 0 ? lo : hi) = 0.5 * (lo + hi);
     BOOST_TEST(std::abs(reference - (3.3 + lo)) < 0.15);

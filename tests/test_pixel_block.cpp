@@ -241,9 +241,10 @@ BOOST_AUTO_TEST_CASE(peak_units_behind_the_capture_equal_the_models) {
         const Counts n = check_block(chain, unit, parse_template("streaming", 1, 1, true), cps, codes);
         BOOST_TEST(n.lost == 0u);
     }
-    const Counts n = check_block(
-        chain, {{small_network(), parse_template("parallel", 1, 1)}, {unit, parse_template("streaming", 1, 1, true)}},
-        1, codes);
+    const Counts n = check_block(chain,
+                                 {{small_network(), parse_template("parallel", 1, 1)},
+                                  {unit, parse_template("streaming", 1, 1, true)}},
+                                 1, codes);
     BOOST_TEST(n.lost == 0u);
 }
 

@@ -337,7 +337,8 @@ std::vector<models::PeakUnit> test_peak_units() {
     models::PeakUnit peak, vertex, cfd, both;
     vertex.interpolate = true, vertex.frac_bits = 4;
     cfd.frac_bits = 3, cfd.cfd_delay = 2, cfd.cfd_numerator = 5, cfd.cfd_shift = 4, cfd.arm_level = 20;
-    both.interpolate = true, both.frac_bits = 1, both.cfd_delay = 3, both.cfd_numerator = 1, both.cfd_shift = 1;
+    both.interpolate = true, both.frac_bits = 1, both.cfd_delay = 3, both.cfd_numerator = 1,
+    both.cfd_shift = 1;
     both.arm_level = 5;
     return {peak, vertex, cfd, both};
 }
@@ -355,17 +356,19 @@ BOOST_AUTO_TEST_CASE(peak_units_equal_their_integer_reference) {
         for (const auto& t : {parse_template("streaming", 1, 1), parse_template("streaming", 1, 1, true)}) {
             const GeneratedRtl rtl = generate_verilog(net, t);
             VerilatedNetwork c(builder().build(rtl).library);
-            const std::size_t bad = mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), reference(net, w));
-            BOOST_TEST_MESSAGE(units[k].describe() << ", " << t.name() << ": " << bad << " mismatches on "
-                                                   << w.size() / kWindow << " windows, latency "
-                                                   << rtl.timing.latency);
+            const std::size_t bad =
+                mismatches(c.run_batch(w.data(), w.size() / kWindow, kWindow), reference(net, w));
+            BOOST_TEST_MESSAGE(units[k].describe()
+                               << ", " << t.name() << ": " << bad << " mismatches on " << w.size() / kWindow
+                               << " windows, latency " << rtl.timing.latency);
             BOOST_TEST(bad == 0u, units[k].describe() << " " << t.name());
             const auto some = icarus_subset(w);
             BOOST_TEST(mismatches(icarus_outputs(rtl, some), reference(net, some)) == 0u,
                        "Icarus " << units[k].describe() << " " << t.name());
         }
         check_timing_under_back_pressure(net, parse_template("streaming", 1, 1, true));
-        BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("serial", 1, 1)); }) == "RTL-002");
+        BOOST_TEST(test::error_id([&] { generate_verilog(net, parse_template("serial", 1, 1)); }) ==
+                   "RTL-002");
     }
 }
 

@@ -24,13 +24,15 @@ void PeakUnit::validate(const std::string& where, int input_length, int adc_bits
     if (divisions() == 0 && frac_bits != 0) fail("fraction bits without a division");
     if (divisions() > 0 && frac_bits < 1) fail("a division needs at least 1 fraction bit");
     if (cfd_delay < 0 || cfd_delay >= input_length)
-        fail(fmt::format("cfd_delay = {}, expected 0 to {} (the input samples)", cfd_delay, input_length - 1));
-    if (cfd_delay > 0 && (cfd_shift < 1 || cfd_shift > 8 || cfd_numerator < 1 || cfd_numerator >= (1 << cfd_shift)))
+        fail(
+            fmt::format("cfd_delay = {}, expected 0 to {} (the input samples)", cfd_delay, input_length - 1));
+    if (cfd_delay > 0 &&
+        (cfd_shift < 1 || cfd_shift > 8 || cfd_numerator < 1 || cfd_numerator >= (1 << cfd_shift)))
         fail(fmt::format("cfd fraction {}/2^{}: expected a shift of 1 to 8 and a fraction in (0, 1)",
                          cfd_numerator, cfd_shift));
     if (arm_level < 1 || arm_level >= 1 << adc_bits)
-        fail(fmt::format("arm_level = {} codes, expected 1 to {} (adc_bits {})", arm_level, (1 << adc_bits) - 1,
-                         adc_bits));
+        fail(fmt::format("arm_level = {} codes, expected 1 to {} (adc_bits {})", arm_level,
+                         (1 << adc_bits) - 1, adc_bits));
 }
 
 int peak_unit_output_bits(const PeakUnit& u, int adc_bits, int length) {

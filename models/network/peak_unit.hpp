@@ -22,8 +22,8 @@ namespace pixforge::models {
 
 struct PeakUnit {
     bool interpolate = false;
-    int frac_bits = 0;  // divider steps, and the outputs' fraction bits
-    int cfd_delay = 0;  // 0: the peak's time
+    int frac_bits = 0;                     // divider steps, and the outputs' fraction bits
+    int cfd_delay = 0;                     // 0: the peak's time
     int cfd_numerator = 0, cfd_shift = 0;  // the CFD fraction numerator / 2^shift, below 1
     int arm_level = 1;                     // ADC codes above the baseline
 

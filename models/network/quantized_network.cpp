@@ -26,7 +26,8 @@ int QuantizedNetwork::outputs() const {
 }
 
 int QuantizedNetwork::output_bits() const {
-    return peak_unit ? peak_unit_output_bits(*peak_unit, input.adc_bits, input.length) : layers.back().out_bits;
+    return peak_unit ? peak_unit_output_bits(*peak_unit, input.adc_bits, input.length)
+                     : layers.back().out_bits;
 }
 
 int QuantizedNetwork::output_frac() const {
@@ -126,8 +127,7 @@ void QuantizedNetwork::validate(const std::string& where) const {
         channels = l.out_channels;
     }
     for (const auto& h : heads)
-        if (h.output < 0 || h.output >= outputs())
-            fail("head " + h.name + " reads a missing output");
+        if (h.output < 0 || h.output >= outputs()) fail("head " + h.name + " reads a missing output");
 }
 
 std::string QuantizedNetwork::content_hash() const {
@@ -208,13 +208,13 @@ void save_network(const QuantizedNetwork& net, const std::string& path, const st
             const PeakUnit& u = *net.peak_unit;
             h5::Handle g = h5::create_group(root, "peak_unit");
             h5::write_attribute(g.id(), "description", u.describe());
-            for (const auto& [name, v] : std::initializer_list<std::pair<const char*, int>>{
-                     {"interpolate", u.interpolate ? 1 : 0},
-                     {"frac_bits", u.frac_bits},
-                     {"cfd_delay", u.cfd_delay},
-                     {"cfd_numerator", u.cfd_numerator},
-                     {"cfd_shift", u.cfd_shift},
-                     {"arm_level", u.arm_level}})
+            for (const auto& [name, v] :
+                 std::initializer_list<std::pair<const char*, int>>{{"interpolate", u.interpolate ? 1 : 0},
+                                                                    {"frac_bits", u.frac_bits},
+                                                                    {"cfd_delay", u.cfd_delay},
+                                                                    {"cfd_numerator", u.cfd_numerator},
+                                                                    {"cfd_shift", u.cfd_shift},
+                                                                    {"arm_level", u.arm_level}})
                 h5::write_attribute(g.id(), name, std::int64_t{v});
         }
         h5::Handle heads = h5::create_group(root, "heads");
