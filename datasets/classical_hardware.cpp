@@ -14,11 +14,21 @@
 namespace pixforge::datasets {
 
 std::vector<std::string> classical_hardware_names() {
-    return {"optimal_filter", "least_squares_fir", "trapezoid", "max_sample"};
+    return {"optimal_filter", "least_squares_fir", "trapezoid", "max_sample", "parabolic_peak", "cfd"};
 }
 
-bool has_coefficients(const std::string& name) {
+bool takes_bits(const std::string& name) {
     return name != "max_sample";
+}
+
+bool is_peak_unit(const std::string& name) {
+    return name == "max_sample" || name == "parabolic_peak" || name == "cfd";
+}
+
+std::string describe(const ClassicalHardware& spec) {
+    if (!takes_bits(spec.name)) return spec.name;
+    return fmt::format(is_peak_unit(spec.name) ? "{}, {} fraction bits" : "{}, {}-bit coefficients",
+                       spec.name, spec.bits);
 }
 
 namespace {
@@ -44,7 +54,7 @@ models::HeadSpec energy_head(const models::QuantizedNetwork& net, const Calibrat
     double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (std::size_t i = 0; i < cal.energy_eV.size(); ++i) {
         reference.run(cal.adc.data() + i * static_cast<std::size_t>(window), out);
-        const double x = std::ldexp(static_cast<double>(out[0]), -net.layers.back().out_frac);
+        const double x = std::ldexp(static_cast<double>(out[0]), -net.output_frac());
         const double y = cal.energy_eV[i];
         n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y;
     }
@@ -55,6 +65,21 @@ models::HeadSpec energy_head(const models::QuantizedNetwork& net, const Calibrat
                        "calibration windows: nothing to calibrate");
     const double scale = (sxy - sx * sy / n) / var;
     return {"energy", 0, scale, (sy - scale * sx) / n};
+}
+
+// toa = sample period * output + offset, the offset the median over the calibration windows (as
+// the floating-point estimators calibrate theirs): the time output counts samples.
+models::HeadSpec toa_head(const models::QuantizedNetwork& net, const CalibrationSet& cal, int window,
+                          double period_s) {
+    const models::IntegerReference reference(net);
+    std::vector<std::int64_t> out;
+    std::vector<double> offsets;
+    for (std::size_t i = 0; i < cal.t0_s.size(); ++i) {
+        reference.run(cal.adc.data() + i * static_cast<std::size_t>(window), out);
+        offsets.push_back(cal.t0_s[i] -
+                          std::ldexp(static_cast<double>(out[1]), -net.output_frac()) * period_s);
+    }
+    return {"toa", 1, period_s, models::median(offsets)};
 }
 
 // The network's input samples of every calibration window, a row each.
@@ -115,67 +140,32 @@ models::QuantizedNetwork finish(models::QuantizedNetwork net, const Config& conf
     net.config = config.resolved_toml();
     net.dataset_hash = fmt::format("{:016x}", std::hash<std::string>{}(data.resolved_config()));
     net.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
+    net.validate("the " + spec.name + " filter as hardware");  // before the heads run it
     net.heads = {energy_head(net, cal, data.window())};
-    net.validate("the " + spec.name + " filter as hardware");
+    if (net.peak_unit)
+        net.heads.push_back(toa_head(net, cal, data.window(),
+                                     models::PixelChain(models::chain_params_from(config)).sample_period()));
     return net;
 }
 
-// The largest input sample, exactly, as a tree of pairwise maxima in ReLU layers with weights +-1:
-// max(a, b) = relu(a - b) + relu(b) - relu(-b). Each layer takes the values of the previous one as
-// such sums of its ReLU outputs (a value v is [relu(v), relu(-v)] or a pair's three terms) and
-// forms the next pairs; the last layer is linear and gives the maximum. Integers throughout (no
-// fraction, no rounding): `bits` unsigned bits hold any difference of two inputs.
-std::vector<models::QuantLayer> max_tree(int inputs, int bits, int output_bits) {
-    // Each value of the current level as the signed sum of current features: (feature, sign).
-    std::vector<std::vector<std::pair<int, int>>> values;
-    for (int i = 0; i < inputs; ++i) values.push_back({{i, 1}});
-    int features = inputs;
-    std::vector<models::QuantLayer> layers;
-    const auto layer_over = [&](int in, int out, models::Activation activation, int out_bits) {
-        models::QuantLayer l;
-        l.kind = models::LayerKind::Dense;
-        l.activation = activation;
-        l.in_length = in;
-        l.out_channels = out;
-        l.weight_bits = 2;
-        l.out_bits = out_bits;
-        l.weights.assign(static_cast<std::size_t>(in * out), 0);
-        l.bias.assign(static_cast<std::size_t>(out), 0);
-        return l;
-    };
-    const auto add = [&](models::QuantLayer& l, int row, const std::vector<std::pair<int, int>>& value,
-                         int sign) {
-        for (const auto& [feature, s] : value)
-            l.weights[static_cast<std::size_t>(row * l.in_length + feature)] += sign * s;
-    };
-    while (values.size() > 1) {
-        // One ReLU layer: per pair (a, b) relu(a - b), relu(b), relu(-b); a leftover v: relu(v), relu(-v).
-        std::vector<std::vector<std::pair<int, int>>> next;
-        const int pairs = static_cast<int>(values.size()) / 2, odd = static_cast<int>(values.size()) % 2;
-        models::QuantLayer l = layer_over(features, 3 * pairs + 2 * odd, models::Activation::Relu, bits);
-        int row = 0;
-        for (int p = 0; p < pairs; ++p) {
-            const auto& a = values[static_cast<std::size_t>(2 * p)];
-            const auto& b = values[static_cast<std::size_t>(2 * p + 1)];
-            add(l, row, a, 1), add(l, row, b, -1);
-            add(l, row + 1, b, 1);
-            add(l, row + 2, b, -1);
-            next.push_back({{row, 1}, {row + 1, 1}, {row + 2, -1}});
-            row += 3;
-        }
-        if (odd) {
-            add(l, row, values.back(), 1);
-            add(l, row + 1, values.back(), -1);
-            next.push_back({{row, 1}, {row + 1, -1}});
-        }
-        layers.push_back(std::move(l));
-        values = std::move(next);
-        features = layers.back().out_channels;
+// The peak unit of max_sample (the largest sample), parabolic_peak (the vertex) or cfd (the vertex,
+// timed by the constant-fraction crossing of estimators.cfd_fraction, quantized to 1/16, and
+// cfd_delay, armed at the trigger's threshold); `bits` fraction bits where it divides.
+models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) {
+    models::PeakUnit u;
+    u.interpolate = spec.name != "max_sample";
+    u.frac_bits = u.interpolate ? spec.bits : 0;
+    if (spec.name == "cfd") {
+        constexpr int kShift = 4;
+        const models::PixelChain chain(models::chain_params_from(config));
+        u.cfd_delay = static_cast<int>(config.integer("estimators.cfd_delay"));
+        u.cfd_shift = kShift;
+        u.cfd_numerator =
+            std::clamp(static_cast<int>(std::lround(config.real("estimators.cfd_fraction") * (1 << kShift))),
+                       1, (1 << kShift) - 1);
+        u.arm_level = std::max(1, static_cast<int>(std::ceil(chain.threshold_codes())));
     }
-    models::QuantLayer last = layer_over(features, 1, models::Activation::None, output_bits);
-    add(last, 0, values.front(), 1);
-    layers.push_back(std::move(last));
-    return layers;
+    return u;
 }
 
 }  // namespace
@@ -214,10 +204,8 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
         return models::OptimalFilterEstimator(context).fixed_coefficients(net.input.first, net.input.length,
                                                                           baseline, t0);
     };
-    if (spec.name == "max_sample") {
-        // A difference of two signed (adc_bits + 1)-bit inputs needs adc_bits + 2 unsigned bits.
-        net.layers = max_tree(net.input.length, net.input.adc_bits + 2,
-                              static_cast<int>(config.integer("network.output_bits")));
+    if (is_peak_unit(spec.name)) {
+        net.peak_unit = peak_unit(config, spec);
         return finish(net, config, data, cal, spec);
     }
     const Eigen::VectorXd a = coefficients();
@@ -226,8 +214,8 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
     layer.activation = models::Activation::None;
     layer.in_length = net.input.length;
     layer.out_channels = 1;
-    layer.weight_bits = spec.weight_bits;
-    std::tie(layer.weights, layer.weight_frac) = quantize(a, spec.weight_bits);
+    layer.weight_bits = spec.bits;
+    std::tie(layer.weights, layer.weight_frac) = quantize(a, spec.bits);
     layer.bias = {0};  // the energy offset is the head's
     layer.out_bits = static_cast<int>(config.integer("network.output_bits"));
     // The amplitude spans the ADC's codes: its sign and one bit of headroom above them, the rest

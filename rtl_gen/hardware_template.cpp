@@ -117,6 +117,7 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
         timing.reuse = {1};
         timing.latency = window_samples(net);
         timing.initiation_interval = timing.latency;
+        timing.after_window = 1;
         timing.multipliers = net.peak_unit->interpolate ? 1 : 0;
         return timing;
     }
@@ -124,6 +125,7 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
         const int n = serial_steps(net, 0);
         for (const auto& l : net.layers) timing.reuse.push_back(serial_steps(l));
         timing.latency = 1 + n;
+        timing.after_window = 1 + timing.latency;
         timing.initiation_interval = n;
         timing.multipliers = 1;
         return timing;
@@ -135,6 +137,7 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
         for (size_t l = 1; l < net.layers.size(); ++l) timing.reuse.push_back(serial_steps(net.layers[l]));
         timing.latency = window_samples(net) * r + 1 + tail;  // + 1: the stage after the subtraction
         timing.initiation_interval = timing.latency + (net.layers.size() == 1 ? 1 : 0);
+        timing.after_window = timing.latency - (window_samples(net) - 1) * r;
         timing.multipliers = (hidden + r - 1) / r + (net.layers.size() > 1 ? 1 : 0);
         return timing;
     }
@@ -150,6 +153,7 @@ Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t)
         else
             timing.multipliers += l.out_features() * ((taps_of(l) + r - 1) / r);
     }
+    timing.after_window = 1 + timing.latency;
     return timing;
 }
 

@@ -47,6 +47,10 @@ HardwareTemplate parse_template_name(const std::string& name);
 struct Timing {
     std::vector<int> reuse;  // per layer (serial: its steps; streaming: R, then the tail's steps)
     int latency = 0, initiation_interval = 1;
+    // From the cycle a pixel block offers the window's last sample to the result: the window
+    // templates' register stage and latency; the streaming template's cycles after that sample
+    // (it works during the capture). What a latency spec on a task reads.
+    int after_window = 0;
     int multipliers = 0;  // general multipliers (parallel: 0, its constant products are shift-adds)
 };
 Timing timing_of(const models::QuantizedNetwork& net, const HardwareTemplate& t);

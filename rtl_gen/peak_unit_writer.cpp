@@ -50,7 +50,8 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     const int f = u.frac_bits, ow = net.output_bits(), d = u.cfd_delay, yw = xw + u.cfd_shift + 1;
     const bool cfd = d > 0, vertex = u.interpolate;
     // Divider operands: the CFD crossing's y_prev over y_prev - y, |c - a| over 2 (2b - a - c).
-    const int sw = xw + 1, cw = xw + 2, dw = std::max(cfd ? yw + 1 : 0, cw + 1) + 2;
+    // Each divider is two bits wider than its divisor: y_prev - y < 2^yw, 2 (2b - a - c) < 2^cw.
+    const int sw = xw + 1, cw = xw + 2;
     std::string v = fmt::format(
         "// pixforge_stream_net: peak unit of network {} ({}) on a sample stream: {} samples per window,\n"
         "// inputs [{}, {}), baseline {}; {} division(s) of {} row(s), settled with the last sample.\n",
@@ -128,9 +129,14 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     for (const auto& [name, width] : tracked) v += reg(name, width);
     v += loaded_registers("track", "work", track, clock_gating);
     // The divisions, settled within the last sample's cycle.
-    std::vector<std::pair<std::string, std::string>> divisions;  // (numerator, denominator) in order
+    struct Division {
+        std::string numerator, denominator;
+        int width;
+    };
+    std::vector<Division> divisions;  // in order
     if (cfd)
-        divisions.push_back({extend("cross_num_n", yw, dw, false), extend("cross_den_n", yw + 1, dw, false)});
+        divisions.push_back(
+            {extend("cross_num_n", yw, yw + 2, false), extend("cross_den_n", yw + 1, yw + 2, false), yw + 2});
     if (vertex) {
         v += fmt::format(
             "    wire signed [{0}:0] spread = {1} - {2};\n    wire [{0}:0] spread_abs = spread[{3}] ? "
@@ -140,11 +146,12 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         v += fmt::format("    wire signed [{0}:0] curvature = ({1} <<< 1) - {2} - {3};\n", cw - 1,
                          extend("peak_n", xw, cw, true), extend("left_n", xw, cw, true),
                          extend("right_n", xw, cw, true));
-        divisions.push_back(
-            {extend("spread_abs", sw, dw, false), extend("{curvature, 1'b0}", cw + 1, dw, false)});
+        divisions.push_back({extend("spread_abs", sw, cw + 2, false),
+                             extend("{curvature, 1'b0}", cw + 1, cw + 2, false), cw + 2});
     }
     for (std::size_t k = 0; k < divisions.size(); ++k)
-        v += divider_rows(fmt::format("q_{}", k), divisions[k].first, divisions[k].second, dw, f);
+        v += divider_rows(fmt::format("q_{}", k), divisions[k].numerator, divisions[k].denominator,
+                          divisions[k].width, f);
     // The outputs: amplitude and time with f fraction bits.
     const auto at_samples = [&](const std::string& index) {
         return fmt::format("({} <<< {})",

@@ -179,6 +179,7 @@ GeneratedRtl generate_pixel_block(const std::vector<PixelCore>& cores, const Pix
             block.files.push_back(shared ? f : VerilogFile{renamed(f.name, k), renamed(f.text, k)});
         }
         block.timing.latency = std::max(block.timing.latency, c.rtl.timing.latency);
+        block.timing.after_window = std::max(block.timing.after_window, c.rtl.timing.after_window);
         block.timing.initiation_interval =
             std::max(block.timing.initiation_interval, c.rtl.timing.initiation_interval);
         block.timing.multipliers += c.rtl.timing.multipliers;

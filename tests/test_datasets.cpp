@@ -385,30 +385,44 @@ BOOST_AUTO_TEST_CASE(optimal_filter_hardware_resolves_lines_like_the_float_filte
         BOOST_TEST(fine.lines[l].fitted);
         BOOST_TEST(std::fabs(fine.lines[l].bias_eV) < 0.02 * data.test_lines_keV()[l] * 1e3);
     }
-    // The largest sample as a comparator tree of ReLU layers: exactly the maximum of the inputs on
-    // every test window, and it resolves the lines like the float max_sample (within 20 %).
-    const models::QuantizedNetwork tree = datasets::classical_network(config, data, {"max_sample", 8});
-    const models::IntegerReference reference(tree);
+    // The peak units: the largest sample exactly on every test window; the vertex and the CFD time
+    // resolve energy and time like their floating-point estimators (within 20 %, and the fixed
+    // arming level and 1/16 fraction steps of the CFD within 30 %).
+    const auto float_named = [&](const std::string& name) {
+        for (const auto& e : floating.estimators)
+            if (e.name == name) return e;
+        BOOST_FAIL("no float estimator " << name);
+        return datasets::EstimatorReport{};
+    };
+    const models::QuantizedNetwork largest = datasets::classical_network(config, data, {"max_sample", 8});
+    BOOST_TEST_REQUIRE(largest.peak_unit.has_value());
+    BOOST_TEST(largest.peak_unit->frac_bits == 0);  // no division: the width does not apply
+    const models::IntegerReference reference(largest);
     datasets::WindowBatch batch;
     data.read("test", 0, 2000, batch);
     std::vector<std::int64_t> in, out;
     std::size_t exact = 0;
     for (std::size_t i = 0; i < batch.rows; ++i) {
         const std::uint16_t* window = batch.adc.data() + i * static_cast<std::size_t>(batch.window);
-        models::network_inputs(tree.input, window, in);
+        models::network_inputs(largest.input, window, in);
         reference.run(window, out);
         exact += out.at(0) == *std::max_element(in.begin(), in.end());
     }
     BOOST_TEST(exact == batch.rows);
-    const datasets::EstimatorReport* float_max = nullptr;
-    for (const auto& e : floating.estimators)
-        if (e.name == "max_sample") float_max = &e;
-    BOOST_TEST_REQUIRE(float_max);
-    const datasets::EstimatorReport peak =
-        datasets::score_estimator(models::NetworkEstimator(tree, "max"), data);
-    BOOST_TEST_MESSAGE("max sample: hardware " << mean_fwhm(peak) << " eV, float " << mean_fwhm(*float_max)
-                                               << " eV, " << tree.layers.size() << " layers");
-    BOOST_TEST(std::fabs(mean_fwhm(peak) / mean_fwhm(*float_max) - 1) < 0.2);
+    for (const std::string name : {"max_sample", "parabolic_peak", "cfd"}) {
+        const models::QuantizedNetwork unit = datasets::classical_network(config, data, {name, 6});
+        BOOST_TEST(unit.heads.size() == 2u);
+        const datasets::EstimatorReport hw =
+            datasets::score_estimator(models::NetworkEstimator(unit, name), data);
+        const datasets::EstimatorReport fl = float_named(name);
+        BOOST_TEST_MESSAGE(name << " (" << unit.peak_unit->describe() << "): hardware " << mean_fwhm(hw)
+                                << " eV, " << hw.timing.sigma_s * 1e9 << " ns; float " << mean_fwhm(fl)
+                                << " eV, " << fl.timing.sigma_s * 1e9 << " ns");
+        BOOST_TEST(std::fabs(mean_fwhm(hw) / mean_fwhm(fl) - 1) < 0.2, name);
+        BOOST_TEST_REQUIRE(hw.timing.fitted, name);
+        BOOST_TEST(std::fabs(hw.timing.sigma_s / fl.timing.sigma_s - 1) < (name == "cfd" ? 0.3 : 0.2), name);
+        BOOST_TEST(std::fabs(hw.timing.bias_s) < 0.2 * chain.sample_period(), name);
+    }
     BOOST_CHECK_EXCEPTION(
         datasets::classical_network(config, data, {"wiener", 8}), PixError,
         [](const PixError& e) { return std::string(e.what()).find("CLS-001") != std::string::npos; });

@@ -80,6 +80,8 @@ Counts check_block(const models::PixelChain& chain, const std::vector<PixelCore>
     const std::string name = cores_template_name(cores);
     const int pre = spec.pre_trigger, s = rtl.samples;
     std::deque<std::vector<std::uint16_t>> expected_windows;  // captured, result pending
+    std::deque<std::size_t> last_sample_cycle;                // of each window whose result is pending
+    std::size_t cycle = 0, fewest_cycles_after = SIZE_MAX, late_results = 0;
     std::vector<std::uint16_t> captured;
     std::vector<std::int64_t> expected;
     Counts n;
@@ -92,6 +94,7 @@ Counts check_block(const models::PixelChain& chain, const std::vector<PixelCore>
         for (int c = 0; c < cycles_per_sample; ++c) {
             const bool offered = in_stream && c == 0;
             const auto& cyc = block.step(offered, code, true);
+            ++cycle;
             if (offered) {
                 bad_decisions +=
                     cyc.trig != d.fire || cyc.armed != d.armed || cyc.dead_edge != d.edge_in_dead;
@@ -118,6 +121,7 @@ Counts check_block(const models::PixelChain& chain, const std::vector<PixelCore>
                     expected.insert(expected.end(), out.begin(), out.end());
                     expected_windows.pop_front();
                     captured.clear();
+                    last_sample_cycle.push_back(cycle);
                 }
             }
             if (cyc.out_valid) {
@@ -126,6 +130,10 @@ Counts check_block(const models::PixelChain& chain, const std::vector<PixelCore>
                 bad_results += !std::equal(cyc.outputs.begin(), cyc.outputs.end(),
                                            expected.begin() + static_cast<std::ptrdiff_t>(at));
                 ++n.results;
+                const std::size_t after = cycle - last_sample_cycle.front();
+                last_sample_cycle.pop_front();
+                fewest_cycles_after = std::min(fewest_cycles_after, after);
+                late_results += after != static_cast<std::size_t>(rtl.timing.after_window);
             }
         }
     }
@@ -135,6 +143,11 @@ Counts check_block(const models::PixelChain& chain, const std::vector<PixelCore>
     BOOST_TEST(bad_windows == 0u, name);
     BOOST_TEST(bad_results == 0u, name);
     BOOST_TEST(n.results == n.triggers - n.lost, name);
+    // The result follows the window's last sample by the formula's cycles; later only when a busy
+    // network kept the window waiting in its register.
+    BOOST_TEST(fewest_cycles_after == static_cast<std::size_t>(rtl.timing.after_window), name);
+    BOOST_TEST_MESSAGE(fmt::format("  result {} cycle(s) after the window's last sample, {} later",
+                                   fewest_cycles_after, late_results));
     BOOST_TEST(n.triggers > 500u);
     return n;
 }

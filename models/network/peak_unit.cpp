@@ -20,7 +20,7 @@ void PeakUnit::validate(const std::string& where, int input_length, int adc_bits
     const auto fail = [&](const std::string& what) {
         throw PixError("NET-003", where + ": inconsistent peak unit: " + what);
     };
-    if (frac_bits < 0 || frac_bits > 12) fail(fmt::format("frac_bits = {}, expected 0 to 12", frac_bits));
+    if (frac_bits < 0 || frac_bits > 16) fail(fmt::format("frac_bits = {}, expected 0 to 16", frac_bits));
     if (divisions() == 0 && frac_bits != 0) fail("fraction bits without a division");
     if (divisions() > 0 && frac_bits < 1) fail("a division needs at least 1 fraction bit");
     if (cfd_delay < 0 || cfd_delay >= input_length)

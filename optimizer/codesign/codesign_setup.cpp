@@ -294,10 +294,11 @@ void declare_codesign_keys(ConfigSchema& s) {
     s.add(integer("codesign.sweep_pulses", "5000", 100, 1e9, "photons per rate in those runs"));
     s.add(text("codesign.classical_filters", "optimal_filter",
                "classical filters of the classical hardware front, space-separated: optimal_filter, "
-               "least_squares_fir, trapezoid (docs/classical_hardware.md)"));
+               "least_squares_fir, trapezoid, max_sample, parabolic_peak, cfd (docs/classical_hardware.md)"));
     s.add(list("codesign.classical_weight_bits", Dimension::Dimensionless, "[]", 2,
-               "coefficient widths of the classical filters as hardware, run through the trials' stages "
-               "beside the networks (the classical hardware front; empty = none)"));
+               "widths of the classical designs, run through the trials' stages beside the networks (the "
+               "classical hardware front; empty = none): coefficient bits of the linear filters, "
+               "fraction bits of the peak units"));
     s.add(text("codesign.classical_templates", "streaming_r1_cg serial_cg",
                "templates of the classical hardware front, by name (docs/rtl.md), space-separated"));
     s.add(choice("codesign.heads", {"objectives", "config"},

@@ -199,6 +199,21 @@ void print_side_run(std::ostream* progress, const std::string& head,
                      : "FAILED " + m.error.value_or("").substr(0, 160));
 }
 
+// The templates a classical filter runs on: the configured ones; a peak unit has one form, on the
+// streaming template, so it takes each one's clock gating.
+std::vector<rtl::HardwareTemplate> classical_templates(const std::string& filter,
+                                                       const std::vector<rtl::HardwareTemplate>& configured) {
+    if (!datasets::is_peak_unit(filter)) return configured;
+    std::vector<rtl::HardwareTemplate> templates;
+    for (const rtl::HardwareTemplate& hw : configured) {
+        const rtl::HardwareTemplate t = rtl::parse_template("streaming", 1, 1, hw.clock_gating);
+        if (std::none_of(templates.begin(), templates.end(),
+                         [&](const rtl::HardwareTemplate& u) { return u.name() == t.name(); }))
+            templates.push_back(t);
+    }
+    return templates;
+}
+
 // The classical hardware front: each [codesign] classical filter at each coefficient width on each
 // template, through the trials' stages, into STUDY/classical/<k>/: in the study's own chain, then in
 // each chain a network the study offers runs in when the space varies the chain (the ADC, the
@@ -213,11 +228,11 @@ void run_classical_front(const CodesignOptions& options, const TrialPipeline& pi
     std::int64_t index = 0;
     for (const std::vector<std::string>& chain : chains)
         for (const std::string& filter : options.classical_filters)
-            for (int bits : options.classical_weight_bits)
-                for (const rtl::HardwareTemplate& hw : options.classical_templates) {
-                    // A filter without coefficients is one design per template, whatever the widths.
-                    if (!datasets::has_coefficients(filter) && bits != options.classical_weight_bits.front())
-                        continue;
+            for (int bits : options.classical_weight_bits) {
+                // A filter that no width sets is one design per template, whatever the widths.
+                if (!datasets::takes_bits(filter) && bits != options.classical_weight_bits.front()) continue;
+                for (const rtl::HardwareTemplate& hw :
+                     classical_templates(filter, options.classical_templates)) {
                     const std::int64_t k = index++;
                     const datasets::ClassicalHardware spec{filter, bits};
                     const TrialMetrics done = TrialFolder::classical(study_dir, k).metrics();
@@ -227,6 +242,7 @@ void run_classical_front(const CodesignOptions& options, const TrialPipeline& pi
                     const TrialMetrics m = pipeline.evaluate_classical(k, spec, hw, chain);
                     print_side_run(progress, fmt::format("classical {:>2}", k), start, m, options);
                 }
+            }
 }
 
 // Each network the study offers (seed_spread.hpp) retrained with codesign.front_seeds more training seeds,

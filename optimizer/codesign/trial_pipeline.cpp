@@ -99,10 +99,9 @@ models::QuantizedNetwork TrialPipeline::classical(const Config& config, const fs
     fs::create_directories(folder.candidate());
     models::save_network(
         net, folder.network().string(),
-        provenance_json(current_provenance(fmt::format("pixforge optimize (classical {})", m.id)),
-                        {{"dataset", dataset.string()},
-                         {"classical", spec.name},
-                         {"weight_bits", std::to_string(spec.weight_bits)}}));
+        provenance_json(
+            current_provenance(fmt::format("pixforge optimize (classical {})", m.id)),
+            {{"dataset", dataset.string()}, {"classical", spec.name}, {"bits", std::to_string(spec.bits)}}));
     return net;
 }
 
@@ -145,7 +144,8 @@ void TrialPipeline::build_rtl(const Config& config, const std::vector<rtl::Pixel
                                fmt::format("{} output words of network {} differ from the integer reference",
                                            check.differing_words, k));
         for (const models::HeadSpec& h : core.network.heads)
-            task_latency_ns[h.name] = std::round(rtl.timing.latency * clock_s * 1e15) / 1e6;  // ns, to the fs
+            task_latency_ns[h.name] =
+                std::round(rtl.timing.after_window * clock_s * 1e15) / 1e6;  // ns, to the fs
         m.rtl_hash = rtl.rtl_hash();
         m.latency_cycles = std::max<std::int64_t>(m.latency_cycles.value_or(0), rtl.timing.latency);
         m.initiation_interval =
@@ -300,10 +300,7 @@ TrialMetrics TrialPipeline::evaluate_retrain(std::int64_t index, std::int64_t tr
 std::string TrialPipeline::classical_design(const datasets::ClassicalHardware& spec,
                                             const rtl::HardwareTemplate& hw,
                                             const std::vector<std::string>& chain) {
-    std::string text =
-        datasets::has_coefficients(spec.name)
-            ? fmt::format("{}, {}-bit coefficients, {}", spec.name, spec.weight_bits, hw.name())
-            : fmt::format("{}, {}", spec.name, hw.name());
+    std::string text = fmt::format("{}, {}", datasets::describe(spec), hw.name());
     if (!chain.empty()) text += fmt::format(", {}", fmt::join(chain, ", "));
     return text;
 }
