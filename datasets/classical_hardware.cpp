@@ -14,7 +14,8 @@
 namespace pixforge::datasets {
 
 std::vector<std::string> classical_hardware_names() {
-    return {"optimal_filter", "least_squares_fir", "trapezoid", "max_sample", "parabolic_peak", "cfd"};
+    return {"optimal_filter", "least_squares_fir", "trapezoid", "trapezoid_recursive",
+            "max_sample",     "parabolic_peak",    "cfd"};
 }
 
 bool takes_bits(const std::string& name) {
@@ -22,13 +23,13 @@ bool takes_bits(const std::string& name) {
 }
 
 bool is_peak_unit(const std::string& name) {
-    return name == "max_sample" || name == "parabolic_peak" || name == "cfd";
+    return name == "max_sample" || name == "parabolic_peak" || name == "cfd" || name == "trapezoid_recursive";
 }
 
 std::string describe(const ClassicalHardware& spec) {
     if (!takes_bits(spec.name)) return spec.name;
-    return fmt::format(is_peak_unit(spec.name) ? "{}, {} fraction bits" : "{}, {}-bit coefficients",
-                       spec.name, spec.bits);
+    const bool divides = spec.name == "parabolic_peak" || spec.name == "cfd";
+    return fmt::format(divides ? "{}, {} fraction bits" : "{}, {}-bit coefficients", spec.name, spec.bits);
 }
 
 namespace {
@@ -142,17 +143,30 @@ models::QuantizedNetwork finish(models::QuantizedNetwork net, const Config& conf
     net.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
     net.validate("the " + spec.name + " filter as hardware");  // before the heads run it
     net.heads = {energy_head(net, cal, data.window())};
-    if (net.peak_unit)
+    // The trapezoid's peak index lies anywhere on its flat top: no time.
+    if (net.peak_unit && !net.peak_unit->trapezoid())
         net.heads.push_back(toa_head(net, cal, data.window(),
                                      models::PixelChain(models::chain_params_from(config)).sample_period()));
     return net;
 }
 
-// The peak unit of max_sample (the largest sample), parabolic_peak (the vertex) or cfd (the vertex,
+// The peak unit of max_sample (the largest sample), parabolic_peak (the vertex), cfd (the vertex,
 // timed by the constant-fraction crossing of estimators.cfd_fraction, quantized to 1/16, and
-// cfd_delay, armed at the trigger's threshold); `bits` fraction bits where it divides.
+// cfd_delay, armed at the trigger's threshold; `bits` fraction bits where it divides) or
+// trapezoid_recursive (the largest sample of Jordanov's trapezoid, estimators.trapezoid_rise and
+// trapezoid_flat, after the CR-RC^n deconvolution with `bits`-bit taps).
 models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) {
     models::PeakUnit u;
+    if (spec.name == "trapezoid_recursive") {
+        const models::PixelChain chain(models::chain_params_from(config));
+        const models::TrapezoidEstimator trapezoid(
+            models::WindowContext(chain), static_cast<int>(config.integer("estimators.trapezoid_rise")),
+            static_cast<int>(config.integer("estimators.trapezoid_flat")));
+        u.trapezoid_rise = trapezoid.rise(), u.trapezoid_flat = trapezoid.flat();
+        for (double c : trapezoid.deconvolution())
+            u.deconvolution.push_back(static_cast<std::int32_t>(std::lround(std::ldexp(c, spec.bits))));
+        return u;
+    }
     u.interpolate = spec.name != "max_sample";
     u.frac_bits = u.interpolate ? spec.bits : 0;
     if (spec.name == "cfd") {

@@ -14,6 +14,9 @@
 //                   CR-RC^n deconvolution, sampled at its flat top a fixed delay after the trigger:
 //                   being linear, it is a fixed dot product over the input samples (the float
 //                   estimator takes its maximum over the window instead).
+//   trapezoid_recursive the same trapezoid by Jordanov's recursion on a peak unit, its largest value
+//                   over the window as the float estimator takes it; `bits`-bit deconvolution taps;
+//                   energy only (its peak lies anywhere on the flat top).
 //   max_sample      the largest input sample and its index, on a peak unit (models/network/peak_unit.hpp):
 //                   a comparator and a few registers that follow the samples as they stream past.
 //   parabolic_peak  the vertex of the parabola through the peak and its neighbours, on a peak unit

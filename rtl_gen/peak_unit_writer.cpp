@@ -41,6 +41,50 @@ std::string divider_rows(const std::string& q, const std::string& num, const std
     return v + fmt::format("    wire unused_{}_tops = ^{{{}}};\n", q, fmt::join(unused, ", "));
 }
 
+// Jordanov's trapezoid of the samples x (xw bits) as they come, wire z (vw bits): the recursion
+// p += x_j - x_{j-rise} - x_{j-gap} + x_{j-gap-rise}, t += p over a delay line of gap + rise
+// samples, then the deconvolution FIR over the last taps of t (constant shift-adds). Samples
+// before the window's first input count 0 (masked by position).
+std::string trapezoid_recursion(const models::PeakUnit& u, int pb, int first, int xw, int vw,
+                                bool clock_gating) {
+    const int rise = u.trapezoid_rise, gap = rise + u.trapezoid_flat,
+              taps = static_cast<int>(u.deconvolution.size());
+    const auto after = [&](int k) { return fmt::format("(pos >= {}'d{})", pb, first + k); };
+    const auto wide = [&](const std::string& name) { return extend(name, xw, vw, true); };
+    std::string v, body;
+    for (int k = 1; k <= gap + rise; ++k) {
+        v += reg(fmt::format("xd_{}", k), xw);
+        body += fmt::format("            xd_{} <= {};\n", k, k == 1 ? "x" : fmt::format("xd_{}", k - 1));
+    }
+    v += reg("trap_p", vw) + reg("trap_t", vw);
+    v += fmt::format(
+        "    wire signed [{0}:0] trap_e = {1} - ({2} ? {3} : {8}'sd0) - ({4} ? {5} : {8}'sd0) + ({6} ? {7} : "
+        "{8}'sd0);\n",
+        vw - 1, wide("x"), after(rise), wide(fmt::format("xd_{}", rise)), after(gap),
+        wide(fmt::format("xd_{}", gap)), after(gap + rise), wide(fmt::format("xd_{}", gap + rise)), vw);
+    v += fmt::format("    wire signed [{0}:0] trap_p_n = (first_in ? {1}'sd0 : trap_p) + trap_e;\n", vw - 1,
+                     vw);
+    v += fmt::format("    wire signed [{0}:0] trap_t_n = (first_in ? {1}'sd0 : trap_t) + trap_p_n;\n", vw - 1,
+                     vw);
+    body += "            trap_p <= trap_p_n;\n            trap_t <= trap_t_n;\n";
+    std::vector<std::string> terms;
+    for (int k = 0; k < taps; ++k) {
+        const std::string tap = k == 0 ? "trap_t_n" : fmt::format("td_{}", k);
+        if (k > 0) {
+            v += reg(tap, vw);
+            body += fmt::format("            td_{} <= {};\n", k,
+                                k == 1 ? "trap_t_n" : fmt::format("td_{}", k - 1));
+        }
+        const std::int32_t c = u.deconvolution[static_cast<std::size_t>(k)];
+        if (c == 0) continue;
+        v += fmt::format("    wire signed [{0}:0] tm_{2} = {3} ? {4} : {1}'sd0;\n", vw - 1, vw, k,
+                         k == 0 ? "1'b1" : after(k), tap);
+        terms.push_back("(" + csd_product(fmt::format("tm_{}", k), c) + ")");
+    }
+    v += fmt::format("    wire signed [{}:0] z = {};\n", vw - 1, fmt::join(terms, " + "));
+    return v + loaded_registers("trapezoid", "work", body, clock_gating);
+}
+
 }  // namespace
 
 std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gating) {
@@ -74,12 +118,18 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     v += fmt::format("    wire signed [{}:0] x = {{1'b0, code}} - {{1'b0, baseline}};\n", xw - 1);
     v += fmt::format("    wire work = s_valid{};\n",
                      first > 0 ? fmt::format(" && (pos >= {}'d{})", pb, first) : "");
-    v += fmt::format("    wire first_in = (pos == {}'d{});\n", pb, first);
+    if (u.trapezoid() || vertex || cfd) v += fmt::format("    wire first_in = (pos == {}'d{});\n", pb, first);
+    // The value whose peak is sought: the sample, or its trapezoid (vw bits) from its first
+    // complete sample on.
+    const std::string value = u.trapezoid() ? "z" : "x";
+    const int vw = u.trapezoid() ? ow : xw;
+    if (u.trapezoid()) v += trapezoid_recursion(u, pb, first, xw, vw, clock_gating);
+    v += fmt::format("    wire peak_first = (pos == {}'d{});\n", pb, first + u.first_peak_sample());
     // The peak, its neighbours, the previous samples: registers loaded on each input sample with
     // their next values (wires <name>_n), which the outputs read at the window's last sample.
-    std::vector<std::pair<std::string, int>> tracked{{"peak", xw}};  // signed registers and widths
-    v += "    wire new_peak = first_in || (x > peak);\n";
-    v += fmt::format("    wire signed [{}:0] peak_n = new_peak ? x : peak;\n", xw - 1);
+    std::vector<std::pair<std::string, int>> tracked{{"peak", vw}};  // signed registers and widths
+    v += fmt::format("    wire new_peak = peak_first || ({} > peak);\n", value);
+    v += fmt::format("    wire signed [{}:0] peak_n = new_peak ? {} : peak;\n", vw - 1, value);
     v += fmt::format("    reg [{0}:0] peak_at;\n    wire [{0}:0] peak_at_n = new_peak ? pos : peak_at;\n",
                      pb - 1);
     std::string track = "            peak <= peak_n;\n            peak_at <= peak_at_n;\n";
@@ -157,7 +207,7 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         return fmt::format("({} <<< {})",
                            extend(fmt::format("({} - {}'d{})", index, pb, first), pb, ow, false), f);
     };
-    v += fmt::format("    wire signed [{}:0] amp_peak = {} <<< {};\n", ow - 1, extend("peak_n", xw, ow, true),
+    v += fmt::format("    wire signed [{}:0] amp_peak = {} <<< {};\n", ow - 1, extend("peak_n", vw, ow, true),
                      f);
     v += fmt::format("    wire signed [{}:0] time_peak = {};\n", ow - 1, at_samples("peak_at_n"));
     std::string amplitude = "amp_peak", time = "time_peak";

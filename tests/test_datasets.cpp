@@ -409,6 +409,14 @@ BOOST_AUTO_TEST_CASE(optimal_filter_hardware_resolves_lines_like_the_float_filte
         exact += out.at(0) == *std::max_element(in.begin(), in.end());
     }
     BOOST_TEST(exact == batch.rows);
+    // The trapezoid by Jordanov's recursion over the window resolves the lines like the float one.
+    const models::QuantizedNetwork recursive =
+        datasets::classical_network(config, data, {"trapezoid_recursive", 8});
+    BOOST_TEST(recursive.heads.size() == 1u);
+    const datasets::EstimatorReport recursive_report =
+        datasets::score_estimator(models::NetworkEstimator(recursive, "trapezoid_recursive"), data);
+    BOOST_TEST_MESSAGE("trapezoid by its recursion, 8-bit taps: " << mean_fwhm(recursive_report) << " eV");
+    BOOST_TEST(std::fabs(mean_fwhm(recursive_report) / mean_fwhm(*float_trapezoid) - 1) < 0.2);
     for (const std::string name : {"max_sample", "parabolic_peak", "cfd"}) {
         const models::QuantizedNetwork unit = datasets::classical_network(config, data, {name, 6});
         BOOST_TEST(unit.heads.size() == 2u);

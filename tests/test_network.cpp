@@ -11,7 +11,10 @@
 
 #include "core/error.hpp"
 #include "core/h5.hpp"
+#include "core/random.hpp"
 #include "h5_bad_files.hpp"
+#include "models/chain_params.hpp"
+#include "models/estimators/classical.hpp"
 #include "models/network/fixed_point.hpp"
 #include "models/network/integer_reference.hpp"
 #include "test_support.hpp"
@@ -397,4 +400,51 @@ BOOST_AUTO_TEST_CASE(a_network_with_a_peak_unit_round_trips_and_bad_units_are_re
     const IntegerReference reference(m);
     BOOST_TEST(reference.head({160, 32}, "energy") == 160 / 16.0 * 35.0 + 10.0);
     BOOST_TEST(reference.head({160, 32}, "toa") == 2.0 * 50e-9 + 1e-9);
+}
+
+// Jordanov's recursion in the peak unit is the trapezoid the floating-point estimator computes:
+// with exact taps the box of `rise` over the box of `gap` (a trapezoid of rise rise and flat top
+// flat + 1), and with the chain's deconvolution the float estimator's trapezoid at every sample,
+// scaled by rise x 2^bits, within the taps' rounding.
+BOOST_AUTO_TEST_CASE(the_recursive_trapezoid_is_the_float_trapezoid) {
+    PeakUnit u;
+    u.trapezoid_rise = 3, u.trapezoid_flat = 2, u.deconvolution = {1};
+    std::vector<std::int64_t> delta(20, 0);
+    delta[4] = 1;
+    const std::vector<std::int64_t> kernel = trapezoid_of(u, delta);
+    const std::vector<std::int64_t> expected = {0, 0, 0, 0, 1, 2, 3, 3, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    BOOST_TEST(kernel == expected, boost::test_tools::per_element());
+
+    const PixelChain chain(chain_params_from(Config::defaults(chain_keys())));
+    const WindowContext context(chain);
+    const TrapezoidEstimator trapezoid(context, 4, 3);
+    u.trapezoid_rise = 4, u.trapezoid_flat = 3, u.deconvolution.clear();
+    const int bits = 12;
+    for (double c : trapezoid.deconvolution())
+        u.deconvolution.push_back(static_cast<std::int32_t>(std::lround(std::ldexp(c, bits))));
+    Rng rng(9, "trapezoid samples");
+    std::vector<std::int64_t> x(16);
+    for (auto& v : x) v = static_cast<std::int64_t>(rng.next() % 1024) - 200;
+    const std::vector<std::int64_t> z = trapezoid_of(u, x);
+    PeakUnit undeconvolved = u;
+    undeconvolved.deconvolution = {1};
+    const std::vector<std::int64_t> t = trapezoid_of(undeconvolved, x);
+    for (int at = trapezoid.rise() - 1; at < 16; ++at) {
+        const Eigen::VectorXd c = trapezoid.fixed_coefficients(16, at);
+        double reference = 0, rounding = 0;
+        for (int i = 0; i < 16; ++i) reference += c(i) * static_cast<double>(x[static_cast<std::size_t>(i)]);
+        // Each tap rounded by at most half a unit of 2^-bits, on the taps' inputs.
+        for (int k = 0; k < static_cast<int>(u.deconvolution.size()) && k <= at; ++k)
+            rounding += std::ldexp(0.5, -bits) *
+                        std::abs(static_cast<double>(t[static_cast<std::size_t>(at - k)])) / 4;
+        BOOST_TEST(std::abs(std::ldexp(static_cast<double>(z[static_cast<std::size_t>(at)]), -bits) / 4 -
+                            reference) <= rounding + 1e-9,
+                   at);
+    }
+    // The unit takes the largest from the first sample whose later sum is complete (rise - 1) on.
+    std::vector<std::int64_t> out;
+    run_peak_unit(u, x, out);
+    const auto best = std::max_element(z.begin() + 3, z.end());
+    BOOST_TEST(out[0] == *best);
+    BOOST_TEST(out[1] == best - z.begin());
 }

@@ -340,7 +340,9 @@ std::vector<models::PeakUnit> test_peak_units() {
     both.interpolate = true, both.frac_bits = 1, both.cfd_delay = 3, both.cfd_numerator = 1,
     both.cfd_shift = 1;
     both.arm_level = 5;
-    return {peak, vertex, cfd, both};
+    models::PeakUnit trapezoid;  // (1 - 0.6 z^-1)^3 to 6 bits
+    trapezoid.trapezoid_rise = 3, trapezoid.trapezoid_flat = 2, trapezoid.deconvolution = {64, -115, 69, -14};
+    return {peak, vertex, cfd, both, trapezoid};
 }
 
 }  // namespace

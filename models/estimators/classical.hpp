@@ -41,6 +41,9 @@ class TrapezoidEstimator : public ClassicalEstimator {
     // may reach before it (at >= rise - 1), and the pedestal is its baseline.
     Eigen::VectorXd fixed_coefficients(int length, int at) const;
     int rise() const { return rise_; }
+    int flat() const { return flat_; }
+    // The taps of the deconvolution (1 - a z^-1)^(n+1).
+    const std::vector<double>& deconvolution() const { return fir_; }
 
   private:
     // The deconvolved signal u and its running sum, the step, of n samples.

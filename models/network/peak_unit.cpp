@@ -11,6 +11,9 @@ namespace pixforge::models {
 
 std::string PeakUnit::describe() const {
     std::string s = interpolate ? "vertex" : "peak";
+    if (trapezoid())
+        s += fmt::format(" of the trapezoid {}/{} after a {}-tap deconvolution", trapezoid_rise,
+                         trapezoid_flat, deconvolution.size());
     if (cfd_delay > 0) s += fmt::format(", cfd {}/{} delay {}", cfd_numerator, 1 << cfd_shift, cfd_delay);
     if (divisions() > 0) s += fmt::format(", {} fraction bits", frac_bits);
     return s;
@@ -30,12 +33,52 @@ void PeakUnit::validate(const std::string& where, int input_length, int adc_bits
         (cfd_shift < 1 || cfd_shift > 8 || cfd_numerator < 1 || cfd_numerator >= (1 << cfd_shift)))
         fail(fmt::format("cfd fraction {}/2^{}: expected a shift of 1 to 8 and a fraction in (0, 1)",
                          cfd_numerator, cfd_shift));
+    if (trapezoid_rise < 0 || trapezoid_flat < 0 || first_peak_sample() >= input_length)
+        fail(fmt::format("trapezoid rise {} and flat {}: expected a rise within the {} input samples",
+                         trapezoid_rise, trapezoid_flat, input_length));
+    if (trapezoid() && (interpolate || cfd_delay > 0)) fail("a trapezoid takes neither a vertex nor a CFD");
+    if (trapezoid() != !deconvolution.empty())
+        fail("a trapezoid needs its deconvolution taps, and only a trapezoid has them");
+    if (deconvolution.size() > 9)
+        fail(fmt::format("{} deconvolution taps, expected at most 9", deconvolution.size()));
+    for (std::int32_t c : deconvolution)
+        if (c <= -(1 << 16) || c >= 1 << 16) fail(fmt::format("deconvolution tap {} beyond 16 bits", c));
     if (arm_level < 1 || arm_level >= 1 << adc_bits)
         fail(fmt::format("arm_level = {} codes, expected 1 to {} (adc_bits {})", arm_level,
                          (1 << adc_bits) - 1, adc_bits));
 }
 
+std::vector<std::int64_t> trapezoid_of(const PeakUnit& u, const std::vector<std::int64_t>& x) {
+    const int n = static_cast<int>(x.size()), rise = u.trapezoid_rise, gap = rise + u.trapezoid_flat;
+    const auto at = [&](const std::vector<std::int64_t>& v, int j) {
+        return j >= 0 ? v[static_cast<std::size_t>(j)] : 0;
+    };
+    std::vector<std::int64_t> t(x.size()), z(x.size());
+    std::int64_t p = 0, sum = 0;
+    for (int j = 0; j < n; ++j) {
+        p += at(x, j) - at(x, j - rise) - at(x, j - gap) + at(x, j - gap - rise);
+        t[static_cast<std::size_t>(j)] = sum += p;
+    }
+    for (int j = 0; j < n; ++j) {
+        std::int64_t acc = 0;
+        for (std::size_t k = 0; k < u.deconvolution.size(); ++k)
+            acc += u.deconvolution[k] * at(t, j - static_cast<int>(k));
+        z[static_cast<std::size_t>(j)] = acc;
+    }
+    return z;
+}
+
+// The largest |z| a trapezoid of samples within +-2^adc_bits can give.
+std::int64_t trapezoid_bound(const PeakUnit& u, int adc_bits) {
+    std::int64_t taps = 0;
+    for (std::int32_t c : u.deconvolution) taps += std::abs(c);
+    return (std::int64_t{1} << adc_bits) * u.trapezoid_rise * (u.trapezoid_rise + u.trapezoid_flat) * taps;
+}
+
 int peak_unit_output_bits(const PeakUnit& u, int adc_bits, int length) {
+    if (u.trapezoid())
+        return std::max(fixed::signed_bits_for(-trapezoid_bound(u, adc_bits), trapezoid_bound(u, adc_bits)),
+                        fixed::signed_bits_for(0, length));
     // The vertex lies at most 2^(adc_bits - 2) above a sample; times lie in [0, length).
     return std::max(adc_bits + 2 + u.frac_bits,
                     fixed::signed_bits_for(0, std::int64_t{length} << u.frac_bits));
@@ -52,8 +95,10 @@ std::int64_t restoring_quotient(std::int64_t num, std::int64_t den, int steps) {
     return q;
 }
 
-void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& x, std::vector<std::int64_t>& out) {
-    const int n = static_cast<int>(x.size()), f = u.frac_bits;
+void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& samples,
+                   std::vector<std::int64_t>& out) {
+    const std::vector<std::int64_t> x = u.trapezoid() ? trapezoid_of(u, samples) : samples;
+    const int n = static_cast<int>(x.size()), f = u.frac_bits, start = u.first_peak_sample();
     // The peak and its neighbours, as the streaming hardware keeps them.
     std::int64_t peak = 0, left = 0, right = 0;
     int peak_at = 0;
@@ -62,9 +107,9 @@ void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& x, std::v
     bool armed = false, found = false;
     std::int64_t cross_num = 0, cross_den = 1, y_prev = 0;
     int cross_at = 0;
-    for (int j = 0; j < n; ++j) {
+    for (int j = start; j < n; ++j) {
         const std::int64_t v = x[static_cast<std::size_t>(j)];
-        if (j == 0 || v > peak) {
+        if (j == start || v > peak) {
             left = j > 0 ? x[static_cast<std::size_t>(j - 1)] : 0;
             has_left = j > 0, need_right = true, peak = v, peak_at = j;
         } else if (need_right) {

@@ -144,8 +144,11 @@ std::string QuantizedNetwork::content_hash() const {
     }
     if (peak_unit)
         for (int v : {1, peak_unit->interpolate ? 1 : 0, peak_unit->frac_bits, peak_unit->cfd_delay,
-                      peak_unit->cfd_numerator, peak_unit->cfd_shift, peak_unit->arm_level})
+                      peak_unit->cfd_numerator, peak_unit->cfd_shift, peak_unit->arm_level,
+                      peak_unit->trapezoid_rise, peak_unit->trapezoid_flat})
             mix(v);
+    if (peak_unit)
+        for (std::int32_t c : peak_unit->deconvolution) mix(c);
     return h.hex();
 }
 
@@ -214,8 +217,11 @@ void save_network(const QuantizedNetwork& net, const std::string& path, const st
                                                                     {"cfd_delay", u.cfd_delay},
                                                                     {"cfd_numerator", u.cfd_numerator},
                                                                     {"cfd_shift", u.cfd_shift},
-                                                                    {"arm_level", u.arm_level}})
+                                                                    {"arm_level", u.arm_level},
+                                                                    {"trapezoid_rise", u.trapezoid_rise},
+                                                                    {"trapezoid_flat", u.trapezoid_flat}})
                 h5::write_attribute(g.id(), name, std::int64_t{v});
+            if (u.trapezoid()) h5::write_vector(g.id(), "deconvolution", u.deconvolution, "");
         }
         h5::Handle heads = h5::create_group(root, "heads");
         for (const auto& h : net.heads) {
@@ -318,6 +324,14 @@ QuantizedNetwork load_network(const std::string& path) {
         u.cfd_numerator = need_int(unit.id(), "cfd_numerator", "peak_unit");
         u.cfd_shift = need_int(unit.id(), "cfd_shift", "peak_unit");
         u.arm_level = need_int(unit.id(), "arm_level", "peak_unit");
+        u.trapezoid_rise = need_int(unit.id(), "trapezoid_rise", "peak_unit");
+        u.trapezoid_flat = need_int(unit.id(), "trapezoid_flat", "peak_unit");
+        if (u.trapezoid()) {
+            if (h5::shape(unit.id(), "deconvolution").empty())
+                throw PixError("NET-003",
+                               path + ": peak_unit lacks the array 'deconvolution' of its trapezoid");
+            h5::read_vector(unit.id(), "deconvolution", u.deconvolution, 16);
+        }
         net.peak_unit = u;
     }
     h5::Handle heads = h5::open_group(root, "heads");
