@@ -339,15 +339,16 @@ json comparison_json(const StudyView& v) {
 
 void print_classical(const StudyView& v, std::ostream& out) {
     if (v.classical.empty()) return;
-    out << "\nClassical hardware in the same pixel block and chain (energy only; "
-           "docs/classical_hardware.md):\n";
-    out << fmt::format("  {:>5}{} {:>9}\n", "k", objective_header(v.objectives), "pitch um");
+    out << "\nClassical hardware in the same pixel block and chain (the linear filters give energy, the peak "
+           "units energy and time; docs/classical_hardware.md):\n";
+    out << fmt::format("  {:>5}{} {:>10} {:>9}\n", "k", objective_header(v.objectives), "ToA ns", "pitch um");
     for (const TrialMetrics& m : v.classical) {
         if (!m.finished()) {
             out << fmt::format("  {:>5} FAILED at {}  {}\n", m.id, m.failed_stage.value_or("?"), m.design);
             continue;
         }
-        out << fmt::format("  {:>5}{} {:>9.0f} {:>10}  {}\n", m.id, objective_cells(*m.objectives),
+        out << fmt::format("  {:>5}{} {:>10} {:>9.0f} {:>10}  {}\n", m.id, objective_cells(*m.objectives),
+                           datasets::fitted_text(value(m.toa_sigma_ns), "{:.3f}", "-"),
                            value(m.smallest_pitch_um), m.feasible() ? "feasible" : "infeasible", m.design);
     }
     const json c = comparison_json(v);
