@@ -15,7 +15,7 @@ namespace pixforge::datasets {
 
 std::vector<std::string> classical_hardware_names() {
     return {"optimal_filter", "least_squares_fir", "trapezoid", "trapezoid_recursive",
-            "max_sample",     "parabolic_peak",    "cfd"};
+            "max_sample",     "parabolic_peak",    "cfd",       "leading_edge"};
 }
 
 bool takes_bits(const std::string& name) {
@@ -23,12 +23,13 @@ bool takes_bits(const std::string& name) {
 }
 
 bool is_peak_unit(const std::string& name) {
-    return name == "max_sample" || name == "parabolic_peak" || name == "cfd" || name == "trapezoid_recursive";
+    return name == "max_sample" || name == "parabolic_peak" || name == "cfd" || name == "leading_edge" ||
+           name == "trapezoid_recursive";
 }
 
 std::string describe(const ClassicalHardware& spec) {
     if (!takes_bits(spec.name)) return spec.name;
-    const bool divides = spec.name == "parabolic_peak" || spec.name == "cfd";
+    const bool divides = spec.name == "parabolic_peak" || spec.name == "cfd" || spec.name == "leading_edge";
     return fmt::format(divides ? "{}, {} fraction bits" : "{}, {}-bit coefficients", spec.name, spec.bits);
 }
 
@@ -168,6 +169,13 @@ models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) 
         return u;
     }
     u.interpolate = spec.name != "max_sample";
+    if (spec.name == "leading_edge") {
+        const models::PixelChain chain(models::chain_params_from(config));
+        const double codes = models::to_electrons(config.quantity("estimators.leading_edge_threshold"),
+                                                  chain.sensor().pair_energy_eV()) /
+                             chain.electrons_per_code();
+        u.le_threshold = std::max(1, static_cast<int>(std::ceil(codes)));
+    }
     u.frac_bits = u.interpolate ? spec.bits : 0;
     if (spec.name == "cfd") {
         constexpr int kShift = 4;
@@ -180,6 +188,39 @@ models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) 
         u.arm_level = std::max(1, static_cast<int>(std::ceil(chain.threshold_codes())));
     }
     return u;
+}
+
+// The leading edge's walk: t_raw - t0 = c0 + c1 / sqrt(A) by least squares over the calibration
+// windows (as models::LeadingEdgeEstimator calibrates its own), c1 / sqrt(A) tabled over the peak
+// sample's top 5 bits at each bin's middle (at least the threshold); c0 is the toa head's offset.
+void fit_walk(models::QuantizedNetwork& net, const CalibrationSet& cal, int window, double period_s) {
+    models::PeakUnit& u = *net.peak_unit;
+    const models::IntegerReference reference(net);
+    const double lsb = std::ldexp(1.0, -u.frac_bits);
+    std::vector<std::int64_t> out;
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (std::size_t i = 0; i < cal.t0_s.size(); ++i) {
+        reference.run(cal.adc.data() + i * static_cast<std::size_t>(window), out);
+        const double amplitude = static_cast<double>(out[0]) * lsb;
+        if (amplitude < u.le_threshold) continue;  // no crossing: the peak's time
+        const double x = 1.0 / std::sqrt(amplitude),
+                     y = static_cast<double>(out[1]) * lsb - cal.t0_s[i] / period_s;
+        n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y;
+    }
+    const double det = n * sxx - sx * sx;
+    if (n < 10 || !(det > 0))
+        throw PixError("CLS-002",
+                       "the leading edge's walk cannot be fitted: fewer than 10 calibration pulses "
+                       "above estimators.leading_edge_threshold");
+    const double c1 = (n * sxy - sx * sy) / det;  // samples x sqrt(codes)
+    constexpr int kWalkBits = 5;                  // 32 entries: the walk changes fast at small heights
+    u.walk_shift = net.input.adc_bits - kWalkBits;
+    u.walk.clear();
+    for (int k = 0; k < (1 << kWalkBits); ++k) {
+        const double middle =
+            std::max((k + 0.5) * std::ldexp(1.0, u.walk_shift), static_cast<double>(u.le_threshold));
+        u.walk.push_back(static_cast<std::int32_t>(std::lround(c1 / std::sqrt(middle) / lsb)));
+    }
 }
 
 }  // namespace
@@ -220,6 +261,9 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
     };
     if (is_peak_unit(spec.name)) {
         net.peak_unit = peak_unit(config, spec);
+        if (spec.name == "leading_edge")
+            fit_walk(net, cal, data.window(),
+                     models::PixelChain(models::chain_params_from(config)).sample_period());
         return finish(net, config, data, cal, spec);
     }
     const Eigen::VectorXd a = coefficients();

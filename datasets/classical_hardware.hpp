@@ -14,6 +14,9 @@
 //                   CR-RC^n deconvolution, sampled at its flat top a fixed delay after the trigger:
 //                   being linear, it is a fixed dot product over the input samples (the float
 //                   estimator takes its maximum over the window instead).
+//   leading_edge    the parabolic peak's amplitude, timed by the interpolated crossing of
+//                   estimators.leading_edge_threshold less the walk c1 / sqrt(A), fitted on the
+//                   calibration windows and tabled over the peak's top 5 bits.
 //   trapezoid_recursive the same trapezoid by Jordanov's recursion on a peak unit, its largest value
 //                   over the window as the float estimator takes it; `bits`-bit deconvolution taps;
 //                   energy only (its peak lies anywhere on the flat top).

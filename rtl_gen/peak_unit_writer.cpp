@@ -92,7 +92,7 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     const models::InputSpec& in = net.input;
     const int b = in.adc_bits, xw = b + 1, s = window_samples(net), pb = bits_for(s), first = in.first;
     const int f = u.frac_bits, ow = net.output_bits(), d = u.cfd_delay, yw = xw + u.cfd_shift + 1;
-    const bool cfd = d > 0, vertex = u.interpolate;
+    const bool cfd = d > 0, vertex = u.interpolate, le = u.le_threshold > 0;
     // Divider operands: the CFD crossing's y_prev over y_prev - y, |c - a| over 2 (2b - a - c).
     // Each divider is two bits wider than its divisor: y_prev - y < 2^yw, 2 (2b - a - c) < 2^cw.
     const int sw = xw + 1, cw = xw + 2;
@@ -118,7 +118,8 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     v += fmt::format("    wire signed [{}:0] x = {{1'b0, code}} - {{1'b0, baseline}};\n", xw - 1);
     v += fmt::format("    wire work = s_valid{};\n",
                      first > 0 ? fmt::format(" && (pos >= {}'d{})", pb, first) : "");
-    if (u.trapezoid() || vertex || cfd) v += fmt::format("    wire first_in = (pos == {}'d{});\n", pb, first);
+    if (u.trapezoid() || vertex || u.crosses())
+        v += fmt::format("    wire first_in = (pos == {}'d{});\n", pb, first);
     // The value whose peak is sought: the sample, or its trapezoid (vw bits) from its first
     // complete sample on.
     const std::string value = u.trapezoid() ? "z" : "x";
@@ -147,7 +148,7 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
             "has_left_n;\n"
             "            need_right <= need_right_n;\n";
     }
-    for (int k = 1; k <= std::max(d, vertex ? 1 : 0); ++k) {
+    for (int k = 1; k <= std::max(d, vertex || le ? 1 : 0); ++k) {
         tracked.push_back({fmt::format("x_{}", k), xw});
         track += fmt::format("            x_{} <= {};\n", k, k == 1 ? "x" : fmt::format("x_{}", k - 1));
     }
@@ -176,6 +177,22 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
             "            cross_num <= cross_num_n;\n            cross_den <= cross_den_n;\n",
             constant(u.arm_level, xw), pb, first + d);
     }
+    const int nw = xw + 1;  // a leading edge's threshold - x_{j-1} and x_j - x_{j-1}
+    if (le) {
+        tracked.push_back({"cross_num", nw}), tracked.push_back({"cross_den", nw});
+        v += fmt::format("    reg found;\n    reg [{}:0] cross_at;\n", pb - 1);
+        v += fmt::format(
+            "    wire crossing = !found && (pos > {0}'d{1}) && (x_1 < {2}) && (x >= {2});\n"
+            "    wire found_n = !first_in && (found || crossing);\n"
+            "    wire [{3}:0] cross_at_n = crossing ? pos - {0}'d1 : cross_at;\n"
+            "    wire signed [{4}:0] cross_num_n = crossing ? {5} - {6} : cross_num;\n"
+            "    wire signed [{4}:0] cross_den_n = crossing ? {7} - {6} : cross_den;\n",
+            pb, first, constant(u.le_threshold, xw), pb - 1, nw - 1, constant(u.le_threshold, nw),
+            extend("x_1", xw, nw, true), extend("x", xw, nw, true));
+        track +=
+            "            found <= found_n;\n            cross_at <= cross_at_n;\n"
+            "            cross_num <= cross_num_n;\n            cross_den <= cross_den_n;\n";
+    }
     for (const auto& [name, width] : tracked) v += reg(name, width);
     v += loaded_registers("track", "work", track, clock_gating);
     // The divisions, settled within the last sample's cycle.
@@ -187,6 +204,9 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     if (cfd)
         divisions.push_back(
             {extend("cross_num_n", yw, yw + 2, false), extend("cross_den_n", yw + 1, yw + 2, false), yw + 2});
+    if (le)
+        divisions.push_back(
+            {extend("cross_num_n", nw, nw + 2, false), extend("cross_den_n", nw, nw + 2, false), nw + 2});
     if (vertex) {
         v += fmt::format(
             "    wire signed [{0}:0] spread = {1} - {2};\n    wire [{0}:0] spread_abs = spread[{3}] ? "
@@ -212,7 +232,7 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
     v += fmt::format("    wire signed [{}:0] time_peak = {};\n", ow - 1, at_samples("peak_at_n"));
     std::string amplitude = "amp_peak", time = "time_peak";
     if (vertex) {
-        const std::string q = fmt::format("q_{}", cfd ? 1 : 0);
+        const std::string q = fmt::format("q_{}", u.crosses() ? 1 : 0);
         v +=
             fmt::format("    wire [{}:0] lift = spread_abs * {};\n", sw + f - 1, extend(q, f, sw + f, false));
         v += "    wire unused_lift = ^lift[1:0];  // a quarter of the spread times the offset\n";
@@ -225,10 +245,24 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
             ow - 1, extend(q, f, ow, false), sw - 1);
         amplitude = "vertex ? amp_vertex : amp_peak", time = "vertex ? time_vertex : time_peak";
     }
-    if (cfd) {
-        v += fmt::format("    wire signed [{}:0] time_cfd = {} + {};\n", ow - 1, at_samples("cross_at_n"),
-                         extend("q_0", f, ow, false));
-        time = fmt::format("found_n ? time_cfd : ({})", time);
+    if (u.crosses()) {
+        std::string walk;
+        if (!u.walk.empty()) {
+            // The walk of the pulse's height, by the peak sample's top bits (0 below the baseline).
+            const int kb = b - u.walk_shift;
+            v += fmt::format(
+                "    wire [{0}:0] walk_at = peak_n[{1}] ? {2}'d0 : peak_n[{3}:{4}];\n    reg signed [{5}:0] "
+                "walk;\n"
+                "    always @(*) begin\n        case (walk_at)\n",
+                kb - 1, xw - 1, kb, b - 1, u.walk_shift, ow - 1);
+            for (std::size_t k = 0; k < u.walk.size(); ++k)
+                v += fmt::format("            {}'d{}: walk = {};\n", kb, k, constant(u.walk[k], ow));
+            v += fmt::format("            default: walk = {}'sd0;\n        endcase\n    end\n", ow);
+            walk = " - walk";
+        }
+        v += fmt::format("    wire signed [{}:0] time_cross = {} + {}{};\n", ow - 1, at_samples("cross_at_n"),
+                         extend("q_0", f, ow, false), walk);
+        time = fmt::format("found_n ? time_cross : ({})", time);
     }
     // The result loads with the window's last sample and is offered the next cycle; a window may
     // start once the previous result is taken (or being taken), so its own finds the register free.

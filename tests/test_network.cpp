@@ -448,3 +448,38 @@ BOOST_AUTO_TEST_CASE(the_recursive_trapezoid_is_the_float_trapezoid) {
     BOOST_TEST(out[0] == *best);
     BOOST_TEST(out[1] == best - z.begin());
 }
+
+// A leading edge: on a linear ramp the interpolated crossing of the threshold is exact to the
+// divider's resolution; the walk table then subtracts its entry for the peak's top bits.
+BOOST_AUTO_TEST_CASE(the_leading_edge_crosses_a_ramp_where_it_should_less_its_walk) {
+    PeakUnit u;
+    u.frac_bits = 6, u.le_threshold = 100;
+    std::vector<std::int64_t> out;
+    const double lsb = std::ldexp(1.0, -u.frac_bits);
+    for (double t0 : {2.0, 3.3, 4.7})
+        for (double slope : {37.0, 64.0, 150.0}) {
+            const auto x =
+                rounded([&](int j) { return j > t0 ? std::min(slope * (j - t0), 900.0) : 0.0; }, 16);
+            run_peak_unit(u, x, out);
+            // Linear interpolation between the integer samples around the crossing.
+            int j = 1;
+            while (!(x[static_cast<std::size_t>(j - 1)] < 100 && x[static_cast<std::size_t>(j)] >= 100)) ++j;
+            const double a = static_cast<double>(x[static_cast<std::size_t>(j - 1)]),
+                         b = static_cast<double>(x[static_cast<std::size_t>(j)]);
+            const double crossing = j - 1 + (100 - a) / (b - a);
+            BOOST_TEST(out[1] * lsb <= crossing, t0 << " " << slope);
+            BOOST_TEST(out[1] * lsb >= crossing - lsb, t0 << " " << slope);  // num = den gives 2^F - 1
+            BOOST_TEST(std::abs(crossing - (t0 + 100 / slope)) < 0.05, t0 << " " << slope);
+        }
+    const auto ramp = rounded([](int j) { return std::min(80.0 * j, 700.0); }, 16);
+    run_peak_unit(u, ramp, out);
+    const std::int64_t raw = out[1];
+    u.walk_shift = 7, u.walk = {0, 1, 2, 3, 4, 50, 6, 7};  // 700 >> 7 = 5
+    run_peak_unit(u, ramp, out);
+    BOOST_TEST(out[1] == raw - 50);
+    // Below the threshold: the peak's time, no walk.
+    run_peak_unit(u, rounded([](int j) { return j == 6 ? 90.0 : 0.0; }, 16), out);
+    BOOST_TEST(out[1] == 6 << 6);
+    u.cfd_delay = 2, u.cfd_numerator = 8, u.cfd_shift = 4;
+    BOOST_TEST(test::error_id([&] { u.validate("test", 16, 10); }) == "NET-003");  // one crossing only
+}

@@ -342,7 +342,12 @@ std::vector<models::PeakUnit> test_peak_units() {
     both.arm_level = 5;
     models::PeakUnit trapezoid;  // (1 - 0.6 z^-1)^3 to 6 bits
     trapezoid.trapezoid_rise = 3, trapezoid.trapezoid_flat = 2, trapezoid.deconvolution = {64, -115, 69, -14};
-    return {peak, vertex, cfd, both, trapezoid};
+    models::PeakUnit edge, edge_walk;  // a leading edge, with a walk table over the peak's top 3 bits
+    edge.frac_bits = 3, edge.le_threshold = 40;
+    edge_walk.interpolate = true, edge_walk.frac_bits = 4, edge_walk.le_threshold = 25,
+    edge_walk.walk_shift = 7;
+    edge_walk.walk = {40, 31, 22, 17, 12, 9, 5, 2};
+    return {peak, vertex, cfd, both, trapezoid, edge, edge_walk};
 }
 
 }  // namespace

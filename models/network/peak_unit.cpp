@@ -15,6 +15,9 @@ std::string PeakUnit::describe() const {
         s += fmt::format(" of the trapezoid {}/{} after a {}-tap deconvolution", trapezoid_rise,
                          trapezoid_flat, deconvolution.size());
     if (cfd_delay > 0) s += fmt::format(", cfd {}/{} delay {}", cfd_numerator, 1 << cfd_shift, cfd_delay);
+    if (le_threshold > 0)
+        s += fmt::format(", leading edge at {} codes{}", le_threshold,
+                         walk.empty() ? "" : fmt::format(" less a {}-entry walk", walk.size()));
     if (divisions() > 0) s += fmt::format(", {} fraction bits", frac_bits);
     return s;
 }
@@ -36,7 +39,18 @@ void PeakUnit::validate(const std::string& where, int input_length, int adc_bits
     if (trapezoid_rise < 0 || trapezoid_flat < 0 || first_peak_sample() >= input_length)
         fail(fmt::format("trapezoid rise {} and flat {}: expected a rise within the {} input samples",
                          trapezoid_rise, trapezoid_flat, input_length));
-    if (trapezoid() && (interpolate || cfd_delay > 0)) fail("a trapezoid takes neither a vertex nor a CFD");
+    if (trapezoid() && (interpolate || crosses())) fail("a trapezoid takes neither a vertex nor a crossing");
+    if (cfd_delay > 0 && le_threshold > 0) fail("one timing crossing: a CFD or a leading edge");
+    if (le_threshold < 0 || le_threshold >= 1 << adc_bits)
+        fail(fmt::format("le_threshold = {} codes, expected 0 to {}", le_threshold, (1 << adc_bits) - 1));
+    if (!walk.empty() && (le_threshold == 0 || walk_shift < 0 || walk_shift >= adc_bits ||
+                          walk.size() != std::size_t{1} << (adc_bits - walk_shift)))
+        fail(
+            fmt::format("a walk table of {} entries by peak >> {}: expected a leading edge and 2^(adc_bits - "
+                        "walk_shift) entries",
+                        walk.size(), walk_shift));
+    for (std::int32_t w : walk)
+        if (w <= -(1 << 16) || w >= 1 << 16) fail(fmt::format("walk entry {} beyond 16 bits", w));
     if (trapezoid() != !deconvolution.empty())
         fail("a trapezoid needs its deconvolution taps, and only a trapezoid has them");
     if (deconvolution.size() > 9)
@@ -75,13 +89,20 @@ std::int64_t trapezoid_bound(const PeakUnit& u, int adc_bits) {
     return (std::int64_t{1} << adc_bits) * u.trapezoid_rise * (u.trapezoid_rise + u.trapezoid_flat) * taps;
 }
 
+// Index of the walk table for the peak sample: its top bits, 0 below the baseline.
+std::size_t walk_index(const PeakUnit& u, std::int64_t peak) {
+    return peak < 0 ? 0 : static_cast<std::size_t>(peak >> u.walk_shift);
+}
+
 int peak_unit_output_bits(const PeakUnit& u, int adc_bits, int length) {
     if (u.trapezoid())
         return std::max(fixed::signed_bits_for(-trapezoid_bound(u, adc_bits), trapezoid_bound(u, adc_bits)),
                         fixed::signed_bits_for(0, length));
     // The vertex lies at most 2^(adc_bits - 2) above a sample; times lie in [0, length).
+    std::int64_t walk = 0;
+    for (std::int32_t w : u.walk) walk = std::max<std::int64_t>(walk, std::abs(w));
     return std::max(adc_bits + 2 + u.frac_bits,
-                    fixed::signed_bits_for(0, std::int64_t{length} << u.frac_bits));
+                    fixed::signed_bits_for(-walk, (std::int64_t{length} << u.frac_bits) + walk));
 }
 
 std::int64_t restoring_quotient(std::int64_t num, std::int64_t den, int steps) {
@@ -125,6 +146,11 @@ void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& samples,
                 y_prev = y;
             }
         }
+        if (u.le_threshold > 0 && !found && j > 0) {
+            const std::int64_t before = x[static_cast<std::size_t>(j - 1)];
+            if (before < u.le_threshold && v >= u.le_threshold)
+                found = true, cross_at = j - 1, cross_num = u.le_threshold - before, cross_den = v - before;
+        }
     }
     std::int64_t amplitude = peak << f, time = std::int64_t{peak_at} << f;
     if (u.interpolate && has_left && !need_right) {
@@ -134,6 +160,7 @@ void run_peak_unit(const PeakUnit& u, const std::vector<std::int64_t>& samples,
         time += spread < 0 ? -q : q;
     }
     if (found) time = (std::int64_t{cross_at} << f) + restoring_quotient(cross_num, cross_den, f);
+    if (found && !u.walk.empty()) time -= u.walk[walk_index(u, peak)];
     out = {amplitude, time};
 }
 

@@ -9,7 +9,10 @@
 //             window's edges (as models::parabolic_peak);
 //   time      the peak's (or the vertex's), or with cfd_delay > 0 a digital constant-fraction
 //             discriminator: y_j = numerator x_j - 2^shift x_{j-delay}, its first + to - crossing
-//             once a sample has reached arm_level, interpolated linearly; the peak's time when none.
+//             once a sample has reached arm_level, interpolated linearly; or with le_threshold > 0
+//             a leading edge: the first sample at or above the threshold after one below it, the
+//             crossing interpolated linearly, less the walk of the pulse's height (`walk`, a table
+//             indexed by the peak sample's top bits, peak >> walk_shift); the peak's time when none.
 //   trapezoid (trapezoid_rise > 0) the peak is sought in Jordanov's trapezoid instead of the samples:
 //             z = FIR(deconvolution) applied to t, t_j = t_{j-1} + p_j, p_j = p_{j-1} + x_j -
 //             x_{j-rise} - x_{j-gap} + x_{j-gap-rise} (gap = rise + flat, x before the window 0):
@@ -34,10 +37,14 @@ struct PeakUnit {
     int cfd_delay = 0;                           // 0: the peak's time
     int cfd_numerator = 0, cfd_shift = 0;        // the CFD fraction numerator / 2^shift, below 1
     int arm_level = 1;                           // ADC codes above the baseline
+    int le_threshold = 0;                        // leading edge, codes above the baseline; 0: none
+    int walk_shift = 0;                          // the walk table's index: peak >> walk_shift
+    std::vector<std::int32_t> walk;              // its entries, in 2^-frac_bits samples
     int trapezoid_rise = 0, trapezoid_flat = 0;  // rise 0: the peak of the samples themselves
     std::vector<std::int32_t> deconvolution;     // the trapezoid's FIR taps, integers
 
-    int divisions() const { return (interpolate ? 1 : 0) + (cfd_delay > 0 ? 1 : 0); }
+    int divisions() const { return (interpolate ? 1 : 0) + (crosses() ? 1 : 0); }
+    bool crosses() const { return cfd_delay > 0 || le_threshold > 0; }  // a timing crossing
     bool trapezoid() const { return trapezoid_rise > 0; }
     // The first sample whose trapezoid's later sum is complete (rise - 1), 0 without one.
     int first_peak_sample() const { return trapezoid() ? trapezoid_rise - 1 : 0; }

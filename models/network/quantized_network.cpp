@@ -143,12 +143,16 @@ std::string QuantizedNetwork::content_hash() const {
         for (auto b : l.bias) mix(b);
     }
     if (peak_unit)
-        for (int v : {1, peak_unit->interpolate ? 1 : 0, peak_unit->frac_bits, peak_unit->cfd_delay,
-                      peak_unit->cfd_numerator, peak_unit->cfd_shift, peak_unit->arm_level,
-                      peak_unit->trapezoid_rise, peak_unit->trapezoid_flat})
+        for (int v :
+             {1, peak_unit->interpolate ? 1 : 0, peak_unit->frac_bits, peak_unit->cfd_delay,
+              peak_unit->cfd_numerator, peak_unit->cfd_shift, peak_unit->arm_level, peak_unit->trapezoid_rise,
+              peak_unit->trapezoid_flat, peak_unit->le_threshold, peak_unit->walk_shift})
             mix(v);
-    if (peak_unit)
+    if (peak_unit) {
         for (std::int32_t c : peak_unit->deconvolution) mix(c);
+        mix(static_cast<std::int64_t>(peak_unit->walk.size()));
+        for (std::int32_t w : peak_unit->walk) mix(w);
+    }
     return h.hex();
 }
 
@@ -219,9 +223,12 @@ void save_network(const QuantizedNetwork& net, const std::string& path, const st
                                                                     {"cfd_shift", u.cfd_shift},
                                                                     {"arm_level", u.arm_level},
                                                                     {"trapezoid_rise", u.trapezoid_rise},
-                                                                    {"trapezoid_flat", u.trapezoid_flat}})
+                                                                    {"trapezoid_flat", u.trapezoid_flat},
+                                                                    {"le_threshold", u.le_threshold},
+                                                                    {"walk_shift", u.walk_shift}})
                 h5::write_attribute(g.id(), name, std::int64_t{v});
             if (u.trapezoid()) h5::write_vector(g.id(), "deconvolution", u.deconvolution, "");
+            if (!u.walk.empty()) h5::write_vector(g.id(), "walk", u.walk, "");
         }
         h5::Handle heads = h5::create_group(root, "heads");
         for (const auto& h : net.heads) {
@@ -332,6 +339,9 @@ QuantizedNetwork load_network(const std::string& path) {
                                path + ": peak_unit lacks the array 'deconvolution' of its trapezoid");
             h5::read_vector(unit.id(), "deconvolution", u.deconvolution, 16);
         }
+        u.le_threshold = need_int(unit.id(), "le_threshold", "peak_unit");
+        u.walk_shift = need_int(unit.id(), "walk_shift", "peak_unit");
+        if (!h5::shape(unit.id(), "walk").empty()) h5::read_vector(unit.id(), "walk", u.walk, 1 << 16);
         net.peak_unit = u;
     }
     h5::Handle heads = h5::open_group(root, "heads");
