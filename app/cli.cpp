@@ -29,6 +29,24 @@ Config ConfigOptions::load() const {
                         : Config::load(keys, path, overrides);
 }
 
+void ClassicalHardwareOptions::add_to(CLI::App& command, CLI::Option_group& group,
+                                      const std::string& classical_help, bool needs_dataset) {
+    CLI::Option* classical = group.add_option("--classical", name, classical_help);
+    command
+        .add_option(
+            "--bits", bits,
+            "with --classical and --dataset: signed coefficient bits (optimal_filter, least_squares_fir, "
+            "trapezoid, the taps of trapezoid_recursive) or fraction bits (parabolic_peak, cfd, "
+            "leading_edge)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 24));
+    CLI::Option* data = command.add_option("-d,--dataset", dataset,
+                                           "dataset whose single-pulse windows calibrate the classical "
+                                           "hardware (pixforge dataset, made by this config's chain)");
+    data->needs(classical);
+    if (needs_dataset) classical->needs(data);
+}
+
 void TemplateOptions::add_to(CLI::App& command) {
     command
         .add_option("-t,--template", kind,

@@ -46,6 +46,20 @@ struct TemplateOptions {
     rtl::HardwareTemplate parse() const;  // RTL-001 for a combination the template cannot take
 };
 
+// A classical estimator as integer hardware instead of a network file (docs/classical_hardware.md):
+// --classical NAME, --bits (coefficient or fraction bits) and -d,--dataset (its calibration
+// windows), which --classical needs.
+struct ClassicalHardwareOptions {
+    std::string name;
+    int bits = 8;
+    std::string dataset;
+    // Adds --bits and --dataset, and --classical to `group` (the command's choice of processor);
+    // `needs_dataset`: --classical is the hardware version only (else, without --dataset, another).
+    void add_to(CLI::App& command, CLI::Option_group& group, const std::string& classical_help,
+                bool needs_dataset);
+    bool chosen() const { return !name.empty(); }
+};
+
 // Each command registers its options on `app` and returns the action to run.
 using Action = std::function<int(std::ostream& out, std::ostream& err)>;
 Action add_config_command(CLI::App& app);

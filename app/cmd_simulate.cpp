@@ -8,7 +8,9 @@
 #include "app/cli.hpp"
 #include "core/atomic_file.hpp"
 #include "optimizer/codesign/config_keys.hpp"
+#include "rtl_gen/verilated_library.hpp"
 #include "tb/chain_job.hpp"
+#include "tb/classical_candidate.hpp"
 #include "tb/simulate_request.hpp"
 
 namespace pixforge::app {
@@ -17,8 +19,9 @@ namespace {
 
 struct SimulateOptions {
     ConfigOptions config;
-    std::string candidate, classical, rate, out, cache, sweep, block = "pixel", waves,
-                                                               dump_events = "miss:2keV";
+    std::string candidate, rate, out, cache, sweep, block = "pixel", waves, dump_events = "miss:2keV";
+    ClassicalHardwareOptions classical;
+    std::string classical_template = "streaming_r1_cg";
     std::uint64_t pulses = 100000;
     int dump_cycles = 300;
     double timeout_s = 3600;
@@ -30,8 +33,16 @@ tb::ChainJob job_of(const SimulateOptions& o, const std::string& command_line) {
     job.config = o.config.path;
     job.overrides = o.config.overrides;
     job.candidate = o.candidate;
-    job.classical = o.classical;
-    job.pixel_block = o.classical.empty() && o.block == "pixel";
+    job.classical = o.classical.name;
+    job.pixel_block = o.classical.name.empty() && o.block == "pixel";
+    if (o.classical.chosen() && !o.classical.dataset.empty()) {  // its hardware, as a candidate
+        job.candidate = tb::write_classical_candidate(
+            o.config.load(), o.classical.dataset, {o.classical.name, o.classical.bits},
+            rtl::parse_template_name(o.classical_template),
+            rtl::VerilatedLibraryBuilder::cache_or_default(o.cache));
+        job.classical.clear();
+        job.pixel_block = true;
+    }
     job.cache = o.cache;
     job.pulses = o.pulses;
     job.rate = o.rate;
@@ -52,11 +63,19 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
     processor->add_option("--candidate", o->candidate,
                           "candidate folder from pixforge rtl -o DIR (or a study trial's candidate/, which "
                           "may hold several networks: core0/, core1/ ...)");
-    processor->add_option(
-        "--classical", o->classical,
+    o->classical.add_to(
+        cmd, *processor,
         "classical estimator instead: max_sample, parabolic_peak, trapezoid, optimal_filter, cfd, "
-        "leading_edge, pileup_inspector");
+        "leading_edge, pileup_inspector in floating point with a fixed readout.classical_latency; "
+        "with --dataset its integer hardware (docs/classical_hardware.md: also least_squares_fir, "
+        "trapezoid_recursive) as the pixel's block on --classical-template",
+        false);
     processor->require_option(1);
+    cmd.add_option(
+           "--classical-template", o->classical_template,
+           "with --classical and --dataset: the hardware template, by name (docs/rtl.md; the peak units "
+           "run on streaming only)")
+        ->capture_default_str();
     // Checked before conversion: CLI11 reads "-5" into an unsigned as 2^64 - 5.
     cmd.add_option("-n,--pulses", o->pulses, "photons in the stream")
         ->capture_default_str()
@@ -104,6 +123,8 @@ Action add_simulate_command(CLI::App& cmd, const std::string& command_line) {
         "  pixforge simulate -c configs/default.toml --candidate out/cand -n 100000 -o out/chain.h5\n"
         "  pixforge simulate -c configs/default.toml --classical optimal_filter --sweep 1e4/s,1e5/s,1e6/s -o "
         "sweep.h5\n"
+        "  pixforge simulate -c configs/default.toml --classical cfd --bits 4 -d out/default/dataset.h5 -n "
+        "20000\n"
         "  pixforge simulate -c configs/default.toml --candidate out/cand -n 20000 --waves out/miss.fst "
         "--dump-events miss:2keV");
     return [o, command_line](std::ostream& out, std::ostream& err) {

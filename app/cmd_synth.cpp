@@ -1,9 +1,11 @@
 // pixforge synth: power, performance and area of a trained network on a hardware template, with
 // Yosys, OpenSTA and the activity-based power model (rtl_gen/synthesis/).
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
 #include "core/config.hpp"
+#include "datasets/classical_hardware.hpp"
 #include "models/chain_params.hpp"
 #include "models/network/integer_reference.hpp"
 #include "rtl_gen/synthesis/ppa.hpp"
@@ -15,13 +17,22 @@ Action add_synth_command(CLI::App& cmd) {
     struct Options {
         ConfigOptions config;
         std::string net, cache;
+        ClassicalHardwareOptions classical;
         TemplateOptions hardware;
         std::string block = "pixel";
         bool json = false;
     };
     auto o = std::make_shared<Options>();
     o->config.add_to(cmd);
-    cmd.add_option("-n,--net", o->net, "trained network (from pixforge train)")->required();
+    auto* source = cmd.add_option_group("network", "what is synthesized");
+    source->add_option("-n,--net", o->net, "network file (pixforge train, or pixforge classical)");
+    o->classical.add_to(
+        cmd, *source,
+        fmt::format("a classical estimator as integer hardware instead, calibrated on --dataset: {} "
+                    "(docs/classical_hardware.md)",
+                    fmt::join(datasets::classical_hardware_names(), ", ")),
+        true);
+    source->require_option(1);
     o->hardware.add_to(cmd);
     cmd.add_option("--cache", o->cache,
                    "cache of builds and PPA results (default $PIXFORGE_CACHE or ~/.cache/pixforge)");
@@ -41,11 +52,18 @@ Action add_synth_command(CLI::App& cmd) {
         "window capture, network; rtl_gen/pixel_block.hpp) and driven by every ADC sample; --block\n"
         "network takes the network alone. Method and assumptions: docs/synthesis.md. Example:\n"
         "  pixforge synth -c configs/default.toml -n out/default/network.h5 -t folded -r 4\n"
+        "  pixforge synth -c configs/default.toml --classical cfd --bits 4 -d out/default/dataset.h5 -t "
+        "streaming "
+        "--clock-gating\n"
         "  pixforge synth -c configs/default.toml -n net.h5 --set synthesis.strategy=\\\"fast\\\" --json");
     return [o](std::ostream& out, std::ostream&) {
         const Config config = o->config.load();
         const rtl::SynthesisOptions options = rtl::SynthesisOptions::from_config(config);
-        const models::QuantizedNetwork net = models::load_network(o->net);
+        const models::QuantizedNetwork net =
+            o->classical.chosen()
+                ? datasets::classical_network(config, datasets::DatasetReader(o->classical.dataset),
+                                              {o->classical.name, o->classical.bits})
+                : models::load_network(o->net);
         const rtl::HardwareTemplate hw = o->hardware.parse();
         const models::PixelChain chain(models::chain_params_from(config));
         rtl::PpaEvaluator evaluator(options, rtl::VerilatedLibraryBuilder::cache_or_default(o->cache));

@@ -643,3 +643,52 @@ BOOST_AUTO_TEST_CASE(waveforms_of_chosen_events_hold_the_block_the_codes_and_the
         BOOST_TEST(std::fabs(r.estimate.energy_eV - truth) > 1000.0);
     }
 }
+
+namespace {
+// The JSON object a command printed with --json, among the log's other lines.
+nlohmann::json printed_json(const std::string& log) {
+    const auto first = log.find('{'), last = log.rfind('}');
+    BOOST_TEST_REQUIRE((first != std::string::npos && last != std::string::npos), log);
+    return nlohmann::json::parse(log.substr(first, last - first + 1));
+}
+}  // namespace
+
+// A classical estimator's hardware from the command line: pixforge synth --classical synthesizes
+// its pixel block; pixforge simulate --classical with --dataset runs that block in the chain (a
+// peak unit: energy and time, its result one clock after the window's last sample), where without
+// --dataset the floating-point estimator runs with the fixed readout.classical_latency.
+BOOST_AUTO_TEST_CASE(synth_and_simulate_take_a_classical_estimators_hardware) {
+    test::TempDir dir;
+    const fs::path data = dir.path() / "d.h5", cache = dir.path() / "cache";
+    const Cli made = run_pixforge(
+        {"dataset", "-c", default_config(), "--set", "dataset.windows=20000", "-o", data.string()},
+        dir.path());
+    BOOST_TEST_REQUIRE(made.code == 0, made.log);
+    const Cli synth = run_pixforge(
+        {"synth", "-c", default_config(), "--classical", "cfd", "--bits", "4", "-d", data.string(), "-t",
+         "streaming", "--clock-gating", "--json", "--cache", cache.string()},
+        dir.path(), 900);
+    BOOST_TEST_REQUIRE(synth.code != 2, synth.log);  // timing may fail at this pixel's 10 ns clock
+    const nlohmann::json ppa = printed_json(synth.log);
+    BOOST_TEST(ppa["area_um2"].get<double>() > 1000.0);
+    BOOST_TEST(ppa["template"] == "streaming_r1_cg");
+    const auto simulate = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"simulate", "-c",   default_config(), "--classical", "cfd",
+                                         "-n",       "3000", "--json",         "--cache",     cache.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const Cli r = run_pixforge(args, dir.path(), 900);
+        BOOST_TEST_REQUIRE(r.code == 0, r.log);
+        return printed_json(r.log);
+    };
+    const nlohmann::json hardware = simulate({"--bits", "4", "-d", data.string()});
+    const nlohmann::json floating = simulate({});
+    BOOST_TEST(hardware["processor"].get<std::string>().find("classical") == std::string::npos);
+    BOOST_TEST(floating["processor"].get<std::string>().find("cfd") != std::string::npos);
+    BOOST_TEST(hardware["toa_sigma_s"].get<double>() > 0.0);
+    BOOST_TEST(hardware["toa_sigma_s"].get<double>() < 3 * floating["toa_sigma_s"].get<double>());
+    BOOST_TEST(hardware["latency_mean_s"].get<double>() != floating["latency_mean_s"].get<double>());
+    // --classical without --dataset has no hardware to synthesize; --dataset needs --classical.
+    const Cli lacking = run_pixforge({"synth", "-c", default_config(), "--classical", "cfd"}, dir.path());
+    BOOST_TEST(lacking.code == 2);
+    BOOST_TEST(lacking.log.find("CLI-004") != std::string::npos, lacking.log);
+}
