@@ -463,8 +463,9 @@ void write_study_report(const fs::path& dir) {
 
 namespace {
 
-// The pixel the study's designs must fit, and the smallest pixel any synthesized design fits, so
-// that a study with nothing feasible still says how far it is from its pixel.
+// The pixel the study's designs must fit, and the smallest pixel any synthesized network (and any
+// smaller classical design) fits, so that a study with nothing feasible still says how far it is
+// from its pixel.
 void print_pixel_budget(const StudyView& v, std::ostream& out) {
     if (!v.setup.contains("pixel")) return;
     const json& p = v.setup["pixel"];
@@ -475,18 +476,28 @@ void print_pixel_budget(const StudyView& v, std::ostream& out) {
         100 * p.value("digital_fraction", kNaN), p.value("power_budget_uW", kNaN),
         p.value("power_density_W_per_cm2", kNaN), p.value("frontend_power_uW", kNaN),
         p.value("adc_power_uW", kNaN));
-    std::optional<std::size_t> smallest;
-    for (std::size_t i = 0; i < v.metrics.size(); ++i)
-        if (v.metrics[i].smallest_pitch_um &&
-            (!smallest || *v.metrics[i].smallest_pitch_um < *v.metrics[*smallest].smallest_pitch_um))
-            smallest = i;
-    if (smallest) {
-        const TrialMetrics& m = v.metrics[*smallest];
+    // The networks' smallest, then the classical designs' when one is smaller still.
+    const auto smallest = [](const std::vector<TrialMetrics>& designs) -> const TrialMetrics* {
+        const TrialMetrics* best = nullptr;
+        for (const TrialMetrics& m : designs)
+            if (m.smallest_pitch_um && (!best || *m.smallest_pitch_um < *best->smallest_pitch_um)) best = &m;
+        return best;
+    };
+    const TrialMetrics* network = smallest(v.metrics);
+    const TrialMetrics* classical = smallest(v.classical);
+    if (network)
         out << fmt::format(
-            "  smallest pixel any synthesized design fits: {:.0f} um (trial {}: {:.0f} um^2, {:.1f} uW in "
+            "  smallest pixel any synthesized network fits: {:.0f} um (trial {}: {:.0f} um^2, {:.1f} uW in "
             "all)\n",
-            *m.smallest_pitch_um, m.id, value(m.area_um2), value(m.pixel_power_uW));
-    }
+            *network->smallest_pitch_um, network->id, value(network->area_um2),
+            value(network->pixel_power_uW));
+    if (classical && (!network || *classical->smallest_pitch_um < *network->smallest_pitch_um))
+        out << fmt::format(
+            "  smallest pixel any classical design fits: {:.0f} um (classical {}, {}: {:.0f} um^2, {:.1f} uW "
+            "in "
+            "all)\n",
+            *classical->smallest_pitch_um, classical->id, classical->design, value(classical->area_um2),
+            value(classical->pixel_power_uW));
 }
 
 }  // namespace
