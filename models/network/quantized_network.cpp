@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -60,6 +61,15 @@ namespace {
 // Far above any pixel network; they keep products of sizes and shifts inside their types.
 constexpr int kMaxDimension = 4096;
 constexpr int kMaxFrac = 30;
+
+// The peak unit's integer settings, by file attribute, in the order the content hash mixes them
+// (after the `interpolate` flag); one list for the hash, the file and its loader.
+constexpr std::pair<const char*, int PeakUnit::*> kPeakUnitIntegers[] = {
+    {"frac_bits", &PeakUnit::frac_bits},           {"cfd_delay", &PeakUnit::cfd_delay},
+    {"cfd_numerator", &PeakUnit::cfd_numerator},   {"cfd_shift", &PeakUnit::cfd_shift},
+    {"arm_level", &PeakUnit::arm_level},           {"trapezoid_rise", &PeakUnit::trapezoid_rise},
+    {"trapezoid_flat", &PeakUnit::trapezoid_flat}, {"le_threshold", &PeakUnit::le_threshold},
+    {"walk_shift", &PeakUnit::walk_shift}};
 }  // namespace
 
 void QuantizedNetwork::validate(const std::string& where) const {
@@ -142,13 +152,9 @@ std::string QuantizedNetwork::content_hash() const {
         for (auto w : l.weights) mix(w);
         for (auto b : l.bias) mix(b);
     }
-    if (peak_unit)
-        for (int v :
-             {1, peak_unit->interpolate ? 1 : 0, peak_unit->frac_bits, peak_unit->cfd_delay,
-              peak_unit->cfd_numerator, peak_unit->cfd_shift, peak_unit->arm_level, peak_unit->trapezoid_rise,
-              peak_unit->trapezoid_flat, peak_unit->le_threshold, peak_unit->walk_shift})
-            mix(v);
     if (peak_unit) {
+        mix(1), mix(peak_unit->interpolate ? 1 : 0);
+        for (const auto& [name, field] : kPeakUnitIntegers) mix((*peak_unit).*field);
         for (std::int32_t c : peak_unit->deconvolution) mix(c);
         mix(static_cast<std::int64_t>(peak_unit->walk.size()));
         for (std::int32_t w : peak_unit->walk) mix(w);
@@ -215,18 +221,9 @@ void save_network(const QuantizedNetwork& net, const std::string& path, const st
             const PeakUnit& u = *net.peak_unit;
             h5::Handle g = h5::create_group(root, "peak_unit");
             h5::write_attribute(g.id(), "description", u.describe());
-            for (const auto& [name, v] :
-                 std::initializer_list<std::pair<const char*, int>>{{"interpolate", u.interpolate ? 1 : 0},
-                                                                    {"frac_bits", u.frac_bits},
-                                                                    {"cfd_delay", u.cfd_delay},
-                                                                    {"cfd_numerator", u.cfd_numerator},
-                                                                    {"cfd_shift", u.cfd_shift},
-                                                                    {"arm_level", u.arm_level},
-                                                                    {"trapezoid_rise", u.trapezoid_rise},
-                                                                    {"trapezoid_flat", u.trapezoid_flat},
-                                                                    {"le_threshold", u.le_threshold},
-                                                                    {"walk_shift", u.walk_shift}})
-                h5::write_attribute(g.id(), name, std::int64_t{v});
+            h5::write_attribute(g.id(), "interpolate", std::int64_t{u.interpolate ? 1 : 0});
+            for (const auto& [name, field] : kPeakUnitIntegers)
+                h5::write_attribute(g.id(), name, std::int64_t{u.*field});
             if (u.trapezoid()) h5::write_vector(g.id(), "deconvolution", u.deconvolution, "");
             if (!u.walk.empty()) h5::write_vector(g.id(), "walk", u.walk, "");
         }
@@ -326,21 +323,13 @@ QuantizedNetwork load_network(const std::string& path) {
     if (unit.valid()) {
         PeakUnit u;
         u.interpolate = need_int(unit.id(), "interpolate", "peak_unit") != 0;
-        u.frac_bits = need_int(unit.id(), "frac_bits", "peak_unit");
-        u.cfd_delay = need_int(unit.id(), "cfd_delay", "peak_unit");
-        u.cfd_numerator = need_int(unit.id(), "cfd_numerator", "peak_unit");
-        u.cfd_shift = need_int(unit.id(), "cfd_shift", "peak_unit");
-        u.arm_level = need_int(unit.id(), "arm_level", "peak_unit");
-        u.trapezoid_rise = need_int(unit.id(), "trapezoid_rise", "peak_unit");
-        u.trapezoid_flat = need_int(unit.id(), "trapezoid_flat", "peak_unit");
+        for (const auto& [name, field] : kPeakUnitIntegers) u.*field = need_int(unit.id(), name, "peak_unit");
         if (u.trapezoid()) {
             if (h5::shape(unit.id(), "deconvolution").empty())
                 throw PixError("NET-003",
                                path + ": peak_unit lacks the array 'deconvolution' of its trapezoid");
             h5::read_vector(unit.id(), "deconvolution", u.deconvolution, 16);
         }
-        u.le_threshold = need_int(unit.id(), "le_threshold", "peak_unit");
-        u.walk_shift = need_int(unit.id(), "walk_shift", "peak_unit");
         if (!h5::shape(unit.id(), "walk").empty()) h5::read_vector(unit.id(), "walk", u.walk, 1 << 16);
         net.peak_unit = u;
     }
