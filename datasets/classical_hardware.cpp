@@ -144,10 +144,6 @@ models::QuantizedNetwork finish(models::QuantizedNetwork net, const Config& conf
     net.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
     net.validate("the " + spec.name + " filter as hardware");  // before the heads run it
     net.heads = {energy_head(net, cal, data.window())};
-    // The trapezoid's peak index lies anywhere on its flat top: no time.
-    if (net.peak_unit && !net.peak_unit->trapezoid())
-        net.heads.push_back(toa_head(net, cal, data.window(),
-                                     models::PixelChain(models::chain_params_from(config)).sample_period()));
     return net;
 }
 
@@ -156,10 +152,10 @@ models::QuantizedNetwork finish(models::QuantizedNetwork net, const Config& conf
 // cfd_delay, armed at the trigger's threshold; `bits` fraction bits where it divides) or
 // trapezoid_recursive (the largest sample of Jordanov's trapezoid, estimators.trapezoid_rise and
 // trapezoid_flat, after the CR-RC^n deconvolution with `bits`-bit taps).
-models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) {
+models::PeakUnit peak_unit(const Config& config, const models::PixelChain& chain,
+                           const ClassicalHardware& spec) {
     models::PeakUnit u;
     if (spec.name == "trapezoid_recursive") {
-        const models::PixelChain chain(models::chain_params_from(config));
         const models::TrapezoidEstimator trapezoid(
             models::WindowContext(chain), static_cast<int>(config.integer("estimators.trapezoid_rise")),
             static_cast<int>(config.integer("estimators.trapezoid_flat")));
@@ -170,7 +166,6 @@ models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) 
     }
     u.interpolate = spec.name != "max_sample";
     if (spec.name == "leading_edge") {
-        const models::PixelChain chain(models::chain_params_from(config));
         const double codes = models::to_electrons(config.quantity("estimators.leading_edge_threshold"),
                                                   chain.sensor().pair_energy_eV()) /
                              chain.electrons_per_code();
@@ -179,7 +174,6 @@ models::PeakUnit peak_unit(const Config& config, const ClassicalHardware& spec) 
     u.frac_bits = u.interpolate ? spec.bits : 0;
     if (spec.name == "cfd") {
         constexpr int kShift = 4;
-        const models::PixelChain chain(models::chain_params_from(config));
         u.cfd_delay = static_cast<int>(config.integer("estimators.cfd_delay"));
         u.cfd_shift = kShift;
         u.cfd_numerator =
@@ -260,11 +254,14 @@ models::QuantizedNetwork classical_network(const Config& config, const DatasetRe
                                                                           baseline, t0);
     };
     if (is_peak_unit(spec.name)) {
-        net.peak_unit = peak_unit(config, spec);
-        if (spec.name == "leading_edge")
-            fit_walk(net, cal, data.window(),
-                     models::PixelChain(models::chain_params_from(config)).sample_period());
-        return finish(net, config, data, cal, spec);
+        const models::PixelChain chain(models::chain_params_from(config));
+        net.peak_unit = peak_unit(config, chain, spec);
+        if (spec.name == "leading_edge") fit_walk(net, cal, data.window(), chain.sample_period());
+        net = finish(net, config, data, cal, spec);
+        // The trapezoid's peak index lies anywhere on its flat top: no time.
+        if (!net.peak_unit->trapezoid())
+            net.heads.push_back(toa_head(net, cal, data.window(), chain.sample_period()));
+        return net;
     }
     const Eigen::VectorXd a = coefficients();
     models::QuantLayer layer;
