@@ -5,6 +5,8 @@
 // signed; the CFD signal y = numerator x_j - 2^shift x_{j-delay} is shift + 1 bits wider.
 // The dividers are combinational (frac_bits rows each), so that a window may follow the last one
 // at once: the unit keeps up with one sample per cycle, windows back to back.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "rtl_gen/hardware_template.hpp"
@@ -152,43 +154,58 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         tracked.push_back({fmt::format("x_{}", k), xw});
         track += fmt::format("            x_{} <= {};\n", k, k == 1 ? "x" : fmt::format("x_{}", k - 1));
     }
+    // The timing crossing, a CFD's or a leading edge's: the first sample where `condition` holds,
+    // and the numerator and denominator of where between it and the one before the signal crossed.
+    struct Crossing {
+        std::string condition, numerator, denominator;
+        int numerator_width, denominator_width, division_width;
+    };
+    std::optional<Crossing> crossing;
     if (cfd) {
-        tracked.push_back({"y_prev", yw}), tracked.push_back({"cross_num", yw}),
-            tracked.push_back({"cross_den", yw + 1});
+        tracked.push_back({"y_prev", yw});
         v += fmt::format("    wire signed [{0}:0] x_wide = {1};\n    wire signed [{0}:0] x_late = {2};\n",
                          yw - 1, extend("x", xw, yw, true), extend(fmt::format("x_{}", d), xw, yw, true));
         v += fmt::format("    wire signed [{}:0] y = x_wide * {} - (x_late <<< {});\n", yw - 1,
                          constant(u.cfd_numerator, yw), u.cfd_shift);
-        v += fmt::format("    reg armed, found;\n    reg [{}:0] cross_at;\n", pb - 1);
+        v += "    reg armed;\n";
         v += fmt::format("    wire armed_now = armed || (x >= {});\n", constant(u.arm_level, xw));
         v += fmt::format("    wire signed [{}:0] y_drop = {} - {};\n", yw, extend("y_prev", yw, yw + 1, true),
                          extend("y", yw, yw + 1, true));
-        // At the window's first sample `found` is the previous window's, but no crossing can be yet.
-        v += fmt::format(
-            "    wire crossing = !found && armed_now && (pos > {0}'d{1}) && (y_prev > {2}) && (y <= {2});\n"
-            "    wire found_n = !first_in && (found || crossing);\n"
-            "    wire [{3}:0] cross_at_n = crossing ? pos - {0}'d1 : cross_at;\n"
-            "    wire signed [{4}:0] cross_num_n = crossing ? y_prev : cross_num;\n"
-            "    wire signed [{5}:0] cross_den_n = crossing ? y_drop : cross_den;\n",
-            pb, first + d, constant(0, yw), pb - 1, yw - 1, yw);
         track += fmt::format(
-            "            armed <= first_in ? (x >= {}) : armed_now;\n            found <= found_n;\n"
-            "            if (pos >= {}'d{}) y_prev <= y;\n            cross_at <= cross_at_n;\n"
-            "            cross_num <= cross_num_n;\n            cross_den <= cross_den_n;\n",
+            "            armed <= first_in ? (x >= {}) : armed_now;\n            if (pos >= {}'d{}) y_prev "
+            "<= y;\n",
             constant(u.arm_level, xw), pb, first + d);
+        crossing = Crossing{fmt::format("armed_now && (pos > {0}'d{1}) && (y_prev > {2}) && (y <= {2})", pb,
+                                        first + d, constant(0, yw)),
+                            "y_prev",
+                            "y_drop",
+                            yw,
+                            yw + 1,
+                            yw + 2};
     }
-    const int nw = xw + 1;  // a leading edge's threshold - x_{j-1} and x_j - x_{j-1}
     if (le) {
-        tracked.push_back({"cross_num", nw}), tracked.push_back({"cross_den", nw});
-        v += fmt::format("    reg found;\n    reg [{}:0] cross_at;\n", pb - 1);
+        const int nw = xw + 1;  // threshold - x_{j-1} and x_j - x_{j-1}
+        crossing = Crossing{fmt::format("(pos > {0}'d{1}) && (x_1 < {2}) && (x >= {2})", pb, first,
+                                        constant(u.le_threshold, xw)),
+                            fmt::format("{} - {}", constant(u.le_threshold, nw), extend("x_1", xw, nw, true)),
+                            fmt::format("{} - {}", extend("x", xw, nw, true), extend("x_1", xw, nw, true)),
+                            nw,
+                            nw,
+                            nw + 2};
+    }
+    if (crossing) {
+        // At the window's first sample `found` is the previous window's, but no crossing can be yet.
+        tracked.push_back({"cross_num", crossing->numerator_width});
+        tracked.push_back({"cross_den", crossing->denominator_width});
         v += fmt::format(
-            "    wire crossing = !found && (pos > {0}'d{1}) && (x_1 < {2}) && (x >= {2});\n"
+            "    reg found;\n    reg [{0}:0] cross_at;\n"
+            "    wire crossing = !found && {1};\n"
             "    wire found_n = !first_in && (found || crossing);\n"
-            "    wire [{3}:0] cross_at_n = crossing ? pos - {0}'d1 : cross_at;\n"
-            "    wire signed [{4}:0] cross_num_n = crossing ? {5} - {6} : cross_num;\n"
-            "    wire signed [{4}:0] cross_den_n = crossing ? {7} - {6} : cross_den;\n",
-            pb, first, constant(u.le_threshold, xw), pb - 1, nw - 1, constant(u.le_threshold, nw),
-            extend("x_1", xw, nw, true), extend("x", xw, nw, true));
+            "    wire [{0}:0] cross_at_n = crossing ? pos - {2}'d1 : cross_at;\n"
+            "    wire signed [{3}:0] cross_num_n = crossing ? {4} : cross_num;\n"
+            "    wire signed [{5}:0] cross_den_n = crossing ? {6} : cross_den;\n",
+            pb - 1, crossing->condition, pb, crossing->numerator_width - 1, crossing->numerator,
+            crossing->denominator_width - 1, crossing->denominator);
         track +=
             "            found <= found_n;\n            cross_at <= cross_at_n;\n"
             "            cross_num <= cross_num_n;\n            cross_den <= cross_den_n;\n";
@@ -201,12 +218,11 @@ std::string peak_unit_module(const models::QuantizedNetwork& net, bool clock_gat
         int width;
     };
     std::vector<Division> divisions;  // in order
-    if (cfd)
-        divisions.push_back(
-            {extend("cross_num_n", yw, yw + 2, false), extend("cross_den_n", yw + 1, yw + 2, false), yw + 2});
-    if (le)
-        divisions.push_back(
-            {extend("cross_num_n", nw, nw + 2, false), extend("cross_den_n", nw, nw + 2, false), nw + 2});
+    if (crossing) {
+        const int w = crossing->division_width;
+        divisions.push_back({extend("cross_num_n", crossing->numerator_width, w, false),
+                             extend("cross_den_n", crossing->denominator_width, w, false), w});
+    }
     if (vertex) {
         v += fmt::format(
             "    wire signed [{0}:0] spread = {1} - {2};\n    wire [{0}:0] spread_abs = spread[{3}] ? "
